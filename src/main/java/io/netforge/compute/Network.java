@@ -1,0 +1,318 @@
+package io.netforge.compute;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The parameters of a fully-connected feed-forward network of sigmoid units with one sigmoid output:
+ * {@code a0 = X}, {@code z_i = a_{i-1} W_i + b_i}, {@code a_i = sigmoid(z_i)}, prediction {@code a_L}.
+ *
+ * <p>Layer {@code l} of the methods below (0-based) is the article's layer {@code i = l + 1}: {@code W_i} has
+ * shape (n_in, n_out) and {@code b_i} shape (1, n_out), as in {@code numpy_reference.py}. All arrays are
+ * off-heap and owned by this object: {@link #close()} frees them, and arrays returned by {@link #weights}
+ * and {@link #bias} must not be closed by callers. Not thread-safe while it is being trained; concurrent
+ * {@link #predictProbabilities} calls on an untouched network are fine.
+ */
+public final class Network implements AutoCloseable {
+
+    /** Standard deviation of the N(0, 0.1²) initial weights and biases (the article's choice). */
+    private static final double INITIAL_SD = 0.1;
+
+    private final List<Integer> layerSizes;
+    private final Precision precision;
+    private final INDArray[] weights;
+    private final INDArray[] biases;
+    private volatile boolean closed;
+
+    private Network(List<Integer> layerSizes, Precision precision, INDArray[] weights, INDArray[] biases) {
+        this.layerSizes = layerSizes;
+        this.precision = precision;
+        this.weights = weights;
+        this.biases = biases;
+    }
+
+    /**
+     * A new network with every weight and bias drawn from N(0, 0.1²).
+     *
+     * <p>The draws come from {@code new java.util.Random(seed)}, whose {@code nextGaussian} algorithm the JDK
+     * specifies: the same seed gives the same network on every JVM and platform, and each call has its own
+     * generator, so concurrent initialisations (unlike ND4J's thread-local RNG) cannot disturb each other.
+     * The order is numpy_reference.py's: all weight matrices layer by layer, each row-major (n_in x n_out),
+     * then all bias vectors layer by layer. Values are drawn in double and rounded to float for FLOAT32, so
+     * both precisions start from the same point (up to that rounding).
+     */
+    public static Network initialise(int inputs, List<Integer> hiddenLayers, long seed, Precision precision) {
+        List<Integer> sizes = layerSizes(inputs, hiddenLayers);
+        requirePrecision(precision);
+        Random random = new Random(seed);
+        List<double[]> weightValues = new ArrayList<>();
+        for (int l = 0; l + 1 < sizes.size(); l++) {
+            weightValues.add(gaussians(random, (long) sizes.get(l) * sizes.get(l + 1)));
+        }
+        List<double[]> biasValues = new ArrayList<>();
+        for (int l = 0; l + 1 < sizes.size(); l++) {
+            biasValues.add(gaussians(random, sizes.get(l + 1)));
+        }
+        return build(sizes, weightValues, biasValues, precision);
+    }
+
+    /** Rebuild from persisted values: weights.get(l) is W_l row-major (n_in*n_out), biases.get(l) is b_l. */
+    public static Network of(List<Integer> layerSizes, List<double[]> weights, List<double[]> biases,
+            Precision precision) {
+        if (layerSizes == null || layerSizes.size() < 2) {
+            throw new IllegalArgumentException("layerSizes must list the inputs and the output layer, was " + layerSizes);
+        }
+        if (layerSizes.get(layerSizes.size() - 1) != 1) {
+            throw new IllegalArgumentException("the output layer must have 1 unit, layerSizes were " + layerSizes);
+        }
+        List<Integer> sizes = layerSizes(layerSizes.get(0), layerSizes.subList(1, layerSizes.size() - 1));
+        requirePrecision(precision);
+        int layers = sizes.size() - 1;
+        if (weights == null || weights.size() != layers || biases == null || biases.size() != layers) {
+            throw new IllegalArgumentException("expected " + layers + " weight matrices and bias vectors for layers "
+                    + sizes + ", found " + (weights == null ? "none" : weights.size()) + " and "
+                    + (biases == null ? "none" : biases.size()));
+        }
+        for (int l = 0; l < layers; l++) {
+            long expected = (long) sizes.get(l) * sizes.get(l + 1);
+            if (weights.get(l) == null || weights.get(l).length != expected) {
+                throw new IllegalArgumentException("weights of layer " + l + ": expected " + expected + " values ("
+                        + sizes.get(l) + " x " + sizes.get(l + 1) + "), found "
+                        + (weights.get(l) == null ? "null" : weights.get(l).length));
+            }
+            if (biases.get(l) == null || biases.get(l).length != sizes.get(l + 1)) {
+                throw new IllegalArgumentException("bias of layer " + l + ": expected " + sizes.get(l + 1)
+                        + " values, found " + (biases.get(l) == null ? "null" : biases.get(l).length));
+            }
+        }
+        return build(sizes, weights, biases, precision);
+    }
+
+    /** Number of weights and biases of such a network: the sum over layers of (n_in + 1) * n_out. */
+    public static long parameterCount(int inputs, List<Integer> hiddenLayers) {
+        List<Integer> sizes = layerSizes(inputs, hiddenLayers);
+        long count = 0;
+        for (int l = 0; l + 1 < sizes.size(); l++) {
+            count = Math.addExact(count, Math.multiplyExact(sizes.get(l) + 1L, (long) sizes.get(l + 1)));
+        }
+        return count;
+    }
+
+    /** [inputs, hidden..., 1]. */
+    public List<Integer> layerSizes() {
+        return layerSizes;
+    }
+
+    public int inputs() {
+        return layerSizes.get(0);
+    }
+
+    /** Number of weight matrices: hidden layers + 1. */
+    public int layerCount() {
+        return weights.length;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    /** W of 0-based layer {@code layer}, shape (n_in, n_out): the live array, owned by this network. */
+    public INDArray weights(int layer) {
+        checkOpen();
+        return weights[checkLayer(layer)];
+    }
+
+    /** b of 0-based layer {@code layer}, shape (1, n_out): the live array, owned by this network. */
+    public INDArray bias(int layer) {
+        checkOpen();
+        return biases[checkLayer(layer)];
+    }
+
+    /** W of 0-based layer {@code layer}, row-major, as doubles (a copy). */
+    public double[] weightsData(int layer) {
+        return NdArrays.toDoubles(weights(layer));
+    }
+
+    /** b of 0-based layer {@code layer} as doubles (a copy). */
+    public double[] biasData(int layer) {
+        return NdArrays.toDoubles(bias(layer));
+    }
+
+    public long parameterCount() {
+        return parameterCount(inputs(), layerSizes.subList(1, layerSizes.size() - 1));
+    }
+
+    /** An independent network with the same values; the caller closes it. */
+    public Network copy() {
+        checkOpen();
+        INDArray[] w = new INDArray[weights.length];
+        INDArray[] b = new INDArray[biases.length];
+        try {
+            for (int l = 0; l < weights.length; l++) {
+                w[l] = weights[l].dup('c');
+                b[l] = biases[l].dup('c');
+            }
+        } catch (RuntimeException e) {
+            NdArrays.closeAll(w);
+            NdArrays.closeAll(b);
+            throw e;
+        }
+        return new Network(layerSizes, precision, w, b);
+    }
+
+    /**
+     * Forward pass: probabilities of the positive class, a new N x 1 array in this network's data type
+     * (the caller closes it). x must have this precision's data type and inputs() columns.
+     */
+    public INDArray predictProbabilities(INDArray x) {
+        checkOpen();
+        requireInput(x, "x");
+        INDArray a = x;
+        try {
+            for (int l = 0; l < weights.length; l++) {
+                INDArray z = Nd4j.create(precision.dataType(), a.rows(), layerSizes.get(l + 1));
+                try {
+                    forwardLayer(l, a, z, z);
+                } catch (RuntimeException e) {
+                    z.close();
+                    throw e;
+                }
+                if (a != x) {
+                    a.close();
+                }
+                a = z;
+            }
+            return a;
+        } catch (RuntimeException e) {
+            if (a != x) {
+                a.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Convenience for small batches from plain Java: one probability per row. */
+    public double[] predictProbabilities(double[][] rows) {
+        checkOpen();
+        if (rows.length == 0) {
+            return new double[0];
+        }
+        try (INDArray x = NdArrays.matrix(rows, inputs(), precision.dataType());
+                INDArray p = predictProbabilities(x)) {
+            return NdArrays.toDoubles(p);
+        }
+    }
+
+    /** Frees the off-heap weights and biases; later calls are no-ops. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        NdArrays.closeAll(weights);
+        NdArrays.closeAll(biases);
+    }
+
+    /**
+     * The article's forward recurrence for one layer (i = layer + 1): {@code z_i = a_{i-1} W_i + b_i},
+     * {@code a_i = sigmoid(z_i)}. Writes into the preallocated {@code z} and {@code a} (N x n_out; they may be
+     * the same array when z need not be kept). Shared by prediction and training so both compute the same bits.
+     */
+    void forwardLayer(int layer, INDArray aPrevious, INDArray z, INDArray a) {
+        Nd4j.gemm(aPrevious, weights[layer], z, false, false, 1.0, 0.0);
+        z.addiRowVector(biases[layer]);
+        Nd4j.exec(new Sigmoid(z, a));
+    }
+
+    /** Checks that {@code x} is an N x inputs() matrix (N >= 1) of this network's data type. */
+    void requireInput(INDArray x, String name) {
+        if (x == null) {
+            throw new IllegalArgumentException(name + " is missing");
+        }
+        if (x.rank() != 2 || x.rows() < 1) {
+            throw new IllegalArgumentException(name + " must be a matrix with at least one row, has shape "
+                    + NdArrays.shape(x));
+        }
+        if (x.columns() != inputs()) {
+            throw new IllegalArgumentException(name + " has " + x.columns() + " columns but the network has "
+                    + inputs() + " inputs");
+        }
+        if (x.dataType() != precision.dataType()) {
+            throw new IllegalArgumentException(name + " has data type " + x.dataType() + " but the network's precision "
+                    + precision + " needs " + precision.dataType());
+        }
+    }
+
+    private static Network build(List<Integer> sizes, List<double[]> weightValues, List<double[]> biasValues,
+            Precision precision) {
+        DataType type = precision.dataType();
+        int layers = sizes.size() - 1;
+        INDArray[] w = new INDArray[layers];
+        INDArray[] b = new INDArray[layers];
+        try {
+            for (int l = 0; l < layers; l++) {
+                w[l] = NdArrays.matrix(weightValues.get(l), sizes.get(l), sizes.get(l + 1), type);
+                b[l] = NdArrays.matrix(biasValues.get(l), 1, sizes.get(l + 1), type);
+            }
+        } catch (RuntimeException e) {
+            NdArrays.closeAll(w);
+            NdArrays.closeAll(b);
+            throw e;
+        }
+        return new Network(sizes, precision, w, b);
+    }
+
+    private static double[] gaussians(Random random, long count) {
+        double[] values = new double[Math.toIntExact(count)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = INITIAL_SD * random.nextGaussian();
+        }
+        return values;
+    }
+
+    private static List<Integer> layerSizes(int inputs, List<Integer> hiddenLayers) {
+        if (inputs < 1) {
+            throw new IllegalArgumentException("a network needs at least 1 input, was " + inputs);
+        }
+        if (hiddenLayers == null) {
+            throw new IllegalArgumentException("hiddenLayers is missing (use an empty list for none)");
+        }
+        List<Integer> sizes = new ArrayList<>(hiddenLayers.size() + 2);
+        sizes.add(inputs);
+        for (int h = 0; h < hiddenLayers.size(); h++) {
+            Integer width = hiddenLayers.get(h);
+            if (width == null || width < 1) {
+                throw new IllegalArgumentException("hidden layer " + h + " must have at least 1 unit, was " + width);
+            }
+            sizes.add(width);
+        }
+        sizes.add(1);
+        return List.copyOf(sizes);
+    }
+
+    private static void requirePrecision(Precision precision) {
+        if (precision == null) {
+            throw new IllegalArgumentException("precision is missing");
+        }
+    }
+
+    private int checkLayer(int layer) {
+        if (layer < 0 || layer >= weights.length) {
+            throw new IndexOutOfBoundsException("layer " + layer + " of a network with " + weights.length + " layers");
+        }
+        return layer;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the network was closed");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.netforge.compute;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Full-batch gradient descent on the mean log-loss, with gradients from {@link Backprop}:
+ * each iteration t runs a forward pass, records the loss J of the parameters it started from, runs the
+ * backward pass and takes the step {@code W_i -= learningRate * dJ/dW_i}, {@code b_i -= learningRate * dJ/db_i}.
+ *
+ * <p>x is N x d and y is N x 1 (labels 0/1), both of the settings' data type; the caller keeps owning
+ * them. All working arrays are allocated once before the loop and closed when the run ends, however it ends.
+ */
+public final class Trainer {
+
+    private Trainer() {
+    }
+
+    /**
+     * Trains a network initialised from {@code settings.seed()} (see {@link Network#initialise}).
+     *
+     * @throws IllegalArgumentException   when x, y or the settings do not fit together
+     * @throws NonFiniteLossException      when the loss of some iteration is NaN or infinite
+     * @throws TrainingCancelledException  when the monitor returns false
+     */
+    public static TrainingResult train(INDArray x, INDArray y, TrainingSettings settings, TrainingMonitor monitor) {
+        requireSettings(settings, monitor);
+        requireData(x, y, settings);
+        Network network = Network.initialise((int) x.columns(), settings.hiddenLayers(), settings.seed(),
+                settings.precision());
+        return trainOwned(network, x, y, settings, monitor);
+    }
+
+    /**
+     * Trains a copy of {@code initial}, which is left untouched; {@code settings.seed()} is not used. The
+     * settings' hidden layers and precision must be the initial network's.
+     */
+    public static TrainingResult train(Network initial, INDArray x, INDArray y, TrainingSettings settings,
+            TrainingMonitor monitor) {
+        requireSettings(settings, monitor);
+        if (initial == null) {
+            throw new IllegalArgumentException("initial network is missing");
+        }
+        if (initial.precision() != settings.precision()) {
+            throw new IllegalArgumentException("the initial network has precision " + initial.precision()
+                    + " but the settings ask for " + settings.precision());
+        }
+        var hidden = initial.layerSizes().subList(1, initial.layerSizes().size() - 1);
+        if (!hidden.equals(settings.hiddenLayers())) {
+            throw new IllegalArgumentException("the initial network has hidden layers " + hidden
+                    + " but the settings ask for " + settings.hiddenLayers());
+        }
+        requireData(x, y, settings);
+        Backprop.requireBatch(initial, x, y);
+        return trainOwned(initial.copy(), x, y, settings, monitor);
+    }
+
+    /** Trains {@code network} in place; closes it unless it is returned in the result. */
+    private static TrainingResult trainOwned(Network network, INDArray x, INDArray y, TrainingSettings settings,
+            TrainingMonitor monitor) {
+        boolean returned = false;
+        try (Backprop.Pass pass = new Backprop.Pass(network, x.rows())) {
+            int iterations = settings.maxIterations();
+            double[] losses = new double[iterations];
+            long start = System.nanoTime();
+            for (int t = 1; t <= iterations; t++) {
+                double loss = pass.forward(network, x, y);
+                if (!Double.isFinite(loss)) {
+                    throw new NonFiniteLossException(t, loss);
+                }
+                pass.backward(network, y);
+                step(network, pass, settings.learningRate());
+                losses[t - 1] = loss;
+                if (!monitor.onIteration(t, loss)) {
+                    throw new TrainingCancelledException(t);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            TrainingResult result = new TrainingResult(network, losses, iterations, seconds);
+            returned = true;
+            return result;
+        } finally {
+            if (!returned) {
+                network.close();
+            }
+        }
+    }
+
+    /** The gradient-descent update theta -= learningRate * dJ/dtheta, as numpy_reference.py writes it. */
+    private static void step(Network network, Backprop.Pass pass, double learningRate) {
+        for (int l = 0; l < network.layerCount(); l++) {
+            network.weights(l).subi(pass.weightGradient(l).muli(learningRate));
+            network.bias(l).subi(pass.biasGradient(l).muli(learningRate));
+        }
+    }
+
+    private static void requireSettings(TrainingSettings settings, TrainingMonitor monitor) {
+        if (settings == null) {
+            throw new IllegalArgumentException("training settings are missing");
+        }
+        if (monitor == null) {
+            throw new IllegalArgumentException("monitor is missing (use TrainingMonitor.NONE)");
+        }
+        if (settings.precision() == null) {
+            throw new IllegalArgumentException("precision is missing");
+        }
+        if (!(settings.learningRate() > 0) || !Double.isFinite(settings.learningRate())) {
+            throw new IllegalArgumentException("learning rate must be a finite number > 0, was "
+                    + settings.learningRate());
+        }
+        if (settings.maxIterations() < 1) {
+            throw new IllegalArgumentException("maxIterations must be at least 1, was " + settings.maxIterations());
+        }
+    }
+
+    private static void requireData(INDArray x, INDArray y, TrainingSettings settings) {
+        if (x == null || y == null) {
+            throw new IllegalArgumentException(x == null ? "x is missing" : "y is missing");
+        }
+        var type = settings.precision().dataType();
+        if (x.dataType() != type) {
+            throw new IllegalArgumentException("x has data type " + x.dataType() + " but precision "
+                    + settings.precision() + " needs " + type);
+        }
+        if (y.dataType() != type) {
+            throw new IllegalArgumentException("y has data type " + y.dataType() + " but precision "
+                    + settings.precision() + " needs " + type);
+        }
+        if (x.rank() != 2 || x.rows() < 1 || x.columns() < 1) {
+            throw new IllegalArgumentException("x must be an N x d matrix with N, d >= 1, has shape "
+                    + NdArrays.shape(x));
+        }
+        if (y.rank() != 2 || y.columns() != 1) {
+            throw new IllegalArgumentException("y must be an N x 1 column of labels, has shape " + NdArrays.shape(y));
+        }
+        if (y.rows() != x.rows()) {
+            throw new IllegalArgumentException("x has " + x.rows() + " rows but y has " + y.rows());
+        }
+    }
+}
