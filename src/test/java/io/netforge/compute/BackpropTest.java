@@ -1,0 +1,237 @@
+package io.netforge.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class BackpropTest {
+
+    private static final int INPUTS = 5;
+    private static final int ROWS = 7;
+    private static final double H = 1e-3;
+
+    static List<List<Integer>> hiddenLayers() {
+        return List.of(List.of(), List.of(3), List.of(4, 3), List.of(6, 5, 4));
+    }
+
+    /**
+     * Every weight and bias gradient equals the numerical derivative of the loss Backprop reports, to a
+     * relative error below 1e-6 element by element. The derivative is the central difference
+     * D(h) = (J(theta + h) - J(theta - h)) / 2h, Richardson-extrapolated as (4 D(h/2) - D(h)) / 3: its error
+     * is O(h^4), so h can be 1e-3 and rounding in J (about 1e-16 / h) stays far below even small gradients.
+     * Weights are N(0, 1), not the small initial ones, so that gradients of the deep layers are not tiny.
+     */
+    @ParameterizedTest(name = "hidden layers {0}")
+    @MethodSource("hiddenLayers")
+    void gradientsEqualCentralFiniteDifferences(List<Integer> hidden) {
+        Random random = new Random(42 + hidden.size());
+        List<Integer> sizes = sizes(hidden);
+        List<double[]> weights = new ArrayList<>();
+        List<double[]> biases = new ArrayList<>();
+        for (int l = 0; l + 1 < sizes.size(); l++) {
+            weights.add(gaussians(random, sizes.get(l) * sizes.get(l + 1)));
+            biases.add(gaussians(random, sizes.get(l + 1)));
+        }
+        double[][] x = new double[ROWS][];
+        double[] y = new double[ROWS];
+        for (int r = 0; r < ROWS; r++) {
+            x[r] = gaussians(random, INPUTS);
+            y[r] = random.nextBoolean() ? 1 : 0;
+        }
+        double worst = 0;
+        try (LabelledData data = LabelledData.of(x, y, Precision.FLOAT64);
+                Network network = Network.of(sizes, weights, biases, Precision.FLOAT64);
+                Gradients gradients = Backprop.gradients(network, data.x(), data.y())) {
+            for (int l = 0; l + 1 < sizes.size(); l++) {
+                double[] analytic = NdArrays.toDoubles(gradients.weights().get(l));
+                for (int k = 0; k < analytic.length; k++) {
+                    double numeric = centralDifference(sizes, weights, biases, l, k, false, data);
+                    worst = Math.max(worst, relativeError(analytic[k], numeric));
+                    assertThat(relativeError(analytic[k], numeric)).as("dJ/dW layer %d element %d", l, k)
+                            .isLessThan(1e-6);
+                }
+                double[] analyticBias = NdArrays.toDoubles(gradients.biases().get(l));
+                for (int k = 0; k < analyticBias.length; k++) {
+                    double numeric = centralDifference(sizes, weights, biases, l, k, true, data);
+                    worst = Math.max(worst, relativeError(analyticBias[k], numeric));
+                    assertThat(relativeError(analyticBias[k], numeric)).as("dJ/db layer %d element %d", l, k)
+                            .isLessThan(1e-6);
+                }
+            }
+        }
+        System.out.printf("finite differences, hidden %s: worst relative error %.2e%n", hidden, worst);
+    }
+
+    /**
+     * One full step of a 2-2-1 network on two rows, written out scalar by scalar (no ND4J): forward pass,
+     * loss, gradients by the chain rule, and the updated parameters, against Backprop and Trainer.
+     */
+    @Test
+    void twoTwoOneNetworkMatchesHandComputedStep() {
+        double[][] x = {{0.5, -1.2}, {1.5, 0.3}};
+        double[] y = {1, 0};
+        // W1 row-major: W1[input][unit]
+        double[] w1 = {0.1, -0.2, 0.4, 0.3};
+        double[] b1 = {0.05, -0.1};
+        double[] w2 = {0.7, -0.6};
+        double[] b2 = {0.2};
+        double lr = 0.5;
+
+        double[][] a1 = new double[2][2];
+        double[] a2 = new double[2];
+        double loss = 0;
+        for (int n = 0; n < 2; n++) {
+            for (int j = 0; j < 2; j++) {
+                double z1 = x[n][0] * w1[j] + x[n][1] * w1[2 + j] + b1[j];
+                a1[n][j] = 1 / (1 + Math.exp(-z1));
+            }
+            double z2 = a1[n][0] * w2[0] + a1[n][1] * w2[1] + b2[0];
+            a2[n] = 1 / (1 + Math.exp(-z2));
+            loss += -(y[n] * Math.log(a2[n]) + (1 - y[n]) * Math.log(1 - a2[n]));
+        }
+        loss /= 2;
+        // dJ/dz2 per row, then dJ/dz1 = dJ/dz2 * w2_j * a1(1 - a1)
+        double[] delta2 = {a2[0] - y[0], a2[1] - y[1]};
+        double[][] delta1 = new double[2][2];
+        for (int n = 0; n < 2; n++) {
+            for (int j = 0; j < 2; j++) {
+                delta1[n][j] = delta2[n] * w2[j] * a1[n][j] * (1 - a1[n][j]);
+            }
+        }
+        double[] dW2 = {(a1[0][0] * delta2[0] + a1[1][0] * delta2[1]) / 2,
+                (a1[0][1] * delta2[0] + a1[1][1] * delta2[1]) / 2};
+        double[] db2 = {(delta2[0] + delta2[1]) / 2};
+        double[] dW1 = new double[4];
+        double[] db1 = new double[2];
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                dW1[i * 2 + j] = (x[0][i] * delta1[0][j] + x[1][i] * delta1[1][j]) / 2;
+            }
+        }
+        for (int j = 0; j < 2; j++) {
+            db1[j] = (delta1[0][j] + delta1[1][j]) / 2;
+        }
+
+        List<Integer> sizes = List.of(2, 2, 1);
+        try (LabelledData data = LabelledData.of(x, y, Precision.FLOAT64);
+                Network network = Network.of(sizes, List.of(w1, w2), List.of(b1, b2), Precision.FLOAT64)) {
+            try (INDArray p = network.predictProbabilities(data.x())) {
+                assertClose(NdArrays.toDoubles(p), a2);
+            }
+            try (Gradients gradients = Backprop.gradients(network, data.x(), data.y())) {
+                assertThat(gradients.loss()).isCloseTo(loss, org.assertj.core.data.Offset.offset(1e-12));
+                assertClose(NdArrays.toDoubles(gradients.weights().get(0)), dW1);
+                assertClose(NdArrays.toDoubles(gradients.biases().get(0)), db1);
+                assertClose(NdArrays.toDoubles(gradients.weights().get(1)), dW2);
+                assertClose(NdArrays.toDoubles(gradients.biases().get(1)), db2);
+            }
+            TrainingSettings oneStep = new TrainingSettings(List.of(2), lr, 1, 0, Precision.FLOAT64);
+            TrainingResult result = Trainer.train(network, data.x(), data.y(), oneStep, TrainingMonitor.NONE);
+            try (Network trained = result.network()) {
+                assertThat(result.losses()).hasSize(1);
+                assertThat(result.losses()[0]).isCloseTo(loss, org.assertj.core.data.Offset.offset(1e-12));
+                assertClose(trained.weightsData(0), minus(w1, lr, dW1));
+                assertClose(trained.biasData(0), minus(b1, lr, db1));
+                assertClose(trained.weightsData(1), minus(w2, lr, dW2));
+                assertClose(trained.biasData(1), minus(b2, lr, db2));
+            }
+            assertThat(network.weightsData(0)).as("the initial network is untouched").isEqualTo(w1);
+        }
+    }
+
+    @Test
+    void lossStaysFiniteWhenTheOutputSigmoidSaturates() {
+        // z = 1000 for every row: sigmoid(z) rounds to exactly 1, so ln(1 - a) would be -infinity for y = 0
+        double[][] x = {{1}, {1}};
+        double[] y = {1, 0};
+        try (LabelledData data = LabelledData.of(x, y, Precision.FLOAT64);
+                Network network = Network.of(List.of(1, 1), List.of(new double[] {1000}), List.of(new double[] {0}),
+                        Precision.FLOAT64);
+                Gradients gradients = Backprop.gradients(network, data.x(), data.y())) {
+            assertThat(gradients.loss()).isEqualTo(500.0); // (0 + 1000) / 2
+            assertThat(NdArrays.toDoubles(gradients.weights().get(0))).containsExactly(0.5);
+        }
+    }
+
+    @Test
+    void rejectsLabelsThatDoNotMatchTheRows() {
+        try (LabelledData data = LabelledData.of(new double[][] {{1, 2}, {3, 4}}, new double[] {0, 1}, Precision.FLOAT64);
+                LabelledData fewer = LabelledData.of(new double[][] {{1, 2}}, new double[] {1}, Precision.FLOAT64);
+                Network network = Network.initialise(2, List.of(), 0, Precision.FLOAT64)) {
+            assertThatThrownBy(() -> Backprop.gradients(network, data.x(), fewer.y()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("x has 2 rows but y has 1");
+        }
+    }
+
+    private static double centralDifference(List<Integer> sizes, List<double[]> weights, List<double[]> biases,
+            int layer, int index, boolean bias, LabelledData data) {
+        double full = centralDifference(sizes, weights, biases, layer, index, bias, data, H);
+        double half = centralDifference(sizes, weights, biases, layer, index, bias, data, H / 2);
+        return (4 * half - full) / 3;
+    }
+
+    private static double centralDifference(List<Integer> sizes, List<double[]> weights, List<double[]> biases,
+            int layer, int index, boolean bias, LabelledData data, double h) {
+        return (lossAt(sizes, weights, biases, layer, index, bias, +h, data)
+                - lossAt(sizes, weights, biases, layer, index, bias, -h, data)) / (2 * h);
+    }
+
+    private static double lossAt(List<Integer> sizes, List<double[]> weights, List<double[]> biases, int layer,
+            int index, boolean bias, double shift, LabelledData data) {
+        List<double[]> w = new ArrayList<>();
+        List<double[]> b = new ArrayList<>();
+        for (int l = 0; l < weights.size(); l++) {
+            w.add(weights.get(l).clone());
+            b.add(biases.get(l).clone());
+        }
+        (bias ? b : w).get(layer)[index] += shift;
+        try (Network network = Network.of(sizes, w, b, Precision.FLOAT64);
+                Gradients gradients = Backprop.gradients(network, data.x(), data.y())) {
+            return gradients.loss();
+        }
+    }
+
+    private static double relativeError(double a, double b) {
+        double scale = Math.max(Math.abs(a), Math.abs(b));
+        return scale == 0 ? 0 : Math.abs(a - b) / scale;
+    }
+
+    private static void assertClose(double[] actual, double[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-12));
+        }
+    }
+
+    private static double[] minus(double[] theta, double lr, double[] gradient) {
+        double[] result = new double[theta.length];
+        for (int i = 0; i < theta.length; i++) {
+            result[i] = theta[i] - lr * gradient[i];
+        }
+        return result;
+    }
+
+    private static List<Integer> sizes(List<Integer> hidden) {
+        List<Integer> sizes = new ArrayList<>();
+        sizes.add(INPUTS);
+        sizes.addAll(hidden);
+        sizes.add(1);
+        return sizes;
+    }
+
+    private static double[] gaussians(Random random, int count) {
+        double[] values = new double[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = random.nextGaussian();
+        }
+        return values;
+    }
+}
