@@ -160,9 +160,10 @@ public final class Backprop {
             Nd4j.exec(new Exp(lossScratch, lossScratch));
             Nd4j.exec(new Log1p(lossScratch, lossScratch));       // log1p(exp(-|z|))
             lossTerms.addi(lossScratch);
-            // Summed as 1^T terms (a BLAS gemm) instead of lossTerms.sumNumber(): libnd4j's reductions split
-            // the sum over however many pool threads are free at that moment, so their rounding would depend
-            // on what else runs in the JVM; gemm partitions only its output, never a single sum.
+            // Summed as 1^T terms (a BLAS gemm) rather than lossTerms.sumNumber(): libnd4j's scalar reduction
+            // splits a long sum over the pool threads it can get at that moment (and runs on the calling thread
+            // when none are free), so its rounding may depend on what else runs in the JVM. OpenBLAS partitions
+            // only the output of a gemm, so each sum is added in the same order every time.
             Nd4j.gemm(ones, lossTerms, lossSum, true, false, 1.0, 0.0);
             return lossSum.getDouble(0) / rows;
         }
@@ -173,7 +174,7 @@ public final class Backprop {
             for (int i = layers; i >= 1; i--) {
                 Nd4j.gemm(a[i - 1], delta[i], dW[i], true, false, 1.0, 0.0);   // a_{i-1}^T delta_i
                 dW[i].divi(rows);                                               //   / N
-                // 1^T delta_i rather than delta.sum(0), for the reason given in loss()
+                // 1^T delta_i rather than delta.sum(0): a fixed summation order, as explained in loss()
                 Nd4j.gemm(ones, delta[i], db[i], true, false, 1.0, 0.0);       // column sums of delta_i
                 db[i].divi(rows);                                               //   / N
                 if (i > 1) {
