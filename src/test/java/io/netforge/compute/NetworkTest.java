@@ -1,0 +1,134 @@
+package io.netforge.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class NetworkTest {
+
+    @Test
+    void countsTheArticlesTwoHundredParameters() {
+        // the article: 21 x 8 + 9 x 3 + 4 x 1 = 199 parameters for [8, 3] on 20 features
+        assertThat(Network.parameterCount(20, List.of(8, 3))).isEqualTo(199);
+        assertThat(Network.parameterCount(20, List.of())).isEqualTo(21);
+        try (Network network = Network.initialise(20, List.of(8, 3), 0, Precision.FLOAT32)) {
+            assertThat(network.parameterCount()).isEqualTo(199);
+            assertThat(network.layerSizes()).containsExactly(20, 8, 3, 1);
+            assertThat(network.layerCount()).isEqualTo(3);
+            assertThat(network.inputs()).isEqualTo(20);
+            assertThat(network.precision()).isEqualTo(Precision.FLOAT32);
+            assertThat(network.weights(1).shape()).containsExactly(8, 3);
+            assertThat(network.bias(1).shape()).containsExactly(1, 3);
+            assertThat(network.weights(1).dataType()).isEqualTo(DataType.FLOAT);
+        }
+    }
+
+    @Test
+    void initialisesWithTheReferenceOrderOfDraws() {
+        // all weight matrices first (layer by layer, row-major), then all biases: the first bias of the first
+        // layer is the draw that follows the last weight of the last layer
+        java.util.Random random = new java.util.Random(5);
+        double[] draws = new double[2 * 3 + 3 * 1 + 3 + 1];
+        for (int i = 0; i < draws.length; i++) {
+            draws[i] = 0.1 * random.nextGaussian();
+        }
+        try (Network network = Network.initialise(2, List.of(3), 5, Precision.FLOAT64)) {
+            assertThat(network.weightsData(0)).containsExactly(java.util.Arrays.copyOfRange(draws, 0, 6));
+            assertThat(network.weightsData(1)).containsExactly(java.util.Arrays.copyOfRange(draws, 6, 9));
+            assertThat(network.biasData(0)).containsExactly(java.util.Arrays.copyOfRange(draws, 9, 12));
+            assertThat(network.biasData(1)).containsExactly(draws[12]);
+            assertThat(network.weights(0).getDouble(1, 0)).as("row-major: W[1][0] is the 4th draw").isEqualTo(draws[3]);
+        }
+    }
+
+    @Test
+    void rebuildsFromPersistedValues() {
+        try (Network original = Network.initialise(4, List.of(3), 9, Precision.FLOAT64);
+                Network rebuilt = Network.of(original.layerSizes(),
+                        List.of(original.weightsData(0), original.weightsData(1)),
+                        List.of(original.biasData(0), original.biasData(1)), Precision.FLOAT64)) {
+            double[][] rows = {{0.1, -2, 3, 0.5}, {1, 1, 1, 1}};
+            assertThat(rebuilt.predictProbabilities(rows)).containsExactly(original.predictProbabilities(rows));
+        }
+    }
+
+    @Test
+    void predictsTheSigmoidOfTheLogitForLogisticRegression() {
+        try (Network network = Network.of(List.of(2, 1), List.of(new double[] {2, -1}), List.of(new double[] {0.5}),
+                Precision.FLOAT64)) {
+            double[] p = network.predictProbabilities(new double[][] {{1, 3}, {0, 0}});
+            assertThat(p[0]).isCloseTo(1 / (1 + Math.exp(0.5)), within(1e-15)); // z = 2 - 3 + 0.5 = -0.5
+            assertThat(p[1]).isCloseTo(1 / (1 + Math.exp(-0.5)), within(1e-15));
+        }
+    }
+
+    @Test
+    void predictionFromRowsAndFromArraysAgreeBitForBit() {
+        try (Network network = Network.initialise(3, List.of(5, 2), 1, Precision.FLOAT32)) {
+            double[][] rows = {{0.3, -1.2, 2.5}, {4, 0, -0.7}, {1e-3, 2e3, 5}};
+            try (INDArray x = NdArrays.matrix(rows, 3, DataType.FLOAT); INDArray p = network.predictProbabilities(x)) {
+                assertThat(p.shape()).containsExactly(3, 1);
+                assertThat(p.dataType()).isEqualTo(DataType.FLOAT);
+                assertThat(network.predictProbabilities(rows)).containsExactly(NdArrays.toDoubles(p));
+            }
+        }
+    }
+
+    @Test
+    void copyIsIndependentOfTheOriginal() {
+        try (Network original = Network.initialise(3, List.of(2), 4, Precision.FLOAT64);
+                Network copy = original.copy()) {
+            double before = original.weights(0).getDouble(0, 0);
+            copy.weights(0).putScalar(0, 0, 42.0);
+            assertThat(original.weights(0).getDouble(0, 0)).isEqualTo(before);
+            assertThat(copy.weightsData(1)).containsExactly(original.weightsData(1));
+        }
+    }
+
+    @Test
+    void rejectsInputOfTheWrongWidthOrType() {
+        try (Network network = Network.initialise(3, List.of(), 0, Precision.FLOAT64);
+                INDArray wide = NdArrays.matrix(new double[][] {{1, 2, 3, 4}}, 4, DataType.DOUBLE);
+                INDArray floats = NdArrays.matrix(new double[][] {{1, 2, 3}}, 3, DataType.FLOAT)) {
+            assertThatThrownBy(() -> network.predictProbabilities(wide)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("x has 4 columns but the network has 3 inputs");
+            assertThatThrownBy(() -> network.predictProbabilities(floats)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("x has data type FLOAT but the network's precision FLOAT64 needs DOUBLE");
+            assertThatThrownBy(() -> network.predictProbabilities(new double[][] {{1, 2}}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("row 0: expected 3 values, found 2");
+        }
+    }
+
+    @Test
+    void rejectsPersistedValuesOfTheWrongLength() {
+        assertThatThrownBy(() -> Network.of(List.of(2, 3, 1), List.of(new double[6], new double[2]),
+                List.of(new double[3], new double[1]), Precision.FLOAT64))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("weights of layer 1: expected 3 values (3 x 1), found 2");
+        assertThatThrownBy(() -> Network.of(List.of(2, 3, 2), List.of(new double[6], new double[6]),
+                List.of(new double[3], new double[2]), Precision.FLOAT64))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the output layer must have 1 unit, layerSizes were [2, 3, 2]");
+    }
+
+    @Test
+    void rejectsEmptyHiddenLayers() {
+        assertThatThrownBy(() -> Network.initialise(3, List.of(4, 0), 0, Precision.FLOAT64))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("hidden layer 1 must have at least 1 unit, was 0");
+    }
+
+    @Test
+    void closedNetworkCannotBeUsed() {
+        Network network = Network.initialise(3, List.of(), 0, Precision.FLOAT64);
+        network.close();
+        network.close();
+        assertThatThrownBy(() -> network.weights(0)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("the network was closed");
+    }
+}

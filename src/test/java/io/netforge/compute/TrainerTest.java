@@ -1,0 +1,208 @@
+package io.netforge.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TrainerTest {
+
+    private static LabelledData article;
+
+    @BeforeAll
+    static void loadData() {
+        article = LabelledData.articleTrain(Precision.FLOAT64);
+    }
+
+    @AfterAll
+    static void closeData() {
+        article.close();
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalInitialNetworks() {
+        try (Network first = Network.initialise(20, List.of(8, 3), 7, Precision.FLOAT64);
+                Network second = Network.initialise(20, List.of(8, 3), 7, Precision.FLOAT64);
+                Network otherSeed = Network.initialise(20, List.of(8, 3), 8, Precision.FLOAT64)) {
+            assertThat(Snapshot.of(first, new double[0])).isEqualTo(Snapshot.of(second, new double[0]));
+            assertThat(first.weightsData(0)).isNotEqualTo(otherSeed.weightsData(0));
+        }
+    }
+
+    @Test
+    void float32StartsFromTheRoundedFloat64Draws() {
+        try (Network doubles = Network.initialise(20, List.of(8, 3), 7, Precision.FLOAT64);
+                Network floats = Network.initialise(20, List.of(8, 3), 7, Precision.FLOAT32)) {
+            for (int l = 0; l < doubles.layerCount(); l++) {
+                assertThat(floats.weightsData(l)).isEqualTo(roundedToFloat(doubles.weightsData(l)));
+                assertThat(floats.biasData(l)).isEqualTo(roundedToFloat(doubles.biasData(l)));
+            }
+        }
+    }
+
+    @Test
+    void concurrentTrainingsGiveTheSameBitsAsSequentialOnes() throws Exception {
+        Snapshot sequentialA = train(11);
+        Snapshot sequentialB = train(12);
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            Callable<Snapshot> a = () -> {
+                start.await();
+                return train(11);
+            };
+            Callable<Snapshot> b = () -> {
+                start.await();
+                return train(12);
+            };
+            Future<Snapshot> concurrentA = pool.submit(a);
+            Future<Snapshot> concurrentB = pool.submit(b);
+            start.countDown();
+
+            assertThat(concurrentA.get()).isEqualTo(sequentialA);
+            assertThat(concurrentB.get()).isEqualTo(sequentialB);
+            assertThat(sequentialA).isNotEqualTo(sequentialB);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void divergingRunStopsWithNonFiniteLossNamingTheIteration() {
+        // Identical rows of huge features: z_1 = 1e300 (w1 + w2) + b is finite but far from 0, so a = 0 or 1
+        // for every row, half the labels are wrong, and dJ/dW = +-0.5e300. Times the learning rate 1e10 this
+        // overflows W to an infinity, so the logits of iteration 2 are infinite and its loss is NaN.
+        double[][] x = {{1e300, 1e300}, {1e300, 1e300}, {1e300, 1e300}, {1e300, 1e300}};
+        double[] y = {0, 1, 0, 1};
+        List<Integer> seen = new ArrayList<>();
+        try (LabelledData data = LabelledData.of(x, y, Precision.FLOAT64)) {
+            TrainingSettings settings = new TrainingSettings(List.of(), 1e10, 100, 0, Precision.FLOAT64);
+
+            assertThatThrownBy(() -> Trainer.train(data.x(), data.y(), settings, (t, loss) -> seen.add(t)))
+                    .isInstanceOfSatisfying(NonFiniteLossException.class, e -> assertThat(e.iteration()).isEqualTo(2))
+                    .hasMessageContaining("at iteration 2");
+            assertThat(seen).containsExactly(1);
+        }
+    }
+
+    @Test
+    void monitorReturningFalseCancelsAtThatIteration() {
+        List<Integer> seen = new ArrayList<>();
+        TrainingSettings settings = new TrainingSettings(List.of(4), 1.0, 100, 0, Precision.FLOAT64);
+
+        assertThatThrownBy(() -> Trainer.train(article.x(), article.y(), settings, (t, loss) -> seen.add(t) && t < 3))
+                .isInstanceOfSatisfying(TrainingCancelledException.class, e -> assertThat(e.iteration()).isEqualTo(3))
+                .hasMessageContaining("iteration 3");
+        assertThat(seen).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void monitorSeesTheLossOfEachIterationsStartingParameters() {
+        List<Double> seen = new ArrayList<>();
+        TrainingSettings settings = new TrainingSettings(List.of(4), 1.0, 5, 3, Precision.FLOAT64);
+
+        TrainingResult result = Trainer.train(article.x(), article.y(), settings, (t, loss) -> seen.add(loss));
+        try (Network initial = Network.initialise(20, List.of(4), 3, Precision.FLOAT64);
+                Gradients atStart = Backprop.gradients(initial, article.x(), article.y())) {
+            assertThat(result.iterations()).isEqualTo(5);
+            assertThat(result.losses()).containsExactly(seen.stream().mapToDouble(Double::doubleValue).toArray());
+            assertThat(result.losses()[0]).isEqualTo(atStart.loss());
+            assertThat(result.seconds()).isPositive();
+        } finally {
+            result.network().close();
+        }
+    }
+
+    @Test
+    void rejectsFeaturesOfTheWrongDataType() {
+        try (INDArray x = article.x().castTo(DataType.FLOAT)) {
+            TrainingSettings settings = new TrainingSettings(List.of(), 1.0, 1, 0, Precision.FLOAT64);
+
+            assertThatThrownBy(() -> Trainer.train(x, article.y(), settings, TrainingMonitor.NONE))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("x has data type FLOAT but precision FLOAT64 needs DOUBLE");
+        }
+    }
+
+    @Test
+    void rejectsLabelsThatAreNotOneColumn() {
+        try (INDArray y = Nd4j.zeros(DataType.DOUBLE, 4000, 2)) {
+            TrainingSettings settings = new TrainingSettings(List.of(), 1.0, 1, 0, Precision.FLOAT64);
+
+            assertThatThrownBy(() -> Trainer.train(article.x(), y, settings, TrainingMonitor.NONE))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("y must be an N x 1 column of labels, has shape [4000, 2]");
+        }
+    }
+
+    @Test
+    void rejectsAnInitialNetworkWithOtherInputs() {
+        try (Network initial = Network.initialise(3, List.of(), 0, Precision.FLOAT64)) {
+            TrainingSettings settings = new TrainingSettings(List.of(), 1.0, 1, 0, Precision.FLOAT64);
+
+            assertThatThrownBy(() -> Trainer.train(initial, article.x(), article.y(), settings, TrainingMonitor.NONE))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("x has 20 columns but the network has 3 inputs");
+        }
+    }
+
+    @Test
+    void rejectsANonPositiveLearningRate() {
+        TrainingSettings settings = new TrainingSettings(List.of(), 0.0, 1, 0, Precision.FLOAT64);
+
+        assertThatThrownBy(() -> Trainer.train(article.x(), article.y(), settings, TrainingMonitor.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("learning rate must be a finite number > 0, was 0.0");
+    }
+
+    private static Snapshot train(long seed) {
+        TrainingSettings settings = new TrainingSettings(List.of(8, 3), 1.0, 300, seed, Precision.FLOAT64);
+        TrainingResult result = Trainer.train(article.x(), article.y(), settings, TrainingMonitor.NONE);
+        try (Network network = result.network()) {
+            return Snapshot.of(network, result.losses());
+        }
+    }
+
+    private static double[] roundedToFloat(double[] values) {
+        double[] rounded = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            rounded[i] = (float) values[i];
+        }
+        return rounded;
+    }
+
+    /** Every parameter and loss of a run as raw bits, so equality means bit-identical. */
+    private record Snapshot(List<List<Long>> parameters, List<Long> losses) {
+
+        static Snapshot of(Network network, double[] losses) {
+            List<List<Long>> parameters = new ArrayList<>();
+            for (int l = 0; l < network.layerCount(); l++) {
+                parameters.add(bits(network.weightsData(l)));
+                parameters.add(bits(network.biasData(l)));
+            }
+            return new Snapshot(parameters, bits(losses));
+        }
+
+        private static List<Long> bits(double[] values) {
+            List<Long> bits = new ArrayList<>(values.length);
+            for (double value : values) {
+                bits.add(Double.doubleToRawLongBits(value));
+            }
+            return bits;
+        }
+    }
+}
