@@ -12,6 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Trainer {
 
+    /** Names the plain-ND4J implementation in {@link TrainingResult#trainer()}. */
+    public static final String REFERENCE = "nd4j-reference";
+
     private Trainer() {
     }
 
@@ -75,7 +78,7 @@ public final class Trainer {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            TrainingResult result = new TrainingResult(network, losses, iterations, seconds);
+            TrainingResult result = new TrainingResult(network, losses, iterations, seconds, REFERENCE);
             returned = true;
             return result;
         } finally {

@@ -1,13 +1,20 @@
 package io.netforge.compute;
 
 /**
- * The outcome of a completed training run.
+ * The outcome of a completed training run. Owns its network: close the result (or the network) when done.
  *
- * @param network    the trained network, owned by the caller (close it when done)
+ * @param network    the trained network
  * @param losses     losses[t-1] is the loss of iteration t: the mean log-loss of the parameters that
  *                   iteration started from
  * @param iterations number of iterations done
  * @param seconds    wall time of the training loop only (no validation, allocation or initialisation)
+ * @param trainer    which implementation of the forward and backward passes ran, for provenance
  */
-public record TrainingResult(Network network, double[] losses, int iterations, double seconds) {
+public record TrainingResult(Network network, double[] losses, int iterations, double seconds, String trainer)
+        implements AutoCloseable {
+
+    @Override
+    public void close() {
+        network.close();
+    }
 }
