@@ -28,10 +28,10 @@ import io.netforge.system.ApiException;
  * time; it never holds more than one chunk and one record.
  *
  * <p>The format: UTF-8 (a BOM is skipped), RFC 4180 quoting, LF or CRLF line ends, a header row, then data
- * rows. Empty lines are skipped anywhere. The label column is the one named by the caller, else the last;
- * every other column is a feature and must hold a finite decimal number ({@code [+-]digits[.digits][e[+-]digits]},
- * spaces and tabs around it allowed, quoted or not). The label must take exactly two distinct values
- * (compared as trimmed text).
+ * rows. Empty lines (and lines of only spaces and tabs) are skipped anywhere. Names and values are trimmed of
+ * spaces and tabs. The label column is the one named by the caller, else the last; every other column is a
+ * feature and must hold a finite decimal number ({@code [+-]digits[.digits][e[+-]digits]}, quoted or not).
+ * The label must take exactly two distinct values (compared as trimmed text).
  *
  * <p>Errors are {@link ApiException}s whose detail names the place: "row" counts data rows from 1 (the
  * header and empty lines are not rows), "line" is the physical line the row starts on, counting from 1.
@@ -176,8 +176,8 @@ final class CsvDatasetParser {
         private void budget(int chars) {
             recordChars += Math.max(chars, 0);
             if (recordChars > MAX_RECORD_CHARS + 16_384L) { // slack: the CSV reader buffers ahead
-                throw ApiException.badRequest(where() + ": a record longer than " + MAX_RECORD_CHARS
-                        + " characters (is a quote never closed?)").with("row", rows + 1).with("line", recordLine);
+                throw located(ApiException.badRequest(where() + ": a record longer than " + MAX_RECORD_CHARS
+                        + " characters (is a quote never closed?)"));
             }
         }
 
@@ -201,33 +201,33 @@ final class CsvDatasetParser {
                         : lower.contains("invalid char") && lower.contains("between encapsulated token and delimiter")
                                 ? "unexpected text after the closing quote of a field (a quote inside a quoted field must be doubled)"
                                 : "malformed CSV (" + abbreviate(message) + ")";
-                throw ApiException.badRequest(where() + ": " + what).with("row", rows + 1).with("line", recordLine);
+                throw located(ApiException.badRequest(where() + ": " + what));
             }
         }
 
         private void header(CSVRecord record) {
             int count = record.size();
-            String at = "header (line " + recordLine + ")";
+            String at = where();
             if (count > maxColumns) {
-                throw ApiException.badRequest(at + ": " + count + " columns; at most " + maxColumns + " are allowed")
-                        .with("line", recordLine);
+                throw located(ApiException.badRequest(at + ": " + count + " columns; at most " + maxColumns
+                        + " are allowed"));
             }
             if (count < 2) {
-                throw ApiException.badRequest(at + ": found " + count
-                        + " column; at least 2 are needed (one or more features and the label)").with("line", recordLine);
+                throw located(ApiException.badRequest(at + ": found " + count
+                        + " column; at least 2 are needed (one or more features and the label)"));
             }
             List<String> header = new ArrayList<>(count);
             Map<String, Integer> seen = new HashMap<>();
             for (int i = 0; i < count; i++) {
                 String name = trim(record.get(i));
                 if (name.isEmpty()) {
-                    throw ApiException.badRequest(at + ": column " + (i + 1) + " has an empty name")
-                            .with("line", recordLine).with("columnIndex", i + 1);
+                    throw located(ApiException.badRequest(at + ": column " + (i + 1) + " has an empty name"))
+                            .with("columnIndex", i + 1);
                 }
                 Integer before = seen.putIfAbsent(name, i);
                 if (before != null) {
-                    throw ApiException.badRequest(at + ": duplicate column name '" + abbreviate(name) + "' (columns "
-                            + (before + 1) + " and " + (i + 1) + ")").with("line", recordLine).with("column", name);
+                    throw located(ApiException.badRequest(at + ": duplicate column name '" + abbreviate(name)
+                            + "' (columns " + (before + 1) + " and " + (i + 1) + ")")).with("column", name);
                 }
                 header.add(name);
             }
@@ -251,8 +251,8 @@ final class CsvDatasetParser {
         private void row(CSVRecord record) {
             long row = rows + 1;
             if (record.size() != columns) {
-                throw ApiException.badRequest(where() + ": expected " + columns + " columns, found " + record.size())
-                        .with("row", row).with("line", recordLine);
+                throw located(ApiException.badRequest(where() + ": expected " + columns + " columns, found "
+                        + record.size()));
             }
             int at = inChunk * (columns - 1);
             for (int i = 0; i < columns; i++) {
@@ -288,15 +288,15 @@ final class CsvDatasetParser {
 
         private ApiException badValue(int column, String problem) {
             String name = names.get(column);
-            return ApiException.badRequest(where() + ", column '" + abbreviate(name) + "': " + problem)
-                    .with("row", rows + 1).with("line", recordLine).with("column", name);
+            return located(ApiException.badRequest(where() + ", column '" + abbreviate(name) + "': " + problem))
+                    .with("column", name);
         }
 
         private byte labelCode(String value) {
             long row = rows + 1;
             if (value.isEmpty()) {
-                throw ApiException.badRequest(where() + ", column '" + abbreviate(labelName) + "': empty label")
-                        .with("row", row).with("line", recordLine).with("column", labelName);
+                throw located(ApiException.badRequest(where() + ", column '" + abbreviate(labelName) + "': empty label"))
+                        .with("column", labelName);
             }
             for (int code = 0; code < 2; code++) {
                 if (labelValues[code] == null) {
@@ -370,8 +370,14 @@ final class CsvDatasetParser {
                     upload.count(), upload.sha256Hex());
         }
 
+        /** Where the current record is: "row 17 (line 18)", or "header (line 1)" before the header was read. */
         private String where() {
-            return "row " + (rows + 1) + " (line " + recordLine + ")";
+            return names == null ? "header (line " + recordLine + ")" : "row " + (rows + 1) + " (line " + recordLine + ")";
+        }
+
+        /** Adds the current record's place as {@code row} (unless it is the header) and {@code line} members. */
+        private ApiException located(ApiException e) {
+            return names == null ? e.with("line", recordLine) : e.with("row", rows + 1).with("line", recordLine);
         }
     }
 
@@ -423,7 +429,7 @@ final class CsvDatasetParser {
     }
 
     private static boolean isBlank(CSVRecord record) {
-        return record.size() == 1 && record.get(0).isEmpty();
+        return record.size() == 1 && trim(record.get(0)).isEmpty();
     }
 
     /** Strips spaces and tabs (not other whitespace) from both ends. */

@@ -122,7 +122,7 @@ class CsvDatasetParserTest {
     @Test
     void acceptsBomCrlfQuotesSpacesAndTrailingEmptyLines() {
         byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
-        String text = " a ,\"b\",y\r\n\"1.5\", 2 ,\"no\"\r\n\r\n  -7\t,\" 8 \", yes\r\n\r\n";
+        String text = " a ,\"b\",y\r\n\"1.5\", 2 ,\"no\"\r\n\r\n  -7\t,\" 8 \", yes\r\n\r\n  \r\n";
         byte[] bytes = concat(bom, text.getBytes(StandardCharsets.UTF_8));
 
         CsvDatasetParser.Result result = parse(bytes, null);
@@ -237,6 +237,14 @@ class CsvDatasetParserTest {
 
         assertThat(e.getMessage()).isEqualTo("row 1 (line 2): a record longer than " + CsvDatasetParser.MAX_RECORD_CHARS
                 + " characters (is a quote never closed?)");
+    }
+
+    @Test
+    void namesTheHeaderWhenTheHeaderIsMalformed() {
+        ApiException e = failure(() -> parse("\n\"a,y\n1,0\n"));
+
+        assertThat(e.getMessage()).isEqualTo("header (line 2): a quoted field is never closed");
+        assertThat(e.properties()).containsEntry("line", 2L).doesNotContainKey("row");
     }
 
     @Test

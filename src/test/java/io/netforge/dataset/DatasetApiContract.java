@@ -155,6 +155,8 @@ abstract class DatasetApiContract {
                 csv("inf feature", "a,b,y\n1,inf,0\n3,4,1\n", 400, "column 'b'", "'inf' is not a finite number"),
                 csv("overflow to infinity", "a,b,y\n1,2,0\n3,1e400,1\n", 400, "row 2 (line 3)", "column 'b'", "'1e400'", "out of range"),
                 csv("hex float", "a,b,y\n0x1p3,2,0\n3,4,1\n", 400, "column 'a'", "'0x1p3' is not a number"),
+                csv("5 MB without a line break", "a,y\n" + "1".repeat(5_000_000) + ",0\n", 400, "row 1 (line 2)",
+                        "longer than 4194304 characters"),
                 csv("unclosed quote", "a,b,y\n1,2,0\n\"3,4,1\n5,6,0\n", 400, "row 2 (line 3)", "never closed"),
                 csv("text after a closing quote", "a,b,y\n\"1\"2,3,0\n", 400, "row 1 (line 2)", "closing quote"),
                 csv("label column that does not exist", "?label=target", ok, 400, "label", "'target' does not exist", "a, b, y"),
@@ -178,9 +180,13 @@ abstract class DatasetApiContract {
                         "file", "missing"),
                 call("multipart with the CSV as a plain field", http -> http.postMultipart(Part.field("file", ok)), 400,
                         "file", "missing"),
-                raw("malformed multipart body", "multipart/form-data; boundary=zzz", "no parts here".getBytes(StandardCharsets.UTF_8),
-                        400, "multipart"),
-                raw("multipart without a boundary", "multipart/form-data", ok.getBytes(StandardCharsets.UTF_8), 400, "multipart"),
+                raw("multipart body without parts", "multipart/form-data; boundary=zzz",
+                        "no parts here".getBytes(StandardCharsets.UTF_8), 400, "file", "missing"),
+                raw("multipart without a boundary", "multipart/form-data", ok.getBytes(StandardCharsets.UTF_8), 400,
+                        "multipart/form-data body could not be read"),
+                raw("truncated multipart part", "multipart/form-data; boundary=zzz",
+                        ("--zzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n" + ok)
+                                .getBytes(StandardCharsets.UTF_8), 400, "multipart/form-data body could not be read"),
                 csv("name too long", "?name=" + "n".repeat(201), ok, 400, "name", "at most 200 characters"),
                 call("invalid id", http -> http.get("/datasets/not-a-uuid"), 400, "id", "'not-a-uuid'", "UUID"),
                 call("unknown id", http -> http.get("/datasets/00000000-0000-4000-8000-000000000000"), 404,
@@ -328,6 +334,14 @@ abstract class DatasetApiContract {
         assertThat(body.get("label").asString()).isEqualTo("a");
         assertThat(body.get("name").asString()).isEqualTo("by form");
         assertThat(body.get("features").toString()).isEqualTo("[\"b\",\"y\"]");
+    }
+
+    @Test
+    void namesAFileUploadAfterTheFileNameWithoutItsPath() {
+        JsonNode body = created(http.postMultipart(
+                Part.file("C:\\Users\\me\\iris two.csv", "a,y\n1,0\n2,1\n".getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(body.get("name").asString()).isEqualTo("iris two.csv");
     }
 
     @Test
