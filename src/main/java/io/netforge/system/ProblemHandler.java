@@ -12,11 +12,16 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import tools.jackson.core.JacksonException;
@@ -37,6 +42,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
+    /** The servlet container's multipart limit: a larger multipart request is rejected before it reaches a controller. */
+    private final long maxMultipartBytes;
+
+    ProblemHandler(@Value("${spring.servlet.multipart.max-request-size:-1B}") DataSize maxMultipartRequest) {
+        this.maxMultipartBytes = maxMultipartRequest.toBytes();
+    }
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
@@ -54,6 +66,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
         problem.setTitle("Invalid request");
         problem.setProperty("field", e.getName());
+        return problem(HttpStatus.BAD_REQUEST, problem);
+    }
+
+    /** A multipart body the container could not parse (no boundary, truncated, malformed part headers). */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> multipart(MultipartException e) {
+        log.debug("Unreadable multipart request", e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "multipart/form-data body could not be read (malformed or truncated; is the boundary right?)");
+        problem.setTitle("Invalid request body");
         return problem(HttpStatus.BAD_REQUEST, problem);
     }
 
@@ -76,6 +98,34 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             problem.setProperty("field", field);
         }
         return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<String> accepted = e.getSupportedMediaTypes().stream().map(MediaType::toString).toList();
+        String sent = e.getContentType() == null ? "no Content-Type" : "Content-Type '" + e.getContentType() + "'";
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, sent + " is not supported"
+                + (accepted.isEmpty() ? "" : "; accepted: " + String.join(", ", accepted)));
+        problem.setTitle("Unsupported media type");
+        if (!accepted.isEmpty()) {
+            problem.setProperty("accepted", accepted);
+        }
+        return handleExceptionInternal(e, problem, headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        long limit = e.getMaxUploadSize() > 0 ? e.getMaxUploadSize() : maxMultipartBytes;
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, limit > 0
+                ? "the upload is larger than the limit of " + limit + " bytes"
+                : "the upload is larger than the limit");
+        problem.setTitle("Payload too large");
+        if (limit > 0) {
+            problem.setProperty("limitBytes", limit);
+        }
+        return handleExceptionInternal(e, problem, headers, status, request);
     }
 
     @Override

@@ -1,0 +1,85 @@
+package io.netforge.dataset;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import io.netforge.system.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+
+/** Upload, list, show and delete datasets. Parsing and storage live in {@link DatasetStore}. */
+@RestController
+@RequestMapping("/datasets")
+class DatasetController {
+
+    static final String TEXT_CSV = "text/csv";
+
+    private static final Set<String> UTF8_CHARSETS = Set.of("utf-8", "utf8", "us-ascii");
+
+    private final DatasetStore store;
+
+    DatasetController(DatasetStore store) {
+        this.store = store;
+    }
+
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<DatasetResponse> uploadFile(@RequestParam(required = false) MultipartFile file,
+            @RequestParam(required = false) String name, @RequestParam(required = false) String label)
+            throws IOException {
+        if (file == null) {
+            throw ApiException.invalidField("file", "missing; send the CSV as the multipart file part 'file'");
+        }
+        return created(store.create(new DatasetStore.Upload("file", file.getInputStream(), file.getSize(),
+                file.getOriginalFilename(), name, label)));
+    }
+
+    @PostMapping(consumes = TEXT_CSV)
+    ResponseEntity<DatasetResponse> uploadBody(@RequestParam(required = false) String name,
+            @RequestParam(required = false) String label, @RequestHeader("Content-Type") MediaType contentType,
+            HttpServletRequest request) throws IOException {
+        String charset = contentType.getParameter("charset");
+        if (charset != null && !UTF8_CHARSETS.contains(charset.replace("\"", "").toLowerCase(Locale.ROOT))) {
+            throw ApiException.unsupportedMediaType("Content-Type '" + contentType + "': only UTF-8 is accepted; "
+                    + "send text/csv or text/csv;charset=utf-8").with("accepted", List.of("multipart/form-data", TEXT_CSV));
+        }
+        return created(store.create(new DatasetStore.Upload("request body", request.getInputStream(),
+                request.getContentLengthLong(), null, name, label)));
+    }
+
+    @GetMapping
+    List<DatasetResponse> list() {
+        return store.list().stream().map(DatasetResponse::of).toList();
+    }
+
+    @GetMapping("/{id}")
+    DatasetResponse get(@PathVariable UUID id) {
+        return store.find(id).map(DatasetResponse::of).orElseThrow(() -> ApiException.notFound("dataset", id));
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable UUID id) {
+        store.delete(id);
+    }
+
+    private static ResponseEntity<DatasetResponse> created(DatasetInfo info) {
+        return ResponseEntity.created(URI.create("/datasets/" + info.id())).body(DatasetResponse.of(info));
+    }
+}
