@@ -117,6 +117,19 @@ public class DatasetStore {
     }
 
     /**
+     * Locks the dataset until the caller's transaction ends, so that it cannot be deleted while a job
+     * that needs it is being queued (deletion takes the same lock, then looks for such jobs).
+     *
+     * @throws ApiException 404 if it does not exist
+     */
+    public DatasetInfo lockForUse(UUID id) {
+        if (jdbc.queryForList("SELECT id FROM datasets WHERE id = ? FOR UPDATE", UUID.class, id).isEmpty()) {
+            throw ApiException.notFound("dataset", id);
+        }
+        return find(id).orElseThrow(() -> ApiException.notFound("dataset", id));
+    }
+
+    /**
      * Deletes the dataset with its rows.
      *
      * @throws ApiException 404 if it does not exist; 409 if a {@link DatasetUsage} reports queued or running

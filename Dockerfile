@@ -1,0 +1,25 @@
+# syntax=docker/dockerfile:1
+# Build stage: the Maven wrapper builds the executable jar (tests run in CI, not here).
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+RUN ./mvnw -B -q dependency:go-offline
+COPY src/ src/
+COPY openapi.yaml ./
+RUN ./mvnw -B -q -DskipTests package && cp target/netforge-*.jar /src/netforge.jar
+
+# Runtime stage: a JRE and the jar. ND4J unpacks its native libraries (~400 MiB) into the JavaCPP
+# cache on first start; keep that inside the container's writable /app.
+FROM eclipse-temurin:17-jre
+RUN useradd --system --home /app netforge
+WORKDIR /app
+COPY --from=build /src/netforge.jar /app/netforge.jar
+RUN mkdir -p /app/data /app/.javacpp && chown -R netforge /app
+USER netforge
+ENV JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/app/.javacpp" \
+    JDK_JAVA_OPTIONS="--add-modules=jdk.incubator.vector"
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD wget -qO- http://localhost:8080/actuator/health >/dev/null 2>&1 || exit 1
+ENTRYPOINT ["java", "-jar", "/app/netforge.jar"]

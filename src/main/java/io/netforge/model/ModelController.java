@@ -1,0 +1,53 @@
+package io.netforge.model;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.netforge.system.ApiException;
+
+/** Reads and deletes models: {@code GET /models}, {@code GET /models/{id}}, {@code DELETE /models/{id}}. */
+@RestController
+class ModelController {
+
+    static final int MAX_LIMIT = 1000;
+
+    private final ModelRepository models;
+    private final ApplicationEventPublisher events;
+
+    ModelController(ModelRepository models, ApplicationEventPublisher events) {
+        this.models = models;
+        this.events = events;
+    }
+
+    @GetMapping("/models")
+    List<ModelView> list(@RequestParam(required = false) ModelStatus status,
+            @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
+        }
+        return models.list(status, limit);
+    }
+
+    @GetMapping("/models/{id}")
+    ModelView get(@PathVariable UUID id) {
+        return models.getView(id);
+    }
+
+    /** Deletes a model in any state; a job still training stops within a heartbeat. */
+    @DeleteMapping("/models/{id}")
+    ResponseEntity<Void> delete(@PathVariable UUID id) {
+        if (!models.delete(id)) {
+            throw ApiException.notFound("model", id);
+        }
+        events.publishEvent(new ModelDeletedEvent(id));
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,148 @@
+package io.netforge.model;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.netforge.network.NetworkSpec;
+import io.netforge.system.ApiException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads and writes the {@code models} and {@code model_artifacts} tables, except for the job state
+ * transitions, which belong to the training queue.
+ */
+@Repository
+public class ModelRepository {
+
+    private static final String VIEW_COLUMNS = """
+            m.id, m.name, m.status, m.dataset_id, m.test_dataset_id, m.test_fraction, m.spec, m.created_at,
+            m.started_at, m.finished_at, m.iteration, m.loss, m.attempts, m.cancel_requested, m.error,
+            m.training_seconds, a.document
+            """;
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    public ModelRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** Records a new model whose job waits in the queue. */
+    public void insertQueued(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction,
+            NetworkSpec spec, Instant createdAt) {
+        jdbc.sql("""
+                INSERT INTO models (id, name, status, dataset_id, test_dataset_id, test_fraction, spec, created_at)
+                VALUES (:id, :name, 'QUEUED', :dataset, :testDataset, :testFraction, :spec, :createdAt)
+                """)
+                .param("id", id).param("name", name).param("dataset", datasetId)
+                .param("testDataset", testDatasetId).param("testFraction", testFraction)
+                .param("spec", json.writeValueAsString(spec)).param("createdAt", Timestamp.from(createdAt))
+                .update();
+    }
+
+    public Optional<ModelView> findView(UUID id) {
+        return jdbc.sql("SELECT " + VIEW_COLUMNS + " FROM models m LEFT JOIN model_artifacts a ON a.model_id = m.id"
+                        + " WHERE m.id = :id")
+                .param("id", id).query(this::view).optional();
+    }
+
+    public ModelView getView(UUID id) {
+        return findView(id).orElseThrow(() -> ApiException.notFound("model", id));
+    }
+
+    /** Newest first; {@code status} null for all. */
+    public List<ModelView> list(ModelStatus status, int limit) {
+        String where = status == null ? "" : " WHERE m.status = :status";
+        var statement = jdbc.sql("SELECT " + VIEW_COLUMNS + " FROM models m LEFT JOIN model_artifacts a"
+                + " ON a.model_id = m.id" + where + " ORDER BY m.seq DESC LIMIT :limit").param("limit", limit);
+        if (status != null) {
+            statement = statement.param("status", status.name());
+        }
+        return statement.query(this::view).list();
+    }
+
+    /** Deletes a model whatever its state; a worker still training it notices and stops. */
+    @Transactional
+    public boolean delete(UUID id) {
+        jdbc.sql("DELETE FROM model_artifacts WHERE model_id = :id").param("id", id).update();
+        return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() == 1;
+    }
+
+    public boolean exists(UUID id) {
+        return jdbc.sql("SELECT COUNT(*) FROM models WHERE id = :id").param("id", id).query(Long.class).single() > 0;
+    }
+
+    /** The fitted model, if this id names a SUCCEEDED model. */
+    public Optional<StoredModel> findArtifact(UUID id) {
+        return jdbc.sql("SELECT format_version, document, weights FROM model_artifacts WHERE model_id = :id")
+                .param("id", id)
+                .query((rs, row) -> {
+                    int version = rs.getInt("format_version");
+                    if (version != ModelDocument.FORMAT_VERSION) {
+                        throw new IllegalStateException("model " + id + " is stored in format " + version
+                                + "; this version of netforge reads format " + ModelDocument.FORMAT_VERSION);
+                    }
+                    return new StoredModel(json.readValue(rs.getString("document"), ModelDocument.class),
+                            rs.getBytes("weights"));
+                })
+                .optional();
+    }
+
+    /** Writes a fitted model; the caller's transaction also marks the job SUCCEEDED. */
+    public void insertArtifact(StoredModel model) {
+        jdbc.sql("""
+                INSERT INTO model_artifacts (model_id, format_version, document, weights)
+                VALUES (:id, :version, :document, :weights)
+                """)
+                .param("id", model.document().id()).param("version", model.document().formatVersion())
+                .param("document", json.writeValueAsString(model.document())).param("weights", model.weights())
+                .update();
+    }
+
+    private ModelView view(ResultSet rs, int row) throws SQLException {
+        NetworkSpec spec = json.readValue(rs.getString("spec"), NetworkSpec.class);
+        String documentJson = rs.getString("document");
+        ModelDocument document = documentJson == null ? null : json.readValue(documentJson, ModelDocument.class);
+        double loss = rs.getDouble("loss");
+        Double lossOrNull = rs.wasNull() ? null : loss;
+        double testFraction = rs.getDouble("test_fraction");
+        Double testFractionOrNull = rs.wasNull() ? null : testFraction;
+        double seconds = rs.getDouble("training_seconds");
+        Double secondsOrNull = rs.wasNull() ? null : seconds;
+        return new ModelView(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                ModelStatus.valueOf(rs.getString("status")),
+                rs.getObject("dataset_id", UUID.class),
+                rs.getObject("test_dataset_id", UUID.class),
+                testFractionOrNull,
+                spec,
+                new ModelView.Progress(rs.getInt("iteration"), spec.maxIterations(), lossOrNull),
+                new ModelView.Timings(instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                        secondsOrNull),
+                rs.getInt("attempts"),
+                rs.getBoolean("cancel_requested"),
+                rs.getString("error"),
+                document == null ? null : document.features(),
+                document == null ? null : document.label(),
+                document == null ? null : document.classes().stream().map(ModelDocument.ClassValue::json).toList(),
+                document == null ? null : document.metrics(),
+                document == null ? List.of() : document.lossCurve(),
+                document == null ? null : document.provenance());
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,5 @@
+package io.netforge.model;
+
+/** A fitted model as persisted: its self-describing document and its weight bytes. */
+public record StoredModel(ModelDocument document, byte[] weights) {
+}

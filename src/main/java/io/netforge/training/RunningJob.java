@@ -1,0 +1,53 @@
+package io.netforge.training;
+
+import java.util.UUID;
+
+import io.netforge.compute.TrainingMonitor;
+
+/**
+ * A job this instance is training: the bridge between the training thread, which reports progress
+ * every iteration, and the heartbeat and request threads, which may ask it to stop.
+ */
+final class RunningJob implements TrainingMonitor {
+
+    private final UUID id;
+    private volatile int iteration;
+    private volatile double loss = Double.NaN;
+    private volatile JobQueue.StopReason stopReason;
+
+    RunningJob(UUID id) {
+        this.id = id;
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    @Override
+    public boolean onIteration(int iteration, double loss) {
+        this.iteration = iteration;
+        this.loss = loss;
+        return stopReason == null;
+    }
+
+    int iteration() {
+        return iteration;
+    }
+
+    /** The last reported loss, or null before the first iteration. */
+    Double loss() {
+        double value = loss;
+        return Double.isNaN(value) ? null : value;
+    }
+
+    /** Asks the run to stop at its next iteration; the first reason given wins. */
+    void stop(JobQueue.StopReason reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+    }
+
+    JobQueue.StopReason stopReason() {
+        return stopReason;
+    }
+}

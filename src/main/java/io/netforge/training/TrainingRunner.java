@@ -1,0 +1,154 @@
+package io.netforge.training;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.netforge.compute.Evaluation;
+import io.netforge.compute.Network;
+import io.netforge.compute.NonFiniteLossException;
+import io.netforge.compute.Standardization;
+import io.netforge.compute.Trainer;
+import io.netforge.compute.TrainingCancelledException;
+import io.netforge.compute.TrainingResult;
+import io.netforge.dataset.DatasetInfo;
+import io.netforge.model.Metrics;
+import io.netforge.model.ModelDocument;
+import io.netforge.model.StoredModel;
+import io.netforge.model.WeightsCodec;
+import io.netforge.network.NetworkSpec;
+import io.netforge.system.Versions;
+
+/**
+ * Runs one claimed job from start to finish: load its rows, standardise, train, evaluate, and store the
+ * fitted model, or record why it failed or stopped. Safe to run again for the same job (after a crash):
+ * it starts from the stored dataset and the seed, so a rerun yields the same model.
+ */
+@Component
+class TrainingRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingRunner.class);
+
+    /** Most points of a loss curve kept with a model; longer runs are sampled evenly. */
+    static final int LOSS_CURVE_POINTS = 1000;
+
+    private final JobQueue queue;
+    private final TrainingDataLoader loader;
+    private final Versions versions;
+    private final Clock clock;
+
+    TrainingRunner(JobQueue queue, TrainingDataLoader loader, Versions versions, Clock clock) {
+        this.queue = queue;
+        this.loader = loader;
+        this.versions = versions;
+        this.clock = clock;
+    }
+
+    void run(JobQueue.ClaimedJob job, RunningJob handle, String owner) {
+        log.info("Training model {} (attempt {}): {}", job.id(), job.attempt(), job.spec());
+        try (TrainingData loaded = loader.load(job)) {
+            if (handle.stopReason() != null) {
+                throw new TrainingCancelledException(0);
+            }
+            TrainingData data = loaded;
+            Standardization standardization = null;
+            if (job.spec().standardize()) {
+                standardization = Standardization.fit(data.trainX());
+                data = data.withFeatures(standardization.apply(data.trainX()),
+                        data.testX() == null ? null : standardization.apply(data.testX()));
+            }
+            try (TrainingData prepared = data;
+                    TrainingResult result = train(prepared, job.spec(), handle)) {
+                StoredModel model = fittedModel(job, prepared, standardization, result);
+                if (queue.succeed(job.id(), owner, model, result.iterations(), lastLoss(result), result.seconds())) {
+                    log.info("Model {} trained in {} s", job.id(), String.format("%.3f", result.seconds()));
+                } else {
+                    finishStopped(job, handle, owner);
+                }
+            }
+        } catch (TrainingCancelledException e) {
+            finishStopped(job, handle, owner);
+        } catch (NonFiniteLossException | TrainingDataLoader.DataUnavailableException e) {
+            queue.fail(job.id(), owner, e.getMessage(), handle.iteration(), handle.loss());
+        } catch (OutOfMemoryError e) {
+            log.error("Model {} ran out of memory", job.id(), e);
+            queue.fail(job.id(), owner, "training ran out of memory; try a smaller network or dataset",
+                    handle.iteration(), handle.loss());
+        } catch (RuntimeException e) {
+            log.error("Model {} failed", job.id(), e);
+            queue.fail(job.id(), owner, "training failed because of an internal error ("
+                    + e.getClass().getSimpleName() + "); it has been logged", handle.iteration(), handle.loss());
+        }
+    }
+
+    private static TrainingResult train(TrainingData data, NetworkSpec spec, RunningJob handle) {
+        return Trainer.train(data.trainX(), data.trainY(), spec.trainingSettings(), handle);
+    }
+
+    /** A run that stopped before it could store a model: record why, if the job is still ours. */
+    private void finishStopped(JobQueue.ClaimedJob job, RunningJob handle, String owner) {
+        JobQueue.StopReason reason = handle.stopReason();
+        if (reason == JobQueue.StopReason.SHUTDOWN) {
+            queue.release(job.id(), owner);
+            log.info("Model {} handed back to the queue at shutdown", job.id());
+        } else if (reason == null || reason == JobQueue.StopReason.CANCELLED) {
+            // null: the job was cancelled in the database between the last heartbeat and the final write.
+            queue.cancelled(job.id(), owner, handle.iteration(), handle.loss());
+            log.info("Model {} cancelled at iteration {}", job.id(), handle.iteration());
+        } else {
+            log.info("Model {} stopped: {}", job.id(), reason);
+        }
+    }
+
+    private StoredModel fittedModel(JobQueue.ClaimedJob job, TrainingData data, Standardization standardization,
+            TrainingResult result) {
+        Network network = result.network();
+        double threshold = job.spec().threshold();
+        Metrics train = Metrics.of(evaluate(network, data.trainX(), data.trainLabels(), threshold));
+        Metrics test = data.testX() == null ? null
+                : Metrics.of(evaluate(network, data.testX(), data.testLabels(), threshold));
+        byte[] weights = WeightsCodec.encode(network);
+        DatasetInfo dataset = data.dataset();
+        DatasetInfo testDataset = data.testDataset();
+        ModelDocument.Provenance provenance = new ModelDocument.Provenance(dataset.id(), dataset.sha256(),
+                testDataset == null ? null : testDataset.id(), testDataset == null ? null : testDataset.sha256(),
+                job.testFraction(), data.trainLabels().length, data.testRows(), job.spec().seed(),
+                result.iterations(), result.seconds(), result.trainer(), clock.instant(), versions.netforge(),
+                versions.nd4j(), versions.java(), versions.os());
+        ModelDocument document = new ModelDocument(ModelDocument.FORMAT_VERSION, job.id(), job.name(),
+                dataset.features(), dataset.label(),
+                dataset.classes().stream()
+                        .map(c -> new ModelDocument.ClassValue(c.value(), dataset.numericLabels())).toList(),
+                standardization == null ? null
+                        : new ModelDocument.StandardizationDoc(standardization.mean(), standardization.sd()),
+                job.spec(), network.layerSizes(), WeightsCodec.layout(weights), new Metrics.TrainTest(train, test),
+                lossCurve(result.losses(), result.iterations()), provenance);
+        return new StoredModel(document, weights);
+    }
+
+    private static Evaluation evaluate(Network network, INDArray x, byte[] labels, double threshold) {
+        try (INDArray p = network.predictProbabilities(x)) {
+            return Evaluation.of(p.toDoubleVector(), labels, threshold);
+        }
+    }
+
+    private static double lastLoss(TrainingResult result) {
+        return result.losses()[result.iterations() - 1];
+    }
+
+    /** The loss of every iteration, or of {@link #LOSS_CURVE_POINTS} evenly spaced ones including the last. */
+    static List<ModelDocument.LossPoint> lossCurve(double[] losses, int iterations) {
+        int points = Math.min(iterations, LOSS_CURVE_POINTS);
+        List<ModelDocument.LossPoint> curve = new ArrayList<>(points);
+        for (int k = 0; k < points; k++) {
+            int index = points == 1 ? 0 : (int) Math.round((double) k * (iterations - 1) / (points - 1));
+            curve.add(new ModelDocument.LossPoint(index + 1, losses[index]));
+        }
+        return curve;
+    }
+}

@@ -1,0 +1,215 @@
+package io.netforge.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import io.netforge.support.ArticleData;
+import io.netforge.support.Http;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The service end to end over HTTP: upload the article's data, train, read the metrics, predict,
+ * cancel. Runs once per database (see the subclasses).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class ModelLifecycleTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    @Test
+    void trainsTheArticleNetworkAndServesItsPredictions() {
+        String train = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
+        String test = http.uploadCsv("seed_test.csv", ArticleData.testCsv());
+
+        Http.Response accepted = http.postJson("/models", """
+                {"datasetId": "%s", "testDatasetId": "%s", "name": "article [8, 3]",
+                 "network": {"hiddenLayers": [8, 3], "learningRate": 1.0, "maxIterations": 2000,
+                             "threshold": 0.5, "seed": 0, "standardize": false}}
+                """.formatted(train, test));
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        String id = accepted.json().get("id").asString();
+        assertThat(accepted.location()).isEqualTo("/models/" + id);
+        assertThat(accepted.json().get("status").asString()).isIn("QUEUED", "RUNNING");
+
+        JsonNode model = http.awaitModel(id, Duration.ofMinutes(3));
+        assertThat(model.get("status").asString()).as(model.toString()).isEqualTo("SUCCEEDED");
+        JsonNode testMetrics = model.get("metrics").get("test");
+        assertThat(testMetrics.get("rows").asLong()).isEqualTo(1000);
+        assertThat(testMetrics.get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.90);
+        assertThat(testMetrics.get("auc").asDouble()).isGreaterThanOrEqualTo(0.95);
+        assertThat(model.get("metrics").get("train").get("rows").asLong()).isEqualTo(4000);
+        assertThat(model.get("progress").get("iteration").asInt()).isEqualTo(2000);
+        assertThat(model.get("lossCurve").size()).isEqualTo(1000);
+        assertThat(model.get("features").size()).isEqualTo(20);
+        assertThat(model.get("classes").get(1).asInt()).isEqualTo(1);
+        assertThat(model.get("provenance").get("datasetSha256").asString()).hasSize(64);
+        assertThat(model.get("timings").get("trainingSeconds").asDouble()).isPositive();
+
+        // The test rows predicted one by one through /predict reproduce the reported test accuracy exactly.
+        List<double[]> rows = ArticleData.features(ArticleData.testCsv());
+        int[] labels = ArticleData.labels(ArticleData.testCsv());
+        Http.Response predicted = http.postJson("/models/" + id + "/predict", Map.of("rows", rows));
+        assertThat(predicted.status()).as(predicted.toString()).isEqualTo(200);
+        JsonNode predictions = predicted.json().get("predictions");
+        assertThat(predictions.size()).isEqualTo(1000);
+        int correct = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            if (predictions.get(r).get("label").asInt() == labels[r]) {
+                correct++;
+            }
+            double p = predictions.get(r).get("probability").asDouble();
+            assertThat(predictions.get(r).get("label").asInt()).isEqualTo(p >= 0.5 ? 1 : 0);
+        }
+        assertThat(correct / 1000.0).isEqualTo(testMetrics.get("accuracy").asDouble());
+
+        // By name gives the same probabilities as by position.
+        List<Map<String, Double>> instances = new ArrayList<>();
+        for (double[] row : rows.subList(0, 5)) {
+            Map<String, Double> instance = new LinkedHashMap<>();
+            for (int c = row.length - 1; c >= 0; c--) {
+                instance.put("x" + c, row[c]);
+            }
+            instances.add(instance);
+        }
+        JsonNode byName = http.postJson("/models/" + id + "/predict", Map.of("instances", instances)).json();
+        for (int r = 0; r < 5; r++) {
+            assertThat(byName.get("predictions").get(r).get("probability").asDouble())
+                    .isEqualTo(predictions.get(r).get("probability").asDouble());
+        }
+    }
+
+    @Test
+    void logisticRegressionDoesClearlyWorseThanTheHiddenLayers() {
+        String train = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
+        String test = http.uploadCsv("seed_test.csv", ArticleData.testCsv());
+        String id = http.postJson("/models", """
+                {"datasetId": "%s", "testDatasetId": "%s",
+                 "network": {"hiddenLayers": [], "learningRate": 1.0, "maxIterations": 2000, "standardize": false}}
+                """.formatted(train, test)).json().get("id").asString();
+        JsonNode model = http.awaitModel(id, Duration.ofMinutes(3));
+        assertThat(model.get("status").asString()).as(model.toString()).isEqualTo("SUCCEEDED");
+        assertThat(model.get("metrics").get("test").get("auc").asDouble()).isLessThan(0.85);
+        assertThat(model.get("provenance").get("trainRows").asLong()).isEqualTo(4000);
+    }
+
+    @Test
+    void holdsOutAStratifiedSeededTestFraction() {
+        String train = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
+        JsonNode dataset = http.get("/datasets/" + train).json();
+        String id = http.postJson("/models", """
+                {"datasetId": "%s", "testFraction": 0.25, "network": {"maxIterations": 50}}
+                """.formatted(train)).json().get("id").asString();
+        JsonNode model = http.awaitModel(id, Duration.ofMinutes(2));
+        assertThat(model.get("status").asString()).as(model.toString()).isEqualTo("SUCCEEDED");
+        long expectedTest = 0;
+        for (JsonNode labelClass : dataset.get("classes")) {
+            expectedTest += Math.round(0.25 * labelClass.get("count").asLong());
+        }
+        assertThat(model.get("metrics").get("test").get("rows").asLong()).isEqualTo(expectedTest);
+        assertThat(model.get("metrics").get("train").get("rows").asLong()).isEqualTo(4000 - expectedTest);
+        JsonNode confusion = model.get("metrics").get("test").get("confusionMatrix");
+        long testPositives = confusion.get("truePositives").asLong() + confusion.get("falseNegatives").asLong();
+        assertThat(testPositives).isEqualTo(Math.round(0.25 * dataset.get("classes").get(1).get("count").asLong()));
+        assertThat(model.get("network").get("standardize").asBoolean()).isTrue();
+        assertThat(model.get("network").get("hiddenLayers").toString()).isEqualTo("[8,3]");
+    }
+
+    @Test
+    void cancelsARunningJobWithinASecondAndKeepsNoWeights() {
+        String train = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
+        String id = http.postJson("/models", """
+                {"datasetId": "%s", "network": {"maxIterations": 1000000}}
+                """.formatted(train)).json().get("id").asString();
+        awaitStatus(id, "RUNNING");
+        awaitIteration(id, 1);
+
+        // A second job waits behind the first (one worker) and is cancelled while queued.
+        String queued = http.postJson("/models", "{\"datasetId\": \"" + train + "\"}").json().get("id").asString();
+        Http.Response cancelQueued = http.post("/models/" + queued + "/cancel", null, new byte[0]);
+        assertThat(cancelQueued.status()).as(cancelQueued.toString()).isEqualTo(200);
+        assertThat(cancelQueued.json().get("status").asString()).isEqualTo("CANCELLED");
+
+        long start = System.nanoTime();
+        Http.Response cancelled = http.post("/models/" + id + "/cancel", null, new byte[0]);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+        assertThat(cancelled.json().get("status").asString()).isEqualTo("CANCELLED");
+        assertThat(seconds).isLessThan(1.0);
+        assertThat(cancelled.json().get("progress").get("iteration").asInt()).isBetween(1, 999_999);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM model_artifacts WHERE model_id = :id")
+                .param("id", java.util.UUID.fromString(id)).query(Long.class).single()).isZero();
+
+        Http.Response predict = http.postJson("/models/" + id + "/predict", "{\"rows\": [[" + "0,".repeat(19) + "0]]}");
+        assertThat(predict.status()).isEqualTo(409);
+        Http.Response again = http.post("/models/" + id + "/cancel", null, new byte[0]);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void deletesModelsAndListsThemByStatus() {
+        String train = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
+        String id = http.postJson("/models", """
+                {"datasetId": "%s", "network": {"hiddenLayers": [2], "maxIterations": 10}}
+                """.formatted(train)).json().get("id").asString();
+        http.awaitModel(id, Duration.ofMinutes(1));
+        JsonNode succeeded = http.get("/models?status=SUCCEEDED").json();
+        assertThat(succeeded.findValuesAsString("id")).contains(id);
+        assertThat(http.get("/models?status=FAILED").json().findValuesAsString("id")).doesNotContain(id);
+        assertThat(http.postJson("/models/" + id + "/predict", "{\"rows\": [[" + "1,".repeat(19) + "1]]}").status())
+                .isEqualTo(200);
+
+        assertThat(http.delete("/models/" + id).status()).isEqualTo(204);
+        assertThat(http.get("/models/" + id).status()).isEqualTo(404);
+        assertThat(http.postJson("/models/" + id + "/predict", "{\"rows\": [[" + "1,".repeat(19) + "1]]}").status())
+                .isEqualTo(404);
+        assertThat(http.delete("/models/" + id).status()).isEqualTo(404);
+    }
+
+    private void awaitStatus(String id, String status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!http.get("/models/" + id).json().get("status").asString().equals(status)) {
+            assertThat(System.nanoTime()).as("model %s never became %s", id, status).isLessThan(deadline);
+            sleep();
+        }
+    }
+
+    private void awaitIteration(String id, int iteration) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (http.get("/models/" + id).json().get("progress").get("iteration").asInt() < iteration) {
+            assertThat(System.nanoTime()).as("model %s made no progress", id).isLessThan(deadline);
+            sleep();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

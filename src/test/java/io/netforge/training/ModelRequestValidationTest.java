@@ -1,0 +1,187 @@
+package io.netforge.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.netforge.support.ArticleData;
+import io.netforge.support.Http;
+import io.netforge.support.TestDatabases;
+
+/**
+ * Hostile requests to the model and prediction endpoints: each gets the right 4xx as problem+json
+ * whose detail names the field. Grow the table when a new bad input turns up.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"netforge.prediction.max-rows=100", "netforge.limits.max-parameters=100000",
+                "netforge.limits.max-iterations=100000"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelRequestValidationTest {
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabases.h2().register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+    String dataset;
+    String model;
+
+    record Case(String name, String method, String path, String contentType, String body, int status, String detail) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @BeforeAll
+    void trainOneModel() {
+        http = new Http(port);
+        dataset = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
+        model = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"network\": {\"maxIterations\": 5}}")
+                .json().get("id").asString();
+        assertThat(http.awaitModel(model, Duration.ofMinutes(1)).get("status").asString()).isEqualTo("SUCCEEDED");
+    }
+
+    static Case train(String name, String body, int status, String detail) {
+        return new Case(name, "POST", "/models", "application/json", body, status, detail);
+    }
+
+    static Case network(String name, String network, String detail) {
+        return train(name, "{\"datasetId\": \"{dataset}\", \"network\": " + network + "}", 400, detail);
+    }
+
+    static Case predict(String name, String body, int status, String detail) {
+        return new Case(name, "POST", "/models/{model}/predict", "application/json", body, status, detail);
+    }
+
+    static String row(int width, String value) {
+        return "[" + String.join(",", java.util.Collections.nCopies(width, value)) + "]";
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                train("empty body", "", 400, "request body is empty"),
+                train("malformed JSON", "{\"datasetId\" ", 400, "malformed JSON"),
+                train("truncated JSON", "{\"datasetId\": \"{dataset}\", \"network\": {\"hiddenLayers\": [8,", 400,
+                        "malformed JSON"),
+                train("array instead of object", "[1, 2]", 400, "request body"),
+                train("missing datasetId", "{}", 400, "datasetId: is required"),
+                train("datasetId not a UUID", "{\"datasetId\": \"nope\"}", 400, "datasetId"),
+                train("datasetId a number", "{\"datasetId\": 7}", 400, "datasetId"),
+                train("unknown dataset", "{\"datasetId\": \"00000000-0000-0000-0000-000000000001\"}", 404,
+                        "dataset 00000000-0000-0000-0000-000000000001 does not exist"),
+                train("unknown field", "{\"datasetId\": \"{dataset}\", \"epochs\": 3}", 400, "epochs: unknown field"),
+                train("unknown network field", "{\"datasetId\": \"{dataset}\", \"network\": {\"layers\": [3]}}", 400,
+                        "network.layers: unknown field"),
+                train("both test inputs", "{\"datasetId\": \"{dataset}\", \"testDatasetId\": \"{dataset}\","
+                        + " \"testFraction\": 0.2}", 400, "testFraction"),
+                train("test fraction zero", "{\"datasetId\": \"{dataset}\", \"testFraction\": 0}", 400, "testFraction"),
+                train("test fraction one", "{\"datasetId\": \"{dataset}\", \"testFraction\": 1}", 400, "testFraction"),
+                train("test fraction negative", "{\"datasetId\": \"{dataset}\", \"testFraction\": -0.5}", 400,
+                        "testFraction"),
+                train("test fraction a string", "{\"datasetId\": \"{dataset}\", \"testFraction\": \"half\"}", 400,
+                        "testFraction"),
+                train("unknown test dataset", "{\"datasetId\": \"{dataset}\", \"testDatasetId\":"
+                        + " \"00000000-0000-0000-0000-000000000002\"}", 404, "does not exist"),
+                train("empty name", "{\"datasetId\": \"{dataset}\", \"name\": \"  \"}", 400, "name"),
+                train("network not an object", "{\"datasetId\": \"{dataset}\", \"network\": [8, 3]}", 400, "network"),
+                network("negative layer", "{\"hiddenLayers\": [8, -3]}", "network.hiddenLayers[1]"),
+                network("zero layer", "{\"hiddenLayers\": [0]}", "network.hiddenLayers[0]"),
+                network("fractional layer", "{\"hiddenLayers\": [8.5]}", "network.hiddenLayers[0]"),
+                network("string layer", "{\"hiddenLayers\": [\"8\"]}", "network.hiddenLayers[0]"),
+                network("null layer", "{\"hiddenLayers\": [null]}", "network.hiddenLayers[0]"),
+                network("huge layer", "{\"hiddenLayers\": [100000000]}", "network.hiddenLayers[0]"),
+                network("layer beyond long", "{\"hiddenLayers\": [1e30]}", "network.hiddenLayers[0]"),
+                network("too many parameters", "{\"hiddenLayers\": [1000, 1000]}", "parameters"),
+                network("hidden layers not a list", "{\"hiddenLayers\": 8}", "network.hiddenLayers"),
+                network("negative learning rate", "{\"learningRate\": -1}", "network.learningRate"),
+                network("zero learning rate", "{\"learningRate\": 0}", "network.learningRate"),
+                network("huge learning rate", "{\"learningRate\": 1e9}", "network.learningRate"),
+                network("learning rate a string", "{\"learningRate\": \"fast\"}", "network.learningRate"),
+                network("zero iterations", "{\"maxIterations\": 0}", "network.maxIterations"),
+                network("negative iterations", "{\"maxIterations\": -5}", "network.maxIterations"),
+                network("fractional iterations", "{\"maxIterations\": 2.5}", "network.maxIterations"),
+                network("too many iterations", "{\"maxIterations\": 100000000}", "network.maxIterations"),
+                network("iterations beyond long", "{\"maxIterations\": 1e40}", "network.maxIterations"),
+                network("threshold above one", "{\"threshold\": 1.5}", "network.threshold"),
+                network("negative threshold", "{\"threshold\": -0.1}", "network.threshold"),
+                network("fractional seed", "{\"seed\": 1.5}", "network.seed"),
+                network("unknown precision", "{\"precision\": \"FLOAT16\"}", "network.precision"),
+                network("standardize a string", "{\"standardize\": \"yes\"}", "network.standardize"),
+                new Case("text body", "POST", "/models", "text/plain", "hello", 415, "text/plain"),
+                new Case("invalid model id", "GET", "/models/not-a-uuid", null, null, 400, "not-a-uuid"),
+                new Case("unknown model", "GET", "/models/00000000-0000-0000-0000-000000000003", null, null, 404,
+                        "model 00000000-0000-0000-0000-000000000003 does not exist"),
+                new Case("unknown status filter", "GET", "/models?status=DONE", null, null, 400, "status"),
+                new Case("zero limit", "GET", "/models?limit=0", null, null, 400, "limit"),
+                new Case("cancel unknown model", "POST", "/models/00000000-0000-0000-0000-000000000004/cancel", null,
+                        null, 404, "does not exist"),
+                new Case("delete invalid id", "DELETE", "/models/123", null, null, 400, "123"),
+                new Case("unknown path", "GET", "/nothing-here", null, null, 404, ""),
+                new Case("wrong method", "PUT", "/models", "application/json", "{}", 405, ""),
+                predict("predict wrong width", "{\"rows\": [" + row(19, "1") + "]}", 400,
+                        "rows[0]: expected 20 values"),
+                predict("predict second row too wide", "{\"rows\": [" + row(20, "1") + "," + row(21, "1") + "]}", 400,
+                        "rows[1]: expected 20 values"),
+                predict("predict string value", "{\"rows\": [[\"a\"" + ",1".repeat(19) + "]]}", 400, "rows[0][0]"),
+                predict("predict NaN string", "{\"rows\": [[\"NaN\"" + ",1".repeat(19) + "]]}", 400, "rows[0][0]"),
+                predict("predict null value", "{\"rows\": [[null" + ",1".repeat(19) + "]]}", 400, "rows[0][0]"),
+                predict("predict overflowing number", "{\"rows\": [[1e999" + ",1".repeat(19) + "]]}", 400, "rows[0]"),
+                predict("predict empty list", "{\"rows\": []}", 400, "rows: must contain at least one row"),
+                predict("predict neither", "{}", 400, "exactly one of"),
+                predict("predict both", "{\"rows\": [], \"instances\": []}", 400, "exactly one of"),
+                predict("predict too many rows", "{\"rows\": [" + String.join(",",
+                        java.util.Collections.nCopies(101, row(20, "0"))) + "]}", 413, "limit of 100"),
+                predict("predict missing name", "{\"instances\": [{\"x0\": 1}]}", 400, "instances[0]: missing feature"),
+                predict("predict unknown name", "{\"instances\": [{" + names(20) + ", \"x99\": 1}]}", 400,
+                        "unknown feature 'x99'"),
+                predict("predict string by name", "{\"instances\": [{\"x0\": \"big\"}]}", 400, "instances[0].x0"),
+                predict("predict rows not arrays", "{\"rows\": [1, 2]}", 400, "rows[0]"),
+                predict("predict unknown field", "{\"rows\": [" + row(20, "1") + "], \"extra\": 1}", 400,
+                        "extra: unknown field"),
+                new Case("predict unknown model", "POST", "/models/00000000-0000-0000-0000-000000000005/predict",
+                        "application/json", "{\"rows\": [" + row(20, "1") + "]}", 404, "does not exist"),
+                new Case("predict as text", "POST", "/models/{model}/predict", "text/csv", "1,2", 415, ""));
+    }
+
+    static String names(int count) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            out.append(i == 0 ? "" : ", ").append("\"x").append(i).append("\": 1");
+        }
+        return out.toString();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void answersBadRequestsWithAProblemNamingTheField(Case c) {
+        String path = c.path().replace("{dataset}", dataset).replace("{model}", model);
+        Http.Response response = switch (c.method()) {
+            case "GET" -> http.get(path);
+            case "DELETE" -> http.delete(path);
+            default -> http.send(c.method(), path, c.contentType(),
+                    c.body() == null ? new byte[0] : c.body().replace("{dataset}", dataset).getBytes(StandardCharsets.UTF_8));
+        };
+        assertThat(response.status()).as(response.toString()).isEqualTo(c.status());
+        assertThat(response.contentType()).as(response.toString()).startsWith("application/problem+json");
+        assertThat(response.json().get("status").asInt()).isEqualTo(c.status());
+        assertThat(response.json().get("detail").asString()).as(response.toString()).contains(c.detail());
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("at io.netforge")
+                .doesNotContain("tools.jackson").doesNotContain("java.lang");
+    }
+}
