@@ -23,6 +23,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 public final class TestDatabases {
 
     private static PostgreSQLContainer container;
+    private static boolean announced;
 
     private TestDatabases() {
     }
@@ -60,6 +61,11 @@ public final class TestDatabases {
             user = container.getUsername();
             password = container.getPassword();
         } else {
+            if (!announced) {
+                announced = true;
+                System.out.println("[TestDatabases] no Docker engine: PostgreSQL tests use "
+                        + env("NETFORGE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
+            }
             base = env("NETFORGE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
             user = env("NETFORGE_TEST_PG_USER", "postgres");
             password = env("NETFORGE_TEST_PG_PASSWORD", "");

@@ -97,15 +97,16 @@ class RestartTest {
         }
     }
 
+    /** Starts the application as from the command line, so these settings win over application.yml. */
     private static ConfigurableApplicationContext start(TestDatabases.Db db, int workers) {
-        SpringApplicationBuilder builder = new SpringApplicationBuilder(NetforgeApplication.class)
-                .properties("server.port=0", "spring.datasource.url=" + db.url(),
-                        "spring.datasource.username=" + db.username(), "spring.datasource.password=" + db.password(),
-                        "netforge.training.workers=" + workers);
+        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
+                "--netforge.training.workers=" + workers));
         if (db.schema() != null) {
-            builder.properties("spring.flyway.schemas=" + db.schema(), "spring.flyway.default-schema=" + db.schema());
+            args.add("--spring.flyway.schemas=" + db.schema());
+            args.add("--spring.flyway.default-schema=" + db.schema());
         }
-        return builder.run();
+        return new SpringApplicationBuilder(NetforgeApplication.class).run(args.toArray(String[]::new));
     }
 
     private static Http http(ConfigurableApplicationContext context) {
