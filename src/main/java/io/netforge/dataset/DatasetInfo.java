@@ -22,6 +22,14 @@ public record DatasetInfo(UUID id, String name, Instant createdAt, long rows, Li
         classes = List.copyOf(classes);
     }
 
+    /**
+     * A class value for a JSON answer: a number (exactly as uploaded, e.g. {@code 1} or {@code 0.5}) when the
+     * labels are numeric, else the text.
+     */
+    public static Object jsonValue(String value, boolean numeric) {
+        return numeric ? new java.math.BigDecimal(value) : value;
+    }
+
     /** One label value as it appeared in the upload, and how many rows carry it. */
     public record LabelClass(String value, long count) {
     }

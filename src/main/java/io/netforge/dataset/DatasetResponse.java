@@ -1,6 +1,5 @@
 package io.netforge.dataset;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -19,7 +18,7 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
 
     static DatasetResponse of(DatasetInfo info) {
         List<ClassCount> classes = info.classes().stream()
-                .map(c -> new ClassCount(info.numericLabels() ? new BigDecimal(c.value()) : c.value(), c.count()))
+                .map(c -> new ClassCount(DatasetInfo.jsonValue(c.value(), info.numericLabels()), c.count()))
                 .toList();
         return new DatasetResponse(info.id(), info.name(), info.createdAt(), info.rows(), info.features(), info.label(),
                 classes, info.sizeBytes(), info.sha256());

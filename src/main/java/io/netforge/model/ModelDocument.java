@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import io.netforge.dataset.DatasetInfo;
 import io.netforge.network.NetworkSpec;
 
 /**
@@ -36,7 +37,7 @@ public record ModelDocument(int formatVersion, UUID id, String name, List<String
 
         /** The value for a JSON answer: a number when the labels were numeric, else the text. */
         public Object json() {
-            return numeric ? new java.math.BigDecimal(value) : value;
+            return DatasetInfo.jsonValue(value, numeric);
         }
     }
 
