@@ -4,26 +4,33 @@ import java.util.List;
 import java.util.UUID;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.netforge.system.ApiException;
 
-/** Reads and deletes models: {@code GET /models}, {@code GET /models/{id}}, {@code DELETE /models/{id}}. */
+/**
+ * Reads and deletes models: {@code GET /models}, {@code GET /models/{id}}, {@code GET /models/{id}/events},
+ * {@code DELETE /models/{id}}.
+ */
 @RestController
 class ModelController {
 
     static final int MAX_LIMIT = 1000;
 
     private final ModelRepository models;
+    private final ModelEvents progress;
     private final ApplicationEventPublisher events;
 
-    ModelController(ModelRepository models, ApplicationEventPublisher events) {
+    ModelController(ModelRepository models, ModelEvents progress, ApplicationEventPublisher events) {
         this.models = models;
+        this.progress = progress;
         this.events = events;
     }
 
@@ -39,6 +46,12 @@ class ModelController {
     @GetMapping("/models/{id}")
     ModelView get(@PathVariable UUID id) {
         return models.getView(id);
+    }
+
+    /** Server-sent events: {@code progress} while the model trains, then {@code model} when it is done. */
+    @GetMapping(path = "/models/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable UUID id) {
+        return progress.subscribe(id);
     }
 
     /** Deletes a model in any state; a job still training stops within a heartbeat. */

@@ -112,7 +112,12 @@ class OpenApiContractTest {
             Map<String, Object> success = responses.entrySet().stream().filter(e -> e.getKey().startsWith("2"))
                     .map(e -> map(e.getValue())).findFirst().orElse(null);
             assertThat(success).as(operation + " documents a 2xx response").isNotNull();
-            if (returned == void.class || returned == Void.class) {
+            if (returned == org.springframework.web.servlet.mvc.method.annotation.SseEmitter.class) {
+                if (success.get("content") == null
+                        || !map(success.get("content")).containsKey("text/event-stream")) {
+                    problems.add(operation + ": the code streams server-sent events, the contract does not say so");
+                }
+            } else if (returned == void.class || returned == Void.class) {
                 if (success.get("content") != null) {
                     problems.add(operation + ": the code answers without a body, the contract documents one");
                 }

@@ -170,6 +170,55 @@ abstract class ModelLifecycleTest {
     }
 
     @Test
+    void streamsProgressEventsUntilTheModelIsDone() throws Exception {
+        String train = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
+        String id = http.postJson("/models", """
+                {"datasetId": "%s", "network": {"maxIterations": 3000}}
+                """.formatted(train)).json().get("id").asString();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient()
+                .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
+                        + "/models/" + id + "/events")).header("Accept", "text/event-stream").build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        List<String> events = new ArrayList<>();
+        List<String> data = new ArrayList<>();
+        stream.body().forEach(line -> {
+            if (line.startsWith("event:")) {
+                events.add(line.substring(6).trim());
+            } else if (line.startsWith("data:")) {
+                data.add(line.substring(5).trim());
+            }
+        });
+        assertThat(events).last().isEqualTo("model");
+        assertThat(events.subList(0, events.size() - 1)).isNotEmpty().allMatch("progress"::equals);
+        assertThat(Http.parse(data.get(data.size() - 1)).get("status").asString()).isEqualTo("SUCCEEDED");
+        int[] iterations = data.subList(0, data.size() - 1).stream()
+                .mapToInt(d -> Http.parse(d).get("progress").get("iteration").asInt()).toArray();
+        assertThat(iterations).isSorted();
+        assertThat(iterations[iterations.length - 1]).isEqualTo(3000);
+
+        Http.Response unknown = http.get("/models/00000000-0000-0000-0000-00000000000e/events");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void failsADivergingRunWithAMessageNamingTheIteration() {
+        // Huge features, unscaled, at a large rate: the weights overflow and the logits become infinite.
+        String csv = "a,b,y\n1e300,1e300,0\n1e300,1e300,1\n1e300,1e300,0\n1e300,1e300,1\n";
+        String dataset = http.uploadCsv("huge", csv.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String id = http.postJson("/models", """
+                {"datasetId": "%s", "network": {"hiddenLayers": [], "learningRate": 1000, "maxIterations": 100,
+                 "standardize": false}}
+                """.formatted(dataset)).json().get("id").asString();
+        JsonNode model = http.awaitModel(id, Duration.ofMinutes(1));
+        assertThat(model.get("status").asString()).as(model.toString()).isEqualTo("FAILED");
+        assertThat(model.get("error").asString()).containsPattern("at iteration \\d+");
+        assertThat(model.get("metrics").isNull()).isTrue();
+        assertThat(http.postJson("/models/" + id + "/predict", "{\"rows\": [[1, 2]]}").status()).isEqualTo(409);
+    }
+
+    @Test
     void deletesModelsAndListsThemByStatus() {
         String train = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
         String id = http.postJson("/models", """
