@@ -42,6 +42,34 @@ class RestartTest {
     }
 
     @Test
+    void handsARunningJobBackAtShutdownAndFinishesItAfterTheRestart() throws Exception {
+        TestDatabases.Db db = TestDatabases.postgres();
+        String id;
+        try (ConfigurableApplicationContext first = start(db, 1)) {
+            Http http = http(first);
+            String dataset = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
+            id = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"network\": {\"maxIterations\": 3000}}")
+                    .json().get("id").asString();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (http.get("/models/" + id).json().get("progress").get("iteration").asInt() < 1) {
+                assertThat(System.nanoTime()).as("the job never started").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+        try (ConfigurableApplicationContext noWorkers = start(db, 0)) {
+            JsonNode handedBack = http(noWorkers).get("/models/" + id).json();
+            assertThat(handedBack.get("status").asString()).as(handedBack.toString()).isEqualTo("QUEUED");
+            assertThat(handedBack.get("attempts").asInt()).isZero();
+        }
+        try (ConfigurableApplicationContext second = start(db, 1)) {
+            JsonNode model = http(second).awaitModel(id, Duration.ofMinutes(2));
+            assertThat(model.get("status").asString()).as(model.toString()).isEqualTo("SUCCEEDED");
+            assertThat(model.get("attempts").asInt()).isEqualTo(1);
+            assertThat(model.get("progress").get("iteration").asInt()).isEqualTo(3000);
+        }
+    }
+
+    @Test
     void takesOverAJobWhoseInstanceDiedOnceItsLeaseExpires() throws Exception {
         TestDatabases.Db db = TestDatabases.postgres();
         String dataset;
