@@ -1,0 +1,400 @@
+package io.netforge.compute;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * GENERATED from VectorKernelF64.java (float for double, 8 lanes instead of 4); edit that file and regenerate
+ * rather than this one. Every sum and update is in float, as numpy and ND4J do them in float32.
+ *
+ * <p>The article's forward and backward passes for small networks in float64, as one cache-blocked Java kernel
+ * on the Vector API (VectorKernelF32 is the same source for float32).
+ *
+ * <p>Why: on the article's shapes (4000 x 20, [8, 3]) each ND4J call costs more in fixed overhead than its
+ * arithmetic, and ND4J needs some twenty calls per iteration. Here one iteration is one pass over row blocks
+ * ({@link RowBlocks}): each block runs the forward pass, the loss, the backward recurrence and its share of the
+ * gradient sums while its activations are in L1/L2, and blocks are spread over threads by
+ * {@link ParallelSegments}.
+ *
+ * <p>Layout: features are copied once, at construction, into blocks stored feature-major ({@code x[k][r]} for
+ * the block's rows r), so that a vector holds one feature or unit of {@code LANES} consecutive rows and every
+ * loop runs along rows. Rows past N in the last block are zero and carry a mask of 0, so they add exact zeros
+ * to every sum. Weights are kept here, in Java arrays, for the whole run and written back at the end.
+ *
+ * <p>Arithmetic: the same formulas as {@link Backprop} in the same order within each term
+ * ({@code 1/(1+exp(-z))}, {@code delta W^T * (a(1-a))}, {@code theta -= lr * (sum / N)}); only the order in
+ * which sums over rows are added differs (lanes, then blocks, then segments), which is fixed.
+ */
+final class VectorKernelF32 implements TrainingKernel {
+
+    private static final VectorSpecies<Float> S = VectorMathF32.SPECIES;
+    private static final int LANES = S.length();
+    private static final int B = RowBlocks.ROWS_PER_BLOCK;
+
+    private final Network network;
+    private final RowBlocks blocks;
+    private final ParallelSegments threads;
+    private final int layers;
+    private final int[] width;
+    /** w[l]: layer l's weights, n_in x n_out row-major; b[l] its biases. */
+    private final float[][] w;
+    private final float[][] b;
+    /** Offsets of layer l's dW and db in the gradient vector (one sum per parameter). */
+    private final int[] weightOffset;
+    private final int[] biasOffset;
+    private final int parameters;
+    /** Features, block after block, each block feature-major: x[(block * inputs + k) * B + r]. */
+    private final float[] x;
+    private final float[] y;
+    /** 1 for a row of data, 0 for padding past N. */
+    private final float[] mask;
+    /** partial[segment]: per parameter, then the loss, LANES partial sums each. */
+    private final float[][] partial;
+    private final Scratch[] scratch;
+    private final float[] gradient;
+
+    /**
+     * Takes x (N x inputs) and y (N x 1), float64, checked by the caller; copies them. The network is read now
+     * and written by {@link #writeParameters()}.
+     */
+    VectorKernelF32(Network network, INDArray features, INDArray labels, int helpers) {
+        this.network = network;
+        this.blocks = new RowBlocks(Math.toIntExact(features.rows()));
+        this.threads = new ParallelSegments(helpers);
+        this.layers = network.layerCount();
+        this.width = network.layerSizes().stream().mapToInt(Integer::intValue).toArray();
+        this.w = new float[layers][];
+        this.b = new float[layers][];
+        this.weightOffset = new int[layers];
+        this.biasOffset = new int[layers];
+        int offset = 0;
+        for (int l = 0; l < layers; l++) {
+            w[l] = floats(network.weightsData(l));
+            b[l] = floats(network.biasData(l));
+            weightOffset[l] = offset;
+            offset += w[l].length;
+            biasOffset[l] = offset;
+            offset += b[l].length;
+        }
+        this.parameters = offset;
+        this.x = new float[Math.multiplyExact(blocks.blocks * width[0], B)];
+        this.y = new float[blocks.blocks * B];
+        this.mask = new float[blocks.blocks * B];
+        copyData(features, labels);
+        this.partial = new float[blocks.segments][(parameters + 1) * LANES];
+        this.scratch = new Scratch[threads.workers()];
+        for (int i = 0; i < scratch.length; i++) {
+            scratch[i] = new Scratch();
+        }
+        this.gradient = new float[parameters];
+    }
+
+    @Override
+    public String name() {
+        return Trainer.VECTOR_F32;
+    }
+
+    @Override
+    public double lossAndGradients() {
+        threads.run(blocks.segments, this::segment);
+        // fixed order: segment by segment, lane by lane
+        int lossAt = parameters * LANES;
+        double loss = 0;
+        for (float[] part : partial) {
+            for (int lane = 0; lane < LANES; lane++) {
+                loss += part[lossAt + lane];
+            }
+        }
+        double mean = loss / blocks.rows;
+        if (!Double.isFinite(mean)) {
+            return mean;
+        }
+        for (int p = 0; p < parameters; p++) {
+            float sum = 0;
+            int at = p * LANES;
+            for (float[] part : partial) {
+                for (int lane = 0; lane < LANES; lane++) {
+                    sum += part[at + lane];
+                }
+            }
+            gradient[p] = sum / blocks.rows;
+        }
+        return mean;
+    }
+
+    @Override
+    public void step(double learningRate) {
+        float rate = (float) learningRate; // as numpy and ND4J apply a scalar to float32 arrays
+        for (int l = 0; l < layers; l++) {
+            update(w[l], weightOffset[l], rate);
+            update(b[l], biasOffset[l], rate);
+        }
+    }
+
+    private void update(float[] theta, int offset, float learningRate) {
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] -= learningRate * gradient[offset + i];
+        }
+    }
+
+    @Override
+    public Gradients gradients(double loss) {
+        List<INDArray> weights = new ArrayList<>();
+        List<INDArray> biases = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            weights.add(NdArrays.matrix(doubles(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w[l].length)),
+                    width[l], width[l + 1], network.precision().dataType()));
+            biases.add(NdArrays.matrix(doubles(Arrays.copyOfRange(gradient, biasOffset[l], biasOffset[l] + b[l].length)),
+                    1, width[l + 1], network.precision().dataType()));
+        }
+        return new Gradients(weights, biases, loss);
+    }
+
+    @Override
+    public void writeParameters() {
+        for (int l = 0; l < layers; l++) {
+            network.weights(l).data().setData(w[l]);
+            network.bias(l).data().setData(b[l]);
+        }
+    }
+
+    @Override
+    public void close() {
+        // heap arrays only
+    }
+
+    /** The blocks of one segment, their sums added into the segment's own partial sums. */
+    private void segment(int segment, int worker) {
+        float[] part = partial[segment];
+        Arrays.fill(part, 0f);
+        Scratch s = scratch[worker];
+        for (int block = blocks.firstBlock(segment); block < blocks.endBlock(segment); block++) {
+            block(block, s, part);
+        }
+    }
+
+    /** Forward pass, loss and backward pass of one block; adds its gradient and loss sums into {@code part}. */
+    private void block(int block, Scratch s, float[] part) {
+        int rows = blocks.rowsIn(block);
+        int end = (rows + LANES - 1) / LANES * LANES; // whole vectors; padded rows are zeros with mask 0
+        int xAt = block * width[0] * B;
+        int yAt = block * B;
+        int last = layers - 1;
+
+        // forward: a_{l+1} = sigmoid(a_l W_l + b_l) for the hidden layers
+        float[] in = x;
+        int inAt = xAt;
+        for (int l = 0; l < last; l++) {
+            forwardHidden(in, inAt, width[l], w[l], b[l], width[l + 1], s.a[l], end);
+            in = s.a[l];
+            inAt = 0;
+        }
+        // output layer (one unit): z, the loss terms and delta_L = a_L - y
+        forwardOutput(in, inAt, width[last], w[last], b[last][0], yAt, s.delta[last], end, part);
+
+        // backward: dW_l += a_l^T delta_l, db_l += 1^T delta_l, delta_{l-1} = (delta_l W_l^T) * a(1-a)
+        for (int l = last; l >= 0; l--) {
+            float[] input = l == 0 ? x : s.a[l - 1];
+            int inputAt = l == 0 ? xAt : 0;
+            weightSums(input, inputAt, width[l], s.delta[l], width[l + 1], part, weightOffset[l], end);
+            biasSums(s.delta[l], width[l + 1], part, biasOffset[l], end);
+            if (l > 0) {
+                backpropagate(s.delta[l], width[l + 1], w[l], s.a[l - 1], width[l], s.delta[l - 1], end);
+            }
+        }
+    }
+
+    // Vectors never cross a call that C2 might not inline (it would box them, costing 10-50x): the methods below
+    // take arrays, and the transcendental math lives in VectorMathF32's array functions (see there).
+
+    /** out[j] = sigmoid(sum_k in[k] W[k][j] + b[j]), four units at a time so each input vector is loaded once per four. */
+    private static void forwardHidden(float[] in, int inAt, int nIn, float[] weights, float[] bias, int nOut,
+            float[] out, int end) {
+        int j = 0;
+        for (; j + 4 <= nOut; j += 4) {
+            for (int r = 0; r < end; r += LANES) {
+                FloatVector s0 = FloatVector.zero(S);
+                FloatVector s1 = s0;
+                FloatVector s2 = s0;
+                FloatVector s3 = s0;
+                for (int k = 0; k < nIn; k++) {
+                    FloatVector input = FloatVector.fromArray(S, in, inAt + k * B + r);
+                    int at = k * nOut + j;
+                    s0 = input.fma(FloatVector.broadcast(S, weights[at]), s0);
+                    s1 = input.fma(FloatVector.broadcast(S, weights[at + 1]), s1);
+                    s2 = input.fma(FloatVector.broadcast(S, weights[at + 2]), s2);
+                    s3 = input.fma(FloatVector.broadcast(S, weights[at + 3]), s3);
+                }
+                s0.add(bias[j]).intoArray(out, j * B + r);
+                s1.add(bias[j + 1]).intoArray(out, (j + 1) * B + r);
+                s2.add(bias[j + 2]).intoArray(out, (j + 2) * B + r);
+                s3.add(bias[j + 3]).intoArray(out, (j + 3) * B + r);
+            }
+        }
+        for (; j < nOut; j++) {
+            logits(in, inAt, nIn, weights, j, nOut, bias[j], out, j * B, end);
+        }
+        for (j = 0; j < nOut; j++) {
+            VectorMathF32.sigmoidInPlace(out, j * B, j * B + end);
+        }
+    }
+
+    /** out[outAt + r] = sum_k in[k][r] W[k][j] + b, accumulated from zero in k order. */
+    private static void logits(float[] in, int inAt, int nIn, float[] weights, int j, int nOut, float bias,
+            float[] out, int outAt, int end) {
+        for (int r = 0; r < end; r += LANES) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int k = 0; k < nIn; k++) {
+                sum = FloatVector.fromArray(S, in, inAt + k * B + r).fma(FloatVector.broadcast(S, weights[k * nOut + j]), sum);
+            }
+            sum.add(bias).intoArray(out, outAt + r);
+        }
+    }
+
+    /**
+     * The output unit: z = a W + b, the loss terms max(z,0) - z y + log1p(exp(-|z|)) of Backprop's stable
+     * formula, and delta_L = sigmoid(z) - y, both zero on padded rows.
+     */
+    private void forwardOutput(float[] in, int inAt, int nIn, float[] weights, float bias, int yAt, float[] delta,
+            int end, float[] part) {
+        logits(in, inAt, nIn, weights, 0, 1, bias, delta, 0, end);
+        VectorMathF32.addLossTerms(delta, y, mask, yAt, end, part, parameters * LANES);
+        outputDelta(delta, y, mask, yAt, end);
+    }
+
+    /** Turns the logits z in {@code delta} into delta_L = (sigmoid(z) - y), 0 on padded rows. */
+    private static void outputDelta(float[] delta, float[] y, float[] mask, int yAt, int end) {
+        VectorMathF32.sigmoidInPlace(delta, 0, end);
+        for (int r = 0; r < end; r += LANES) {
+            FloatVector.fromArray(S, delta, r).sub(FloatVector.fromArray(S, y, yAt + r))
+                    .mul(FloatVector.fromArray(S, mask, yAt + r)).intoArray(delta, r);
+        }
+    }
+
+    /** part[dW[k][j]] += sum_r in[k][r] delta[j][r], four units at a time. */
+    private static void weightSums(float[] in, int inAt, int nIn, float[] delta, int nOut, float[] part,
+            int offset, int end) {
+        for (int k = 0; k < nIn; k++) {
+            int row = inAt + k * B;
+            int j = 0;
+            for (; j + 4 <= nOut; j += 4) {
+                FloatVector s0 = FloatVector.zero(S);
+                FloatVector s1 = s0;
+                FloatVector s2 = s0;
+                FloatVector s3 = s0;
+                for (int r = 0; r < end; r += LANES) {
+                    FloatVector input = FloatVector.fromArray(S, in, row + r);
+                    s0 = input.fma(FloatVector.fromArray(S, delta, j * B + r), s0);
+                    s1 = input.fma(FloatVector.fromArray(S, delta, (j + 1) * B + r), s1);
+                    s2 = input.fma(FloatVector.fromArray(S, delta, (j + 2) * B + r), s2);
+                    s3 = input.fma(FloatVector.fromArray(S, delta, (j + 3) * B + r), s3);
+                }
+                int at = (offset + k * nOut + j) * LANES;
+                FloatVector.fromArray(S, part, at).add(s0).intoArray(part, at);
+                FloatVector.fromArray(S, part, at + LANES).add(s1).intoArray(part, at + LANES);
+                FloatVector.fromArray(S, part, at + 2 * LANES).add(s2).intoArray(part, at + 2 * LANES);
+                FloatVector.fromArray(S, part, at + 3 * LANES).add(s3).intoArray(part, at + 3 * LANES);
+            }
+            for (; j < nOut; j++) {
+                FloatVector sum = FloatVector.zero(S);
+                for (int r = 0; r < end; r += LANES) {
+                    sum = FloatVector.fromArray(S, in, row + r).fma(FloatVector.fromArray(S, delta, j * B + r), sum);
+                }
+                int at = (offset + k * nOut + j) * LANES;
+                FloatVector.fromArray(S, part, at).add(sum).intoArray(part, at);
+            }
+        }
+    }
+
+    /** part[db[j]] += sum_r delta[j][r]. */
+    private static void biasSums(float[] delta, int nOut, float[] part, int offset, int end) {
+        for (int j = 0; j < nOut; j++) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int r = 0; r < end; r += LANES) {
+                sum = sum.add(FloatVector.fromArray(S, delta, j * B + r));
+            }
+            int at = (offset + j) * LANES;
+            FloatVector.fromArray(S, part, at).add(sum).intoArray(part, at);
+        }
+    }
+
+    /** previous[k][r] = (sum_j delta[j][r] W[k][j]) * (a[k][r] (1 - a[k][r])). */
+    private static void backpropagate(float[] delta, int nOut, float[] weights, float[] a, int nIn,
+            float[] previous, int end) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int k = 0; k < nIn; k++) {
+            int wAt = k * nOut;
+            for (int r = 0; r < end; r += LANES) {
+                FloatVector sum = FloatVector.zero(S);
+                for (int j = 0; j < nOut; j++) {
+                    sum = FloatVector.fromArray(S, delta, j * B + r).fma(FloatVector.broadcast(S, weights[wAt + j]), sum);
+                }
+                FloatVector activation = FloatVector.fromArray(S, a, k * B + r);
+                sum.mul(activation.mul(one.sub(activation))).intoArray(previous, k * B + r);
+            }
+        }
+    }
+
+    private void copyData(INDArray features, INDArray labels) {
+        int inputs = width[0];
+        INDArray rowMajor = NdArrays.isPlainRowMajor(features) ? features : features.dup('c');
+        try {
+            DataBuffer data = rowMajor.data();
+            for (int r = 0; r < blocks.rows; r++) {
+                int block = r / B;
+                int row = r % B;
+                long from = (long) r * inputs;
+                int to = block * inputs * B + row;
+                for (int k = 0; k < inputs; k++) {
+                    x[to + k * B] = data.getFloat(from + k);
+                }
+            }
+        } finally {
+            if (rowMajor != features) {
+                rowMajor.close();
+            }
+        }
+        double[] labelValues = NdArrays.toDoubles(labels);
+        for (int r = 0; r < blocks.rows; r++) {
+            y[r] = (float) labelValues[r];
+            mask[r] = 1f;
+        }
+    }
+
+    private static float[] floats(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
+    }
+
+    private static double[] doubles(float[] values) {
+        double[] doubles = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            doubles[i] = values[i];
+        }
+        return doubles;
+    }
+
+    /** One thread's activations and deltas for one block, feature-major like x. */
+    private final class Scratch {
+        final float[][] a = new float[layers - 1][];
+        final float[][] delta = new float[layers][];
+
+        Scratch() {
+            for (int l = 0; l < layers; l++) {
+                if (l < layers - 1) {
+                    a[l] = new float[width[l + 1] * B];
+                }
+                delta[l] = new float[width[l + 1] * B];
+            }
+        }
+    }
+}
