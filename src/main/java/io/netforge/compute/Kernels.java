@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <li>{@link Path#VECTOR} for networks of at most {@link #MAX_VECTOR_PARAMETERS} parameters: the Java Vector API
  * kernels, where ND4J's fixed cost per call would dominate;</li>
  * <li>{@link Path#ND4J} for larger networks, whose matrix products BLAS does best, and for every network when
- * the Vector API is not available.</li>
+ * the Vector API is not available: {@link Nd4jBlockedKernel}, ND4J's passes over chunks of rows.</li>
  * </ul>
  *
  * <p>The Vector API is the incubator module {@code jdk.incubator.vector}: it is used only when the JVM was started
@@ -63,7 +63,7 @@ final class Kernels {
             int helpers = work >= MIN_PARALLEL_WORK ? ParallelSegments.HELPERS : 0;
             return VectorKernels.create(network, x, y, helpers);
         }
-        return new Nd4jKernel(network, x, y);
+        return new Nd4jBlockedKernel(network, x, y);
     }
 
     private static String vectorUnavailableReason() {

@@ -9,15 +9,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>The passes run on one of two paths, chosen from the network's shape and precision by {@link Kernels}:
  * the Java Vector API kernel for small networks ({@link #VECTOR_F64}, {@link #VECTOR_F32}), ND4J for large ones
- * and whenever the Vector API is not available ({@link #REFERENCE}). {@link TrainingResult#trainer()} names it.
+ * and whenever the Vector API is not available ({@link #ND4J}). {@link TrainingResult#trainer()} names it.
  *
  * <p>x is N x d and y is N x 1 (labels 0/1), both of the settings' data type; the caller keeps owning
  * them. All working arrays are allocated once before the loop and freed when the run ends, however it ends.
  */
 public final class Trainer {
 
-    /** Names the plain-ND4J implementation in {@link TrainingResult#trainer()}. */
+    /** Names the plain-ND4J implementation ({@link Backprop}) in {@link TrainingResult#trainer()}. */
     public static final String REFERENCE = "nd4j-reference";
+    /** Names ND4J's passes over chunks of rows ({@link Nd4jBlockedKernel}) in {@link TrainingResult#trainer()}. */
+    public static final String ND4J = "nd4j-blocked";
     /** Names the Java Vector API kernel in {@link TrainingResult#trainer()}, float64. */
     public static final String VECTOR_F64 = "java-vector-f64";
     /** Names the Java Vector API kernel in {@link TrainingResult#trainer()}, float32. */

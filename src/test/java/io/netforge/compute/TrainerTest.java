@@ -108,7 +108,7 @@ class TrainerTest {
         try (TrainingResult nd4j = Trainer.trainOwned(Kernels.Path.ND4J, Network.initialise(20, List.of(4), 3,
                 Precision.FLOAT64), article.x(), article.y(), settings, TrainingMonitor.NONE);
                 TrainingResult fast = Trainer.train(article.x(), article.y(), settings, TrainingMonitor.NONE)) {
-            assertThat(nd4j.trainer()).isEqualTo(Trainer.REFERENCE);
+            assertThat(nd4j.trainer()).isEqualTo(Trainer.ND4J);
             assertThat(fast.trainer()).isEqualTo(Trainer.VECTOR_F64);
             for (int t = 0; t < 30; t++) {
                 assertThat(nd4j.losses()[t]).isCloseTo(fast.losses()[t], org.assertj.core.data.Offset.offset(1e-13));

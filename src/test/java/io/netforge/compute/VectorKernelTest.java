@@ -68,7 +68,7 @@ class VectorKernelTest {
                     TrainingResult nd4j = Trainer.trainOwned(Kernels.Path.ND4J, start.copy(), data.x(), data.y(),
                             settings, TrainingMonitor.NONE)) {
                 assertThat(fast.trainer()).isEqualTo(Trainer.VECTOR_F64);
-                assertThat(nd4j.trainer()).isEqualTo(Trainer.REFERENCE);
+                assertThat(nd4j.trainer()).isEqualTo(Trainer.ND4J);
                 for (int t = 0; t < 20; t++) {
                     assertThat(relative(fast.losses()[t], nd4j.losses()[t])).as("loss of iteration %d", t + 1)
                             .isLessThan(1e-13);

@@ -21,7 +21,7 @@ class VectorModuleFallbackTest {
     @Test
     void withoutTheModuleTrainingRunsOnNd4jAndSaysWhy() throws Exception {
         String output = runProbe(List.of());
-        assertThat(output).contains("trainer=" + Trainer.REFERENCE)
+        assertThat(output).contains("trainer=" + Trainer.ND4J)
                 .contains("the JVM was started without --add-modules jdk.incubator.vector");
         assertThat(loss(output)).isEqualTo(loss(runProbe(List.of("--add-modules=jdk.incubator.vector",
                 "-Dnetforge.compute.vector=false"))));
@@ -30,7 +30,7 @@ class VectorModuleFallbackTest {
     @Test
     void thePropertyTurnsTheKernelOffEvenWithTheModule() throws Exception {
         String output = runProbe(List.of("--add-modules=jdk.incubator.vector", "-Dnetforge.compute.vector=false"));
-        assertThat(output).contains("trainer=" + Trainer.REFERENCE).contains("disabled by -Dnetforge.compute.vector=false");
+        assertThat(output).contains("trainer=" + Trainer.ND4J).contains("disabled by -Dnetforge.compute.vector=false");
     }
 
     @Test
