@@ -196,7 +196,7 @@ final class VectorKernelF32 implements TrainingKernel {
             inAt = 0;
         }
         // output layer (one unit): z, the loss terms and delta_L = a_L - y
-        forwardOutput(in, inAt, width[last], w[last], b[last][0], yAt, s.delta[last], end, part);
+        forwardOutput(in, inAt, width[last], w[last], b[last][0], yAt, s.delta[last], end, part, s);
 
         // backward: dW_l += a_l^T delta_l, db_l += 1^T delta_l, delta_{l-1} = (delta_l W_l^T) * a(1-a)
         for (int l = last; l >= 0; l--) {
@@ -213,42 +213,67 @@ final class VectorKernelF32 implements TrainingKernel {
     // Vectors never cross a call that C2 might not inline (it would box them, costing 10-50x): the methods below
     // take arrays, and the transcendental math lives in VectorMathF32's array functions (see there).
 
-    /** out[j] = sigmoid(sum_k in[k] W[k][j] + b[j]), four units at a time so each input vector is loaded once per four. */
+    /**
+     * out[j] = sigmoid(sum_k in[k] W[k][j] + b[j]). Four units by two vectors of rows at a time: eight
+     * accumulators, and each load of an input or a weight feeds two or four multiply-adds.
+     */
     private static void forwardHidden(float[] in, int inAt, int nIn, float[] weights, float[] bias, int nOut,
             float[] out, int end) {
         int j = 0;
         for (; j + 4 <= nOut; j += 4) {
-            for (int r = 0; r < end; r += LANES) {
+            int r = 0;
+            for (; r + 2 * LANES <= end; r += 2 * LANES) {
                 FloatVector s0 = FloatVector.zero(S);
                 FloatVector s1 = s0;
                 FloatVector s2 = s0;
                 FloatVector s3 = s0;
+                FloatVector t0 = s0;
+                FloatVector t1 = s0;
+                FloatVector t2 = s0;
+                FloatVector t3 = s0;
                 for (int k = 0; k < nIn; k++) {
-                    FloatVector input = FloatVector.fromArray(S, in, inAt + k * B + r);
-                    int at = k * nOut + j;
-                    s0 = input.fma(FloatVector.broadcast(S, weights[at]), s0);
-                    s1 = input.fma(FloatVector.broadcast(S, weights[at + 1]), s1);
-                    s2 = input.fma(FloatVector.broadcast(S, weights[at + 2]), s2);
-                    s3 = input.fma(FloatVector.broadcast(S, weights[at + 3]), s3);
+                    int at = inAt + k * B + r;
+                    FloatVector input = FloatVector.fromArray(S, in, at);
+                    FloatVector next = FloatVector.fromArray(S, in, at + LANES);
+                    int wAt = k * nOut + j;
+                    FloatVector w0 = FloatVector.broadcast(S, weights[wAt]);
+                    FloatVector w1 = FloatVector.broadcast(S, weights[wAt + 1]);
+                    FloatVector w2 = FloatVector.broadcast(S, weights[wAt + 2]);
+                    FloatVector w3 = FloatVector.broadcast(S, weights[wAt + 3]);
+                    s0 = input.fma(w0, s0);
+                    s1 = input.fma(w1, s1);
+                    s2 = input.fma(w2, s2);
+                    s3 = input.fma(w3, s3);
+                    t0 = next.fma(w0, t0);
+                    t1 = next.fma(w1, t1);
+                    t2 = next.fma(w2, t2);
+                    t3 = next.fma(w3, t3);
                 }
                 s0.add(bias[j]).intoArray(out, j * B + r);
                 s1.add(bias[j + 1]).intoArray(out, (j + 1) * B + r);
                 s2.add(bias[j + 2]).intoArray(out, (j + 2) * B + r);
                 s3.add(bias[j + 3]).intoArray(out, (j + 3) * B + r);
+                t0.add(bias[j]).intoArray(out, j * B + r + LANES);
+                t1.add(bias[j + 1]).intoArray(out, (j + 1) * B + r + LANES);
+                t2.add(bias[j + 2]).intoArray(out, (j + 2) * B + r + LANES);
+                t3.add(bias[j + 3]).intoArray(out, (j + 3) * B + r + LANES);
+            }
+            for (int q = 0; q < 4; q++) { // an odd last vector of rows
+                logits(in, inAt, nIn, weights, j + q, nOut, bias[j + q], out, (j + q) * B, r, end);
             }
         }
         for (; j < nOut; j++) {
-            logits(in, inAt, nIn, weights, j, nOut, bias[j], out, j * B, end);
+            logits(in, inAt, nIn, weights, j, nOut, bias[j], out, j * B, 0, end);
         }
         for (j = 0; j < nOut; j++) {
             VectorMathF32.sigmoidInPlace(out, j * B, j * B + end);
         }
     }
 
-    /** out[outAt + r] = sum_k in[k][r] W[k][j] + b, accumulated from zero in k order. */
+    /** out[outAt + r] = sum_k in[k][r] W[k][j] + b for rows [from, end), accumulated from zero in k order. */
     private static void logits(float[] in, int inAt, int nIn, float[] weights, int j, int nOut, float bias,
-            float[] out, int outAt, int end) {
-        for (int r = 0; r < end; r += LANES) {
+            float[] out, int outAt, int from, int end) {
+        for (int r = from; r < end; r += LANES) {
             FloatVector sum = FloatVector.zero(S);
             for (int k = 0; k < nIn; k++) {
                 sum = FloatVector.fromArray(S, in, inAt + k * B + r).fma(FloatVector.broadcast(S, weights[k * nOut + j]), sum);
@@ -262,9 +287,10 @@ final class VectorKernelF32 implements TrainingKernel {
      * formula, and delta_L = sigmoid(z) - y, both zero on padded rows.
      */
     private void forwardOutput(float[] in, int inAt, int nIn, float[] weights, float bias, int yAt, float[] delta,
-            int end, float[] part) {
-        logits(in, inAt, nIn, weights, 0, 1, bias, delta, 0, end);
-        VectorMathF32.addLossTerms(delta, y, mask, yAt, end, part, parameters * LANES);
+            int end, float[] part, Scratch s) {
+        logits(in, inAt, nIn, weights, 0, 1, bias, delta, 0, 0, end);
+        VectorMathF32.lossTermParts(delta, y, yAt, end, s.linear, s.small);
+        VectorMathF32.addLossTerms(s.linear, s.small, mask, yAt, end, part, parameters * LANES);
         outputDelta(delta, y, mask, yAt, end);
     }
 
@@ -277,10 +303,14 @@ final class VectorKernelF32 implements TrainingKernel {
         }
     }
 
-    /** part[dW[k][j]] += sum_r in[k][r] delta[j][r], four units at a time. */
+    /**
+     * part[dW[k][j]] += sum_r in[k][r] delta[j][r]. Two inputs by four units at a time: eight accumulators, each
+     * vector loaded feeding two or four multiply-adds.
+     */
     private static void weightSums(float[] in, int inAt, int nIn, float[] delta, int nOut, float[] part,
             int offset, int end) {
-        for (int k = 0; k < nIn; k++) {
+        int k = 0;
+        for (; k + 2 <= nIn; k += 2) {
             int row = inAt + k * B;
             int j = 0;
             for (; j + 4 <= nOut; j += 4) {
@@ -288,28 +318,60 @@ final class VectorKernelF32 implements TrainingKernel {
                 FloatVector s1 = s0;
                 FloatVector s2 = s0;
                 FloatVector s3 = s0;
+                FloatVector t0 = s0;
+                FloatVector t1 = s0;
+                FloatVector t2 = s0;
+                FloatVector t3 = s0;
                 for (int r = 0; r < end; r += LANES) {
                     FloatVector input = FloatVector.fromArray(S, in, row + r);
-                    s0 = input.fma(FloatVector.fromArray(S, delta, j * B + r), s0);
-                    s1 = input.fma(FloatVector.fromArray(S, delta, (j + 1) * B + r), s1);
-                    s2 = input.fma(FloatVector.fromArray(S, delta, (j + 2) * B + r), s2);
-                    s3 = input.fma(FloatVector.fromArray(S, delta, (j + 3) * B + r), s3);
+                    FloatVector next = FloatVector.fromArray(S, in, row + B + r);
+                    FloatVector d0 = FloatVector.fromArray(S, delta, j * B + r);
+                    FloatVector d1 = FloatVector.fromArray(S, delta, (j + 1) * B + r);
+                    FloatVector d2 = FloatVector.fromArray(S, delta, (j + 2) * B + r);
+                    FloatVector d3 = FloatVector.fromArray(S, delta, (j + 3) * B + r);
+                    s0 = input.fma(d0, s0);
+                    s1 = input.fma(d1, s1);
+                    s2 = input.fma(d2, s2);
+                    s3 = input.fma(d3, s3);
+                    t0 = next.fma(d0, t0);
+                    t1 = next.fma(d1, t1);
+                    t2 = next.fma(d2, t2);
+                    t3 = next.fma(d3, t3);
                 }
                 int at = (offset + k * nOut + j) * LANES;
-                FloatVector.fromArray(S, part, at).add(s0).intoArray(part, at);
-                FloatVector.fromArray(S, part, at + LANES).add(s1).intoArray(part, at + LANES);
-                FloatVector.fromArray(S, part, at + 2 * LANES).add(s2).intoArray(part, at + 2 * LANES);
-                FloatVector.fromArray(S, part, at + 3 * LANES).add(s3).intoArray(part, at + 3 * LANES);
+                int nextAt = at + nOut * LANES;
+                addInto(part, at, s0);
+                addInto(part, at + LANES, s1);
+                addInto(part, at + 2 * LANES, s2);
+                addInto(part, at + 3 * LANES, s3);
+                addInto(part, nextAt, t0);
+                addInto(part, nextAt + LANES, t1);
+                addInto(part, nextAt + 2 * LANES, t2);
+                addInto(part, nextAt + 3 * LANES, t3);
             }
             for (; j < nOut; j++) {
-                FloatVector sum = FloatVector.zero(S);
-                for (int r = 0; r < end; r += LANES) {
-                    sum = FloatVector.fromArray(S, in, row + r).fma(FloatVector.fromArray(S, delta, j * B + r), sum);
-                }
-                int at = (offset + k * nOut + j) * LANES;
-                FloatVector.fromArray(S, part, at).add(sum).intoArray(part, at);
+                weightSum(in, row, delta, j, part, (offset + k * nOut + j) * LANES, end);
+                weightSum(in, row + B, delta, j, part, (offset + (k + 1) * nOut + j) * LANES, end);
             }
         }
+        for (; k < nIn; k++) {
+            for (int j = 0; j < nOut; j++) {
+                weightSum(in, inAt + k * B, delta, j, part, (offset + k * nOut + j) * LANES, end);
+            }
+        }
+    }
+
+    /** part[at..] += sum_r in[row + r] delta[j][r], lane by lane. */
+    private static void weightSum(float[] in, int row, float[] delta, int j, float[] part, int at, int end) {
+        FloatVector sum = FloatVector.zero(S);
+        for (int r = 0; r < end; r += LANES) {
+            sum = FloatVector.fromArray(S, in, row + r).fma(FloatVector.fromArray(S, delta, j * B + r), sum);
+        }
+        addInto(part, at, sum);
+    }
+
+    private static void addInto(float[] part, int at, FloatVector sum) {
+        FloatVector.fromArray(S, part, at).add(sum).intoArray(part, at);
     }
 
     /** part[db[j]] += sum_r delta[j][r]. */
@@ -387,6 +449,8 @@ final class VectorKernelF32 implements TrainingKernel {
     private final class Scratch {
         final float[][] a = new float[layers - 1][];
         final float[][] delta = new float[layers][];
+        final float[] linear = new float[B];
+        final float[] small = new float[B];
 
         Scratch() {
             for (int l = 0; l < layers; l++) {

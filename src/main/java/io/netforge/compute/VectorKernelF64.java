@@ -192,7 +192,7 @@ final class VectorKernelF64 implements TrainingKernel {
             inAt = 0;
         }
         // output layer (one unit): z, the loss terms and delta_L = a_L - y
-        forwardOutput(in, inAt, width[last], w[last], b[last][0], yAt, s.delta[last], end, part);
+        forwardOutput(in, inAt, width[last], w[last], b[last][0], yAt, s.delta[last], end, part, s);
 
         // backward: dW_l += a_l^T delta_l, db_l += 1^T delta_l, delta_{l-1} = (delta_l W_l^T) * a(1-a)
         for (int l = last; l >= 0; l--) {
@@ -209,42 +209,67 @@ final class VectorKernelF64 implements TrainingKernel {
     // Vectors never cross a call that C2 might not inline (it would box them, costing 10-50x): the methods below
     // take arrays, and the transcendental math lives in VectorMathF64's array functions (see there).
 
-    /** out[j] = sigmoid(sum_k in[k] W[k][j] + b[j]), four units at a time so each input vector is loaded once per four. */
+    /**
+     * out[j] = sigmoid(sum_k in[k] W[k][j] + b[j]). Four units by two vectors of rows at a time: eight
+     * accumulators, and each load of an input or a weight feeds two or four multiply-adds.
+     */
     private static void forwardHidden(double[] in, int inAt, int nIn, double[] weights, double[] bias, int nOut,
             double[] out, int end) {
         int j = 0;
         for (; j + 4 <= nOut; j += 4) {
-            for (int r = 0; r < end; r += LANES) {
+            int r = 0;
+            for (; r + 2 * LANES <= end; r += 2 * LANES) {
                 DoubleVector s0 = DoubleVector.zero(S);
                 DoubleVector s1 = s0;
                 DoubleVector s2 = s0;
                 DoubleVector s3 = s0;
+                DoubleVector t0 = s0;
+                DoubleVector t1 = s0;
+                DoubleVector t2 = s0;
+                DoubleVector t3 = s0;
                 for (int k = 0; k < nIn; k++) {
-                    DoubleVector input = DoubleVector.fromArray(S, in, inAt + k * B + r);
-                    int at = k * nOut + j;
-                    s0 = input.fma(DoubleVector.broadcast(S, weights[at]), s0);
-                    s1 = input.fma(DoubleVector.broadcast(S, weights[at + 1]), s1);
-                    s2 = input.fma(DoubleVector.broadcast(S, weights[at + 2]), s2);
-                    s3 = input.fma(DoubleVector.broadcast(S, weights[at + 3]), s3);
+                    int at = inAt + k * B + r;
+                    DoubleVector input = DoubleVector.fromArray(S, in, at);
+                    DoubleVector next = DoubleVector.fromArray(S, in, at + LANES);
+                    int wAt = k * nOut + j;
+                    DoubleVector w0 = DoubleVector.broadcast(S, weights[wAt]);
+                    DoubleVector w1 = DoubleVector.broadcast(S, weights[wAt + 1]);
+                    DoubleVector w2 = DoubleVector.broadcast(S, weights[wAt + 2]);
+                    DoubleVector w3 = DoubleVector.broadcast(S, weights[wAt + 3]);
+                    s0 = input.fma(w0, s0);
+                    s1 = input.fma(w1, s1);
+                    s2 = input.fma(w2, s2);
+                    s3 = input.fma(w3, s3);
+                    t0 = next.fma(w0, t0);
+                    t1 = next.fma(w1, t1);
+                    t2 = next.fma(w2, t2);
+                    t3 = next.fma(w3, t3);
                 }
                 s0.add(bias[j]).intoArray(out, j * B + r);
                 s1.add(bias[j + 1]).intoArray(out, (j + 1) * B + r);
                 s2.add(bias[j + 2]).intoArray(out, (j + 2) * B + r);
                 s3.add(bias[j + 3]).intoArray(out, (j + 3) * B + r);
+                t0.add(bias[j]).intoArray(out, j * B + r + LANES);
+                t1.add(bias[j + 1]).intoArray(out, (j + 1) * B + r + LANES);
+                t2.add(bias[j + 2]).intoArray(out, (j + 2) * B + r + LANES);
+                t3.add(bias[j + 3]).intoArray(out, (j + 3) * B + r + LANES);
+            }
+            for (int q = 0; q < 4; q++) { // an odd last vector of rows
+                logits(in, inAt, nIn, weights, j + q, nOut, bias[j + q], out, (j + q) * B, r, end);
             }
         }
         for (; j < nOut; j++) {
-            logits(in, inAt, nIn, weights, j, nOut, bias[j], out, j * B, end);
+            logits(in, inAt, nIn, weights, j, nOut, bias[j], out, j * B, 0, end);
         }
         for (j = 0; j < nOut; j++) {
             VectorMathF64.sigmoidInPlace(out, j * B, j * B + end);
         }
     }
 
-    /** out[outAt + r] = sum_k in[k][r] W[k][j] + b, accumulated from zero in k order. */
+    /** out[outAt + r] = sum_k in[k][r] W[k][j] + b for rows [from, end), accumulated from zero in k order. */
     private static void logits(double[] in, int inAt, int nIn, double[] weights, int j, int nOut, double bias,
-            double[] out, int outAt, int end) {
-        for (int r = 0; r < end; r += LANES) {
+            double[] out, int outAt, int from, int end) {
+        for (int r = from; r < end; r += LANES) {
             DoubleVector sum = DoubleVector.zero(S);
             for (int k = 0; k < nIn; k++) {
                 sum = DoubleVector.fromArray(S, in, inAt + k * B + r).fma(DoubleVector.broadcast(S, weights[k * nOut + j]), sum);
@@ -258,9 +283,10 @@ final class VectorKernelF64 implements TrainingKernel {
      * formula, and delta_L = sigmoid(z) - y, both zero on padded rows.
      */
     private void forwardOutput(double[] in, int inAt, int nIn, double[] weights, double bias, int yAt, double[] delta,
-            int end, double[] part) {
-        logits(in, inAt, nIn, weights, 0, 1, bias, delta, 0, end);
-        VectorMathF64.addLossTerms(delta, y, mask, yAt, end, part, parameters * LANES);
+            int end, double[] part, Scratch s) {
+        logits(in, inAt, nIn, weights, 0, 1, bias, delta, 0, 0, end);
+        VectorMathF64.lossTermParts(delta, y, yAt, end, s.linear, s.small);
+        VectorMathF64.addLossTerms(s.linear, s.small, mask, yAt, end, part, parameters * LANES);
         outputDelta(delta, y, mask, yAt, end);
     }
 
@@ -273,10 +299,14 @@ final class VectorKernelF64 implements TrainingKernel {
         }
     }
 
-    /** part[dW[k][j]] += sum_r in[k][r] delta[j][r], four units at a time. */
+    /**
+     * part[dW[k][j]] += sum_r in[k][r] delta[j][r]. Two inputs by four units at a time: eight accumulators, each
+     * vector loaded feeding two or four multiply-adds.
+     */
     private static void weightSums(double[] in, int inAt, int nIn, double[] delta, int nOut, double[] part,
             int offset, int end) {
-        for (int k = 0; k < nIn; k++) {
+        int k = 0;
+        for (; k + 2 <= nIn; k += 2) {
             int row = inAt + k * B;
             int j = 0;
             for (; j + 4 <= nOut; j += 4) {
@@ -284,28 +314,60 @@ final class VectorKernelF64 implements TrainingKernel {
                 DoubleVector s1 = s0;
                 DoubleVector s2 = s0;
                 DoubleVector s3 = s0;
+                DoubleVector t0 = s0;
+                DoubleVector t1 = s0;
+                DoubleVector t2 = s0;
+                DoubleVector t3 = s0;
                 for (int r = 0; r < end; r += LANES) {
                     DoubleVector input = DoubleVector.fromArray(S, in, row + r);
-                    s0 = input.fma(DoubleVector.fromArray(S, delta, j * B + r), s0);
-                    s1 = input.fma(DoubleVector.fromArray(S, delta, (j + 1) * B + r), s1);
-                    s2 = input.fma(DoubleVector.fromArray(S, delta, (j + 2) * B + r), s2);
-                    s3 = input.fma(DoubleVector.fromArray(S, delta, (j + 3) * B + r), s3);
+                    DoubleVector next = DoubleVector.fromArray(S, in, row + B + r);
+                    DoubleVector d0 = DoubleVector.fromArray(S, delta, j * B + r);
+                    DoubleVector d1 = DoubleVector.fromArray(S, delta, (j + 1) * B + r);
+                    DoubleVector d2 = DoubleVector.fromArray(S, delta, (j + 2) * B + r);
+                    DoubleVector d3 = DoubleVector.fromArray(S, delta, (j + 3) * B + r);
+                    s0 = input.fma(d0, s0);
+                    s1 = input.fma(d1, s1);
+                    s2 = input.fma(d2, s2);
+                    s3 = input.fma(d3, s3);
+                    t0 = next.fma(d0, t0);
+                    t1 = next.fma(d1, t1);
+                    t2 = next.fma(d2, t2);
+                    t3 = next.fma(d3, t3);
                 }
                 int at = (offset + k * nOut + j) * LANES;
-                DoubleVector.fromArray(S, part, at).add(s0).intoArray(part, at);
-                DoubleVector.fromArray(S, part, at + LANES).add(s1).intoArray(part, at + LANES);
-                DoubleVector.fromArray(S, part, at + 2 * LANES).add(s2).intoArray(part, at + 2 * LANES);
-                DoubleVector.fromArray(S, part, at + 3 * LANES).add(s3).intoArray(part, at + 3 * LANES);
+                int nextAt = at + nOut * LANES;
+                addInto(part, at, s0);
+                addInto(part, at + LANES, s1);
+                addInto(part, at + 2 * LANES, s2);
+                addInto(part, at + 3 * LANES, s3);
+                addInto(part, nextAt, t0);
+                addInto(part, nextAt + LANES, t1);
+                addInto(part, nextAt + 2 * LANES, t2);
+                addInto(part, nextAt + 3 * LANES, t3);
             }
             for (; j < nOut; j++) {
-                DoubleVector sum = DoubleVector.zero(S);
-                for (int r = 0; r < end; r += LANES) {
-                    sum = DoubleVector.fromArray(S, in, row + r).fma(DoubleVector.fromArray(S, delta, j * B + r), sum);
-                }
-                int at = (offset + k * nOut + j) * LANES;
-                DoubleVector.fromArray(S, part, at).add(sum).intoArray(part, at);
+                weightSum(in, row, delta, j, part, (offset + k * nOut + j) * LANES, end);
+                weightSum(in, row + B, delta, j, part, (offset + (k + 1) * nOut + j) * LANES, end);
             }
         }
+        for (; k < nIn; k++) {
+            for (int j = 0; j < nOut; j++) {
+                weightSum(in, inAt + k * B, delta, j, part, (offset + k * nOut + j) * LANES, end);
+            }
+        }
+    }
+
+    /** part[at..] += sum_r in[row + r] delta[j][r], lane by lane. */
+    private static void weightSum(double[] in, int row, double[] delta, int j, double[] part, int at, int end) {
+        DoubleVector sum = DoubleVector.zero(S);
+        for (int r = 0; r < end; r += LANES) {
+            sum = DoubleVector.fromArray(S, in, row + r).fma(DoubleVector.fromArray(S, delta, j * B + r), sum);
+        }
+        addInto(part, at, sum);
+    }
+
+    private static void addInto(double[] part, int at, DoubleVector sum) {
+        DoubleVector.fromArray(S, part, at).add(sum).intoArray(part, at);
     }
 
     /** part[db[j]] += sum_r delta[j][r]. */
@@ -367,6 +429,8 @@ final class VectorKernelF64 implements TrainingKernel {
     private final class Scratch {
         final double[][] a = new double[layers - 1][];
         final double[][] delta = new double[layers][];
+        final double[] linear = new double[B];
+        final double[] small = new double[B];
 
         Scratch() {
             for (int l = 0; l < layers; l++) {

@@ -83,12 +83,12 @@ final class VectorMathF64 {
     }
 
     /**
-     * Sum over i in [0, end) of mask[i] (max(z,0) - z y + log1p(e^-|z|)) for z = logits[i], y = labels[yAt + i],
-     * mask = masks[yAt + i], added lane by lane into sums[at .. at + LANES).
+     * The loss terms max(z,0) - z y + log1p(e^-|z|) for z = logits[i], y = labels[yAt + i], i in [0, end), in two
+     * passes (one would be too large for C2 to inline all of its vector calls): this one leaves
+     * {@code linear[i] = max(z,0) - z y} and {@code small[i] = e^-|z|}; {@link #addLossTerms} finishes.
      */
-    static void addLossTerms(double[] logits, double[] labels, double[] masks, int yAt, int end, double[] sums, int at) {
+    static void lossTermParts(double[] logits, double[] labels, int yAt, int end, double[] linear, double[] small) {
         DoubleVector one = bc(1.0);
-        DoubleVector total = DoubleVector.zero(SPECIES);
         for (int i = 0; i < end; i += LANES) {
             DoubleVector z = DoubleVector.fromArray(SPECIES, logits, i);
             // u = e^-|z|, as in sigmoidInPlace
@@ -111,6 +111,20 @@ final class VectorMathF64 {
             p = p.fma(r, one);
             LongVector exponent = shifted.reinterpretAsLongs().sub(SHIFTER_BITS - 1022L).lanewise(VectorOperators.LSHL, 52);
             DoubleVector u = p.add(p).mul(exponent.reinterpretAsDoubles());
+            z.max(0.0).sub(z.mul(DoubleVector.fromArray(SPECIES, labels, yAt + i))).intoArray(linear, i);
+            u.intoArray(small, i);
+        }
+    }
+
+    /**
+     * Sum over i in [0, end) of mask[i] (linear[i] + log1p(small[i])), from {@link #lossTermParts}, added lane by
+     * lane into sums[at .. at + LANES).
+     */
+    static void addLossTerms(double[] linear, double[] small, double[] masks, int yAt, int end, double[] sums, int at) {
+        DoubleVector one = bc(1.0);
+        DoubleVector total = DoubleVector.zero(SPECIES);
+        for (int i = 0; i < end; i += LANES) {
+            DoubleVector u = DoubleVector.fromArray(SPECIES, small, i);
             // log1p(u) for u in (0, 1]
             DoubleVector w = u.add(one); // in [1, 2]
             DoubleVector correction = u.sub(w.sub(one)).div(w); // log(1 + u) = log(w) + (1 + u - w) / w, to first order
@@ -133,7 +147,7 @@ final class VectorMathF64 {
             DoubleVector twoS = s.add(s);
             DoubleVector logM = twoS.fma(s2.mul(series), twoS);
             DoubleVector log1p = k.fma(bc(LN2_HI), logM.add(k.fma(bc(LN2_LO), correction)));
-            DoubleVector term = z.max(0.0).sub(z.mul(DoubleVector.fromArray(SPECIES, labels, yAt + i))).add(log1p);
+            DoubleVector term = DoubleVector.fromArray(SPECIES, linear, i).add(log1p);
             total = total.add(term.mul(DoubleVector.fromArray(SPECIES, masks, yAt + i)));
         }
         DoubleVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);

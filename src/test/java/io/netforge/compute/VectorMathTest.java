@@ -42,7 +42,10 @@ class VectorMathTest {
         for (int i = 0; i < z.length; i += lanes) {
             double[] chunk = java.util.Arrays.copyOfRange(z, i, i + lanes);
             double[] sums = new double[lanes];
-            VectorMathF64.addLossTerms(chunk, y, mask, i, lanes, sums, 0);
+            double[] linear = new double[lanes];
+            double[] small = new double[lanes];
+            VectorMathF64.lossTermParts(chunk, y, i, lanes, linear, small);
+            VectorMathF64.addLossTerms(linear, small, mask, i, lanes, sums, 0);
             for (int lane = 0; lane < lanes; lane++) {
                 double v = chunk[lane];
                 double expected = Math.max(v, 0) - v * y[i + lane] + Math.log1p(Math.exp(-Math.abs(v)));
@@ -79,20 +82,24 @@ class VectorMathTest {
     void float32LossTermsAreWithinThreeUlpsOfMath() {
         double[] source = values(1 << 16, 20);
         int lanes = VectorMathF32.LANES;
-        float[] y = new float[source.length];
-        float[] mask = new float[source.length];
+        // the float32 functions work two vectors at a time: room for a second one past every chunk
+        float[] y = new float[source.length + 2 * lanes];
+        float[] mask = new float[source.length + 2 * lanes];
         Random random = new Random(3);
-        for (int i = 0; i < y.length; i++) {
+        for (int i = 0; i < source.length; i++) {
             y[i] = random.nextBoolean() ? 1 : 0;
             mask[i] = 1;
         }
         for (int i = 0; i < source.length; i += lanes) {
-            float[] chunk = new float[lanes];
+            float[] chunk = new float[2 * lanes];
             for (int lane = 0; lane < lanes; lane++) {
                 chunk[lane] = (float) source[i + lane];
             }
             float[] sums = new float[lanes];
-            VectorMathF32.addLossTerms(chunk, y, mask, i, lanes, sums, 0);
+            float[] linear = new float[2 * lanes];
+            float[] small = new float[2 * lanes];
+            VectorMathF32.lossTermParts(chunk, y, i, lanes, linear, small);
+            VectorMathF32.addLossTerms(linear, small, mask, i, lanes, sums, 0);
             for (int lane = 0; lane < lanes; lane++) {
                 double v = chunk[lane];
                 float expected = (float) (Math.max(v, 0) - v * y[i + lane] + Math.log1p(Math.exp(-Math.abs(v))));
@@ -114,8 +121,10 @@ class VectorMathTest {
         assertThat(z[0]).isNaN();
         assertThat(z[2]).isNaN();
         double[] sums = new double[4];
-        VectorMathF64.addLossTerms(new double[] {Double.NaN, 0, 0, 0}, new double[4], new double[] {1, 1, 1, 1}, 0, 4,
-                sums, 0);
+        double[] linear = new double[4];
+        double[] small = new double[4];
+        VectorMathF64.lossTermParts(new double[] {Double.NaN, 0, 0, 0}, new double[4], 0, 4, linear, small);
+        VectorMathF64.addLossTerms(linear, small, new double[] {1, 1, 1, 1}, 0, 4, sums, 0);
         assertThat(sums[0]).isNaN();
     }
 
