@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * Runs the segments of one pass on the calling thread and, when the work is large enough, on helpers from one
  * JVM-wide pool of (cores - 1) daemon threads shared by every training. Threads claim segments one at a time
  * from a counter, so a helper that starts late (the pool is busy with another training, or the machine is
- * loaded) only means the caller does more of the work. Which thread computes a segment never changes a bit of
+ * loaded) only means the caller does more of the work. A helper stays with a kernel while its passes follow
+ * each other closely, and returns to the pool when they stop. Which thread computes a segment never changes a bit of
  * the result: each segment writes only its own partial sums, in its own order (see {@link RowBlocks}).
  */
 final class ParallelSegments {
@@ -28,7 +29,15 @@ final class ParallelSegments {
         void run(int segment, int worker);
     }
 
+    /**
+     * How long a helper waits for this kernel's next pass before it goes back to the pool. Between two passes
+     * the caller only adds up the partial sums and steps (microseconds); waking a parked pool thread costs tens.
+     */
+    private static final long LINGER_NANOS = 100_000;
+
     private final int helpers;
+    private final AtomicInteger attached = new AtomicInteger();
+    private volatile Round current;
 
     /**
      * @param helpers how many pool threads may join each pass (0 keeps it on the caller); at most {@link #HELPERS}
@@ -45,12 +54,38 @@ final class ParallelSegments {
     /** Runs {@code work} for segments 0 .. count-1 and returns when all are done; rethrows a helper's failure. */
     void run(int count, SegmentWork work) {
         Round round = new Round(count, work);
+        current = round;
         int joining = Math.min(helpers, count - 1);
-        for (int h = 0; h < joining; h++) {
-            POOL.execute(round::help);
+        while (attached.get() < joining) {
+            attached.incrementAndGet();
+            POOL.execute(this::help);
         }
         round.work(0);
         round.awaitAll();
+    }
+
+    /** A pool thread's stint with this kernel: every pass it sees, until none comes for LINGER_NANOS. */
+    private void help() {
+        try {
+            Round seen = null;
+            while (true) {
+                Round round = current;
+                if (round != seen) {
+                    round.help();
+                    seen = round;
+                    continue;
+                }
+                long deadline = System.nanoTime() + LINGER_NANOS;
+                while (current == seen && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                if (current == seen) {
+                    return;
+                }
+            }
+        } finally {
+            attached.decrementAndGet();
+        }
     }
 
     /** One pass: its own counters, so a helper that arrives after the pass has ended finds nothing to do. */
