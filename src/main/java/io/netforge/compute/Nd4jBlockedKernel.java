@@ -14,20 +14,34 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The article's passes on ND4J for large networks, over chunks of {@link #CHUNK_ROWS} rows: each chunk's
- * forward pass, loss and backward pass run while its activations are in the last-level cache, and its
- * gradient is added to the sums of the chunks before it (a gemm with beta = 1).
+ * The article's passes on ND4J for large networks, over chunks of rows ({@link #chunkRows}): each chunk's
+ * forward pass, loss and backward pass run on buffers of the chunk's size, and its gradient is added to the
+ * sums of the chunks before it (a gemm with beta = 1).
  *
  * <p>Why chunks: {@link Backprop.Pass} keeps z, a, delta and the sigmoid slope of every layer for all N rows
  * (four N x width arrays per layer, 100 MB each on the large benchmark), so its memory is several times the
- * data and each elementwise op streams them through main memory. Here only one chunk's activations exist, in
- * place where the algebra allows: a hidden layer's sigmoid overwrites its z, and the backward pass folds the
+ * data. Here only one chunk's activations exist (at most {@link #CHUNK_BYTES}), in place where the algebra allows: a hidden layer's sigmoid overwrites its z, and the backward pass folds the
  * slope a(1 - a) into delta without a buffer of its own. The chunk size is fixed, so the order of every sum,
  * and hence every bit, is the same whatever the load or thread count. The gradient is the full-batch one.
  */
 final class Nd4jBlockedKernel implements TrainingKernel {
 
-    static final int CHUNK_ROWS = 4096;
+    /**
+     * Memory for one chunk's activations and deltas. Each ND4J call is a parallel region of two threads, and on a
+     * machine shared with other work a region waits for whichever of its threads the OS has parked; so chunks are
+     * as large as this budget allows (fewer calls), not cache-sized: measured on the large benchmark, 4096-row
+     * chunks ran 2x slower than one chunk under load, 32768-row chunks 1.35x.
+     */
+    static final long CHUNK_BYTES = 128L << 20;
+    static final int MIN_CHUNK_ROWS = 4096;
+
+    /** Rows per chunk for a network of these layer sizes and precision: the shape alone decides. */
+    static int chunkRows(List<Integer> sizes, Precision precision) {
+        long units = sizes.subList(1, sizes.size()).stream().mapToLong(Integer::longValue).sum();
+        long bytesPerRow = 2 * units * (precision == Precision.FLOAT64 ? 8 : 4); // a and delta
+        long rows = CHUNK_BYTES / bytesPerRow / 256 * 256;
+        return (int) Math.max(MIN_CHUNK_ROWS, Math.min(rows, 1 << 20));
+    }
 
     private final Network network;
     private final int layers;
@@ -52,11 +66,12 @@ final class Nd4jBlockedKernel implements TrainingKernel {
                 dW[l] = own(Nd4j.create(type, sizes.get(l), sizes.get(l + 1)));
                 db[l] = own(Nd4j.create(type, 1, sizes.get(l + 1)));
             }
+            int chunkRows = chunkRows(sizes, network.precision());
             Buffers full = null;
-            for (long start = 0; start < rows; start += CHUNK_ROWS) {
-                long end = Math.min(rows, start + CHUNK_ROWS);
-                Buffers buffers = end - start == CHUNK_ROWS && full != null ? full : new Buffers(type, sizes, end - start);
-                if (end - start == CHUNK_ROWS) {
+            for (long start = 0; start < rows; start += chunkRows) {
+                long end = Math.min(rows, start + chunkRows);
+                Buffers buffers = end - start == chunkRows && full != null ? full : new Buffers(type, sizes, end - start);
+                if (end - start == chunkRows) {
                     full = buffers;
                 }
                 // views of the caller's buffers, never closed: closing a view that spans a whole array frees it
