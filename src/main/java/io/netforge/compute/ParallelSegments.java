@@ -75,9 +75,10 @@ final class ParallelSegments {
                     seen = round;
                     continue;
                 }
+                // yield rather than spin: on a loaded machine this thread may share a core with the caller
                 long deadline = System.nanoTime() + LINGER_NANOS;
                 while (current == seen && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
+                    Thread.yield();
                 }
                 if (current == seen) {
                     return;
@@ -121,12 +122,16 @@ final class ParallelSegments {
         }
 
         void awaitAll() {
-            // a helper is at most one segment (tens of microseconds) from done: spin briefly, then back off
+            // A helper is at most one segment (microseconds) from done, unless the OS took its core: spin very
+            // briefly, then yield (the helper may be waiting for this very core), then sleep.
+            long start = System.nanoTime();
             for (int spins = 0; done.get() < count; spins++) {
-                if (spins < 10_000) {
+                if (spins < 100) {
                     Thread.onSpinWait();
+                } else if (System.nanoTime() - start < 1_000_000) {
+                    Thread.yield();
                 } else {
-                    LockSupport.parkNanos(20_000);
+                    LockSupport.parkNanos(50_000);
                 }
             }
             Throwable t = failure.get();
