@@ -47,11 +47,11 @@ final class Nd4jBlockedKernel implements TrainingKernel {
      * ND4J calls between two requests for a garbage collection. Each call leaves about 1 KB of native memory that
      * is freed only when the garbage collector reclaims the call's small Java objects; they are too small to
      * prompt a collection soon, so a long run on this path grew by 1 GB over 20000 article-sized iterations.
-     * Asking every 16384 calls (about 500 such iterations, a pause of tens of milliseconds) keeps it flat; a
-     * large network's 20 iterations make a few thousand calls and never ask. -XX:+ExplicitGCInvokesConcurrent
+     * Asking every 8192 calls (about 250 such iterations, a pause of tens of milliseconds) keeps it flat within
+     * a sawtooth of about 10%; a large network's 20 iterations make a few thousand calls and ask once at most. -XX:+ExplicitGCInvokesConcurrent
      * turns the pause into a concurrent G1 cycle where that matters.
      */
-    static final int CALLS_PER_COLLECTION = 1 << 14;
+    static final int CALLS_PER_COLLECTION = 1 << 13;
 
     private final Network network;
     private final int layers;

@@ -372,6 +372,14 @@ public final class TrainingBench {
         result.put("rss_mb_highest_after_warm_up", highest / 1024.0);
         result.put("rss_mb_at_end", last / 1024.0);
         result.put("growth_after_warm_up_percent", round(100.0 * (highest - afterWarmUp) / afterWarmUp));
+        // a trend rather than a sawtooth: the highest sample of the last quarter against that of the first
+        // quarter after warm-up
+        List<Long> after = samples.subList(warm, samples.size());
+        int quarter = Math.max(1, after.size() / 4);
+        long firstQuarter = after.subList(0, quarter).stream().mapToLong(Long::longValue).max().orElse(0);
+        long lastQuarter = after.subList(after.size() - quarter, after.size()).stream().mapToLong(Long::longValue).max()
+                .orElse(0);
+        result.put("trend_last_vs_first_quarter_percent", round(100.0 * (lastQuarter - firstQuarter) / firstQuarter));
         result.put("rss_mb_every_500_iterations", samples.stream().map(kb -> Math.round(kb / 1024.0)).toList());
         result.put("peak_rss_mb", status("VmHWM") / 1024.0);
         return result;
