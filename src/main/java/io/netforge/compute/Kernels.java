@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Chooses how a training computes its passes, from the network's shape and precision alone (never from the
  * load, so the same job always takes the same path and gives the same bits):
  * <ul>
- * <li>{@link Path#VECTOR} for networks of at most {@link #MAX_VECTOR_PARAMETERS} parameters: the Java Vector API
- * kernels, where ND4J's fixed cost per call would dominate;</li>
+ * <li>{@link Path#VECTOR} for networks of at most {@link #MAX_VECTOR_PARAMETERS} parameters (and data of at most
+ * {@link #MAX_VECTOR_VALUES} values): the Java Vector API kernels, where ND4J's fixed cost per call would
+ * dominate;</li>
  * <li>{@link Path#ND4J} for larger networks, whose matrix products BLAS does best, and for every network when
  * the Vector API is not available: {@link Nd4jBlockedKernel}, ND4J's passes over chunks of rows.</li>
  * </ul>
@@ -48,9 +49,16 @@ final class Kernels {
         return UNAVAILABLE == null;
     }
 
-    /** The path a network of this shape takes in this JVM. */
-    static Path choose(Network network) {
-        return vectorAvailable() && network.parameterCount() <= MAX_VECTOR_PARAMETERS ? Path.VECTOR : Path.ND4J;
+    /**
+     * The Java kernel keeps its copy of the data in one Java array, indexed by int: larger data goes to ND4J.
+     */
+    static final long MAX_VECTOR_VALUES = 1L << 30;
+
+    /** The path a network of this shape, trained on this many rows, takes in this JVM. */
+    static Path choose(Network network, long rows) {
+        boolean fits = network.parameterCount() <= MAX_VECTOR_PARAMETERS
+                && (rows + RowBlocks.ROWS_PER_BLOCK) * network.inputs() <= MAX_VECTOR_VALUES;
+        return vectorAvailable() && fits ? Path.VECTOR : Path.ND4J;
     }
 
     /** A kernel of the given path for training {@code network} in place on x and y (checked by the caller). */

@@ -84,7 +84,7 @@ final class VectorKernelF32 implements TrainingKernel {
             offset += b[l].length;
         }
         this.parameters = offset;
-        this.x = new float[Math.multiplyExact(blocks.blocks * width[0], B)];
+        this.x = new float[Math.multiplyExact(Math.multiplyExact(blocks.blocks, width[0]), B)];
         this.y = new float[blocks.blocks * B];
         this.mask = new float[blocks.blocks * B];
         copyData(features, labels);

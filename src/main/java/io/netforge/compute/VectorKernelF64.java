@@ -80,7 +80,7 @@ final class VectorKernelF64 implements TrainingKernel {
             offset += b[l].length;
         }
         this.parameters = offset;
-        this.x = new double[Math.multiplyExact(blocks.blocks * width[0], B)];
+        this.x = new double[Math.multiplyExact(Math.multiplyExact(blocks.blocks, width[0]), B)];
         this.y = new double[blocks.blocks * B];
         this.mask = new double[blocks.blocks * B];
         copyData(features, labels);

@@ -120,8 +120,9 @@ class TrainerTest {
     void largeNetworksTrainOnNd4j() {
         try (Network large = Network.initialise(100, List.of(256, 256), 0, Precision.FLOAT32);
                 Network small = Network.initialise(100, List.of(32, 16), 0, Precision.FLOAT32)) {
-            assertThat(Kernels.choose(large)).isEqualTo(Kernels.Path.ND4J);
-            assertThat(Kernels.choose(small)).isEqualTo(Kernels.Path.VECTOR);
+            assertThat(Kernels.choose(large, 100_000)).isEqualTo(Kernels.Path.ND4J);
+            assertThat(Kernels.choose(small, 100_000)).isEqualTo(Kernels.Path.VECTOR);
+            assertThat(Kernels.choose(small, 20_000_000)).as("data too large for one Java array").isEqualTo(Kernels.Path.ND4J);
         }
     }
 
