@@ -24,6 +24,9 @@ public final class Network implements AutoCloseable {
     /** Standard deviation of the N(0, 0.1²) initial weights and biases (the article's choice). */
     private static final double INITIAL_SD = 0.1;
 
+    /** Rows x parameters up to which {@link #predictProbabilities(double[][])} computes in plain Java. */
+    static final long SMALL_BATCH_WORK = 1L << 16;
+
     private final List<Integer> layerSizes;
     private final Precision precision;
     private final INDArray[] weights;
@@ -197,16 +200,101 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    /** Convenience for small batches from plain Java: one probability per row. */
+    /**
+     * One probability per row, for the small batches of a prediction request. Safe to call from many threads at
+     * once (nothing is shared between calls but the weights, which it only reads).
+     *
+     * <p>Batches of up to {@link #SMALL_BATCH_WORK} rows x parameters are computed here in plain Java, because the
+     * dozen ND4J calls of the forward pass would cost more than the arithmetic; larger batches go through
+     * {@link #predictProbabilities(INDArray)}. Both compute the forward pass of {@link #forwardLayer}; they may
+     * differ in the last bits (sums in another order, Java's exp against ND4J's), which NetworkTest bounds.
+     */
     public double[] predictProbabilities(double[][] rows) {
         checkOpen();
         if (rows.length == 0) {
             return new double[0];
         }
-        try (INDArray x = NdArrays.matrix(rows, inputs(), precision.dataType());
-                INDArray p = predictProbabilities(x)) {
-            return NdArrays.toDoubles(p);
+        if ((long) rows.length * parameterCount() > SMALL_BATCH_WORK) {
+            try (INDArray x = NdArrays.matrix(rows, inputs(), precision.dataType());
+                    INDArray p = predictProbabilities(x)) {
+                return NdArrays.toDoubles(p);
+            }
         }
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r] == null || rows[r].length != inputs()) {
+                throw new IllegalArgumentException("row " + r + ": expected " + inputs() + " values, found "
+                        + (rows[r] == null ? "null" : rows[r].length));
+            }
+        }
+        return precision == Precision.FLOAT64 ? forwardDoubles(rows) : forwardFloats(rows);
+    }
+
+    /** z_i = a_{i-1} W_i + b_i, a_i = 1 / (1 + e^-z_i), row by row in double. */
+    private double[] forwardDoubles(double[][] rows) {
+        double[][] w = new double[weights.length][];
+        double[][] b = new double[weights.length][];
+        for (int l = 0; l < weights.length; l++) {
+            w[l] = weightsData(l);
+            b[l] = biasData(l);
+        }
+        double[] probabilities = new double[rows.length];
+        int widest = layerSizes.stream().mapToInt(Integer::intValue).max().orElse(1);
+        double[] in = new double[widest];
+        double[] out = new double[widest];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, in, 0, rows[r].length);
+            for (int l = 0; l < weights.length; l++) {
+                int nIn = layerSizes.get(l);
+                int nOut = layerSizes.get(l + 1);
+                for (int j = 0; j < nOut; j++) {
+                    double z = 0;
+                    for (int k = 0; k < nIn; k++) {
+                        z += in[k] * w[l][k * nOut + j];
+                    }
+                    out[j] = 1.0 / (1.0 + Math.exp(-(z + b[l][j])));
+                }
+                double[] swap = in;
+                in = out;
+                out = swap;
+            }
+            probabilities[r] = in[0];
+        }
+        return probabilities;
+    }
+
+    /** {@link #forwardDoubles} in float, as ND4J computes a FLOAT32 network (exp in double, rounded). */
+    private double[] forwardFloats(double[][] rows) {
+        float[][] w = new float[weights.length][];
+        float[][] b = new float[weights.length][];
+        for (int l = 0; l < weights.length; l++) {
+            w[l] = weights[l].data().asFloat();
+            b[l] = biases[l].data().asFloat();
+        }
+        double[] probabilities = new double[rows.length];
+        int widest = layerSizes.stream().mapToInt(Integer::intValue).max().orElse(1);
+        float[] in = new float[widest];
+        float[] out = new float[widest];
+        for (int r = 0; r < rows.length; r++) {
+            for (int k = 0; k < rows[r].length; k++) {
+                in[k] = (float) rows[r][k];
+            }
+            for (int l = 0; l < weights.length; l++) {
+                int nIn = layerSizes.get(l);
+                int nOut = layerSizes.get(l + 1);
+                for (int j = 0; j < nOut; j++) {
+                    float z = 0;
+                    for (int k = 0; k < nIn; k++) {
+                        z += in[k] * w[l][k * nOut + j];
+                    }
+                    out[j] = (float) (1.0 / (1.0 + Math.exp(-(z + b[l][j]))));
+                }
+                float[] swap = in;
+                in = out;
+                out = swap;
+            }
+            probabilities[r] = in[0];
+        }
+        return probabilities;
     }
 
     /** Frees the off-heap weights and biases; later calls are no-ops. */

@@ -3,17 +3,27 @@ package io.netforge.compute;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Full-batch gradient descent on the mean log-loss, with gradients from {@link Backprop}:
+ * Full-batch gradient descent on the mean log-loss, with the gradients of {@link Backprop}:
  * each iteration t runs a forward pass, records the loss J of the parameters it started from, runs the
  * backward pass and takes the step {@code W_i -= learningRate * dJ/dW_i}, {@code b_i -= learningRate * dJ/db_i}.
  *
+ * <p>The passes run on one of two paths, chosen from the network's shape and precision by {@link Kernels}:
+ * the Java Vector API kernel for small networks ({@link #VECTOR_F64}, {@link #VECTOR_F32}), ND4J for large ones
+ * and whenever the Vector API is not available ({@link #ND4J}). {@link TrainingResult#trainer()} names it.
+ *
  * <p>x is N x d and y is N x 1 (labels 0/1), both of the settings' data type; the caller keeps owning
- * them. All working arrays are allocated once before the loop and closed when the run ends, however it ends.
+ * them. All working arrays are allocated once before the loop and freed when the run ends, however it ends.
  */
 public final class Trainer {
 
-    /** Names the plain-ND4J implementation in {@link TrainingResult#trainer()}. */
+    /** Names the plain-ND4J implementation ({@link Backprop}) in {@link TrainingResult#trainer()}. */
     public static final String REFERENCE = "nd4j-reference";
+    /** Names ND4J's passes over chunks of rows ({@link Nd4jBlockedKernel}) in {@link TrainingResult#trainer()}. */
+    public static final String ND4J = "nd4j-blocked";
+    /** Names the Java Vector API kernel in {@link TrainingResult#trainer()}, float64. */
+    public static final String VECTOR_F64 = "java-vector-f64";
+    /** Names the Java Vector API kernel in {@link TrainingResult#trainer()}, float32. */
+    public static final String VECTOR_F32 = "java-vector-f32";
 
     private Trainer() {
     }
@@ -57,42 +67,47 @@ public final class Trainer {
         return trainOwned(initial.copy(), x, y, settings, monitor);
     }
 
-    /** Trains {@code network} in place; closes it unless it is returned in the result. */
+    /** Trains {@code network} in place on the path its shape calls for; closes it unless it is returned. */
     private static TrainingResult trainOwned(Network network, INDArray x, INDArray y, TrainingSettings settings,
             TrainingMonitor monitor) {
+        return trainOwned(Kernels.choose(network, x.rows()), network, x, y, settings, monitor);
+    }
+
+    /**
+     * Trains {@code network} in place on the given path (tests pin paths against each other with it); closes
+     * the network unless it is returned in the result.
+     */
+    static TrainingResult trainOwned(Kernels.Path path, Network network, INDArray x, INDArray y,
+            TrainingSettings settings, TrainingMonitor monitor) {
         boolean returned = false;
-        try (Backprop.Pass pass = new Backprop.Pass(network, x.rows())) {
+        try {
+            long start = System.nanoTime();
             int iterations = settings.maxIterations();
             double[] losses = new double[iterations];
-            long start = System.nanoTime();
-            for (int t = 1; t <= iterations; t++) {
-                double loss = pass.forward(network, x, y);
-                if (!Double.isFinite(loss)) {
-                    throw new NonFiniteLossException(t, loss);
+            String name;
+            try (TrainingKernel kernel = Kernels.create(path, network, x, y)) {
+                name = kernel.name();
+                for (int t = 1; t <= iterations; t++) {
+                    double loss = kernel.lossAndGradients();
+                    if (!Double.isFinite(loss)) {
+                        throw new NonFiniteLossException(t, loss);
+                    }
+                    kernel.step(settings.learningRate());
+                    losses[t - 1] = loss;
+                    if (!monitor.onIteration(t, loss)) {
+                        throw new TrainingCancelledException(t);
+                    }
                 }
-                pass.backward(network, y);
-                step(network, pass, settings.learningRate());
-                losses[t - 1] = loss;
-                if (!monitor.onIteration(t, loss)) {
-                    throw new TrainingCancelledException(t);
-                }
+                kernel.writeParameters();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            TrainingResult result = new TrainingResult(network, losses, iterations, seconds, REFERENCE);
+            TrainingResult result = new TrainingResult(network, losses, iterations, seconds, name);
             returned = true;
             return result;
         } finally {
             if (!returned) {
                 network.close();
             }
-        }
-    }
-
-    /** The gradient-descent update theta -= learningRate * dJ/dtheta, as numpy_reference.py writes it. */
-    private static void step(Network network, Backprop.Pass pass, double learningRate) {
-        for (int l = 0; l < network.layerCount(); l++) {
-            network.weights(l).subi(pass.weightGradient(l).muli(learningRate));
-            network.bias(l).subi(pass.biasGradient(l).muli(learningRate));
         }
     }
 

@@ -52,13 +52,15 @@ class ArticleExperimentTest {
         TrainingSettings settings = new TrainingSettings(hidden, 1.0, 2000, seed, Precision.FLOAT64);
         TrainingResult result = Trainer.train(train.x(), train.y(), settings, TrainingMonitor.NONE);
         try (Network network = result.network()) {
+            assertThat(result.trainer()).as("the article's shapes train on the Vector API kernel")
+                    .isEqualTo(Trainer.VECTOR_F64);
             Figures figures = new Figures(evaluate(network, train), evaluate(network, test));
             System.out.printf(Locale.ROOT,
                     "article %-7s seed %d: train acc %.4f, test acc %.4f, test AUC %.4f, test log-loss %.4f, "
-                            + "final loss %.5f, %d iterations in %.2f s%n",
+                            + "final loss %.5f, %d iterations in %.2f s on %s%n",
                     hidden, seed, figures.train.accuracy(), figures.test.accuracy(), figures.test.auc(),
                     figures.test.logLoss(), result.losses()[result.iterations() - 1], result.iterations(),
-                    result.seconds());
+                    result.seconds(), result.trainer());
             return figures;
         }
     }

@@ -13,6 +13,8 @@ import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -45,16 +47,27 @@ class LossTrajectoryTest {
         }
     }
 
-    @Test
-    void float64LossesEqualNumpyToTwelveDigits() {
-        double worst = compare(Precision.FLOAT64, "/reference/trajectory_8_3_seed0_float64.json", 1e-12);
-        System.out.printf(Locale.ROOT, "trajectory float64: 500 losses, largest relative difference to numpy %.2e%n", worst);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Kernels.Path.class)
+    void float64LossesEqualNumpyToTwelveDigits(Kernels.Path path) {
+        double worst = compare(path, Precision.FLOAT64, "/reference/trajectory_8_3_seed0_float64.json", 1e-12);
+        System.out.printf(Locale.ROOT, "trajectory float64, %s: 500 losses, largest relative difference to numpy %.2e%n",
+                path, worst);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Kernels.Path.class)
+    void float32LossesEqualNumpyFloat32ToFiveDigits(Kernels.Path path) {
+        double worst = compare(path, Precision.FLOAT32, "/reference/trajectory_8_3_seed0_float32.json", 1e-5);
+        System.out.printf(Locale.ROOT, "trajectory float32, %s: 500 losses, largest relative difference to numpy %.2e%n",
+                path, worst);
     }
 
     @Test
-    void float32LossesEqualNumpyFloat32ToFiveDigits() {
-        double worst = compare(Precision.FLOAT32, "/reference/trajectory_8_3_seed0_float32.json", 1e-5);
-        System.out.printf(Locale.ROOT, "trajectory float32: 500 losses, largest relative difference to numpy %.2e%n", worst);
+    void theArticlesNetworkTrainsOnTheVectorKernel() {
+        try (Network network = Network.initialise(20, HIDDEN, SEED, Precision.FLOAT64)) {
+            assertThat(Kernels.choose(network, 4000)).isEqualTo(Kernels.Path.VECTOR);
+        }
     }
 
     /** Writes initial_8_3_seed0.json; run only on request (see the class comment). */
@@ -76,7 +89,7 @@ class LossTrajectoryTest {
         }
     }
 
-    private static double compare(Precision precision, String resource, double tolerance) {
+    private static double compare(Kernels.Path path, Precision precision, String resource, double tolerance) {
         JsonNode initial = read(INITIAL);
         JsonNode reference = read(resource);
         double[] expected = doubles(reference.get("losses"));
@@ -93,7 +106,8 @@ class LossTrajectoryTest {
                 expected.length, SEED, precision);
         try (LabelledData train = LabelledData.articleTrain(precision);
                 Network initialNetwork = Network.of(sizes, weights, biases, precision)) {
-            TrainingResult result = Trainer.train(initialNetwork, train.x(), train.y(), settings, TrainingMonitor.NONE);
+            TrainingResult result = Trainer.trainOwned(path, initialNetwork.copy(), train.x(), train.y(), settings,
+                    TrainingMonitor.NONE);
             result.network().close();
             double worst = 0;
             for (int t = 0; t < expected.length; t++) {

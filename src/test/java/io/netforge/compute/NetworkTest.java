@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -68,14 +70,51 @@ class NetworkTest {
         }
     }
 
+    /**
+     * Small batches of rows are predicted in plain Java, large ones through ND4J: both equal the ND4J forward pass
+     * to rounding (sums in another order, another exp).
+     */
+    @ParameterizedTest(name = "{0}, {1} rows")
+    @CsvSource({"FLOAT64, 1", "FLOAT64, 3", "FLOAT64, 200", "FLOAT64, 2000", "FLOAT32, 3", "FLOAT32, 200",
+            "FLOAT32, 2000"})
+    void predictionFromRowsEqualsTheNd4jForwardPass(Precision precision, int count) {
+        java.util.Random random = new java.util.Random(count);
+        double[][] rows = new double[count][20];
+        for (double[] row : rows) {
+            for (int k = 0; k < row.length; k++) {
+                row[k] = 3 * random.nextGaussian();
+            }
+        }
+        try (Network network = VectorKernelTest.randomNetwork(random, 20, List.of(8, 3), precision);
+                INDArray x = NdArrays.matrix(rows, 20, precision.dataType());
+                INDArray p = network.predictProbabilities(x)) {
+            double[] expected = NdArrays.toDoubles(p);
+            double[] actual = network.predictProbabilities(rows);
+            double tolerance = precision == Precision.FLOAT64 ? 1e-12 : 2e-6;
+            assertThat(actual).hasSize(count);
+            for (int r = 0; r < count; r++) {
+                assertThat(Math.abs(actual[r] - expected[r])).as("row %d: %s vs %s", r, actual[r], expected[r])
+                        .isLessThanOrEqualTo(tolerance * expected[r]);
+            }
+        }
+    }
+
     @Test
-    void predictionFromRowsAndFromArraysAgreeBitForBit() {
-        try (Network network = Network.initialise(3, List.of(5, 2), 1, Precision.FLOAT32)) {
-            double[][] rows = {{0.3, -1.2, 2.5}, {4, 0, -0.7}, {1e-3, 2e3, 5}};
-            try (INDArray x = NdArrays.matrix(rows, 3, DataType.FLOAT); INDArray p = network.predictProbabilities(x)) {
-                assertThat(p.shape()).containsExactly(3, 1);
-                assertThat(p.dataType()).isEqualTo(DataType.FLOAT);
-                assertThat(network.predictProbabilities(rows)).containsExactly(NdArrays.toDoubles(p));
+    void predictsFromManyThreadsAtOnce() throws Exception {
+        try (Network network = Network.initialise(4, List.of(5, 3), 2, Precision.FLOAT64)) {
+            double[][] rows = {{0.1, -2, 3, 0.5}, {1, 1, 1, 1}, {-1, 0, 2, 7}};
+            double[] expected = network.predictProbabilities(rows);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<double[]>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 2000; i++) {
+                    results.add(pool.submit(() -> network.predictProbabilities(rows)));
+                }
+                for (var result : results) {
+                    assertThat(result.get()).containsExactly(expected);
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
     }

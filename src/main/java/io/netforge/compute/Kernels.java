@@ -1,0 +1,92 @@
+package io.netforge.compute;
+
+import java.lang.System.Logger.Level;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Chooses how a training computes its passes, from the network's shape and precision alone (never from the
+ * load, so the same job always takes the same path and gives the same bits):
+ * <ul>
+ * <li>{@link Path#VECTOR} for networks of at most {@link #MAX_VECTOR_PARAMETERS} parameters (and data of at most
+ * {@link #MAX_VECTOR_VALUES} values): the Java Vector API kernels, where ND4J's fixed cost per call would
+ * dominate;</li>
+ * <li>{@link Path#ND4J} for larger networks, whose matrix products BLAS does best, and for every network when
+ * the Vector API is not available: {@link Nd4jBlockedKernel}, ND4J's passes over chunks of rows.</li>
+ * </ul>
+ *
+ * <p>The Vector API is the incubator module {@code jdk.incubator.vector}: it is used only when the JVM was started
+ * with {@code --add-modules jdk.incubator.vector}, its preferred vectors have at least 256 bits, and the system
+ * property {@code netforge.compute.vector} is not {@code false}. Otherwise a warning is logged once and ND4J
+ * trains every network; the classes that touch the module are then never loaded.
+ */
+final class Kernels {
+
+    enum Path { VECTOR, ND4J }
+
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    static final String DISABLE_PROPERTY = "netforge.compute.vector";
+    /**
+     * Largest network the Java kernel trains. Its cost per row grows with the parameters as BLAS's does but at a
+     * lower rate of arithmetic, while ND4J's fixed cost per call stays the same: by a few thousand parameters
+     * BLAS has the better of it.
+     */
+    static final long MAX_VECTOR_PARAMETERS = 8192;
+    /**
+     * Below this much work per pass (rows x parameters, about the multiply-adds of a forward pass) the pool's
+     * hand-off costs more than a second thread saves, so the pass stays on the training's own thread.
+     */
+    static final long MIN_PARALLEL_WORK = 1L << 16;
+
+    private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
+    private static final String UNAVAILABLE = vectorUnavailableReason();
+
+    private Kernels() {
+    }
+
+    /** Whether the Vector API kernels can run in this JVM. */
+    static boolean vectorAvailable() {
+        return UNAVAILABLE == null;
+    }
+
+    /**
+     * The Java kernel keeps its copy of the data in one Java array, indexed by int: larger data goes to ND4J.
+     */
+    static final long MAX_VECTOR_VALUES = 1L << 30;
+
+    /** The path a network of this shape, trained on this many rows, takes in this JVM. */
+    static Path choose(Network network, long rows) {
+        boolean fits = network.parameterCount() <= MAX_VECTOR_PARAMETERS
+                && (rows + RowBlocks.ROWS_PER_BLOCK) * network.inputs() <= MAX_VECTOR_VALUES;
+        return vectorAvailable() && fits ? Path.VECTOR : Path.ND4J;
+    }
+
+    /** A kernel of the given path for training {@code network} in place on x and y (checked by the caller). */
+    static TrainingKernel create(Path path, Network network, INDArray x, INDArray y) {
+        if (path == Path.VECTOR) {
+            if (!vectorAvailable()) {
+                throw new IllegalStateException("the Vector API kernel is not available: " + UNAVAILABLE);
+            }
+            long work = x.rows() * network.parameterCount();
+            int helpers = work >= MIN_PARALLEL_WORK ? ParallelSegments.HELPERS : 0;
+            return VectorKernels.create(network, x, y, helpers);
+        }
+        return new Nd4jBlockedKernel(network, x, y);
+    }
+
+    private static String vectorUnavailableReason() {
+        String reason;
+        if ("false".equalsIgnoreCase(System.getProperty(DISABLE_PROPERTY))) {
+            reason = "disabled by -D" + DISABLE_PROPERTY + "=false";
+        } else if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            reason = "the JVM was started without --add-modules " + VECTOR_MODULE;
+        } else {
+            reason = VectorKernels.unsupportedReason();
+        }
+        if (reason != null) {
+            LOG.log(Level.WARNING, "netforge trains every network with ND4J because " + reason
+                    + "; small networks train several times faster with the Vector API kernel");
+        }
+        return reason;
+    }
+}

@@ -1,0 +1,162 @@
+package io.netforge.compute;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link VectorMathF64}'s array functions for floats, with exp and log1p made of IEEE operations only for the
+ * same reason (every JIT tier computes the same bits); accurate to about 1 ulp of float.
+ */
+final class VectorMathF32 {
+
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
+    static final int LANES = SPECIES.length();
+
+    /** 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer held in the low mantissa bits. */
+    private static final float SHIFTER = 0x1.8p23f;
+    private static final int SHIFTER_BITS = Float.floatToRawIntBits(SHIFTER);
+    private static final float LOG2E = 1.44269504f;
+    /** ln 2 split so that n * LN2_HI is exact for |n| < 2^8 (Cephes' constants). */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float SQRT2 = 1.41421356f;
+
+    // 1/k!: degree 7 on |r| <= ln(2)/2 has truncation error < 1e-8, below float's rounding
+    private static final float E2 = 1.0f / 2;
+    private static final float E3 = (float) (1.0 / 6);
+    private static final float E4 = (float) (1.0 / 24);
+    private static final float E5 = (float) (1.0 / 120);
+    private static final float E6 = (float) (1.0 / 720);
+    private static final float E7 = (float) (1.0 / 5040);
+
+    private VectorMathF32() {
+    }
+
+    // Array functions written out in full on purpose: see VectorMathF64.
+
+    /**
+     * values[i] = 1 / (1 + e^-values[i]) for i in [from, to) rounded up to a multiple of two vectors (16 floats):
+     * the kernel's blocks have room, and the extra lanes are never read. Two vectors per step only so that this
+     * method is longer than C2 inlines (see VectorMathF64).
+     */
+    static void sigmoidInPlace(float[] values, int from, int to) {
+        FloatVector one = bc(1f);
+        for (int i = from; i < to; i += 2 * LANES) {
+            FloatVector x = FloatVector.fromArray(SPECIES, values, i).neg();
+            FloatVector x2 = FloatVector.fromArray(SPECIES, values, i + LANES).neg();
+            // e^x: clamped so that 2^(n-1) below has a normal exponent; max and min keep NaN
+            FloatVector clamped = x.max(-86f).min(88.8f);
+            FloatVector clamped2 = x2.max(-86f).min(88.8f);
+            FloatVector shifted = clamped.fma(LOG2E, SHIFTER);
+            FloatVector shifted2 = clamped2.fma(LOG2E, SHIFTER);
+            FloatVector n = shifted.sub(SHIFTER); // round(x / ln 2)
+            FloatVector n2 = shifted2.sub(SHIFTER);
+            FloatVector r = n.fma(bc(-LN2_HI), clamped).sub(n.mul(LN2_LO)); // x - n ln 2, |r| <= 0.347
+            FloatVector r2 = n2.fma(bc(-LN2_HI), clamped2).sub(n2.mul(LN2_LO));
+            FloatVector p = r.fma(E7, E6);
+            FloatVector p2 = r2.fma(E7, E6);
+            p = p.fma(r, bc(E5));
+            p2 = p2.fma(r2, bc(E5));
+            p = p.fma(r, bc(E4));
+            p2 = p2.fma(r2, bc(E4));
+            p = p.fma(r, bc(E3));
+            p2 = p2.fma(r2, bc(E3));
+            p = p.fma(r, bc(E2));
+            p2 = p2.fma(r2, bc(E2));
+            p = p.fma(r, one);
+            p2 = p2.fma(r2, one);
+            p = p.fma(r, one);
+            p2 = p2.fma(r2, one);
+            // times 2^(n-1) from its exponent bits, and 2: n = 128 (x just below 88.72) still has an exponent
+            IntVector exponent = shifted.reinterpretAsInts().sub(SHIFTER_BITS - 126).lanewise(VectorOperators.LSHL, 23);
+            IntVector exponent2 = shifted2.reinterpretAsInts().sub(SHIFTER_BITS - 126).lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = p.add(p).mul(exponent.reinterpretAsFloats());
+            FloatVector e2 = p2.add(p2).mul(exponent2.reinterpretAsFloats());
+            one.div(e.add(one)).intoArray(values, i);
+            one.div(e2.add(one)).intoArray(values, i + LANES);
+        }
+    }
+
+    /**
+     * The loss terms max(z,0) - z y + log1p(e^-|z|) for z = logits[i], y = labels[yAt + i], i in [0, end), in two
+     * passes (one would be too large for C2 to inline all of its vector calls), two vectors per step as in
+     * {@link #sigmoidInPlace} (so [0, end) is rounded up to 16 floats): this one leaves
+     * {@code linear[i] = max(z,0) - z y} and {@code small[i] = e^-|z|}; {@link #addLossTerms} finishes.
+     */
+    static void lossTermParts(float[] logits, float[] labels, int yAt, int end, float[] linear, float[] small) {
+        FloatVector one = bc(1f);
+        for (int i = 0; i < end; i += 2 * LANES) {
+            FloatVector z = FloatVector.fromArray(SPECIES, logits, i);
+            FloatVector z2 = FloatVector.fromArray(SPECIES, logits, i + LANES);
+            // u = e^-|z|, as in sigmoidInPlace
+            FloatVector clamped = z.abs().neg().max(-86f);
+            FloatVector clamped2 = z2.abs().neg().max(-86f);
+            FloatVector shifted = clamped.fma(LOG2E, SHIFTER);
+            FloatVector shifted2 = clamped2.fma(LOG2E, SHIFTER);
+            FloatVector n = shifted.sub(SHIFTER);
+            FloatVector n2 = shifted2.sub(SHIFTER);
+            FloatVector r = n.fma(bc(-LN2_HI), clamped).sub(n.mul(LN2_LO));
+            FloatVector r2 = n2.fma(bc(-LN2_HI), clamped2).sub(n2.mul(LN2_LO));
+            FloatVector p = r.fma(E7, E6);
+            FloatVector p2 = r2.fma(E7, E6);
+            p = p.fma(r, bc(E5));
+            p2 = p2.fma(r2, bc(E5));
+            p = p.fma(r, bc(E4));
+            p2 = p2.fma(r2, bc(E4));
+            p = p.fma(r, bc(E3));
+            p2 = p2.fma(r2, bc(E3));
+            p = p.fma(r, bc(E2));
+            p2 = p2.fma(r2, bc(E2));
+            p = p.fma(r, one);
+            p2 = p2.fma(r2, one);
+            p = p.fma(r, one);
+            p2 = p2.fma(r2, one);
+            IntVector exponent = shifted.reinterpretAsInts().sub(SHIFTER_BITS - 126).lanewise(VectorOperators.LSHL, 23);
+            IntVector exponent2 = shifted2.reinterpretAsInts().sub(SHIFTER_BITS - 126).lanewise(VectorOperators.LSHL, 23);
+            p.add(p).mul(exponent.reinterpretAsFloats()).intoArray(small, i);
+            p2.add(p2).mul(exponent2.reinterpretAsFloats()).intoArray(small, i + LANES);
+            z.max(0f).sub(z.mul(FloatVector.fromArray(SPECIES, labels, yAt + i))).intoArray(linear, i);
+            z2.max(0f).sub(z2.mul(FloatVector.fromArray(SPECIES, labels, yAt + i + LANES))).intoArray(linear, i + LANES);
+        }
+    }
+
+    /**
+     * Sum over i in [0, end) of mask[i] (linear[i] + log1p(small[i])), from {@link #lossTermParts}, added lane by
+     * lane into sums[at .. at + LANES).
+     */
+    static void addLossTerms(float[] linear, float[] small, float[] masks, int yAt, int end, float[] sums, int at) {
+        FloatVector one = bc(1f);
+        FloatVector total = FloatVector.zero(SPECIES);
+        for (int i = 0; i < end; i += LANES) {
+            FloatVector u = FloatVector.fromArray(SPECIES, small, i);
+            // log1p(u) for u in (0, 1]
+            FloatVector w = u.add(one); // in [1, 2]
+            FloatVector correction = u.sub(w.sub(one)).div(w); // log(1 + u) = log(w) + (1 + u - w) / w, to first order
+            VectorMask<Float> upper = w.compare(VectorOperators.GT, SQRT2);
+            FloatVector m = w.blend(w.mul(0.5f), upper); // w = 2^k m, m in [0.707, 1.414]
+            FloatVector k = FloatVector.zero(SPECIES).blend(one, upper);
+            FloatVector f = m.sub(one); // exact
+            FloatVector s = f.div(f.add(2f)); // log(m) = 2 atanh(s), |s| <= 0.172
+            FloatVector s2 = s.mul(s);
+            // 2s (1 + s^2/3 + ... + s^12/13): truncation error < 1e-9
+            FloatVector series = s2.fma(1f / 13, 1f / 11);
+            series = series.fma(s2, bc(1f / 9));
+            series = series.fma(s2, bc(1f / 7));
+            series = series.fma(s2, bc(1f / 5));
+            series = series.fma(s2, bc(1f / 3));
+            FloatVector twoS = s.add(s);
+            FloatVector logM = twoS.fma(s2.mul(series), twoS);
+            FloatVector log1p = k.fma(bc(LN2_HI), logM.add(k.fma(bc(LN2_LO), correction)));
+            FloatVector term = FloatVector.fromArray(SPECIES, linear, i).add(log1p);
+            total = total.add(term.mul(FloatVector.fromArray(SPECIES, masks, yAt + i)));
+        }
+        FloatVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);
+    }
+
+    private static FloatVector bc(float value) {
+        return FloatVector.broadcast(SPECIES, value);
+    }
+}

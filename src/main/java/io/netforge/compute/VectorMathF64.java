@@ -1,0 +1,159 @@
+package io.netforge.compute;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The logistic function and the loss terms on arrays of doubles, with exp and log1p made only of IEEE operations (add, multiply, fused multiply-add,
+ * divide, compare, bit shifts), so that every JIT tier computes the same bits.
+ *
+ * <p>Why not {@code lanewise(EXP)}: the Vector API computes it with a vector math library once C2 has compiled
+ * the loop, and with {@code Math.exp} lane by lane before that. The two differ in the last bit for some inputs,
+ * so a training's result would depend on how warm the JVM was, and on the article's chaotic workload such a bit
+ * becomes a different model. exp and log1p here are accurate to about 1 ulp; VectorMathTest checks them
+ * against {@link Math#exp} and {@link Math#log1p}.
+ */
+final class VectorMathF64 {
+
+    static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_256;
+    static final int LANES = SPECIES.length();
+
+    /** 1.5 * 2^52: adding it rounds a double of magnitude < 2^51 to an integer held in the low mantissa bits. */
+    private static final double SHIFTER = 0x1.8p52;
+    private static final long SHIFTER_BITS = Double.doubleToRawLongBits(SHIFTER);
+    private static final double LOG2E = 1.4426950408889634;
+    /** ln 2 split so that n * LN2_HI is exact for |n| < 2^11 (fdlibm's ln2_hi, ln2_lo). */
+    private static final double LN2_HI = 6.93147180369123816490e-01;
+    private static final double LN2_LO = 1.90821492927058770002e-10;
+    private static final double SQRT2 = 1.4142135623730951;
+
+    // 1/k!: the Taylor polynomial of e^r to degree 13 on |r| <= ln(2)/2 has truncation error < 1e-17
+    private static final double E2 = 1.0 / 2;
+    private static final double E3 = E2 / 3;
+    private static final double E4 = E3 / 4;
+    private static final double E5 = E4 / 5;
+    private static final double E6 = E5 / 6;
+    private static final double E7 = E6 / 7;
+    private static final double E8 = E7 / 8;
+    private static final double E9 = E8 / 9;
+    private static final double E10 = E9 / 10;
+    private static final double E11 = E10 / 11;
+    private static final double E12 = E11 / 12;
+    private static final double E13 = E12 / 13;
+
+    private VectorMathF64() {
+    }
+
+    // These are array functions on purpose. A method that takes or returns vectors must be inlined by C2, or the
+    // vectors are boxed (10-50x slower), and C2 stops inlining the math once a caller is large. So the math is
+    // written out inside each loop, and each function is longer than C2 inlines into a caller (FreqInlineSize,
+    // 325 bytes): it is compiled on its own, with every Vector API call inlined. Hence the two copies of exp.
+
+    /** values[i] = 1 / (1 + e^-values[i]) for i in [from, to), to - from a multiple of the lane count. */
+    static void sigmoidInPlace(double[] values, int from, int to) {
+        DoubleVector one = bc(1.0);
+        for (int i = from; i < to; i += LANES) {
+            DoubleVector x = DoubleVector.fromArray(SPECIES, values, i).neg();
+            // e^x: clamped so that 2^(n-1) below has a normal exponent; max and min keep NaN
+            DoubleVector clamped = x.max(-707.0).min(710.0);
+            DoubleVector shifted = clamped.fma(LOG2E, SHIFTER);
+            DoubleVector n = shifted.sub(SHIFTER); // round(x / ln 2)
+            DoubleVector r = n.fma(bc(-LN2_HI), clamped).add(n.mul(-LN2_LO)); // x - n ln 2, |r| <= 0.347
+            DoubleVector p = r.fma(E13, E12);
+            p = p.fma(r, bc(E11));
+            p = p.fma(r, bc(E10));
+            p = p.fma(r, bc(E9));
+            p = p.fma(r, bc(E8));
+            p = p.fma(r, bc(E7));
+            p = p.fma(r, bc(E6));
+            p = p.fma(r, bc(E5));
+            p = p.fma(r, bc(E4));
+            p = p.fma(r, bc(E3));
+            p = p.fma(r, bc(E2));
+            p = p.fma(r, one);
+            p = p.fma(r, one);
+            // times 2^(n-1) from its exponent bits, and 2: n = 1024 (x just below 709.78) still has an exponent
+            LongVector exponent = shifted.reinterpretAsLongs().sub(SHIFTER_BITS - 1022L).lanewise(VectorOperators.LSHL, 52);
+            DoubleVector e = p.add(p).mul(exponent.reinterpretAsDoubles());
+            one.div(e.add(one)).intoArray(values, i);
+        }
+    }
+
+    /**
+     * The loss terms max(z,0) - z y + log1p(e^-|z|) for z = logits[i], y = labels[yAt + i], i in [0, end), in two
+     * passes (one would be too large for C2 to inline all of its vector calls): this one leaves
+     * {@code linear[i] = max(z,0) - z y} and {@code small[i] = e^-|z|}; {@link #addLossTerms} finishes.
+     */
+    static void lossTermParts(double[] logits, double[] labels, int yAt, int end, double[] linear, double[] small) {
+        DoubleVector one = bc(1.0);
+        for (int i = 0; i < end; i += LANES) {
+            DoubleVector z = DoubleVector.fromArray(SPECIES, logits, i);
+            // u = e^-|z|, as in sigmoidInPlace
+            DoubleVector clamped = z.abs().neg().max(-707.0);
+            DoubleVector shifted = clamped.fma(LOG2E, SHIFTER);
+            DoubleVector n = shifted.sub(SHIFTER);
+            DoubleVector r = n.fma(bc(-LN2_HI), clamped).add(n.mul(-LN2_LO));
+            DoubleVector p = r.fma(E13, E12);
+            p = p.fma(r, bc(E11));
+            p = p.fma(r, bc(E10));
+            p = p.fma(r, bc(E9));
+            p = p.fma(r, bc(E8));
+            p = p.fma(r, bc(E7));
+            p = p.fma(r, bc(E6));
+            p = p.fma(r, bc(E5));
+            p = p.fma(r, bc(E4));
+            p = p.fma(r, bc(E3));
+            p = p.fma(r, bc(E2));
+            p = p.fma(r, one);
+            p = p.fma(r, one);
+            LongVector exponent = shifted.reinterpretAsLongs().sub(SHIFTER_BITS - 1022L).lanewise(VectorOperators.LSHL, 52);
+            DoubleVector u = p.add(p).mul(exponent.reinterpretAsDoubles());
+            z.max(0.0).sub(z.mul(DoubleVector.fromArray(SPECIES, labels, yAt + i))).intoArray(linear, i);
+            u.intoArray(small, i);
+        }
+    }
+
+    /**
+     * Sum over i in [0, end) of mask[i] (linear[i] + log1p(small[i])), from {@link #lossTermParts}, added lane by
+     * lane into sums[at .. at + LANES).
+     */
+    static void addLossTerms(double[] linear, double[] small, double[] masks, int yAt, int end, double[] sums, int at) {
+        DoubleVector one = bc(1.0);
+        DoubleVector total = DoubleVector.zero(SPECIES);
+        for (int i = 0; i < end; i += LANES) {
+            DoubleVector u = DoubleVector.fromArray(SPECIES, small, i);
+            // log1p(u) for u in (0, 1]
+            DoubleVector w = u.add(one); // in [1, 2]
+            DoubleVector correction = u.sub(w.sub(one)).div(w); // log(1 + u) = log(w) + (1 + u - w) / w, to first order
+            VectorMask<Double> upper = w.compare(VectorOperators.GT, SQRT2);
+            DoubleVector m = w.blend(w.mul(0.5), upper); // w = 2^k m, m in [0.707, 1.414]
+            DoubleVector k = DoubleVector.zero(SPECIES).blend(one, upper);
+            DoubleVector f = m.sub(one); // exact
+            DoubleVector s = f.div(f.add(2.0)); // log(m) = 2 atanh(s), |s| <= 0.172
+            DoubleVector s2 = s.mul(s);
+            // 2s (1 + s^2/3 + s^4/5 + ... + s^20/21): truncation error < 1e-17
+            DoubleVector series = s2.fma(1.0 / 21, 1.0 / 19);
+            series = series.fma(s2, bc(1.0 / 17));
+            series = series.fma(s2, bc(1.0 / 15));
+            series = series.fma(s2, bc(1.0 / 13));
+            series = series.fma(s2, bc(1.0 / 11));
+            series = series.fma(s2, bc(1.0 / 9));
+            series = series.fma(s2, bc(1.0 / 7));
+            series = series.fma(s2, bc(1.0 / 5));
+            series = series.fma(s2, bc(1.0 / 3));
+            DoubleVector twoS = s.add(s);
+            DoubleVector logM = twoS.fma(s2.mul(series), twoS);
+            DoubleVector log1p = k.fma(bc(LN2_HI), logM.add(k.fma(bc(LN2_LO), correction)));
+            DoubleVector term = DoubleVector.fromArray(SPECIES, linear, i).add(log1p);
+            total = total.add(term.mul(DoubleVector.fromArray(SPECIES, masks, yAt + i)));
+        }
+        DoubleVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);
+    }
+
+    private static DoubleVector bc(double value) {
+        return DoubleVector.broadcast(SPECIES, value);
+    }
+}

@@ -1,0 +1,141 @@
+package io.netforge.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/** The kernels' own exp and log1p (see VectorMathF64 for why they have their own) against java.lang.Math. */
+class VectorMathTest {
+
+    private static final double[] EDGES = {0, -0.0, 1e-300, -1e-300, 0.5, -0.5, 20, -20, 36, -36, 700, -700, 706.9,
+            -706.9, 709.7, -709.7, 710, -710, 745, -745, 1e4, -1e4, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+
+    @Test
+    void float64SigmoidIsWithinFourUlpsOfMath() {
+        double[] z = values(1 << 16, 40);
+        double[] expected = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            expected[i] = 1.0 / (1.0 + Math.exp(-z[i]));
+        }
+        VectorMathF64.sigmoidInPlace(z, 0, z.length);
+        for (int i = 0; i < z.length; i++) {
+            // for z << 0, sigmoid(z) ~ e^z: the error of both exps, then a division
+            assertThat(Math.abs(z[i] - expected[i])).as("sigmoid, element %d: %s vs %s", i, z[i], expected[i])
+                    .isLessThanOrEqualTo(4 * Math.ulp(expected[i]));
+        }
+    }
+
+    @Test
+    void float64LossTermsAreWithinFourUlpsOfMath() {
+        double[] z = values(1 << 16, 40);
+        double[] y = new double[z.length];
+        double[] mask = new double[z.length];
+        Random random = new Random(2);
+        for (int i = 0; i < z.length; i++) {
+            y[i] = random.nextBoolean() ? 1 : 0;
+            mask[i] = 1;
+        }
+        int lanes = VectorMathF64.LANES;
+        // addLossTerms reads logits from index 0 and labels from yAt: give it one chunk of logits at a time
+        for (int i = 0; i < z.length; i += lanes) {
+            double[] chunk = java.util.Arrays.copyOfRange(z, i, i + lanes);
+            double[] sums = new double[lanes];
+            double[] linear = new double[lanes];
+            double[] small = new double[lanes];
+            VectorMathF64.lossTermParts(chunk, y, i, lanes, linear, small);
+            VectorMathF64.addLossTerms(linear, small, mask, i, lanes, sums, 0);
+            for (int lane = 0; lane < lanes; lane++) {
+                double v = chunk[lane];
+                double expected = Math.max(v, 0) - v * y[i + lane] + Math.log1p(Math.exp(-Math.abs(v)));
+                if (!Double.isFinite(expected)) { // z = +-inf
+                    assertThat(Double.compare(sums[lane], expected)).as("z = %s", v).isZero();
+                    continue;
+                }
+                // exp and log1p err by about 1.5 ulp each; e^-|z| is flushed to e^-707 ~ 1e-307 below that
+                assertThat(Math.abs(sums[lane] - expected)).as("loss term of z = %s, y = %s", v, y[i + lane])
+                        .isLessThanOrEqualTo(Math.max(4 * Math.ulp(expected), 1e-306));
+            }
+        }
+    }
+
+    @Test
+    void float32SigmoidIsWithinTwoUlpsOfMath() {
+        double[] source = values(1 << 16, 20);
+        float[] z = new float[source.length];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) source[i];
+        }
+        float[] expected = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            expected[i] = (float) (1.0 / (1.0 + Math.exp(-(double) z[i])));
+        }
+        VectorMathF32.sigmoidInPlace(z, 0, z.length);
+        for (int i = 0; i < z.length; i++) {
+            assertThat(Math.abs(z[i] - expected[i])).as("sigmoid, element %d: %s vs %s", i, z[i], expected[i])
+                    .isLessThanOrEqualTo(2 * Math.ulp(expected[i]));
+        }
+    }
+
+    @Test
+    void float32LossTermsAreWithinThreeUlpsOfMath() {
+        double[] source = values(1 << 16, 20);
+        int lanes = VectorMathF32.LANES;
+        // the float32 functions work two vectors at a time: room for a second one past every chunk
+        float[] y = new float[source.length + 2 * lanes];
+        float[] mask = new float[source.length + 2 * lanes];
+        Random random = new Random(3);
+        for (int i = 0; i < source.length; i++) {
+            y[i] = random.nextBoolean() ? 1 : 0;
+            mask[i] = 1;
+        }
+        for (int i = 0; i < source.length; i += lanes) {
+            float[] chunk = new float[2 * lanes];
+            for (int lane = 0; lane < lanes; lane++) {
+                chunk[lane] = (float) source[i + lane];
+            }
+            float[] sums = new float[lanes];
+            float[] linear = new float[2 * lanes];
+            float[] small = new float[2 * lanes];
+            VectorMathF32.lossTermParts(chunk, y, i, lanes, linear, small);
+            VectorMathF32.addLossTerms(linear, small, mask, i, lanes, sums, 0);
+            for (int lane = 0; lane < lanes; lane++) {
+                double v = chunk[lane];
+                float expected = (float) (Math.max(v, 0) - v * y[i + lane] + Math.log1p(Math.exp(-Math.abs(v))));
+                if (!Float.isFinite(expected)) { // z = +-inf
+                    assertThat(Double.compare(sums[lane], expected)).as("z = %s", v).isZero();
+                    continue;
+                }
+                // e^-|z| is flushed to e^-86 ~ 4e-38 below that
+                assertThat(Math.abs(sums[lane] - expected)).as("loss term of z = %s, y = %s", v, y[i + lane])
+                        .isLessThanOrEqualTo(Math.max(3 * Math.ulp(expected), 1e-37f));
+            }
+        }
+    }
+
+    @Test
+    void nanStaysNan() {
+        double[] z = {Double.NaN, 1, Double.NaN, -1};
+        VectorMathF64.sigmoidInPlace(z, 0, 4);
+        assertThat(z[0]).isNaN();
+        assertThat(z[2]).isNaN();
+        double[] sums = new double[4];
+        double[] linear = new double[4];
+        double[] small = new double[4];
+        VectorMathF64.lossTermParts(new double[] {Double.NaN, 0, 0, 0}, new double[4], 0, 4, linear, small);
+        VectorMathF64.addLossTerms(linear, small, new double[] {1, 1, 1, 1}, 0, 4, sums, 0);
+        assertThat(sums[0]).isNaN();
+    }
+
+    /** The edge cases, then uniform values in [-range, range] and a band of tiny ones. */
+    private static double[] values(int count, double range) {
+        double[] values = new double[count];
+        System.arraycopy(EDGES, 0, values, 0, EDGES.length);
+        Random random = new Random(1);
+        for (int i = EDGES.length; i < count; i++) {
+            values[i] = i % 10 == 0 ? (random.nextDouble() - 0.5) * 1e-6 : (2 * random.nextDouble() - 1) * range;
+        }
+        return values;
+    }
+}
