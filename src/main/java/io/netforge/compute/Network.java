@@ -24,8 +24,11 @@ public final class Network implements AutoCloseable {
     /** Standard deviation of the N(0, 0.1²) initial weights and biases (the article's choice). */
     private static final double INITIAL_SD = 0.1;
 
-    /** Rows x parameters up to which {@link #predictProbabilities(double[][])} computes in plain Java. */
-    static final long SMALL_BATCH_WORK = 1L << 16;
+    /**
+     * Networks of up to this many parameters are predicted in plain Java by {@link #predictProbabilities(double[][])}
+     * whatever the batch size (at most ~80 M multiply-adds for 10000 rows); larger ones through ND4J.
+     */
+    static final long JAVA_PREDICTION_MAX_PARAMETERS = 8192;
 
     private final List<Integer> layerSizes;
     private final Precision precision;
@@ -204,17 +207,19 @@ public final class Network implements AutoCloseable {
      * One probability per row, for the small batches of a prediction request. Safe to call from many threads at
      * once (nothing is shared between calls but the weights, which it only reads).
      *
-     * <p>Batches of up to {@link #SMALL_BATCH_WORK} rows x parameters are computed here in plain Java, because the
-     * dozen ND4J calls of the forward pass would cost more than the arithmetic; larger batches go through
-     * {@link #predictProbabilities(INDArray)}. Both compute the forward pass of {@link #forwardLayer}; they may
-     * differ in the last bits (sums in another order, Java's exp against ND4J's), which NetworkTest bounds.
+     * <p>Networks of up to {@link #JAVA_PREDICTION_MAX_PARAMETERS} parameters are computed here in plain Java, row by
+     * row, because the dozen ND4J calls of the forward pass would cost more than the arithmetic; larger ones go
+     * through {@link #predictProbabilities(INDArray)}. The choice depends on the network alone, never on the batch,
+     * so on the Java path a row's probability is the same bits whatever else is in its batch. Both paths compute the
+     * forward pass of {@link #forwardLayer}; they may differ in the last bits (sums in another order, Java's exp
+     * against ND4J's), which NetworkTest bounds.
      */
     public double[] predictProbabilities(double[][] rows) {
         checkOpen();
         if (rows.length == 0) {
             return new double[0];
         }
-        if ((long) rows.length * parameterCount() > SMALL_BATCH_WORK) {
+        if (parameterCount() > JAVA_PREDICTION_MAX_PARAMETERS) {
             try (INDArray x = NdArrays.matrix(rows, inputs(), precision.dataType());
                     INDArray p = predictProbabilities(x)) {
                 return NdArrays.toDoubles(p);

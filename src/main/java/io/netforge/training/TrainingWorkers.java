@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -20,6 +21,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.netforge.compute.Trainer;
 import io.netforge.model.ModelDeletedEvent;
 
 /**
@@ -42,6 +44,7 @@ class TrainingWorkers implements SmartLifecycle {
     private final String owner;
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
     private final Semaphore wakeUp = new Semaphore(0);
+    private final CountDownLatch warmedUp = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private ScheduledExecutorService heartbeat;
     private volatile boolean active;
@@ -101,6 +104,13 @@ class TrainingWorkers implements SmartLifecycle {
         });
         long period = properties.heartbeat().toMillis();
         heartbeat.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
+        if (properties.workers() > 0 && properties.warmUp()) {
+            Thread warmUp = new Thread(this::warmUp, "netforge-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.start();
+        } else {
+            warmedUp.countDown();
+        }
         for (int i = 1; i <= properties.workers(); i++) {
             Thread thread = new Thread(this::work, "netforge-trainer-" + i);
             thread.start();
@@ -134,7 +144,27 @@ class TrainingWorkers implements SmartLifecycle {
         return active;
     }
 
+    /** Compiles the kernels before the workers take their first job, so it trains at full speed. */
+    private void warmUp() {
+        long start = System.nanoTime();
+        try {
+            Trainer.warmUp();
+            log.info("Training kernels warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("Warming up the training kernels failed; the first job will train slower: {}", e.toString());
+        } finally {
+            warmedUp.countDown();
+        }
+    }
+
     private void work() {
+        try {
+            // Bounded: a stuck warm-up must not keep jobs waiting.
+            warmedUp.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         while (active) {
             try {
                 Optional<JobQueue.ClaimedJob> claimed = queue.claimNext(owner);

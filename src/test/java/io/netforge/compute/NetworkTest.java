@@ -71,13 +71,14 @@ class NetworkTest {
     }
 
     /**
-     * Small batches of rows are predicted in plain Java, large ones through ND4J: both equal the ND4J forward pass
-     * to rounding (sums in another order, another exp).
+     * Small networks are predicted in plain Java, large ones through ND4J: both equal the ND4J forward pass to
+     * rounding (sums in another order, another exp).
      */
-    @ParameterizedTest(name = "{0}, {1} rows")
-    @CsvSource({"FLOAT64, 1", "FLOAT64, 3", "FLOAT64, 200", "FLOAT64, 2000", "FLOAT32, 3", "FLOAT32, 200",
-            "FLOAT32, 2000"})
-    void predictionFromRowsEqualsTheNd4jForwardPass(Precision precision, int count) {
+    @ParameterizedTest(name = "{0}, {1} rows, hidden {2}")
+    @CsvSource(delimiter = ';', value = {"FLOAT64; 1; 8,3", "FLOAT64; 3; 8,3", "FLOAT64; 200; 8,3",
+            "FLOAT64; 2000; 8,3", "FLOAT32; 3; 8,3", "FLOAT32; 200; 8,3", "FLOAT32; 2000; 8,3",
+            "FLOAT64; 1; 100,100", "FLOAT64; 300; 100,100", "FLOAT32; 300; 100,100"})
+    void predictionFromRowsEqualsTheNd4jForwardPass(Precision precision, int count, String hidden) {
         java.util.Random random = new java.util.Random(count);
         double[][] rows = new double[count][20];
         for (double[] row : rows) {
@@ -85,7 +86,8 @@ class NetworkTest {
                 row[k] = 3 * random.nextGaussian();
             }
         }
-        try (Network network = VectorKernelTest.randomNetwork(random, 20, List.of(8, 3), precision);
+        List<Integer> layers = java.util.Arrays.stream(hidden.split(",")).map(Integer::valueOf).toList();
+        try (Network network = VectorKernelTest.randomNetwork(random, 20, layers, precision);
                 INDArray x = NdArrays.matrix(rows, 20, precision.dataType());
                 INDArray p = network.predictProbabilities(x)) {
             double[] expected = NdArrays.toDoubles(p);
@@ -95,6 +97,24 @@ class NetworkTest {
             for (int r = 0; r < count; r++) {
                 assertThat(Math.abs(actual[r] - expected[r])).as("row %d: %s vs %s", r, actual[r], expected[r])
                         .isLessThanOrEqualTo(tolerance * expected[r]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"FLOAT64", "FLOAT32"})
+    void aRowsProbabilityDoesNotDependOnItsBatch(Precision precision) {
+        java.util.Random random = new java.util.Random(5);
+        double[][] rows = new double[3000][20];
+        for (double[] row : rows) {
+            for (int k = 0; k < row.length; k++) {
+                row[k] = random.nextGaussian();
+            }
+        }
+        try (Network network = VectorKernelTest.randomNetwork(random, 20, List.of(8, 3), precision)) {
+            double[] batch = network.predictProbabilities(rows);
+            for (int r : new int[] {0, 1, 1234, 2999}) {
+                assertThat(network.predictProbabilities(new double[][] {rows[r]})).containsExactly(batch[r]);
             }
         }
     }

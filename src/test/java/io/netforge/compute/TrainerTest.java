@@ -55,6 +55,13 @@ class TrainerTest {
     }
 
     @Test
+    void warmingUpTheKernelsLeavesLaterResultsBitIdentical() {
+        Snapshot before = train(21);
+        Trainer.warmUp();
+        assertThat(train(21)).isEqualTo(before);
+    }
+
+    @Test
     void concurrentTrainingsGiveTheSameBitsAsSequentialOnes() throws Exception {
         Snapshot sequentialA = train(11);
         Snapshot sequentialB = train(12);

@@ -48,7 +48,7 @@ class RestartTest {
         try (ConfigurableApplicationContext first = start(db, 1)) {
             Http http = http(first);
             String dataset = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
-            id = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"network\": {\"maxIterations\": 3000}}")
+            id = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"network\": {\"maxIterations\": 30000}}")
                     .json().get("id").asString();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (http.get("/models/" + id).json().get("progress").get("iteration").asInt() < 1) {
@@ -65,7 +65,7 @@ class RestartTest {
             JsonNode model = http(second).awaitModel(id, Duration.ofMinutes(2));
             assertThat(model.get("status").asString()).as(model.toString()).isEqualTo("SUCCEEDED");
             assertThat(model.get("attempts").asInt()).isEqualTo(1);
-            assertThat(model.get("progress").get("iteration").asInt()).isEqualTo(3000);
+            assertThat(model.get("progress").get("iteration").asInt()).isEqualTo(30000);
         }
     }
 
