@@ -99,7 +99,10 @@ nf_start() {
     app=("$@")
     # A simple command in the background: bash execs java in the forked child, so $! is the JVM's
     # own pid (no wrapper shell) and kill -9 hits the JVM itself.
-    java "${jvm[@]}" -jar "$NF_JAR" "--server.port=$port" "${app[@]}" </dev/null >>"$log" 2>&1 &
+    # NF_JAVA_OPTS: extra JVM options for every instance (e.g. --add-modules=jdk.incubator.vector).
+    local extra=()
+    read -r -a extra <<<"${NF_JAVA_OPTS:-}"
+    java "${extra[@]}" "${jvm[@]}" -jar "$NF_JAR" "--server.port=$port" "${app[@]}" </dev/null >>"$log" 2>&1 &
     NF_LAST_PID=$!
     NF_PIDS+=("$NF_LAST_PID")
 }
