@@ -12,7 +12,8 @@
 #  3. Maximum throughput, closed loop, same client and connections, interleaved rounds: /predict vs the
 #     trivial GET /actuator/health/liveness (no database) and GET /actuator/health (which runs the
 #     database health check, one query per call), and the ratios; wrk (Debian's package) as a cross-check;
-#     then once more after the training jobs were cancelled (an idle server).
+#     then, after the training jobs were cancelled, the throughput comparison and the steady rate once more
+#     on the idle server, to tell what the training jobs cost.
 # Prints one JSON document on stdout (progress on stderr).
 #
 # usage: scripts/load-test.sh [--h2] [--rate 500] [--duration 30] [--rounds 3] [--round-seconds 10]
@@ -159,6 +160,10 @@ done
 sleep 1
 nf_log "training jobs at the end: $JOBS_AT_END; cancelled. Idle server: 2 rounds of 5s on each endpoint"
 compare 2 5 >"$NF_TMP/idle.json"
+nf_log "steady rate on the idle server: $RATE/s for ${DURATION}s"
+load rate "$PREDICT_URL" --body "$NF_TMP/one-row.json" --rate "$RATE" --duration "$DURATION" \
+    --connections "$CONNECTIONS" >"$NF_TMP/steady-idle.json"
+nf_log "steady, idle: $(cat "$NF_TMP/steady-idle.json")"
 if [[ "$USE_WRK" == 1 ]]; then
     wrk_all idle >"$NF_TMP/wrk-idle.json"
 fi
@@ -166,7 +171,7 @@ grep -E ' (ERROR|WARN) ' "$NF_TMP/service.log" >"$NF_TMP/service-warnings.log" |
 nf_stop "$JVM"
 
 cat >"$NF_TMP/setup.json" <<EOF
-{"database": "$DB", "trainingWorkers": 2, "ompNumThreads": "${OMP_NUM_THREADS:-default}", "cores": $(nproc),
+{"database": "$DB", "trainingWorkers": 2, "ompNumThreads": "${OMP_NUM_THREADS:-default}", "cores": $(getconf _NPROCESSORS_ONLN),
  "loadAverageBefore": "$LOAD_BEFORE", "loadAverageAfter": "$(cut -d' ' -f1-3 /proc/loadavg)", "model": "$MODEL",
  "trainingJobs": {"atStart": "$JOBS_AT_START", "afterSteady": "$JOBS_AFTER_STEADY", "atEnd": "$JOBS_AT_END"},
  "openLoopConnections": $CONNECTIONS, "closedLoopConnections": $COMPARE_CONNECTIONS,

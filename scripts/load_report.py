@@ -57,6 +57,7 @@ def report(directory):
     result = {
         "setup": setup,
         "steadyRate": steady,
+        "steadyRateIdleServer": load(directory, "steady-idle.json"),
         "databaseDuringSteadyRate": None if setup["database"] != "postgres" else {
             "withPredictLoad": {"transactions": after[0] - before[0], "tuplesReturned": after[1] - before[1]},
             "quietSameDuration": {"transactions": quiet_after[0] - quiet_before[0],
