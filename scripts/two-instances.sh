@@ -113,8 +113,8 @@ for i in ids:
 print(f"SUMMARY starts_ok={len(ids) - bad}/{len(ids)} by_instance={dict(sorted(by_instance.items()))}")
 PY
 { grep '^BAD' "$NF_TMP/starts.txt" || true; } | sed 's/^/  /'
-starts_ok="$(grep -c '^BAD' "$NF_TMP/starts.txt" || true)"
-[[ "$starts_ok" == 0 ]] || fail "$starts_ok jobs were not started exactly once (see above)"
+bad_starts="$(grep -c '^BAD' "$NF_TMP/starts.txt" || true)"
+[[ "$bad_starts" == 0 ]] || fail "$bad_starts jobs were not started exactly once (see above)"
 echo "  log lines 'Training model <id> (attempt N)': $(sed -n 's/^SUMMARY //p' "$NF_TMP/starts.txt")"
 in_db="$(psql -qtA -h "$NF_PG_HOST" -p "$NF_PG_PORT" -U "$NF_PG_USER" -d "$PG_DB" \
     -c "SELECT status || ' attempts=' || attempts || ': ' || count(*) FROM models GROUP BY status, attempts ORDER BY 1" | paste -sd';')"
