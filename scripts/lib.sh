@@ -14,6 +14,9 @@ NF_PG_USER="${NF_PG_USER:-postgres}"
 NF_PIDS=()
 NF_PG_DBS=()
 NF_TMP=""
+# An interrupted or terminated script exits through its EXIT trap (nf_cleanup), like a finished one.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 nf_log() {
     printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2
