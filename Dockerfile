@@ -17,8 +17,9 @@ WORKDIR /app
 COPY --from=build /src/netforge.jar /app/netforge.jar
 RUN mkdir -p /app/data /app/.javacpp && chown -R netforge /app
 USER netforge
+# JDK_JAVA_OPTIONS: the service's JVM options (see pom.xml's service.jvm.options).
 ENV JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/app/.javacpp" \
-    JDK_JAVA_OPTIONS="--add-modules=jdk.incubator.vector"
+    JDK_JAVA_OPTIONS="--add-modules=jdk.incubator.vector -XX:+ExplicitGCInvokesConcurrent -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19"
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD wget -qO- http://localhost:8080/actuator/health >/dev/null 2>&1 || exit 1

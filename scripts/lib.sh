@@ -8,6 +8,8 @@ NF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NF_JAR="$NF_ROOT/target/netforge-0.1.0-SNAPSHOT.jar"
 NF_ARTICLE_TRAIN="$NF_ROOT/src/test/resources/article/seed_train.csv"
 NF_ARTICLE_TEST="$NF_ROOT/src/test/resources/article/seed_test.csv"
+# The service's JVM options, as pom.xml's service.jvm.options; NF_JAVA_OPTS overrides them (NF_JAVA_OPTS= for none).
+NF_SERVICE_JVM_OPTS="--add-modules=jdk.incubator.vector -XX:+ExplicitGCInvokesConcurrent -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19"
 NF_PG_HOST="${NF_PG_HOST:-127.0.0.1}"
 NF_PG_PORT="${NF_PG_PORT:-5432}"
 NF_PG_USER="${NF_PG_USER:-postgres}"
@@ -102,9 +104,10 @@ nf_start() {
     app=("$@")
     # A simple command in the background: bash execs java in the forked child, so $! is the JVM's
     # own pid (no wrapper shell) and kill -9 hits the JVM itself.
-    # NF_JAVA_OPTS: extra JVM options for every instance (e.g. --add-modules=jdk.incubator.vector).
+    # NF_JAVA_OPTS: JVM options for every instance; by default the service's own (pom.xml's
+    # service.jvm.options): the Vector API, concurrent explicit GCs, training threads at nice 19.
     local extra=()
-    read -r -a extra <<<"${NF_JAVA_OPTS:-}"
+    read -r -a extra <<<"${NF_JAVA_OPTS-$NF_SERVICE_JVM_OPTS}"
     java "${extra[@]}" "${jvm[@]}" -jar "$NF_JAR" "--server.port=$port" "${app[@]}" </dev/null >>"$log" 2>&1 &
     NF_LAST_PID=$!
     NF_PIDS+=("$NF_LAST_PID")

@@ -38,6 +38,14 @@ class TrainingWorkers implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingWorkers.class);
 
+    /**
+     * Training threads (and the compute helpers they start, which inherit it) run at the lowest priority, so
+     * that request threads get a core at once when they need one. The JVM passes Java priorities on to Linux
+     * only with {@code -XX:ThreadPriorityPolicy=1}; {@code -XX:JavaPriority1_To_OSPriority=19} makes this one
+     * nice 19. Without those flags priorities are ignored and nothing changes.
+     */
+    static final int TRAINING_PRIORITY = Thread.MIN_PRIORITY;
+
     private final JobQueue queue;
     private final TrainingRunner runner;
     private final TrainingProperties properties;
@@ -107,12 +115,14 @@ class TrainingWorkers implements SmartLifecycle {
         if (properties.workers() > 0 && properties.warmUp()) {
             Thread warmUp = new Thread(this::warmUp, "netforge-warm-up");
             warmUp.setDaemon(true);
+            warmUp.setPriority(TRAINING_PRIORITY);
             warmUp.start();
         } else {
             warmedUp.countDown();
         }
         for (int i = 1; i <= properties.workers(); i++) {
             Thread thread = new Thread(this::work, "netforge-trainer-" + i);
+            thread.setPriority(TRAINING_PRIORITY);
             thread.start();
             threads.add(thread);
         }
