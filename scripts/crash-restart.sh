@@ -21,7 +21,7 @@ DB=h2
 LEASE=3s
 PORT=18110
 SMALL_ITERATIONS=40     # the model trained to SUCCEEDED in each trial
-LONG_ITERATIONS=2000    # the killed job: the article's 8-3 network for 2000 iterations
+LONG_ITERATIONS=50000   # the killed job: the article's 8-3 network, long enough (~8 s) to be killed mid-run
 UPLOAD_RATE=1M          # the half upload: 16 MB at 1 MB/s, killed after ~2 s
 while [[ $# -gt 0 ]]; do
     case "$1" in

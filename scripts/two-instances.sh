@@ -22,7 +22,7 @@ KILLS=3
 LEASE=3s
 PORTS=(18121 18122)
 JOB_ITERATIONS=150      # each of the shared-queue jobs
-LONG_ITERATIONS=2000    # the job whose instance is killed
+LONG_ITERATIONS=50000   # the job whose instance is killed (~8 s, so the kill lands mid-run)
 # Both instances share this machine's 2 cores: each gets one ND4J/OpenMP thread, as if each had its own
 # core. With the default (one OpenMP thread per core in each JVM) the two instances' spinning OpenMP
 # threads oversubscribe the cores and training is many times slower (see docs/reliability.md).

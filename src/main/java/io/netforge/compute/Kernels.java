@@ -50,9 +50,14 @@ final class Kernels {
     }
 
     /**
-     * The Java kernel keeps its copy of the data in one Java array, indexed by int: larger data goes to ND4J.
+     * Most feature values the Java kernel trains on. It keeps its own copy of the data, rearranged into blocks,
+     * on the Java heap; larger data goes to ND4J, whose arrays live off the heap. The cap, 8 Mi values (64 MiB in
+     * float64, 32 MiB in float32), keeps that copy small next to a default heap, so a large dataset never fails
+     * for want of heap (a 100-million-value dataset would otherwise need a 800 MB heap copy), and is a fixed
+     * number, so a job's path, and so its bits, do not depend on how the JVM was sized. At that size ND4J's
+     * fixed cost per call is spread over enough rows to matter little.
      */
-    static final long MAX_VECTOR_VALUES = 1L << 30;
+    static final long MAX_VECTOR_VALUES = 1L << 23;
 
     /** The path a network of this shape, trained on this many rows, takes in this JVM. */
     static Path choose(Network network, long rows) {

@@ -102,6 +102,13 @@ abstract class ModelLifecycleTest {
     }
 
     @Test
+    void trainsOnLowestPriorityThreads() {
+        List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("netforge-trainer-")).toList();
+        assertThat(workers).isNotEmpty().allSatisfy(t -> assertThat(t.getPriority()).isEqualTo(Thread.MIN_PRIORITY));
+    }
+
+    @Test
     void logisticRegressionDoesClearlyWorseThanTheHiddenLayers() {
         String train = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
         String test = http.uploadCsv("seed_test.csv", ArticleData.testCsv());
