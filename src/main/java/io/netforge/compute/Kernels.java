@@ -79,12 +79,35 @@ final class Kernels {
         return new Nd4jBlockedKernel(network, x, y);
     }
 
+    /**
+     * Whether HotSpot may compile with C2, the only compiler that turns Vector API calls into vector
+     * instructions. Spring Boot's {@code spring-boot:run} used to pass {@code -XX:TieredStopAtLevel=1} for
+     * quick starts; the kernel then ran 250 times slower. Assumed on for JVMs that do not say.
+     */
+    static boolean optimisingCompilerEnabled() {
+        try {
+            var diagnostics = java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (diagnostics == null) {
+                return true;
+            }
+            boolean tiered = Boolean.parseBoolean(diagnostics.getVMOption("TieredCompilation").getValue());
+            int stopAt = Integer.parseInt(diagnostics.getVMOption("TieredStopAtLevel").getValue());
+            return !tiered || stopAt >= 4;
+        } catch (RuntimeException | LinkageError e) {
+            return true;
+        }
+    }
+
     private static String vectorUnavailableReason() {
         String reason;
         if ("false".equalsIgnoreCase(System.getProperty(DISABLE_PROPERTY))) {
             reason = "disabled by -D" + DISABLE_PROPERTY + "=false";
         } else if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
             reason = "the JVM was started without --add-modules " + VECTOR_MODULE;
+        } else if (!optimisingCompilerEnabled()) {
+            reason = "the JVM's optimising compiler (C2) is off (e.g. -XX:TieredStopAtLevel=1), without which "
+                    + "Vector API code runs hundreds of times slower";
         } else {
             reason = VectorKernels.unsupportedReason();
         }

@@ -34,6 +34,13 @@ class VectorModuleFallbackTest {
     }
 
     @Test
+    void withoutTheOptimisingCompilerTrainingRunsOnNd4j() throws Exception {
+        // What spring-boot:run's quick-start default did: the kernel would run interpreted, hundreds of times slower.
+        String output = runProbe(List.of("--add-modules=jdk.incubator.vector", "-XX:TieredStopAtLevel=1"));
+        assertThat(output).contains("trainer=" + Trainer.ND4J).contains("optimising compiler (C2) is off");
+    }
+
+    @Test
     void withTheModuleTheKernelTrains() throws Exception {
         assertThat(runProbe(List.of("--add-modules=jdk.incubator.vector"))).contains("trainer=" + Trainer.VECTOR_F64);
     }
