@@ -12,7 +12,8 @@ RUN ./mvnw -B -q -DskipTests package && cp target/netforge-*.jar /src/netforge.j
 # Runtime stage: a JRE and the jar. ND4J unpacks its native libraries (~400 MiB) into the JavaCPP
 # cache on first start; keep that inside the container's writable /app.
 FROM eclipse-temurin:17-jre
-RUN useradd --system --home /app netforge
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --home /app netforge
 WORKDIR /app
 COPY --from=build /src/netforge.jar /app/netforge.jar
 RUN mkdir -p /app/data /app/.javacpp && chown -R netforge /app
@@ -22,5 +23,5 @@ ENV JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/app/.javacpp" \
     JDK_JAVA_OPTIONS="--add-modules=jdk.incubator.vector -XX:+ExplicitGCInvokesConcurrent -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19"
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
-  CMD wget -qO- http://localhost:8080/actuator/health >/dev/null 2>&1 || exit 1
+  CMD curl -fsS http://localhost:8080/actuator/health/liveness >/dev/null || exit 1
 ENTRYPOINT ["java", "-jar", "/app/netforge.jar"]
