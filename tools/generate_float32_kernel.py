@@ -3,9 +3,12 @@
 
 Run from anywhere after editing VectorKernelF64.java:  python3 tools/generate_float32_kernel.py
 (VectorMathF32.java is written by hand: its polynomials have other degrees.)
+With --check, writes nothing and exits 1 when VectorKernelF32.java is not what the generator makes
+(GeneratedKernelTest runs it so).
 """
 import re
 import os
+import sys
 d=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'main', 'java', 'io', 'netforge', 'compute') + os.sep
 s=open(d+'VectorKernelF64.java').read()
 rep=[('VectorKernelF64','VectorKernelF32'),('VectorMathF64','VectorMathF32'),('DoubleVector','FloatVector'),
@@ -54,4 +57,9 @@ s=s.replace('''    /** One thread's activations''','''    private static float[]
     }
 
     /** One thread's activations''')
+if '--check' in sys.argv:
+    if open(d+'VectorKernelF32.java').read() != s:
+        print('VectorKernelF32.java differs from what tools/generate_float32_kernel.py makes of VectorKernelF64.java')
+        sys.exit(1)
+    sys.exit(0)
 open(d+'VectorKernelF32.java','w').write(s)
