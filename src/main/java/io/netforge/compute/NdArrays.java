@@ -32,13 +32,18 @@ final class NdArrays {
     static INDArray matrix(double[][] rows, int columns, DataType type) {
         double[] flat = new double[Math.multiplyExact(rows.length, columns)];
         for (int r = 0; r < rows.length; r++) {
-            if (rows[r] == null || rows[r].length != columns) {
-                throw new IllegalArgumentException("row " + r + ": expected " + columns + " values, found "
-                        + (rows[r] == null ? "null" : rows[r].length));
-            }
+            requireWidth(rows[r], r, columns);
             System.arraycopy(rows[r], 0, flat, r * columns, columns);
         }
         return matrix(flat, rows.length, columns, type);
+    }
+
+    /** Fails with a message naming row {@code r} unless it holds exactly {@code columns} values. */
+    static void requireWidth(double[] row, int r, int columns) {
+        if (row == null || row.length != columns) {
+            throw new IllegalArgumentException("row " + r + ": expected " + columns + " values, found "
+                    + (row == null ? "null" : row.length));
+        }
     }
 
     /** The elements of {@code array} in row-major order, as doubles (a copy). */

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * shape (n_in, n_out) and {@code b_i} shape (1, n_out), as in {@code numpy_reference.py}. All arrays are
  * off-heap and owned by this object: {@link #close()} frees them, and arrays returned by {@link #weights}
  * and {@link #bias} must not be closed by callers. Not thread-safe while it is being trained; concurrent
- * {@link #predictProbabilities} calls on an untouched network are fine.
+ * {@link #predictProbabilities} and {@link #predictor()} calls on an untouched network are fine.
  */
 public final class Network implements AutoCloseable {
 
@@ -204,102 +204,31 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * One probability per row, for the small batches of a prediction request. Safe to call from many threads at
-     * once (nothing is shared between calls but the weights, which it only reads).
-     *
-     * <p>Networks of up to {@link #JAVA_PREDICTION_MAX_PARAMETERS} parameters are computed here in plain Java, row by
-     * row, because the dozen ND4J calls of the forward pass would cost more than the arithmetic; larger ones go
-     * through {@link #predictProbabilities(INDArray)}. The choice depends on the network alone, never on the batch,
-     * so on the Java path a row's probability is the same bits whatever else is in its batch. Both paths compute the
-     * forward pass of {@link #forwardLayer}; they may differ in the last bits (sums in another order, Java's exp
-     * against ND4J's), which NetworkTest bounds.
+     * One probability per row, for the small batches of a prediction request: {@code predictor().probabilities(rows)}.
+     * Code that predicts many times from an unchanging network should keep one {@link #predictor()} instead, which
+     * copies the weights once.
      */
     public double[] predictProbabilities(double[][] rows) {
-        checkOpen();
-        if (rows.length == 0) {
-            return new double[0];
-        }
-        if (parameterCount() > JAVA_PREDICTION_MAX_PARAMETERS) {
-            try (INDArray x = NdArrays.matrix(rows, inputs(), precision.dataType());
-                    INDArray p = predictProbabilities(x)) {
-                return NdArrays.toDoubles(p);
-            }
-        }
-        for (int r = 0; r < rows.length; r++) {
-            if (rows[r] == null || rows[r].length != inputs()) {
-                throw new IllegalArgumentException("row " + r + ": expected " + inputs() + " values, found "
-                        + (rows[r] == null ? "null" : rows[r].length));
-            }
-        }
-        return precision == Precision.FLOAT64 ? forwardDoubles(rows) : forwardFloats(rows);
+        return predictor().probabilities(rows);
     }
 
-    /** z_i = a_{i-1} W_i + b_i, a_i = 1 / (1 + e^-z_i), row by row in double. */
-    private double[] forwardDoubles(double[][] rows) {
+    /**
+     * A predictor for rows given as plain Java arrays: for networks of up to {@link #JAVA_PREDICTION_MAX_PARAMETERS}
+     * parameters a snapshot of the weights on the heap, evaluated in plain Java; for larger ones a view that runs
+     * {@link #predictProbabilities(INDArray)} on this network, which must then stay open and unchanged.
+     */
+    public Predictor predictor() {
+        checkOpen();
+        if (parameterCount() > JAVA_PREDICTION_MAX_PARAMETERS) {
+            return Predictor.nd4j(this);
+        }
         double[][] w = new double[weights.length][];
         double[][] b = new double[weights.length][];
         for (int l = 0; l < weights.length; l++) {
             w[l] = weightsData(l);
             b[l] = biasData(l);
         }
-        double[] probabilities = new double[rows.length];
-        int widest = layerSizes.stream().mapToInt(Integer::intValue).max().orElse(1);
-        double[] in = new double[widest];
-        double[] out = new double[widest];
-        for (int r = 0; r < rows.length; r++) {
-            System.arraycopy(rows[r], 0, in, 0, rows[r].length);
-            for (int l = 0; l < weights.length; l++) {
-                int nIn = layerSizes.get(l);
-                int nOut = layerSizes.get(l + 1);
-                for (int j = 0; j < nOut; j++) {
-                    double z = 0;
-                    for (int k = 0; k < nIn; k++) {
-                        z += in[k] * w[l][k * nOut + j];
-                    }
-                    out[j] = 1.0 / (1.0 + Math.exp(-(z + b[l][j])));
-                }
-                double[] swap = in;
-                in = out;
-                out = swap;
-            }
-            probabilities[r] = in[0];
-        }
-        return probabilities;
-    }
-
-    /** {@link #forwardDoubles} in float, as ND4J computes a FLOAT32 network (exp in double, rounded). */
-    private double[] forwardFloats(double[][] rows) {
-        float[][] w = new float[weights.length][];
-        float[][] b = new float[weights.length][];
-        for (int l = 0; l < weights.length; l++) {
-            w[l] = weights[l].data().asFloat();
-            b[l] = biases[l].data().asFloat();
-        }
-        double[] probabilities = new double[rows.length];
-        int widest = layerSizes.stream().mapToInt(Integer::intValue).max().orElse(1);
-        float[] in = new float[widest];
-        float[] out = new float[widest];
-        for (int r = 0; r < rows.length; r++) {
-            for (int k = 0; k < rows[r].length; k++) {
-                in[k] = (float) rows[r][k];
-            }
-            for (int l = 0; l < weights.length; l++) {
-                int nIn = layerSizes.get(l);
-                int nOut = layerSizes.get(l + 1);
-                for (int j = 0; j < nOut; j++) {
-                    float z = 0;
-                    for (int k = 0; k < nIn; k++) {
-                        z += in[k] * w[l][k * nOut + j];
-                    }
-                    out[j] = (float) (1.0 / (1.0 + Math.exp(-(z + b[l][j]))));
-                }
-                float[] swap = in;
-                in = out;
-                out = swap;
-            }
-            probabilities[r] = in[0];
-        }
-        return probabilities;
+        return Predictor.java(layerSizes, precision, w, b);
     }
 
     /** Frees the off-heap weights and biases; later calls are no-ops. */

@@ -139,6 +139,25 @@ class NetworkTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"FLOAT64", "FLOAT32"})
+    void aSmallNetworksPredictorKeepsItsOwnSnapshotOfTheWeights(Precision precision) {
+        double[][] rows = {{0.1, -2, 3, 0.5}, {1, 1, 1, 1}};
+        Predictor predictor;
+        double[] before;
+        try (Network network = Network.initialise(4, List.of(5, 3), 8, precision)) {
+            predictor = network.predictor();
+            before = network.predictProbabilities(rows);
+            network.weights(0).putScalar(0, 0, 42.0);
+            assertThat(network.predictProbabilities(rows)).as("the network itself changed").isNotEqualTo(before);
+        }
+        // changed and then closed: the predictor still answers from the weights it was made with
+        assertThat(predictor.probabilities(rows)).containsExactly(before);
+        assertThat(predictor.probabilities(new double[0][])).isEmpty();
+        assertThatThrownBy(() -> predictor.probabilities(new double[][] {{1, 2, 3, 4}, {1, 2}}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("row 1: expected 4 values, found 2");
+    }
+
     @Test
     void copyIsIndependentOfTheOriginal() {
         try (Network original = Network.initialise(3, List.of(2), 4, Precision.FLOAT64);
