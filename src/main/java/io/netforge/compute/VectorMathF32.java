@@ -47,9 +47,14 @@ final class VectorMathF32 {
         for (int i = from; i < to; i += 2 * LANES) {
             FloatVector x = FloatVector.fromArray(SPECIES, values, i).neg();
             FloatVector x2 = FloatVector.fromArray(SPECIES, values, i + LANES).neg();
-            // e^x: clamped so that 2^(n-1) below has a normal exponent; max and min keep NaN
-            FloatVector clamped = x.max(-86f).min(88.8f);
-            FloatVector clamped2 = x2.max(-86f).min(88.8f);
+            // e^x: clamped so that 2^(n-1) below has a normal exponent; max and min keep NaN. Only steps with a
+            // lane outside +-86 pay for Java's max and min (see VectorMathF64); clamping the others changes nothing.
+            FloatVector clamped = x;
+            FloatVector clamped2 = x2;
+            if (x.abs().compare(VectorOperators.GT, 86f).or(x2.abs().compare(VectorOperators.GT, 86f)).anyTrue()) {
+                clamped = x.max(-86f).min(88.8f);
+                clamped2 = x2.max(-86f).min(88.8f);
+            }
             FloatVector shifted = clamped.fma(LOG2E, SHIFTER);
             FloatVector shifted2 = clamped2.fma(LOG2E, SHIFTER);
             FloatVector n = shifted.sub(SHIFTER); // round(x / ln 2)
@@ -92,8 +97,12 @@ final class VectorMathF32 {
             FloatVector z = FloatVector.fromArray(SPECIES, logits, i);
             FloatVector z2 = FloatVector.fromArray(SPECIES, logits, i + LANES);
             // u = e^-|z|, as in sigmoidInPlace
-            FloatVector clamped = z.abs().neg().max(-86f);
-            FloatVector clamped2 = z2.abs().neg().max(-86f);
+            FloatVector clamped = z.abs().neg();
+            FloatVector clamped2 = z2.abs().neg();
+            if (clamped.compare(VectorOperators.LT, -86f).or(clamped2.compare(VectorOperators.LT, -86f)).anyTrue()) {
+                clamped = clamped.max(-86f);
+                clamped2 = clamped2.max(-86f);
+            }
             FloatVector shifted = clamped.fma(LOG2E, SHIFTER);
             FloatVector shifted2 = clamped2.fma(LOG2E, SHIFTER);
             FloatVector n = shifted.sub(SHIFTER);

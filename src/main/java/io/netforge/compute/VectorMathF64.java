@@ -57,8 +57,13 @@ final class VectorMathF64 {
         DoubleVector one = bc(1.0);
         for (int i = from; i < to; i += LANES) {
             DoubleVector x = DoubleVector.fromArray(SPECIES, values, i).neg();
-            // e^x: clamped so that 2^(n-1) below has a normal exponent; max and min keep NaN
-            DoubleVector clamped = x.max(-707.0).min(710.0);
+            // e^x: clamped so that 2^(n-1) below has a normal exponent; max and min keep NaN. Java's max and min
+            // cost several instructions each (NaN and -0.0 rules), so only vectors with a lane outside +-707 pay
+            // them; clamping the others would change nothing.
+            DoubleVector clamped = x;
+            if (x.abs().compare(VectorOperators.GT, 707.0).anyTrue()) {
+                clamped = x.max(-707.0).min(710.0);
+            }
             DoubleVector shifted = clamped.fma(LOG2E, SHIFTER);
             DoubleVector n = shifted.sub(SHIFTER); // round(x / ln 2)
             DoubleVector r = n.fma(bc(-LN2_HI), clamped).add(n.mul(-LN2_LO)); // x - n ln 2, |r| <= 0.347
@@ -92,7 +97,10 @@ final class VectorMathF64 {
         for (int i = 0; i < end; i += LANES) {
             DoubleVector z = DoubleVector.fromArray(SPECIES, logits, i);
             // u = e^-|z|, as in sigmoidInPlace
-            DoubleVector clamped = z.abs().neg().max(-707.0);
+            DoubleVector clamped = z.abs().neg();
+            if (clamped.compare(VectorOperators.LT, -707.0).anyTrue()) {
+                clamped = clamped.max(-707.0);
+            }
             DoubleVector shifted = clamped.fma(LOG2E, SHIFTER);
             DoubleVector n = shifted.sub(SHIFTER);
             DoubleVector r = n.fma(bc(-LN2_HI), clamped).add(n.mul(-LN2_LO));
