@@ -266,10 +266,34 @@ final class VectorKernelF64 implements TrainingKernel {
         }
     }
 
-    /** out[outAt + r] = sum_k in[k][r] W[k][j] + b for rows [from, end), accumulated from zero in k order. */
+    /**
+     * out[outAt + r] = sum_k in[k][r] W[k][j] + b for rows [from, end), accumulated from zero in k order. Four
+     * vectors of rows at a time: four independent chains of multiply-adds instead of one (the units of a narrow
+     * layer would otherwise wait on each multiply-add's latency); every row still adds the same terms in the
+     * same order.
+     */
     private static void logits(double[] in, int inAt, int nIn, double[] weights, int j, int nOut, double bias,
             double[] out, int outAt, int from, int end) {
-        for (int r = from; r < end; r += LANES) {
+        int r = from;
+        for (; r + 4 * LANES <= end; r += 4 * LANES) {
+            DoubleVector s0 = DoubleVector.zero(S);
+            DoubleVector s1 = s0;
+            DoubleVector s2 = s0;
+            DoubleVector s3 = s0;
+            for (int k = 0; k < nIn; k++) {
+                int at = inAt + k * B + r;
+                DoubleVector weight = DoubleVector.broadcast(S, weights[k * nOut + j]);
+                s0 = DoubleVector.fromArray(S, in, at).fma(weight, s0);
+                s1 = DoubleVector.fromArray(S, in, at + LANES).fma(weight, s1);
+                s2 = DoubleVector.fromArray(S, in, at + 2 * LANES).fma(weight, s2);
+                s3 = DoubleVector.fromArray(S, in, at + 3 * LANES).fma(weight, s3);
+            }
+            s0.add(bias).intoArray(out, outAt + r);
+            s1.add(bias).intoArray(out, outAt + r + LANES);
+            s2.add(bias).intoArray(out, outAt + r + 2 * LANES);
+            s3.add(bias).intoArray(out, outAt + r + 3 * LANES);
+        }
+        for (; r < end; r += LANES) {
             DoubleVector sum = DoubleVector.zero(S);
             for (int k = 0; k < nIn; k++) {
                 sum = DoubleVector.fromArray(S, in, inAt + k * B + r).fma(DoubleVector.broadcast(S, weights[k * nOut + j]), sum);
@@ -301,15 +325,17 @@ final class VectorKernelF64 implements TrainingKernel {
 
     /**
      * part[dW[k][j]] += sum_r in[k][r] delta[j][r]. Two inputs by four units at a time: eight accumulators, each
-     * vector loaded feeding two or four multiply-adds.
+     * vector loaded feeding two or four multiply-adds. The units left over from the groups of four (all of them in
+     * a layer narrower than four) go four inputs at a time, so that there too several independent sums proceed
+     * together. Each sum runs over the rows in order from zero, whatever the grouping: the grouping changes no bit.
      */
     private static void weightSums(double[] in, int inAt, int nIn, double[] delta, int nOut, double[] part,
             int offset, int end) {
+        int grouped = nOut / 4 * 4;
         int k = 0;
         for (; k + 2 <= nIn; k += 2) {
             int row = inAt + k * B;
-            int j = 0;
-            for (; j + 4 <= nOut; j += 4) {
+            for (int j = 0; j < grouped; j += 4) {
                 DoubleVector s0 = DoubleVector.zero(S);
                 DoubleVector s1 = s0;
                 DoubleVector s2 = s0;
@@ -345,16 +371,60 @@ final class VectorKernelF64 implements TrainingKernel {
                 addInto(part, nextAt + 2 * LANES, t2);
                 addInto(part, nextAt + 3 * LANES, t3);
             }
-            for (; j < nOut; j++) {
-                weightSum(in, row, delta, j, part, (offset + k * nOut + j) * LANES, end);
-                weightSum(in, row + B, delta, j, part, (offset + (k + 1) * nOut + j) * LANES, end);
+        }
+        for (; k < nIn; k++) { // an odd last input
+            for (int j = 0; j < grouped; j += 4) {
+                weightSumsOfUnits(in, inAt + k * B, delta, j, part, (offset + k * nOut + j) * LANES, end);
             }
         }
-        for (; k < nIn; k++) {
-            for (int j = 0; j < nOut; j++) {
+        for (int j = grouped; j < nOut; j++) {
+            k = 0;
+            for (; k + 4 <= nIn; k += 4) {
+                weightSumsOfInputs(in, inAt + k * B, delta, j, part, (offset + k * nOut + j) * LANES, nOut * LANES, end);
+            }
+            for (; k < nIn; k++) {
                 weightSum(in, inAt + k * B, delta, j, part, (offset + k * nOut + j) * LANES, end);
             }
         }
+    }
+
+    /** part[at + q LANES ..] += sum_r in[row + r] delta[j + q][r] for q = 0..3: one input, four units. */
+    private static void weightSumsOfUnits(double[] in, int row, double[] delta, int j, double[] part, int at, int end) {
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        for (int r = 0; r < end; r += LANES) {
+            DoubleVector input = DoubleVector.fromArray(S, in, row + r);
+            s0 = input.fma(DoubleVector.fromArray(S, delta, j * B + r), s0);
+            s1 = input.fma(DoubleVector.fromArray(S, delta, (j + 1) * B + r), s1);
+            s2 = input.fma(DoubleVector.fromArray(S, delta, (j + 2) * B + r), s2);
+            s3 = input.fma(DoubleVector.fromArray(S, delta, (j + 3) * B + r), s3);
+        }
+        addInto(part, at, s0);
+        addInto(part, at + LANES, s1);
+        addInto(part, at + 2 * LANES, s2);
+        addInto(part, at + 3 * LANES, s3);
+    }
+
+    /** part[at + q stride ..] += sum_r in[row + q B + r] delta[j][r] for q = 0..3: four inputs, one unit. */
+    private static void weightSumsOfInputs(double[] in, int row, double[] delta, int j, double[] part, int at,
+            int stride, int end) {
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        for (int r = 0; r < end; r += LANES) {
+            DoubleVector d = DoubleVector.fromArray(S, delta, j * B + r);
+            s0 = DoubleVector.fromArray(S, in, row + r).fma(d, s0);
+            s1 = DoubleVector.fromArray(S, in, row + B + r).fma(d, s1);
+            s2 = DoubleVector.fromArray(S, in, row + 2 * B + r).fma(d, s2);
+            s3 = DoubleVector.fromArray(S, in, row + 3 * B + r).fma(d, s3);
+        }
+        addInto(part, at, s0);
+        addInto(part, at + stride, s1);
+        addInto(part, at + 2 * stride, s2);
+        addInto(part, at + 3 * stride, s3);
     }
 
     /** part[at..] += sum_r in[row + r] delta[j][r], lane by lane. */
@@ -370,23 +440,61 @@ final class VectorKernelF64 implements TrainingKernel {
         DoubleVector.fromArray(S, part, at).add(sum).intoArray(part, at);
     }
 
-    /** part[db[j]] += sum_r delta[j][r]. */
+    /** part[db[j]] += sum_r delta[j][r], in row order; units two at a time, so that two sums proceed together. */
     private static void biasSums(double[] delta, int nOut, double[] part, int offset, int end) {
-        for (int j = 0; j < nOut; j++) {
+        int j = 0;
+        for (; j + 2 <= nOut; j += 2) {
+            DoubleVector s0 = DoubleVector.zero(S);
+            DoubleVector s1 = s0;
+            for (int r = 0; r < end; r += LANES) {
+                s0 = s0.add(DoubleVector.fromArray(S, delta, j * B + r));
+                s1 = s1.add(DoubleVector.fromArray(S, delta, (j + 1) * B + r));
+            }
+            addInto(part, (offset + j) * LANES, s0);
+            addInto(part, (offset + j + 1) * LANES, s1);
+        }
+        for (; j < nOut; j++) {
             DoubleVector sum = DoubleVector.zero(S);
             for (int r = 0; r < end; r += LANES) {
                 sum = sum.add(DoubleVector.fromArray(S, delta, j * B + r));
             }
-            int at = (offset + j) * LANES;
-            DoubleVector.fromArray(S, part, at).add(sum).intoArray(part, at);
+            addInto(part, (offset + j) * LANES, sum);
         }
     }
 
-    /** previous[k][r] = (sum_j delta[j][r] W[k][j]) * (a[k][r] (1 - a[k][r])). */
+    /**
+     * previous[k][r] = (sum_j delta[j][r] W[k][j]) * (a[k][r] (1 - a[k][r])), four inputs k at a time (four
+     * independent sums over j, each in j order from zero).
+     */
     private static void backpropagate(double[] delta, int nOut, double[] weights, double[] a, int nIn,
             double[] previous, int end) {
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        for (int k = 0; k < nIn; k++) {
+        int k = 0;
+        for (; k + 4 <= nIn; k += 4) {
+            int wAt = k * nOut;
+            for (int r = 0; r < end; r += LANES) {
+                DoubleVector s0 = DoubleVector.zero(S);
+                DoubleVector s1 = s0;
+                DoubleVector s2 = s0;
+                DoubleVector s3 = s0;
+                for (int j = 0; j < nOut; j++) {
+                    DoubleVector d = DoubleVector.fromArray(S, delta, j * B + r);
+                    s0 = d.fma(DoubleVector.broadcast(S, weights[wAt + j]), s0);
+                    s1 = d.fma(DoubleVector.broadcast(S, weights[wAt + nOut + j]), s1);
+                    s2 = d.fma(DoubleVector.broadcast(S, weights[wAt + 2 * nOut + j]), s2);
+                    s3 = d.fma(DoubleVector.broadcast(S, weights[wAt + 3 * nOut + j]), s3);
+                }
+                DoubleVector a0 = DoubleVector.fromArray(S, a, k * B + r);
+                s0.mul(a0.mul(one.sub(a0))).intoArray(previous, k * B + r);
+                DoubleVector a1 = DoubleVector.fromArray(S, a, (k + 1) * B + r);
+                s1.mul(a1.mul(one.sub(a1))).intoArray(previous, (k + 1) * B + r);
+                DoubleVector a2 = DoubleVector.fromArray(S, a, (k + 2) * B + r);
+                s2.mul(a2.mul(one.sub(a2))).intoArray(previous, (k + 2) * B + r);
+                DoubleVector a3 = DoubleVector.fromArray(S, a, (k + 3) * B + r);
+                s3.mul(a3.mul(one.sub(a3))).intoArray(previous, (k + 3) * B + r);
+            }
+        }
+        for (; k < nIn; k++) {
             int wAt = k * nOut;
             for (int r = 0; r < end; r += LANES) {
                 DoubleVector sum = DoubleVector.zero(S);
