@@ -17,6 +17,8 @@ rep=[('VectorKernelF64','VectorKernelF32'),('VectorMathF64','VectorMathF32'),('D
 ('mask[r] = 1.0;','mask[r] = 1f;'),('Arrays.fill(part, 0.0)','Arrays.fill(part, 0f)'),
 ('data.getDouble(from + k)','data.getFloat(from + k)'),
 ('            double sum = 0;','            float sum = 0;'),
+('        double s0 = 0;\n        double s1 = 0;\n        double s2 = 0;\n        double s3 = 0;',
+ '        float s0 = 0;\n        float s1 = 0;\n        float s2 = 0;\n        float s3 = 0;'),
 ('w[l] = network.weightsData(l);','w[l] = floats(network.weightsData(l));'),
 ('b[l] = network.biasData(l);','b[l] = floats(network.biasData(l));'),
 ('new double[','new float['),('float[] weights, double bias,','float[] weights, float bias,'),
