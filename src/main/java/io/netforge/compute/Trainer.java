@@ -28,8 +28,12 @@ public final class Trainer {
     /** Names the Java Vector API kernel in {@link TrainingResult#trainer()}, float32. */
     public static final String VECTOR_F32 = "java-vector-f32";
 
-    /** Rows, iterations and network of {@link #warmUp()}: enough passes for the JIT to compile the kernels. */
-    static final int WARM_UP_ROWS = 1024;
+    /**
+     * Rows and float64 iterations of {@link #warmUp()}: enough passes for the JIT to compile the kernels. Four
+     * full blocks and a partial one (100 rows), so that the loops' tails are compiled as well; float32 runs
+     * three times the iterations, as each of its passes makes half the loop trips.
+     */
+    static final int WARM_UP_ROWS = 4 * RowBlocks.ROWS_PER_BLOCK + 100;
     static final int WARM_UP_ITERATIONS = 300;
 
     private Trainer() {
@@ -51,7 +55,8 @@ public final class Trainer {
         double[] x = new double[WARM_UP_ROWS * columns];
         double[] y = new double[WARM_UP_ROWS];
         for (int i = 0; i < x.length; i++) {
-            x[i] = random.nextGaussian();
+            // some rows far out, so that the sigmoid's clamp for extreme logits is compiled too
+            x[i] = random.nextGaussian() * (i / columns % 97 == 0 ? 1e4 : 1);
         }
         for (int r = 0; r < WARM_UP_ROWS; r++) {
             y[r] = random.nextInt(2);
@@ -60,7 +65,8 @@ public final class Trainer {
             try (INDArray features = Nd4j.create(x, new long[] {WARM_UP_ROWS, columns}, precision.dataType());
                     INDArray labels = Nd4j.create(y, new long[] {WARM_UP_ROWS, 1}, precision.dataType());
                     TrainingResult ignored = train(features, labels, new TrainingSettings(List.of(8, 3), 1.0,
-                            WARM_UP_ITERATIONS, 0, precision), TrainingMonitor.NONE)) {
+                            precision == Precision.FLOAT32 ? 3 * WARM_UP_ITERATIONS : WARM_UP_ITERATIONS, 0,
+                            precision), TrainingMonitor.NONE)) {
                 // Only the compiled code is wanted.
             }
         }
