@@ -31,6 +31,7 @@ import io.netforge.compute.Trainer;
 import io.netforge.compute.TrainingMonitor;
 import io.netforge.compute.TrainingResult;
 import io.netforge.compute.TrainingSettings;
+import io.netforge.support.ReferenceNetwork;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,7 +56,7 @@ public final class TrainingBench {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Path ARTICLE_TRAIN = Path.of("src/test/resources/article/seed_train.csv");
     private static final Path ARTICLE_TEST = Path.of("src/test/resources/article/seed_test.csv");
-    private static final Path INITIAL_NETWORK = Path.of("src/test/resources/reference/initial_8_3_seed0.json");
+    private static final Path INITIAL_NETWORK = Path.of("src/test/resources" + ReferenceNetwork.RESOURCE);
     private static final Path OUT = Path.of("target/bench");
     private static final int LARGE_ROWS = 100_000;
     private static final int LARGE_COLUMNS = 100;
@@ -430,20 +431,12 @@ public final class TrainingBench {
     /** Our losses for 2000 iterations from numpy_trajectory.py's initial network, on the default path. */
     private static Map<String, Object> trajectory(Precision precision) throws IOException {
         JsonNode initial = JSON.readTree(Files.readString(INITIAL_NETWORK));
-        List<Integer> sizes = new ArrayList<>();
-        initial.get("layers").forEach(size -> sizes.add(size.asInt()));
-        List<double[]> weights = new ArrayList<>();
-        List<double[]> biases = new ArrayList<>();
-        for (int l = 0; l + 1 < sizes.size(); l++) {
-            weights.add(doubles(initial.get("weights").get(l)));
-            biases.add(doubles(initial.get("biases").get(l)));
-        }
         Data train = Data.csv(ARTICLE_TRAIN, precision);
         Data test = Data.csv(ARTICLE_TEST, precision);
         Map<String, Object> result = new LinkedHashMap<>();
-        try (Network start = Network.of(sizes, weights, biases, precision);
+        try (Network start = ReferenceNetwork.network(initial, precision);
                 TrainingResult trained = Trainer.train(start, train.x, train.y,
-                        new TrainingSettings(sizes.subList(1, sizes.size() - 1), 1.0, 2000, 0, precision),
+                        new TrainingSettings(start.layerSizes().subList(1, start.layerCount()), 1.0, 2000, 0, precision),
                         TrainingMonitor.NONE);
                 INDArray p = trained.network().predictProbabilities(test.x)) {
             Evaluation evaluation = Evaluation.of(p.castTo(DataType.DOUBLE).data().asDouble(), test.labels, 0.5);
@@ -625,14 +618,6 @@ public final class TrainingBench {
         } finally {
             Files.deleteIfExists(err);
         }
-    }
-
-    private static double[] doubles(JsonNode array) {
-        double[] values = new double[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = array.get(i).asDouble();
-        }
-        return values;
     }
 
     private static List<Double> values(List<JsonNode> runs, String field) {

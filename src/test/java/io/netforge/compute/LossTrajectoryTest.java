@@ -16,6 +16,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.netforge.support.ReferenceNetwork;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,7 +34,7 @@ class LossTrajectoryTest {
 
     private static final List<Integer> HIDDEN = List.of(8, 3);
     private static final long SEED = 0;
-    private static final String INITIAL = "/reference/initial_8_3_seed0.json";
+    private static final String INITIAL = ReferenceNetwork.RESOURCE;
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     @Test
@@ -41,8 +42,10 @@ class LossTrajectoryTest {
         JsonNode initial = read(INITIAL);
         try (Network network = Network.initialise(20, HIDDEN, SEED, Precision.FLOAT64)) {
             for (int l = 0; l < network.layerCount(); l++) {
-                assertThat(network.weightsData(l)).as("W of layer %d", l).isEqualTo(doubles(initial.get("weights").get(l)));
-                assertThat(network.biasData(l)).as("b of layer %d", l).isEqualTo(doubles(initial.get("biases").get(l)));
+                assertThat(network.weightsData(l)).as("W of layer %d", l)
+                        .isEqualTo(ReferenceNetwork.doubles(initial.get("weights").get(l)));
+                assertThat(network.biasData(l)).as("b of layer %d", l)
+                        .isEqualTo(ReferenceNetwork.doubles(initial.get("biases").get(l)));
             }
         }
     }
@@ -92,20 +95,12 @@ class LossTrajectoryTest {
     private static double compare(Kernels.Path path, Precision precision, String resource, double tolerance) {
         JsonNode initial = read(INITIAL);
         JsonNode reference = read(resource);
-        double[] expected = doubles(reference.get("losses"));
+        double[] expected = ReferenceNetwork.doubles(reference.get("losses"));
         assertThat(reference.get("dtype").asString()).isEqualTo(precision == Precision.FLOAT64 ? "float64" : "float32");
-        List<Integer> sizes = new ArrayList<>();
-        initial.get("layers").forEach(size -> sizes.add(size.asInt()));
-        List<double[]> weights = new ArrayList<>();
-        List<double[]> biases = new ArrayList<>();
-        for (int l = 0; l + 1 < sizes.size(); l++) {
-            weights.add(doubles(initial.get("weights").get(l)));
-            biases.add(doubles(initial.get("biases").get(l)));
-        }
         TrainingSettings settings = new TrainingSettings(HIDDEN, reference.get("learning_rate").asDouble(),
                 expected.length, SEED, precision);
         try (LabelledData train = LabelledData.articleTrain(precision);
-                Network initialNetwork = Network.of(sizes, weights, biases, precision)) {
+                Network initialNetwork = ReferenceNetwork.network(initial, precision)) {
             TrainingResult result = Trainer.trainOwned(path, initialNetwork.copy(), train.x(), train.y(), settings,
                     TrainingMonitor.NONE);
             result.network().close();
@@ -129,14 +124,6 @@ class LossTrajectoryTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static double[] doubles(JsonNode array) {
-        double[] values = new double[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = array.get(i).asDouble();
-        }
-        return values;
     }
 
     private record ExportedNetwork(String about, List<Integer> layers, long seed, List<double[]> weights,

@@ -31,7 +31,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.netforge.dataset.DatasetHttp.Part;
-import io.netforge.dataset.DatasetHttp.Response;
+import io.netforge.support.Http.Response;
 import io.netforge.system.ApiException;
 import tools.jackson.databind.JsonNode;
 

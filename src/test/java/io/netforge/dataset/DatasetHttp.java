@@ -1,54 +1,21 @@
 package io.netforge.dataset;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import io.netforge.support.Http;
+import io.netforge.support.Http.Response;
 
-/** A small HTTP client for the dataset API on a real port: what a user's curl would send. */
+/** The dataset API's requests on a real port, as a user's curl would send them, over {@link Http}. */
 final class DatasetHttp {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String BOUNDARY = "netforge-test-boundary-7MA4YWxkTrZu0gW";
     static final String MULTIPART = "multipart/form-data; boundary=" + BOUNDARY;
-
-    /** A response with its body, parsed as JSON when it is JSON. */
-    record Response(int status, String contentType, String location, String body) {
-
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-
-        /** Asserts an RFC 9457 problem with this status whose detail mentions every one of {@code mentions}. */
-        Response assertProblem(int expectedStatus, String... mentions) {
-            assertThat(status).as("status of %s", body).isEqualTo(expectedStatus);
-            assertThat(contentType).as("Content-Type").startsWith("application/problem+json");
-            JsonNode problem = json();
-            assertThat(problem.get("status").asInt()).isEqualTo(expectedStatus);
-            assertThat(problem.get("title").asString()).isNotBlank();
-            assertThat(problem.get("detail").asString()).isNotBlank();
-            if (mentions.length > 0) {
-                assertThat(problem.get("detail").asString()).contains(mentions);
-            }
-            assertThat(body).doesNotContain("Exception", "\tat ", "org.springframework", "tools.jackson", "SQL");
-            return this;
-        }
-    }
 
     /** One multipart part; {@code filename} null makes it a plain form field. */
     record Part(String name, String filename, String contentType, byte[] content) {
@@ -62,10 +29,10 @@ final class DatasetHttp {
         }
     }
 
-    private final URI base;
+    private final Http http;
 
     DatasetHttp(int port) {
-        this.base = URI.create("http://127.0.0.1:" + port);
+        this.http = new Http(port);
     }
 
     Response postCsv(String csv) {
@@ -86,11 +53,7 @@ final class DatasetHttp {
     }
 
     Response post(String query, String contentType, BodyPublisher body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/datasets" + query)).POST(body);
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        return send(request);
+        return http.send("POST", "/datasets" + query, contentType, body);
     }
 
     Response postMultipart(Part... parts) {
@@ -98,24 +61,11 @@ final class DatasetHttp {
     }
 
     Response get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+        return http.get(path);
     }
 
     Response delete(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
-    }
-
-    private static Response send(HttpRequest.Builder request) {
-        try {
-            var response = CLIENT.send(request.build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("Location").orElse(null), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return http.delete(path);
     }
 
     static byte[] multipart(List<Part> parts) {

@@ -1,5 +1,7 @@
 package io.netforge.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +19,8 @@ public final class Http {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     public Http(int port) {
@@ -29,6 +32,25 @@ public final class Http {
 
         public JsonNode json() {
             return JSON.readTree(body);
+        }
+
+        /**
+         * Asserts an RFC 9457 problem with this status whose detail mentions every one of {@code mentions}, and that
+         * the body leaks no stack trace, class or SQL.
+         */
+        public Response assertProblem(int expectedStatus, String... mentions) {
+            assertThat(status).as("status of %s", body).isEqualTo(expectedStatus);
+            assertThat(contentType).as("Content-Type of %s", body).startsWith("application/problem+json");
+            JsonNode problem = json();
+            assertThat(problem.get("status").asInt()).isEqualTo(expectedStatus);
+            assertThat(problem.get("title").asString()).isNotBlank();
+            assertThat(problem.get("detail").asString()).isNotBlank();
+            if (mentions.length > 0) {
+                assertThat(problem.get("detail").asString()).as(body).contains(mentions);
+            }
+            assertThat(body).doesNotContain("Exception", "\tat ", "at io.netforge", "org.springframework",
+                    "tools.jackson", "java.lang", "SQL");
+            return this;
         }
 
         @Override
@@ -59,8 +81,12 @@ public final class Http {
 
     /** Any method with a body. */
     public Response send(String method, String path, String contentType, byte[] body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        return send(method, path, contentType, HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    /** Any method with a body from a publisher (a stream, say). */
+    public Response send(String method, String path, String contentType, HttpRequest.BodyPublisher body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).method(method, body);
         if (contentType != null) {
             builder.header("Content-Type", contentType);
         }
