@@ -50,14 +50,8 @@ MATRIX_BYTES=$((ROWS * 20 * 8))
 nf_log "generated $CSV: $ROWS rows, $BYTES bytes in ${GEN_S}s; its float64 feature matrix is $MATRIX_BYTES bytes"
 
 APP_ARGS=(--netforge.training.workers=1)
-if [[ "$DB" == postgres ]]; then
-    PG_DB="netforge_big_$$"
-    nf_pg_create "$PG_DB"
-    APP_ARGS+=(--spring.profiles.active=postgres "--spring.datasource.url=$(nf_pg_url "$PG_DB")"
-        "--spring.datasource.username=$NF_PG_USER" --spring.datasource.password=)
-else
-    APP_ARGS+=("--spring.datasource.url=jdbc:h2:file:$NF_TMP/h2/netforge;WRITE_DELAY=0")
-fi
+nf_database_args "$DB" big
+APP_ARGS+=("${NF_DB_ARGS[@]}")
 nf_start "$NF_TMP/service.log" "$PORT" "-Xmx$XMX" "${OFFHEAP_OPTS[@]}" "-Xlog:gc:file=$NF_TMP/gc.log" \
     -- "${APP_ARGS[@]}"
 JVM=$NF_LAST_PID

@@ -41,16 +41,9 @@ nf_make_tmp crash
 mkdir -p "$NF_TMP/predictions"
 
 APP_ARGS=(--netforge.training.workers=1 "--netforge.training.lease=$LEASE")
-if [[ "$DB" == postgres ]]; then
-    PG_DB="netforge_crash_$$"
-    nf_pg_create "$PG_DB"
-    APP_ARGS+=(--spring.profiles.active=postgres "--spring.datasource.url=$(nf_pg_url "$PG_DB")"
-        "--spring.datasource.username=$NF_PG_USER" --spring.datasource.password=)
-    nf_log "database: PostgreSQL $PG_DB"
-else
-    APP_ARGS+=("--spring.datasource.url=jdbc:h2:file:$NF_TMP/h2/netforge;WRITE_DELAY=0")
-    nf_log "database: H2 file $NF_TMP/h2"
-fi
+nf_database_args "$DB" crash
+APP_ARGS+=("${NF_DB_ARGS[@]}")
+nf_log "database: $NF_DB_DESCRIPTION"
 
 UPLOAD_CSV="$NF_TMP/upload.csv"
 python3 scripts/gen_csv.py "$UPLOAD_CSV" 16000000 >/dev/null
@@ -137,16 +130,7 @@ for ((trial = 1; trial <= TRIALS; trial++)); do
     outcome="$(nf_wait_model "$PORT" "$long" 600)"
     [[ "$outcome" == "SUCCEEDED 2" ]] || problems+=("long job $long ended '$outcome', expected 'SUCCEEDED 2'")
     grep -q "Training model $long (attempt 2)" "$LOG" || problems+=("no 'attempt 2' log line for $long")
-    retaken_ms="$(python3 - "$LOG" "$long" <<'PY'
-import re, sys, datetime
-for line in open(sys.argv[1]):
-    if f"Training model {sys.argv[2]} (attempt 2)" in line:
-        t = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00"))
-        print(int(t.timestamp() * 1000)); break
-else:
-    print(0)
-PY
-)"
+    retaken_ms="$(nf_attempt_started_ms "$LOG" "$long" 2)"
 
     # 8. Every model SUCCEEDED before is still there and answers byte for byte the same.
     identical=0

@@ -78,7 +78,7 @@ nf_forget_pid() {
     NF_PIDS=("${keep[@]}")
 }
 
-# Creates a throwaway PostgreSQL database and prints its JDBC URL.
+# Creates a throwaway PostgreSQL database, dropped by nf_cleanup.
 nf_pg_create() {
     local db="$1"
     psql -q -h "$NF_PG_HOST" -p "$NF_PG_PORT" -U "$NF_PG_USER" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
@@ -88,6 +88,23 @@ nf_pg_create() {
 
 nf_pg_url() {
     echo "jdbc:postgresql://$NF_PG_HOST:$NF_PG_PORT/$1"
+}
+
+# nf_database_args h2|postgres NAME
+# Sets NF_DB_ARGS to the application arguments for a throwaway database: a new PostgreSQL database
+# netforge_NAME_<pid> (its name in NF_PG_DB), or an H2 file under NF_TMP; NF_DB_DESCRIPTION says which.
+nf_database_args() {
+    if [[ "$1" == postgres ]]; then
+        NF_PG_DB="netforge_$2_$$"
+        nf_pg_create "$NF_PG_DB"
+        NF_DB_ARGS=(--spring.profiles.active=postgres "--spring.datasource.url=$(nf_pg_url "$NF_PG_DB")"
+            "--spring.datasource.username=$NF_PG_USER" --spring.datasource.password=)
+        NF_DB_DESCRIPTION="PostgreSQL $NF_PG_DB"
+    else
+        NF_PG_DB=""
+        NF_DB_ARGS=("--spring.datasource.url=jdbc:h2:file:$NF_TMP/h2/netforge;WRITE_DELAY=0")
+        NF_DB_DESCRIPTION="H2 file $NF_TMP/h2"
+    fi
 }
 
 # nf_start LOG PORT [JVM options...] -- [application arguments...]
@@ -215,4 +232,18 @@ nf_dataset_count() {
 # Milliseconds since the epoch.
 nf_now_ms() {
     date +%s%3N
+}
+
+# nf_attempt_started_ms LOG ID N
+# When the service log LOG says "Training model ID (attempt N)", in milliseconds since the epoch; 0 if never.
+nf_attempt_started_ms() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import datetime, sys
+for line in open(sys.argv[1]):
+    if f"Training model {sys.argv[2]} (attempt {sys.argv[3]})" in line:
+        t = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00"))
+        print(int(t.timestamp() * 1000)); break
+else:
+    print(0)
+PY
 }

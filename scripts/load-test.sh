@@ -62,14 +62,8 @@ if [[ "$USE_WRK" == 1 ]] && ! command -v wrk >/dev/null; then
 fi
 
 APP_ARGS=(--netforge.training.workers=2)
-if [[ "$DB" == postgres ]]; then
-    PG_DB="netforge_load_$$"
-    nf_pg_create "$PG_DB"
-    APP_ARGS+=(--spring.profiles.active=postgres "--spring.datasource.url=$(nf_pg_url "$PG_DB")"
-        "--spring.datasource.username=$NF_PG_USER" --spring.datasource.password=)
-else
-    APP_ARGS+=("--spring.datasource.url=jdbc:h2:file:$NF_TMP/h2/netforge;WRITE_DELAY=0")
-fi
+nf_database_args "$DB" load
+APP_ARGS+=("${NF_DB_ARGS[@]}")
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 nf_start "$NF_TMP/service.log" "$PORT" -Xmx1g -- "${APP_ARGS[@]}"
 JVM=$NF_LAST_PID
@@ -112,7 +106,7 @@ pg_stats() {
     if [[ "$DB" == postgres ]]; then
         sleep 1.2 # PostgreSQL publishes a backend's counters within a second
         psql -qtA -h "$NF_PG_HOST" -p "$NF_PG_PORT" -U "$NF_PG_USER" -d postgres -c \
-            "SELECT xact_commit + xact_rollback, tup_returned FROM pg_stat_database WHERE datname = '$PG_DB'"
+            "SELECT xact_commit + xact_rollback, tup_returned FROM pg_stat_database WHERE datname = '$NF_PG_DB'"
     else
         echo "0|0"
     fi

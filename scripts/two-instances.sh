@@ -46,11 +46,8 @@ fi
 nf_log "load average before: $(cut -d' ' -f1-3 /proc/loadavg); OMP_NUM_THREADS=${OMP_NUM_THREADS:-unset}"
 nf_build_jar
 nf_make_tmp two
-PG_DB="netforge_two_$$"
-nf_pg_create "$PG_DB"
-APP_ARGS=(--netforge.training.workers=1 "--netforge.training.lease=$LEASE" --spring.profiles.active=postgres
-    "--spring.datasource.url=$(nf_pg_url "$PG_DB")" "--spring.datasource.username=$NF_PG_USER"
-    --spring.datasource.password=)
+nf_database_args postgres two
+APP_ARGS=(--netforge.training.workers=1 "--netforge.training.lease=$LEASE" "${NF_DB_ARGS[@]}")
 NAMES=(A B)
 PIDS=("" "")
 RUNS=(0 0)
@@ -67,7 +64,7 @@ start_instance 0
 start_instance 1
 nf_wait_healthy "${PORTS[0]}" "${PIDS[0]}"
 nf_wait_healthy "${PORTS[1]}" "${PIDS[1]}"
-nf_log "instances A :${PORTS[0]} (pid ${PIDS[0]}) and B :${PORTS[1]} (pid ${PIDS[1]}) on PostgreSQL $PG_DB; files in $NF_TMP"
+nf_log "instances A :${PORTS[0]} (pid ${PIDS[0]}) and B :${PORTS[1]} (pid ${PIDS[1]}) on PostgreSQL $NF_PG_DB; files in $NF_TMP"
 FAILURES=()
 fail() { FAILURES+=("$*"); echo "  FAIL: $*"; }
 
@@ -116,7 +113,7 @@ PY
 bad_starts="$(grep -c '^BAD' "$NF_TMP/starts.txt" || true)"
 [[ "$bad_starts" == 0 ]] || fail "$bad_starts jobs were not started exactly once (see above)"
 echo "  log lines 'Training model <id> (attempt N)': $(sed -n 's/^SUMMARY //p' "$NF_TMP/starts.txt")"
-in_db="$(psql -qtA -h "$NF_PG_HOST" -p "$NF_PG_PORT" -U "$NF_PG_USER" -d "$PG_DB" \
+in_db="$(psql -qtA -h "$NF_PG_HOST" -p "$NF_PG_PORT" -U "$NF_PG_USER" -d "$NF_PG_DB" \
     -c "SELECT status || ' attempts=' || attempts || ': ' || count(*) FROM models GROUP BY status, attempts ORDER BY 1" | paste -sd';')"
 echo "  models table: $in_db"
 
@@ -161,16 +158,7 @@ for ((round = 1; round <= KILLS; round++)); do
     nf_kill9 "${PIDS[$runner]}"
     # Until the lease runs out the job stays RUNNING under the dead owner; then the survivor claims it.
     outcome="$(nf_wait_model "${PORTS[$survivor]}" "$id" 900)"
-    taken_ms="$(python3 - "$(log_of "$survivor")" "$id" <<'PY'
-import datetime, sys
-for line in open(sys.argv[1]):
-    if f"Training model {sys.argv[2]} (attempt 2)" in line:
-        t = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00"))
-        print(int(t.timestamp() * 1000)); break
-else:
-    print(0)
-PY
-)"
+    taken_ms="$(nf_attempt_started_ms "$(log_of "$survivor")" "$id" 2)"
     delay="-"
     if [[ "$taken_ms" != 0 ]]; then
         delay="$(python3 -c "print(f'{($taken_ms - $kill_ms) / 1000:.2f}')")"
