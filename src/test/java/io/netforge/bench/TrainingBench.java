@@ -132,13 +132,7 @@ public final class TrainingBench {
         }
         double seconds = median(ours, "seconds");
         int iterations = first.get("iterations").asInt();
-        Map<String, Object> netforge = new LinkedHashMap<>();
-        netforge.put("seconds_median", round(seconds));
-        netforge.put("seconds_min", round(min(ours, "seconds")));
-        netforge.put("seconds_max", round(max(ours, "seconds")));
-        netforge.put("seconds_each", values(ours, "seconds"));
-        netforge.put("iterations_per_second", round(iterations / seconds));
-        netforge.put("seconds_per_iteration", round(seconds / iterations));
+        Map<String, Object> netforge = timings(ours, "seconds", iterations);
         netforge.put("first_run_in_fresh_jvm_seconds_median", round(median(ours, "cold_seconds")));
         netforge.put("model_reported_seconds_median", round(median(ours, "model_seconds")));
         netforge.put("peak_rss_mb_max", round(max(ours, "peak_rss_mb")));
@@ -148,13 +142,7 @@ public final class TrainingBench {
         result.put("netforge", netforge);
         if (!theirs.isEmpty()) {
             double numpySeconds = median(theirs, "train_seconds");
-            Map<String, Object> reference = new LinkedHashMap<>();
-            reference.put("seconds_median", round(numpySeconds));
-            reference.put("seconds_min", round(min(theirs, "train_seconds")));
-            reference.put("seconds_max", round(max(theirs, "train_seconds")));
-            reference.put("seconds_each", values(theirs, "train_seconds"));
-            reference.put("iterations_per_second", round(iterations / numpySeconds));
-            reference.put("seconds_per_iteration", round(numpySeconds / iterations));
+            Map<String, Object> reference = timings(theirs, "train_seconds", iterations);
             reference.put("peak_rss_mb_max", round(max(theirs, "peak_rss_mb")));
             reference.put("final_loss", theirs.get(0).get("train_loss"));
             reference.put("test_accuracy", theirs.get(0).get("test_accuracy"));
@@ -622,6 +610,21 @@ public final class TrainingBench {
 
     private static List<Double> values(List<JsonNode> runs, String field) {
         return runs.stream().map(run -> round(run.get(field).asDouble())).toList();
+    }
+
+    /** Median, min, max and each of the runs' {@code field} (seconds), and the rates they give per iteration. */
+    private static Map<String, Object> timings(List<JsonNode> runs, String field, int iterations) {
+        double seconds = median(runs, field);
+        Map<String, Object> timings = new LinkedHashMap<>();
+        timings.put("seconds_median", round(seconds));
+        timings.put("seconds_min", round(min(runs, field)));
+        timings.put("seconds_max", round(max(runs, field)));
+        timings.put("seconds_each", values(runs, field));
+        timings.put("iterations_per_second", round(iterations / seconds));
+        // four significant digits: an article iteration takes ~0.0002 s, which round() would cut to one digit
+        timings.put("seconds_per_iteration",
+                new java.math.BigDecimal(seconds / iterations).round(new java.math.MathContext(4)).doubleValue());
+        return timings;
     }
 
     private static double median(List<JsonNode> runs, String field) {
