@@ -25,7 +25,7 @@ public final class Network implements AutoCloseable {
     private static final double INITIAL_SD = 0.1;
 
     /**
-     * Networks of up to this many parameters are predicted in plain Java by {@link #predictProbabilities(double[][])}
+     * Networks of up to this many parameters are predicted in plain Java by {@link #predictor()}
      * whatever the batch size (at most ~80 M multiply-adds for 10000 rows); larger ones through ND4J.
      */
     static final long JAVA_PREDICTION_MAX_PARAMETERS = 8192;
@@ -201,15 +201,6 @@ public final class Network implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /**
-     * One probability per row, for the small batches of a prediction request: {@code predictor().probabilities(rows)}.
-     * Code that predicts many times from an unchanging network should keep one {@link #predictor()} instead, which
-     * copies the weights once.
-     */
-    public double[] predictProbabilities(double[][] rows) {
-        return predictor().probabilities(rows);
     }
 
     /**

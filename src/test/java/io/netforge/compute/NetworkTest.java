@@ -56,7 +56,7 @@ class NetworkTest {
                         List.of(original.weightsData(0), original.weightsData(1)),
                         List.of(original.biasData(0), original.biasData(1)), Precision.FLOAT64)) {
             double[][] rows = {{0.1, -2, 3, 0.5}, {1, 1, 1, 1}};
-            assertThat(rebuilt.predictProbabilities(rows)).containsExactly(original.predictProbabilities(rows));
+            assertThat(rebuilt.predictor().probabilities(rows)).containsExactly(original.predictor().probabilities(rows));
         }
     }
 
@@ -64,7 +64,7 @@ class NetworkTest {
     void predictsTheSigmoidOfTheLogitForLogisticRegression() {
         try (Network network = Network.of(List.of(2, 1), List.of(new double[] {2, -1}), List.of(new double[] {0.5}),
                 Precision.FLOAT64)) {
-            double[] p = network.predictProbabilities(new double[][] {{1, 3}, {0, 0}});
+            double[] p = network.predictor().probabilities(new double[][] {{1, 3}, {0, 0}});
             assertThat(p[0]).isCloseTo(1 / (1 + Math.exp(0.5)), within(1e-15)); // z = 2 - 3 + 0.5 = -0.5
             assertThat(p[1]).isCloseTo(1 / (1 + Math.exp(-0.5)), within(1e-15));
         }
@@ -91,7 +91,7 @@ class NetworkTest {
                 INDArray x = NdArrays.matrix(rows, 20, precision.dataType());
                 INDArray p = network.predictProbabilities(x)) {
             double[] expected = NdArrays.toDoubles(p);
-            double[] actual = network.predictProbabilities(rows);
+            double[] actual = network.predictor().probabilities(rows);
             double tolerance = precision == Precision.FLOAT64 ? 1e-12 : 2e-6;
             assertThat(actual).hasSize(count);
             for (int r = 0; r < count; r++) {
@@ -112,9 +112,9 @@ class NetworkTest {
             }
         }
         try (Network network = VectorKernelTest.randomNetwork(random, 20, List.of(8, 3), precision)) {
-            double[] batch = network.predictProbabilities(rows);
+            double[] batch = network.predictor().probabilities(rows);
             for (int r : new int[] {0, 1, 1234, 2999}) {
-                assertThat(network.predictProbabilities(new double[][] {rows[r]})).containsExactly(batch[r]);
+                assertThat(network.predictor().probabilities(new double[][] {rows[r]})).containsExactly(batch[r]);
             }
         }
     }
@@ -123,12 +123,13 @@ class NetworkTest {
     void predictsFromManyThreadsAtOnce() throws Exception {
         try (Network network = Network.initialise(4, List.of(5, 3), 2, Precision.FLOAT64)) {
             double[][] rows = {{0.1, -2, 3, 0.5}, {1, 1, 1, 1}, {-1, 0, 2, 7}};
-            double[] expected = network.predictProbabilities(rows);
+            Predictor predictor = network.predictor(); // one predictor shared by every thread, as in the cache
+            double[] expected = predictor.probabilities(rows);
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
             try {
                 List<java.util.concurrent.Future<double[]>> results = new java.util.ArrayList<>();
                 for (int i = 0; i < 2000; i++) {
-                    results.add(pool.submit(() -> network.predictProbabilities(rows)));
+                    results.add(pool.submit(() -> predictor.probabilities(rows)));
                 }
                 for (var result : results) {
                     assertThat(result.get()).containsExactly(expected);
@@ -147,9 +148,9 @@ class NetworkTest {
         double[] before;
         try (Network network = Network.initialise(4, List.of(5, 3), 8, precision)) {
             predictor = network.predictor();
-            before = network.predictProbabilities(rows);
+            before = network.predictor().probabilities(rows);
             network.weights(0).putScalar(0, 0, 42.0);
-            assertThat(network.predictProbabilities(rows)).as("the network itself changed").isNotEqualTo(before);
+            assertThat(network.predictor().probabilities(rows)).as("the network itself changed").isNotEqualTo(before);
         }
         // changed and then closed: the predictor still answers from the weights it was made with
         assertThat(predictor.probabilities(rows)).containsExactly(before);
@@ -178,7 +179,7 @@ class NetworkTest {
                     .hasMessage("x has 4 columns but the network has 3 inputs");
             assertThatThrownBy(() -> network.predictProbabilities(floats)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("x has data type FLOAT but the network's precision FLOAT64 needs DOUBLE");
-            assertThatThrownBy(() -> network.predictProbabilities(new double[][] {{1, 2}}))
+            assertThatThrownBy(() -> network.predictor().probabilities(new double[][] {{1, 2}}))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("row 0: expected 3 values, found 2");
         }
     }
