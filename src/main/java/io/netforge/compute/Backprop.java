@@ -5,21 +5,18 @@ import java.util.List;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
-import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Backpropagation as the article derives it, in its straightforward formulation: one ND4J operation per
  * term of each equation. This is the reference path that faster implementations are pinned to.
  *
- * <p>Notation (the article's, with its layer index i = 1..L; the public API's 0-based layer l is i - 1):
+ * <p>Notation (the article's, with its layer index i = 1..L; the public API's 0-based layer l is i - 1), for the
+ * hidden layers' {@link Activation}s f_i and the {@link Objective}'s output function and loss:
  * <pre>
- *   forward   a_0 = X,  z_i = a_{i-1} W_i + b_i,  a_i = sigmoid(z_i)
- *   loss      J = mean over rows of  max(z_L, 0) - z_L y + log1p(exp(-|z_L|))
- *   backward  delta_L = a_L - y,  delta_{i-1} = (delta_i W_i^T) * a_{i-1}(1 - a_{i-1})
+ *   forward   a_0 = X,  z_i = a_{i-1} W_i + b_i,  a_i = f_i(z_i),  a_L = output(z_L)
+ *   loss      J = mean over rows of  loss(z_L, y)     (the article's: max(z, 0) - z y + log1p(exp(-|z|)))
+ *   backward  delta_L = dloss/dz_L (a_L - y),  delta_{i-1} = (delta_i W_i^T) * f'_{i-1}   (sigmoid: a(1 - a))
  *   gradient  dJ/dW_i = a_{i-1}^T delta_i / N,  dJ/db_i = column sums of delta_i / N
  * </pre>
  */
@@ -86,7 +83,6 @@ public final class Backprop {
         private final INDArray[] z;
         private final INDArray[] a;
         private final INDArray[] delta;
-        private final INDArray[] sigmoidSlope;
         private final INDArray[] dW;
         private final INDArray[] db;
         /** N x 1 ones: 1^T M is the row of M's column sums. */
@@ -103,7 +99,6 @@ public final class Backprop {
             z = new INDArray[layers + 1];
             a = new INDArray[layers + 1];
             delta = new INDArray[layers + 1];
-            sigmoidSlope = new INDArray[layers + 1];
             dW = new INDArray[layers + 1];
             db = new INDArray[layers + 1];
             INDArray[] scalars = new INDArray[4];
@@ -114,9 +109,6 @@ public final class Backprop {
                     z[i] = Nd4j.create(type, rows, nOut);
                     a[i] = Nd4j.create(type, rows, nOut);
                     delta[i] = Nd4j.create(type, rows, nOut);
-                    if (i < layers) {
-                        sigmoidSlope[i] = Nd4j.create(type, rows, nOut);
-                    }
                     dW[i] = Nd4j.create(type, nIn, nOut);
                     db[i] = Nd4j.create(type, 1, nOut);
                 }
@@ -144,22 +136,12 @@ public final class Backprop {
             for (int i = 1; i <= layers; i++) {
                 network.forwardLayer(i - 1, a[i - 1], z[i], a[i]);
             }
-            return loss(z[layers], y);
+            return loss(network.architecture().objective(), z[layers], y);
         }
 
-        /**
-         * Mean binary cross-entropy from the logits: per row max(z,0) - z*y + log1p(exp(-|z|)), which equals
-         * -(y ln a + (1-y) ln(1-a)) for a = sigmoid(z) but stays finite when the sigmoid saturates to 0 or 1.
-         */
-        private double loss(INDArray zL, INDArray y) {
-            Nd4j.exec(new ScalarMax(zL, null, lossTerms, 0.0)); // max(z, 0)
-            zL.mul(y, lossScratch);                               // z * y
-            lossTerms.subi(lossScratch);
-            Nd4j.exec(new Abs(zL, lossScratch));                  // |z|
-            lossScratch.negi();
-            Nd4j.exec(new Exp(lossScratch, lossScratch));
-            Nd4j.exec(new Log1p(lossScratch, lossScratch));       // log1p(exp(-|z|))
-            lossTerms.addi(lossScratch);
+        /** The mean of the objective's loss terms (the article's: binary cross-entropy from the logits). */
+        private double loss(Objective objective, INDArray zL, INDArray y) {
+            objective.lossTerms(zL, y, lossTerms, lossScratch);
             // Summed as 1^T terms (a BLAS gemm) rather than lossTerms.sumNumber(): libnd4j's scalar reduction
             // splits a long sum over the pool threads it can get at that moment (and runs on the calling thread
             // when none are free), so its rounding may depend on what else runs in the JVM. OpenBLAS partitions
@@ -168,9 +150,13 @@ public final class Backprop {
             return lossSum.getDouble(0) / rows;
         }
 
-        /** The backward recurrence and the gradients, from the activations of the last {@link #forward}. */
+        /**
+         * The backward recurrence and the gradients, from the activations of the last {@link #forward}, which it
+         * overwrites (each hidden a_i is turned into its slope once its own gradient is taken).
+         */
         void backward(Network network, INDArray y) {
-            a[layers].sub(y, delta[layers]);                                   // delta_L = a_L - y
+            Architecture architecture = network.architecture();
+            architecture.objective().delta(a[layers], y, delta[layers]);      // delta_L = a_L - y
             for (int i = layers; i >= 1; i--) {
                 Nd4j.gemm(a[i - 1], delta[i], dW[i], true, false, 1.0, 0.0);   // a_{i-1}^T delta_i
                 dW[i].divi(rows);                                               //   / N
@@ -179,9 +165,7 @@ public final class Backprop {
                 db[i].divi(rows);                                               //   / N
                 if (i > 1) {
                     Nd4j.gemm(delta[i], network.weights(i - 1), delta[i - 1], false, true, 1.0, 0.0); // delta_i W_i^T
-                    a[i - 1].rsub(1.0, sigmoidSlope[i - 1]);                    // 1 - a_{i-1}
-                    sigmoidSlope[i - 1].muli(a[i - 1]);                         // a_{i-1}(1 - a_{i-1})
-                    delta[i - 1].muli(sigmoidSlope[i - 1]);                     // delta_{i-1}
+                    architecture.activations().get(i - 2).multiplyBySlope(delta[i - 1], a[i - 1]); // * f'(z_{i-1})
                 }
             }
         }
@@ -207,7 +191,6 @@ public final class Backprop {
             NdArrays.closeAll(z);
             NdArrays.closeAll(a);
             NdArrays.closeAll(delta);
-            NdArrays.closeAll(sigmoidSlope);
             NdArrays.closeAll(dW);
             NdArrays.closeAll(db);
         }

@@ -66,17 +66,20 @@ final class Kernels {
         return vectorAvailable() && fits ? Path.VECTOR : Path.ND4J;
     }
 
-    /** A kernel of the given path for training {@code network} in place on x and y (checked by the caller). */
-    static TrainingKernel create(Path path, Network network, INDArray x, INDArray y) {
+    /**
+     * A kernel of the given path for training {@code network} in place on x and y (checked by the caller), moving
+     * the parameters by {@code rule}.
+     */
+    static TrainingKernel create(Path path, Network network, INDArray x, INDArray y, UpdateRule rule) {
         if (path == Path.VECTOR) {
             if (!vectorAvailable()) {
                 throw new IllegalStateException("the Vector API kernel is not available: " + UNAVAILABLE);
             }
             long work = x.rows() * network.parameterCount();
             int helpers = work >= MIN_PARALLEL_WORK ? ParallelSegments.HELPERS : 0;
-            return VectorKernels.create(network, x, y, helpers);
+            return VectorKernels.create(network, x, y, rule, helpers);
         }
-        return new Nd4jBlockedKernel(network, x, y);
+        return new Nd4jBlockedKernel(network, x, y, rule);
     }
 
     /**

@@ -5,23 +5,19 @@ import java.util.List;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
-import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The article's passes on ND4J for large networks, over chunks of rows ({@link #chunkRows}): each chunk's
+ * The forward and backward passes of {@link Backprop} on ND4J for large networks, over chunks of rows
+ * ({@link #chunkRows}): each chunk's
  * forward pass, loss and backward pass run on buffers of the chunk's size, and its gradient is added to the
  * sums of the chunks before it (a gemm with beta = 1).
  *
- * <p>Why chunks: {@link Backprop.Pass} keeps z, a, delta and the sigmoid slope of every layer for all N rows
- * (four N x width arrays per layer, 100 MB each on the large benchmark), so its memory is several times the
- * data. Here only one chunk's activations exist (at most {@link #CHUNK_BYTES}), in place where the algebra allows: a hidden layer's sigmoid overwrites its z, and the backward pass folds the
- * slope a(1 - a) into delta without a buffer of its own. The chunk size is fixed, so the order of every sum,
+ * <p>Why chunks: {@link Backprop.Pass} keeps z, a and delta of every layer for all N rows (three N x width
+ * arrays per layer, 100 MB each on the large benchmark), so its memory is several times the data. Here only one
+ * chunk's activations exist (at most {@link #CHUNK_BYTES}), in place where the algebra allows: a hidden layer's
+ * activation overwrites its z, and the backward pass folds the slope into delta without a buffer of its own. The chunk size is fixed, so the order of every sum,
  * and hence every bit, is the same whatever the load or thread count. The gradient is the full-batch one.
  */
 final class Nd4jBlockedKernel implements TrainingKernel {
@@ -54,6 +50,8 @@ final class Nd4jBlockedKernel implements TrainingKernel {
     static final int CALLS_PER_COLLECTION = 1 << 13;
 
     private final Network network;
+    private final Architecture architecture;
+    private final UpdateRule rule;
     private final int layers;
     private final int callsPerPass;
     private long callsSinceCollection;
@@ -62,9 +60,14 @@ final class Nd4jBlockedKernel implements TrainingKernel {
     private final List<INDArray> owned = new ArrayList<>();
     private final INDArray[] dW;
     private final INDArray[] db;
+    /** W_0, b_0, W_1, ... of the network and dW_0, db_0, ... in the same order, for the update rule. */
+    private final List<INDArray> parameters = new ArrayList<>();
+    private final List<INDArray> gradients = new ArrayList<>();
 
-    Nd4jBlockedKernel(Network network, INDArray x, INDArray y) {
+    Nd4jBlockedKernel(Network network, INDArray x, INDArray y, UpdateRule rule) {
         this.network = network;
+        this.architecture = network.architecture();
+        this.rule = rule;
         this.layers = network.layerCount();
         this.rows = x.rows();
         this.dW = new INDArray[layers];
@@ -80,6 +83,10 @@ final class Nd4jBlockedKernel implements TrainingKernel {
             for (int l = 0; l < layers; l++) {
                 dW[l] = own(Nd4j.create(type, sizes.get(l), sizes.get(l + 1)));
                 db[l] = own(Nd4j.create(type, 1, sizes.get(l + 1)));
+                parameters.add(network.weights(l));
+                parameters.add(network.bias(l));
+                gradients.add(dW[l]);
+                gradients.add(db[l]);
             }
             int chunkRows = chunkRows(sizes, network.precision());
             Buffers full = null;
@@ -128,13 +135,9 @@ final class Nd4jBlockedKernel implements TrainingKernel {
         return lossSum / rows;
     }
 
-    /** theta -= learningRate * dJ/dtheta, as numpy_reference.py writes it. */
     @Override
-    public void step(double learningRate) {
-        for (int l = 0; l < layers; l++) {
-            network.weights(l).subi(dW[l].muli(learningRate));
-            network.bias(l).subi(db[l].muli(learningRate));
-        }
+    public void step() {
+        rule.step(parameters, gradients);
     }
 
     @Override
@@ -180,7 +183,7 @@ final class Nd4jBlockedKernel implements TrainingKernel {
             this.buffers = buffers;
         }
 
-        /** a_i = sigmoid(a_{i-1} W_i + b_i); returns the sum (not the mean) of the chunk's loss terms. */
+        /** a_i = f_i(a_{i-1} W_i + b_i); returns the sum (not the mean) of the chunk's loss terms. */
         double forward() {
             Buffers b = buffers;
             INDArray in = x;
@@ -188,22 +191,14 @@ final class Nd4jBlockedKernel implements TrainingKernel {
                 Nd4j.gemm(in, network.weights(l), b.a[l], false, false, 1.0, 0.0);
                 b.a[l].addiRowVector(network.bias(l));
                 if (l == layers - 1) {
-                    Nd4j.exec(new Sigmoid(b.a[l], b.output)); // keep z_L for the loss
+                    network.activate(l, b.a[l], b.output); // keep z_L for the loss
                 } else {
-                    Nd4j.exec(new Sigmoid(b.a[l], b.a[l])); // a hidden z is not needed once a is known
+                    network.activate(l, b.a[l], b.a[l]); // a hidden z is not needed once a is known
                 }
                 in = b.a[l];
             }
-            // Backprop's stable loss terms from z_L: max(z, 0) - z y + log1p(exp(-|z|))
-            INDArray z = b.a[layers - 1];
-            Nd4j.exec(new ScalarMax(z, null, b.lossTerms, 0.0));
-            z.mul(y, b.lossScratch);
-            b.lossTerms.subi(b.lossScratch);
-            Nd4j.exec(new Abs(z, b.lossScratch));
-            b.lossScratch.negi();
-            Nd4j.exec(new Exp(b.lossScratch, b.lossScratch));
-            Nd4j.exec(new Log1p(b.lossScratch, b.lossScratch));
-            b.lossTerms.addi(b.lossScratch);
+            // Backprop's loss terms from z_L
+            architecture.objective().lossTerms(b.a[layers - 1], y, b.lossTerms, b.lossScratch);
             Nd4j.gemm(b.ones, b.lossTerms, b.lossSum, true, false, 1.0, 0.0); // a fixed order, see Backprop.loss
             return b.lossSum.getDouble(0);
         }
@@ -212,18 +207,16 @@ final class Nd4jBlockedKernel implements TrainingKernel {
         void backward(double beta) {
             Buffers b = buffers;
             int last = layers - 1;
-            b.output.sub(y, b.delta[last]); // delta_L = a_L - y
+            architecture.objective().delta(b.output, y, b.delta[last]); // delta_L = a_L - y
             for (int l = last; l >= 0; l--) {
                 INDArray in = l == 0 ? x : b.a[l - 1];
                 Nd4j.gemm(in, b.delta[l], dW[l], true, false, 1.0, beta);
                 Nd4j.gemm(b.ones, b.delta[l], db[l], true, false, 1.0, beta);
                 if (l > 0) {
-                    // delta_{l-1} = (delta_l W_l^T) * a (1 - a); a_{l-1} is not needed after this, so 1 - a goes in place
-                    INDArray a = b.a[l - 1];
+                    // delta_{l-1} = (delta_l W_l^T) * f'(z_{l-1}); a_{l-1} is not needed after this, so the slope
+                    // may overwrite it
                     Nd4j.gemm(b.delta[l], network.weights(l), b.delta[l - 1], false, true, 1.0, 0.0);
-                    b.delta[l - 1].muli(a);
-                    a.rsubi(1.0);
-                    b.delta[l - 1].muli(a);
+                    architecture.activations().get(l - 1).multiplyBySlope(b.delta[l - 1], b.a[l - 1]);
                 }
             }
         }

@@ -6,12 +6,12 @@ import java.util.Random;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The parameters of a fully-connected feed-forward network of sigmoid units with one sigmoid output:
- * {@code a0 = X}, {@code z_i = a_{i-1} W_i + b_i}, {@code a_i = sigmoid(z_i)}, prediction {@code a_L}.
+ * The parameters of a fully-connected feed-forward network and the functions of its layers (its
+ * {@link Architecture}): {@code a0 = X}, {@code z_i = a_{i-1} W_i + b_i}, {@code a_i = f_i(z_i)} for the hidden
+ * layers' activations f_i, and the prediction {@code a_L = output(z_L)} of the objective.
  *
  * <p>Layer {@code l} of the methods below (0-based) is the article's layer {@code i = l + 1}: {@code W_i} has
  * shape (n_in, n_out) and {@code b_i} shape (1, n_out), as in {@code numpy_reference.py}. All arrays are
@@ -21,64 +21,71 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Network implements AutoCloseable {
 
-    /** Standard deviation of the N(0, 0.1²) initial weights and biases (the article's choice). */
-    private static final double INITIAL_SD = 0.1;
-
     /**
      * Networks of up to this many parameters are predicted in plain Java by {@link #predictor()}
      * whatever the batch size (at most ~80 M multiply-adds for 10000 rows); larger ones through ND4J.
      */
     static final long JAVA_PREDICTION_MAX_PARAMETERS = 8192;
 
+    private final Architecture architecture;
     private final List<Integer> layerSizes;
     private final Precision precision;
     private final INDArray[] weights;
     private final INDArray[] biases;
     private volatile boolean closed;
 
-    private Network(List<Integer> layerSizes, Precision precision, INDArray[] weights, INDArray[] biases) {
-        this.layerSizes = layerSizes;
+    private Network(Architecture architecture, Precision precision, INDArray[] weights, INDArray[] biases) {
+        this.architecture = architecture;
+        this.layerSizes = architecture.layerSizes();
         this.precision = precision;
         this.weights = weights;
         this.biases = biases;
     }
 
     /**
-     * A new network with every weight and bias drawn from N(0, 0.1²).
+     * A new network whose weights and biases are drawn from N(0, sd²) with the standard deviations of
+     * {@code initialization}.
      *
      * <p>The draws come from {@code new java.util.Random(seed)}, whose {@code nextGaussian} algorithm the JDK
      * specifies: the same seed gives the same network on every JVM and platform, and each call has its own
      * generator, so concurrent initialisations (unlike ND4J's thread-local RNG) cannot disturb each other.
      * The order is numpy_reference.py's: all weight matrices layer by layer, each row-major (n_in x n_out),
-     * then all bias vectors layer by layer. Values are drawn in double and rounded to float for FLOAT32, so
-     * both precisions start from the same point (up to that rounding).
+     * then all bias vectors layer by layer (none drawn when the scheme's biases start at zero). Values are drawn
+     * in double and rounded to float for FLOAT32, so both precisions start from the same point (up to that
+     * rounding).
      */
-    public static Network initialise(int inputs, List<Integer> hiddenLayers, long seed, Precision precision) {
-        List<Integer> sizes = layerSizes(inputs, hiddenLayers);
+    public static Network initialise(Architecture architecture, Initialization initialization, long seed,
+            Precision precision) {
+        requireArchitecture(architecture);
         requirePrecision(precision);
+        if (initialization == null) {
+            throw new IllegalArgumentException("initialization is missing");
+        }
+        List<Integer> sizes = architecture.layerSizes();
         Random random = new Random(seed);
         List<double[]> weightValues = new ArrayList<>();
         for (int l = 0; l + 1 < sizes.size(); l++) {
-            weightValues.add(gaussians(random, (long) sizes.get(l) * sizes.get(l + 1)));
+            weightValues.add(gaussians(random, (long) sizes.get(l) * sizes.get(l + 1),
+                    initialization.weightSd(sizes.get(l), sizes.get(l + 1))));
         }
         List<double[]> biasValues = new ArrayList<>();
         for (int l = 0; l + 1 < sizes.size(); l++) {
-            biasValues.add(gaussians(random, sizes.get(l + 1)));
+            biasValues.add(gaussians(random, sizes.get(l + 1), initialization.biasSd()));
         }
-        return build(sizes, weightValues, biasValues, precision);
+        return build(architecture, weightValues, biasValues, precision);
+    }
+
+    /** The article's network (sigmoid units, N(0, 0.1²) initial values) of these sizes, drawn from {@code seed}. */
+    public static Network initialise(int inputs, List<Integer> hiddenLayers, long seed, Precision precision) {
+        return initialise(Architecture.article(inputs, hiddenLayers), Initialization.NORMAL, seed, precision);
     }
 
     /** Rebuild from persisted values: weights.get(l) is W_l row-major (n_in*n_out), biases.get(l) is b_l. */
-    public static Network of(List<Integer> layerSizes, List<double[]> weights, List<double[]> biases,
+    public static Network of(Architecture architecture, List<double[]> weights, List<double[]> biases,
             Precision precision) {
-        if (layerSizes == null || layerSizes.size() < 2) {
-            throw new IllegalArgumentException("layerSizes must list the inputs and the output layer, was " + layerSizes);
-        }
-        if (layerSizes.get(layerSizes.size() - 1) != 1) {
-            throw new IllegalArgumentException("the output layer must have 1 unit, layerSizes were " + layerSizes);
-        }
-        List<Integer> sizes = layerSizes(layerSizes.get(0), layerSizes.subList(1, layerSizes.size() - 1));
+        requireArchitecture(architecture);
         requirePrecision(precision);
+        List<Integer> sizes = architecture.layerSizes();
         int layers = sizes.size() - 1;
         if (weights == null || weights.size() != layers || biases == null || biases.size() != layers) {
             throw new IllegalArgumentException("expected " + layers + " weight matrices and bias vectors for layers "
@@ -97,20 +104,33 @@ public final class Network implements AutoCloseable {
                         + " values, found " + (biases.get(l) == null ? "null" : biases.get(l).length));
             }
         }
-        return build(sizes, weights, biases, precision);
+        return build(architecture, weights, biases, precision);
+    }
+
+    /** {@link #of(Architecture, List, List, Precision)} for the article's sigmoid network of these layer sizes. */
+    public static Network of(List<Integer> layerSizes, List<double[]> weights, List<double[]> biases,
+            Precision precision) {
+        if (layerSizes == null || layerSizes.size() < 2) {
+            throw new IllegalArgumentException("layerSizes must list the inputs and the output layer, was " + layerSizes);
+        }
+        if (layerSizes.get(layerSizes.size() - 1) != 1) {
+            throw new IllegalArgumentException("the output layer must have 1 unit, layerSizes were " + layerSizes);
+        }
+        return of(Architecture.article(layerSizes.get(0), layerSizes.subList(1, layerSizes.size() - 1)), weights,
+                biases, precision);
     }
 
     /** Number of weights and biases of such a network: the sum over layers of (n_in + 1) * n_out. */
     public static long parameterCount(int inputs, List<Integer> hiddenLayers) {
-        List<Integer> sizes = layerSizes(inputs, hiddenLayers);
-        long count = 0;
-        for (int l = 0; l + 1 < sizes.size(); l++) {
-            count = Math.addExact(count, Math.multiplyExact(sizes.get(l) + 1L, (long) sizes.get(l + 1)));
-        }
-        return count;
+        return Architecture.article(inputs, hiddenLayers).parameterCount();
     }
 
-    /** [inputs, hidden..., 1]. */
+    /** The layer sizes and functions. */
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    /** [inputs, hidden..., outputs]. */
     public List<Integer> layerSizes() {
         return layerSizes;
     }
@@ -151,7 +171,7 @@ public final class Network implements AutoCloseable {
     }
 
     public long parameterCount() {
-        return parameterCount(inputs(), layerSizes.subList(1, layerSizes.size() - 1));
+        return architecture.parameterCount();
     }
 
     /** An independent network with the same values; the caller closes it. */
@@ -169,7 +189,7 @@ public final class Network implements AutoCloseable {
             NdArrays.closeAll(b);
             throw e;
         }
-        return new Network(layerSizes, precision, w, b);
+        return new Network(architecture, precision, w, b);
     }
 
     /**
@@ -219,7 +239,7 @@ public final class Network implements AutoCloseable {
             w[l] = weightsData(l);
             b[l] = biasData(l);
         }
-        return Predictor.java(layerSizes, precision, w, b);
+        return Predictor.java(architecture, precision, w, b);
     }
 
     /** Frees the off-heap weights and biases; later calls are no-ops. */
@@ -234,14 +254,24 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * The article's forward recurrence for one layer (i = layer + 1): {@code z_i = a_{i-1} W_i + b_i},
-     * {@code a_i = sigmoid(z_i)}. Writes into the preallocated {@code z} and {@code a} (N x n_out; they may be
-     * the same array when z need not be kept). Shared by prediction and training so both compute the same bits.
+     * The forward recurrence for one layer (i = layer + 1): {@code z_i = a_{i-1} W_i + b_i}, then
+     * {@code a_i = f_i(z_i)} for a hidden layer or the objective's output for the last. Writes into the preallocated
+     * {@code z} and {@code a} (N x n_out; they may be the same array when z need not be kept). Shared by prediction
+     * and training so both compute the same bits.
      */
     void forwardLayer(int layer, INDArray aPrevious, INDArray z, INDArray a) {
         Nd4j.gemm(aPrevious, weights[layer], z, false, false, 1.0, 0.0);
         z.addiRowVector(biases[layer]);
-        Nd4j.exec(new Sigmoid(z, a));
+        activate(layer, z, a);
+    }
+
+    /** a = f(z) of 0-based layer {@code layer}: its activation, or the objective's output for the last layer. */
+    void activate(int layer, INDArray z, INDArray a) {
+        if (layer < weights.length - 1) {
+            architecture.activations().get(layer).apply(z, a);
+        } else {
+            architecture.objective().output(z, a);
+        }
     }
 
     /** Checks that {@code x} is an N x inputs() matrix (N >= 1) of this network's data type. */
@@ -263,8 +293,9 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    private static Network build(List<Integer> sizes, List<double[]> weightValues, List<double[]> biasValues,
+    private static Network build(Architecture architecture, List<double[]> weightValues, List<double[]> biasValues,
             Precision precision) {
+        List<Integer> sizes = architecture.layerSizes();
         DataType type = precision.dataType();
         int layers = sizes.size() - 1;
         INDArray[] w = new INDArray[layers];
@@ -279,35 +310,25 @@ public final class Network implements AutoCloseable {
             NdArrays.closeAll(b);
             throw e;
         }
-        return new Network(sizes, precision, w, b);
+        return new Network(architecture, precision, w, b);
     }
 
-    private static double[] gaussians(Random random, long count) {
+    /** count draws of N(0, sd²); none at all (zeros) when sd is 0. */
+    private static double[] gaussians(Random random, long count, double sd) {
         double[] values = new double[Math.toIntExact(count)];
+        if (sd == 0) {
+            return values;
+        }
         for (int i = 0; i < values.length; i++) {
-            values[i] = INITIAL_SD * random.nextGaussian();
+            values[i] = sd * random.nextGaussian();
         }
         return values;
     }
 
-    private static List<Integer> layerSizes(int inputs, List<Integer> hiddenLayers) {
-        if (inputs < 1) {
-            throw new IllegalArgumentException("a network needs at least 1 input, was " + inputs);
+    private static void requireArchitecture(Architecture architecture) {
+        if (architecture == null) {
+            throw new IllegalArgumentException("architecture is missing");
         }
-        if (hiddenLayers == null) {
-            throw new IllegalArgumentException("hiddenLayers is missing (use an empty list for none)");
-        }
-        List<Integer> sizes = new ArrayList<>(hiddenLayers.size() + 2);
-        sizes.add(inputs);
-        for (int h = 0; h < hiddenLayers.size(); h++) {
-            Integer width = hiddenLayers.get(h);
-            if (width == null || width < 1) {
-                throw new IllegalArgumentException("hidden layer " + h + " must have at least 1 unit, was " + width);
-            }
-            sizes.add(width);
-        }
-        sizes.add(1);
-        return List.copyOf(sizes);
     }
 
     private static void requirePrecision(Precision precision) {

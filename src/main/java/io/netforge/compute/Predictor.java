@@ -1,12 +1,11 @@
 package io.netforge.compute;
 
-import java.util.List;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Probabilities of the positive class for rows given as plain Java arrays: the forward pass
- * {@code a0 = x}, {@code z_i = a_{i-1} W_i + b_i}, {@code a_i = 1 / (1 + e^-z_i)}, prediction {@code a_L}.
+ * {@code a0 = x}, {@code z_i = a_{i-1} W_i + b_i}, {@code a_i = f_i(z_i)} with each hidden layer's
+ * {@link Activation} and the {@link Objective}'s output for the last, prediction {@code a_L}.
  * Made by {@link Network#predictor()}; immutable and safe to call from many threads at once.
  *
  * <p>The Java predictor holds a heap copy of the weights, taken once, and evaluates row by row, because for small
@@ -24,9 +23,8 @@ public abstract sealed class Predictor {
     }
 
     /** A predictor over a heap snapshot of the weights {@code w[l]} (row-major n_in x n_out) and biases {@code b[l]}. */
-    static Predictor java(List<Integer> layerSizes, Precision precision, double[][] w, double[][] b) {
-        int[] sizes = layerSizes.stream().mapToInt(Integer::intValue).toArray();
-        return precision == Precision.FLOAT64 ? new Doubles(sizes, w, b) : new Floats(sizes, w, b);
+    static Predictor java(Architecture architecture, Precision precision, double[][] w, double[][] b) {
+        return precision == Precision.FLOAT64 ? new Doubles(architecture, w, b) : new Floats(architecture, w, b);
     }
 
     /** A predictor that runs {@link Network#predictProbabilities(INDArray)}; the network must stay open. */
@@ -52,15 +50,28 @@ public abstract sealed class Predictor {
         return widest;
     }
 
+    /** f of each layer: the hidden layers' activations, then the output function. */
+    private static java.util.function.DoubleUnaryOperator[] functions(Architecture architecture) {
+        int layers = architecture.layerCount();
+        java.util.function.DoubleUnaryOperator[] functions = new java.util.function.DoubleUnaryOperator[layers];
+        for (int l = 0; l < layers - 1; l++) {
+            functions[l] = architecture.activations().get(l)::value;
+        }
+        functions[layers - 1] = architecture.objective()::output;
+        return functions;
+    }
+
     /** Row by row in double. */
     private static final class Doubles extends Predictor {
         private final int[] sizes;
+        private final java.util.function.DoubleUnaryOperator[] f;
         private final double[][] w;
         private final double[][] b;
 
-        Doubles(int[] sizes, double[][] w, double[][] b) {
-            super(sizes[0]);
-            this.sizes = sizes;
+        Doubles(Architecture architecture, double[][] w, double[][] b) {
+            super(architecture.inputs());
+            this.sizes = architecture.layerSizes().stream().mapToInt(Integer::intValue).toArray();
+            this.f = functions(architecture);
             this.w = w;
             this.b = b;
         }
@@ -80,7 +91,7 @@ public abstract sealed class Predictor {
                         for (int k = 0; k < nIn; k++) {
                             z += in[k] * w[l][k * nOut + j];
                         }
-                        out[j] = 1.0 / (1.0 + Math.exp(-(z + b[l][j])));
+                        out[j] = f[l].applyAsDouble(z + b[l][j]);
                     }
                     double[] swap = in;
                     in = out;
@@ -92,15 +103,17 @@ public abstract sealed class Predictor {
         }
     }
 
-    /** {@link Doubles} in float, as ND4J computes a FLOAT32 network (exp in double, rounded). */
+    /** {@link Doubles} in float, as ND4J computes a FLOAT32 network (the functions in double, rounded). */
     private static final class Floats extends Predictor {
         private final int[] sizes;
+        private final java.util.function.DoubleUnaryOperator[] f;
         private final float[][] w;
         private final float[][] b;
 
-        Floats(int[] sizes, double[][] w, double[][] b) {
-            super(sizes[0]);
-            this.sizes = sizes;
+        Floats(Architecture architecture, double[][] w, double[][] b) {
+            super(architecture.inputs());
+            this.sizes = architecture.layerSizes().stream().mapToInt(Integer::intValue).toArray();
+            this.f = functions(architecture);
             this.w = toFloats(w);
             this.b = toFloats(b);
         }
@@ -134,7 +147,7 @@ public abstract sealed class Predictor {
                         for (int k = 0; k < nIn; k++) {
                             z += in[k] * w[l][k * nOut + j];
                         }
-                        out[j] = (float) (1.0 / (1.0 + Math.exp(-(z + b[l][j]))));
+                        out[j] = (float) f[l].applyAsDouble(z + b[l][j]);
                     }
                     float[] swap = in;
                     in = out;

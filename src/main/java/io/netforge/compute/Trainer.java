@@ -6,9 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Full-batch gradient descent on the mean log-loss, with the gradients of {@link Backprop}:
- * each iteration t runs a forward pass, records the loss J of the parameters it started from, runs the
- * backward pass and takes the step {@code W_i -= learningRate * dJ/dW_i}, {@code b_i -= learningRate * dJ/db_i}.
+ * Trains a network on the mean loss of its objective, with the gradients of {@link Backprop} and the settings'
+ * {@link Optimizer}: each iteration t runs a forward pass, records the loss J of the parameters it started from,
+ * runs the backward pass and steps the parameters (the article's: {@code theta -= learningRate * dJ/dtheta}).
  *
  * <p>The passes run on one of two paths, chosen from the network's shape and precision by {@link Kernels}:
  * the Java Vector API kernel for small networks ({@link #VECTOR_F64}, {@link #VECTOR_F32}), ND4J for large ones
@@ -64,7 +64,7 @@ public final class Trainer {
         for (Precision precision : Precision.values()) {
             try (INDArray features = Nd4j.create(x, new long[] {WARM_UP_ROWS, columns}, precision.dataType());
                     INDArray labels = Nd4j.create(y, new long[] {WARM_UP_ROWS, 1}, precision.dataType());
-                    TrainingResult ignored = train(features, labels, new TrainingSettings(List.of(8, 3), 1.0,
+                    TrainingResult ignored = train(features, labels, TrainingSettings.article(List.of(8, 3), 1.0,
                             precision == Precision.FLOAT32 ? 3 * WARM_UP_ITERATIONS : WARM_UP_ITERATIONS, 0,
                             precision), TrainingMonitor.NONE)) {
                 // Only the compiled code is wanted.
@@ -82,14 +82,15 @@ public final class Trainer {
     public static TrainingResult train(INDArray x, INDArray y, TrainingSettings settings, TrainingMonitor monitor) {
         requireSettings(settings, monitor);
         requireData(x, y, settings);
-        Network network = Network.initialise((int) x.columns(), settings.hiddenLayers(), settings.seed(),
-                settings.precision());
+        Network network = Network.initialise(settings.architecture((int) x.columns()), settings.initialization(),
+                settings.seed(), settings.precision());
         return trainOwned(network, x, y, settings, monitor);
     }
 
     /**
-     * Trains a copy of {@code initial}, which is left untouched; {@code settings.seed()} is not used. The
-     * settings' hidden layers and precision must be the initial network's.
+     * Trains a copy of {@code initial}, which is left untouched; {@code settings.seed()} and
+     * {@code settings.initialization()} are not used. The settings' layers, activations and precision must be the
+     * initial network's.
      */
     public static TrainingResult train(Network initial, INDArray x, INDArray y, TrainingSettings settings,
             TrainingMonitor monitor) {
@@ -105,6 +106,10 @@ public final class Trainer {
         if (!hidden.equals(settings.hiddenLayers())) {
             throw new IllegalArgumentException("the initial network has hidden layers " + hidden
                     + " but the settings ask for " + settings.hiddenLayers());
+        }
+        if (!initial.architecture().equals(settings.architecture(initial.inputs()))) {
+            throw new IllegalArgumentException("the initial network is " + initial.architecture()
+                    + " but the settings ask for " + settings.architecture(initial.inputs()));
         }
         requireData(x, y, settings);
         Backprop.requireBatch(initial, x, y);
@@ -129,14 +134,14 @@ public final class Trainer {
             int iterations = settings.maxIterations();
             double[] losses = new double[iterations];
             String name;
-            try (TrainingKernel kernel = Kernels.create(path, network, x, y)) {
+            try (TrainingKernel kernel = Kernels.create(path, network, x, y, settings.optimizer().start())) {
                 name = kernel.name();
                 for (int t = 1; t <= iterations; t++) {
                     double loss = kernel.lossAndGradients();
                     if (!Double.isFinite(loss)) {
                         throw new NonFiniteLossException(t, loss);
                     }
-                    kernel.step(settings.learningRate());
+                    kernel.step();
                     losses[t - 1] = loss;
                     if (!monitor.onIteration(t, loss)) {
                         throw new TrainingCancelledException(t);
@@ -165,9 +170,15 @@ public final class Trainer {
         if (settings.precision() == null) {
             throw new IllegalArgumentException("precision is missing");
         }
-        if (!(settings.learningRate() > 0) || !Double.isFinite(settings.learningRate())) {
-            throw new IllegalArgumentException("learning rate must be a finite number > 0, was "
-                    + settings.learningRate());
+        if (settings.initialization() == null) {
+            throw new IllegalArgumentException("initialization is missing");
+        }
+        if (settings.optimizer() == null) {
+            throw new IllegalArgumentException("optimizer is missing");
+        }
+        double learningRate = settings.optimizer().learningRate();
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a finite number > 0, was " + learningRate);
         }
         if (settings.maxIterations() < 1) {
             throw new IllegalArgumentException("maxIterations must be at least 1, was " + settings.maxIterations());

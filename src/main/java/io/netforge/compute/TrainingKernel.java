@@ -2,12 +2,12 @@ package io.netforge.compute;
 
 /**
  * One training run's forward and backward passes over a fixed batch, with every working buffer allocated
- * once. {@link Trainer} drives any implementation the same way:
+ * once, and its {@link UpdateRule}. {@link Trainer} drives any implementation the same way:
  * <pre>
- *   loop: J = lossAndGradients();  check J;  step(learningRate);
+ *   loop: J = lossAndGradients();  check J;  step();
  *   end:  writeParameters()  (the network then holds the trained parameters)
  * </pre>
- * Implementations must compute the article's full-batch gradient (see {@link Backprop}) and be
+ * Implementations must compute the gradient of {@link Backprop} (the network's activations and objective) and be
  * deterministic: the same network and data give the same bits whatever the thread count or the load.
  */
 interface TrainingKernel extends AutoCloseable {
@@ -16,13 +16,13 @@ interface TrainingKernel extends AutoCloseable {
     String name();
 
     /**
-     * Loss J of the current parameters (the stable mean log-loss of {@link Backprop}). When J is finite the
-     * mean gradients are computed too and kept for {@link #step}; when it is not, they are not.
+     * Loss J of the current parameters (the mean of the objective's loss over the rows, as {@link Backprop}).
+     * When J is finite the mean gradients are computed too and kept for {@link #step}; when it is not, they are not.
      */
     double lossAndGradients();
 
-    /** theta -= learningRate * dJ/dtheta for every weight and bias, from the last {@link #lossAndGradients}. */
-    void step(double learningRate);
+    /** One step of the update rule for every weight and bias, from the gradients of the last {@link #lossAndGradients}. */
+    void step();
 
     /** Copies of the mean gradients of the last {@link #lossAndGradients}, as ND4J arrays (for tests). */
     Gradients gradients(double loss);

@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The article's forward and backward passes for small networks in float64, as one cache-blocked Java kernel
- * on the Vector API (VectorKernelF32 is the same source for float32).
+ * The forward and backward passes of {@link Backprop} for small networks in float64, as one cache-blocked Java
+ * kernel on the Vector API (VectorKernelF32 is the same source for float32).
  *
  * <p>Why: on the article's shapes (4000 x 20, [8, 3]) each ND4J call costs more in fixed overhead than its
  * arithmetic, and ND4J needs some twenty calls per iteration. Here one iteration is one pass over row blocks
@@ -21,12 +21,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Layout: features are copied once, at construction, into blocks stored feature-major ({@code x[k][r]} for
  * the block's rows r), so that a vector holds one feature or unit of {@code LANES} consecutive rows and every
- * loop runs along rows. Rows past N in the last block are zero and carry a mask of 0, so they add exact zeros
- * to every sum. Weights are kept here, in Java arrays, for the whole run and written back at the end.
+ * loop runs along rows. Each row has a weight beside its label (1, or its class's weight); rows past N in the
+ * last block are zero and weigh 0, so they add exact zeros to every sum. Weights and biases are kept here, in one
+ * Java array ({@code theta}, the gradient beside it at the same offsets), for the whole run and written back at
+ * the end.
+ *
+ * <p>What varies is named and switched on once per block and layer, never per element: each hidden layer's
+ * {@link Activation} ({@code VectorMathF64.activate}, {@code slopeInPlace}), the {@link Objective}
+ * ({@code VectorMathF64.outputLoss}) and the {@link UpdateRule} (on the flat arrays).
  *
  * <p>Arithmetic: the same formulas as {@link Backprop} in the same order within each term
- * ({@code 1/(1+exp(-z))}, {@code delta W^T * (a(1-a))}, {@code theta -= lr * (sum / N)}); only the order in
- * which sums over rows are added differs (lanes, then blocks, then segments), which is fixed.
+ * ({@code f(z)}, {@code delta W^T * f'}, {@code theta -= lr * (sum / N)}); only the order in which sums over rows
+ * are added differs (lanes, then blocks, then segments), which is fixed.
  */
 final class VectorKernelF64 implements TrainingKernel {
 
@@ -35,56 +41,58 @@ final class VectorKernelF64 implements TrainingKernel {
     private static final int B = RowBlocks.ROWS_PER_BLOCK;
 
     private final Network network;
-    private final RowBlocks blocks;
+    private final Activation[] activation;
+    private final Objective objective;
+    private final UpdateRule rule;
     private final ParallelSegments threads;
     private final int layers;
     private final int[] width;
-    /** w[l]: layer l's weights, n_in x n_out row-major; b[l] its biases. */
-    private final double[][] w;
-    private final double[][] b;
-    /** Offsets of layer l's dW and db in the gradient vector (one sum per parameter). */
+    /** Every weight and bias: layer l's W (n_in x n_out row-major) at weightOffset[l], its b at biasOffset[l]. */
+    private final double[] theta;
     private final int[] weightOffset;
     private final int[] biasOffset;
     private final int parameters;
-    /** Features, block after block, each block feature-major: x[(block * inputs + k) * B + r]. */
-    private final double[] x;
-    private final double[] y;
-    /** 1 for a row of data, 0 for padding past N. */
-    private final double[] mask;
+    /** The rows every pass runs over. */
+    private final Layout train;
     /** partial[segment]: per parameter, then the loss, LANES partial sums each. */
     private final double[][] partial;
     private final Scratch[] scratch;
+    /** dJ/dtheta of the last pass, at theta's offsets. */
     private final double[] gradient;
 
     /**
      * Takes x (N x inputs) and y (N x 1), float64, checked by the caller; copies them. The network is read now
      * and written by {@link #writeParameters()}.
      */
-    VectorKernelF64(Network network, INDArray features, INDArray labels, int helpers) {
+    VectorKernelF64(Network network, INDArray features, INDArray labels, UpdateRule rule, int helpers) {
         this.network = network;
-        this.blocks = new RowBlocks(Math.toIntExact(features.rows()));
+        Architecture architecture = network.architecture();
+        this.activation = architecture.activations().toArray(new Activation[0]);
+        this.objective = architecture.objective();
+        this.rule = rule;
         this.threads = new ParallelSegments(helpers);
         this.layers = network.layerCount();
         this.width = network.layerSizes().stream().mapToInt(Integer::intValue).toArray();
-        this.w = new double[layers][];
-        this.b = new double[layers][];
         this.weightOffset = new int[layers];
         this.biasOffset = new int[layers];
         int offset = 0;
         for (int l = 0; l < layers; l++) {
-            w[l] = network.weightsData(l);
-            b[l] = network.biasData(l);
             weightOffset[l] = offset;
-            offset += w[l].length;
+            offset += width[l] * width[l + 1];
             biasOffset[l] = offset;
-            offset += b[l].length;
+            offset += width[l + 1];
         }
         this.parameters = offset;
-        this.x = new double[Math.multiplyExact(Math.multiplyExact(blocks.blocks, width[0]), B)];
-        this.y = new double[blocks.blocks * B];
-        this.mask = new double[blocks.blocks * B];
-        copyData(features, labels);
-        this.partial = new double[blocks.segments][(parameters + 1) * LANES];
+        this.theta = new double[parameters];
+        for (int l = 0; l < layers; l++) {
+            double[] w = network.weightsData(l);
+            double[] b = network.biasData(l);
+            System.arraycopy(w, 0, theta, weightOffset[l], w.length);
+            System.arraycopy(b, 0, theta, biasOffset[l], b.length);
+        }
+        this.train = new Layout(Math.toIntExact(features.rows()));
+        train.copy(features, labels);
+        this.partial = new double[train.blocks.segments][(parameters + 1) * LANES];
         this.scratch = new Scratch[threads.workers()];
         for (int i = 0; i < scratch.length; i++) {
             scratch[i] = new Scratch();
@@ -99,32 +107,37 @@ final class VectorKernelF64 implements TrainingKernel {
 
     @Override
     public double lossAndGradients() {
-        threads.run(blocks.segments, this::segment);
+        Layout layout = train;
+        threads.run(layout.blocks.segments, (segment, worker) -> segment(layout, segment, worker));
         // fixed order: segment by segment, lane by lane
         int lossAt = parameters * LANES;
         double loss = 0;
-        for (double[] part : partial) {
+        for (int segment = 0; segment < layout.blocks.segments; segment++) {
+            double[] part = partial[segment];
             for (int lane = 0; lane < LANES; lane++) {
                 loss += part[lossAt + lane];
             }
         }
-        double mean = loss / blocks.rows;
+        double mean = loss / layout.weightTotal;
         if (!Double.isFinite(mean)) {
             return mean;
         }
+        double divisor = layout.weightTotal;
+        int segments = layout.blocks.segments;
         int p = 0;
         for (; p + 4 <= parameters; p += 4) {
-            sumFour(p);
+            sumFour(p, segments, divisor);
         }
         for (; p < parameters; p++) {
             double sum = 0;
             int at = p * LANES;
-            for (double[] part : partial) {
+            for (int segment = 0; segment < segments; segment++) {
+                double[] part = partial[segment];
                 for (int lane = 0; lane < LANES; lane++) {
                     sum += part[at + lane];
                 }
             }
-            gradient[p] = sum / blocks.rows;
+            gradient[p] = sum / divisor;
         }
         return mean;
     }
@@ -133,13 +146,14 @@ final class VectorKernelF64 implements TrainingKernel {
      * gradient[p + q] for q = 0..3, each summed as above (segment by segment, lane by lane), the four sums side by
      * side so that they do not wait on one another's additions.
      */
-    private void sumFour(int p) {
+    private void sumFour(int p, int segments, double divisor) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
         int at = p * LANES;
-        for (double[] part : partial) {
+        for (int segment = 0; segment < segments; segment++) {
+            double[] part = partial[segment];
             for (int lane = 0; lane < LANES; lane++) {
                 s0 += part[at + lane];
                 s1 += part[at + LANES + lane];
@@ -147,24 +161,15 @@ final class VectorKernelF64 implements TrainingKernel {
                 s3 += part[at + 3 * LANES + lane];
             }
         }
-        gradient[p] = s0 / blocks.rows;
-        gradient[p + 1] = s1 / blocks.rows;
-        gradient[p + 2] = s2 / blocks.rows;
-        gradient[p + 3] = s3 / blocks.rows;
+        gradient[p] = s0 / divisor;
+        gradient[p + 1] = s1 / divisor;
+        gradient[p + 2] = s2 / divisor;
+        gradient[p + 3] = s3 / divisor;
     }
 
     @Override
-    public void step(double learningRate) {
-        for (int l = 0; l < layers; l++) {
-            update(w[l], weightOffset[l], learningRate);
-            update(b[l], biasOffset[l], learningRate);
-        }
-    }
-
-    private void update(double[] theta, int offset, double learningRate) {
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] -= learningRate * gradient[offset + i];
-        }
+    public void step() {
+        rule.step(theta, gradient);
     }
 
     @Override
@@ -172,9 +177,10 @@ final class VectorKernelF64 implements TrainingKernel {
         List<INDArray> weights = new ArrayList<>();
         List<INDArray> biases = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            weights.add(NdArrays.matrix(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w[l].length),
+            int w = width[l] * width[l + 1];
+            weights.add(NdArrays.matrix(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w),
                     width[l], width[l + 1], network.precision().dataType()));
-            biases.add(NdArrays.matrix(Arrays.copyOfRange(gradient, biasOffset[l], biasOffset[l] + b[l].length),
+            biases.add(NdArrays.matrix(Arrays.copyOfRange(gradient, biasOffset[l], biasOffset[l] + width[l + 1]),
                     1, width[l + 1], network.precision().dataType()));
         }
         return new Gradients(weights, biases, loss);
@@ -183,8 +189,9 @@ final class VectorKernelF64 implements TrainingKernel {
     @Override
     public void writeParameters() {
         for (int l = 0; l < layers; l++) {
-            network.weights(l).data().setData(w[l]);
-            network.bias(l).data().setData(b[l]);
+            int w = width[l] * width[l + 1];
+            network.weights(l).data().setData(Arrays.copyOfRange(theta, weightOffset[l], weightOffset[l] + w));
+            network.bias(l).data().setData(Arrays.copyOfRange(theta, biasOffset[l], biasOffset[l] + width[l + 1]));
         }
     }
 
@@ -194,42 +201,54 @@ final class VectorKernelF64 implements TrainingKernel {
     }
 
     /** The blocks of one segment, their sums added into the segment's own partial sums. */
-    private void segment(int segment, int worker) {
+    private void segment(Layout layout, int segment, int worker) {
         double[] part = partial[segment];
         Arrays.fill(part, 0.0);
         Scratch s = scratch[worker];
-        for (int block = blocks.firstBlock(segment); block < blocks.endBlock(segment); block++) {
-            block(block, s, part);
+        for (int block = layout.blocks.firstBlock(segment); block < layout.blocks.endBlock(segment); block++) {
+            block(layout, block, s, part);
         }
     }
 
     /** Forward pass, loss and backward pass of one block; adds its gradient and loss sums into {@code part}. */
-    private void block(int block, Scratch s, double[] part) {
-        int rows = blocks.rowsIn(block);
-        int end = (rows + LANES - 1) / LANES * LANES; // whole vectors; padded rows are zeros with mask 0
+    private void block(Layout layout, int block, Scratch s, double[] part) {
+        int rows = layout.blocks.rowsIn(block);
+        int end = (rows + LANES - 1) / LANES * LANES; // whole vectors; padded rows are zeros of weight 0
+        double[] x = layout.x;
         int xAt = block * width[0] * B;
         int yAt = block * B;
         int last = layers - 1;
 
-        // forward: a_{l+1} = sigmoid(a_l W_l + b_l) for the hidden layers
+        // forward: a_{l+1} = f_l(a_l W_l + b_l) for the hidden layers
         double[] in = x;
         int inAt = xAt;
         for (int l = 0; l < last; l++) {
-            forwardHidden(in, inAt, width[l], w[l], b[l], width[l + 1], s.a[l], end);
+            forwardHidden(in, inAt, width[l], theta, weightOffset[l], biasOffset[l], width[l + 1], s.a[l], end);
+            for (int j = 0; j < width[l + 1]; j++) {
+                VectorMathF64.activate(activation[l], s.a[l], j * B, j * B + end);
+            }
             in = s.a[l];
             inAt = 0;
         }
-        // output layer (one unit): z, the loss terms and delta_L = a_L - y
-        forwardOutput(in, inAt, width[last], w[last], b[last][0], yAt, s.delta[last], end, part, s);
+        // output layer (one unit): z, the objective's loss terms and delta_L
+        logits(in, inAt, width[last], theta, weightOffset[last], 0, 1, theta[biasOffset[last]], s.delta[last], 0, 0,
+                end);
+        VectorMathF64.outputLoss(objective, s.delta[last], layout.y, layout.weight, yAt, end, part, parameters * LANES,
+                s.linear, s.small);
 
-        // backward: dW_l += a_l^T delta_l, db_l += 1^T delta_l, delta_{l-1} = (delta_l W_l^T) * a(1-a)
+        // backward: dW_l += a_l^T delta_l, db_l += 1^T delta_l, delta_{l-1} = (delta_l W_l^T) * f'
         for (int l = last; l >= 0; l--) {
             double[] input = l == 0 ? x : s.a[l - 1];
             int inputAt = l == 0 ? xAt : 0;
             weightSums(input, inputAt, width[l], s.delta[l], width[l + 1], part, weightOffset[l], end);
             biasSums(s.delta[l], width[l + 1], part, biasOffset[l], end);
             if (l > 0) {
-                backpropagate(s.delta[l], width[l + 1], w[l], s.a[l - 1], width[l], s.delta[l - 1], end);
+                // a_{l-1} has fed its gradient: it becomes its slope f'
+                for (int k = 0; k < width[l]; k++) {
+                    VectorMathF64.slopeInPlace(activation[l - 1], s.a[l - 1], k * B, k * B + end);
+                }
+                backpropagate(s.delta[l], width[l + 1], theta, weightOffset[l], s.a[l - 1], width[l], s.delta[l - 1],
+                        end);
             }
         }
     }
@@ -238,10 +257,11 @@ final class VectorKernelF64 implements TrainingKernel {
     // take arrays, and the transcendental math lives in VectorMathF64's array functions (see there).
 
     /**
-     * out[j] = sigmoid(sum_k in[k] W[k][j] + b[j]). Four units by two vectors of rows at a time: eight
-     * accumulators, and each load of an input or a weight feeds two or four multiply-adds.
+     * out[j] = z_j = sum_k in[k] W[k][j] + b[j], W at {@code weights[wAt..]} and b at {@code weights[bAt..]}.
+     * Four units by two vectors of rows at a time: eight accumulators, and each load of an input or a weight feeds
+     * two or four multiply-adds.
      */
-    private static void forwardHidden(double[] in, int inAt, int nIn, double[] weights, double[] bias, int nOut,
+    private static void forwardHidden(double[] in, int inAt, int nIn, double[] weights, int wAt, int bAt, int nOut,
             double[] out, int end) {
         int j = 0;
         for (; j + 4 <= nOut; j += 4) {
@@ -259,11 +279,11 @@ final class VectorKernelF64 implements TrainingKernel {
                     int at = inAt + k * B + r;
                     DoubleVector input = DoubleVector.fromArray(S, in, at);
                     DoubleVector next = DoubleVector.fromArray(S, in, at + LANES);
-                    int wAt = k * nOut + j;
-                    DoubleVector w0 = DoubleVector.broadcast(S, weights[wAt]);
-                    DoubleVector w1 = DoubleVector.broadcast(S, weights[wAt + 1]);
-                    DoubleVector w2 = DoubleVector.broadcast(S, weights[wAt + 2]);
-                    DoubleVector w3 = DoubleVector.broadcast(S, weights[wAt + 3]);
+                    int at0 = wAt + k * nOut + j;
+                    DoubleVector w0 = DoubleVector.broadcast(S, weights[at0]);
+                    DoubleVector w1 = DoubleVector.broadcast(S, weights[at0 + 1]);
+                    DoubleVector w2 = DoubleVector.broadcast(S, weights[at0 + 2]);
+                    DoubleVector w3 = DoubleVector.broadcast(S, weights[at0 + 3]);
                     s0 = input.fma(w0, s0);
                     s1 = input.fma(w1, s1);
                     s2 = input.fma(w2, s2);
@@ -273,35 +293,33 @@ final class VectorKernelF64 implements TrainingKernel {
                     t2 = next.fma(w2, t2);
                     t3 = next.fma(w3, t3);
                 }
-                s0.add(bias[j]).intoArray(out, j * B + r);
-                s1.add(bias[j + 1]).intoArray(out, (j + 1) * B + r);
-                s2.add(bias[j + 2]).intoArray(out, (j + 2) * B + r);
-                s3.add(bias[j + 3]).intoArray(out, (j + 3) * B + r);
-                t0.add(bias[j]).intoArray(out, j * B + r + LANES);
-                t1.add(bias[j + 1]).intoArray(out, (j + 1) * B + r + LANES);
-                t2.add(bias[j + 2]).intoArray(out, (j + 2) * B + r + LANES);
-                t3.add(bias[j + 3]).intoArray(out, (j + 3) * B + r + LANES);
+                s0.add(weights[bAt + j]).intoArray(out, j * B + r);
+                s1.add(weights[bAt + j + 1]).intoArray(out, (j + 1) * B + r);
+                s2.add(weights[bAt + j + 2]).intoArray(out, (j + 2) * B + r);
+                s3.add(weights[bAt + j + 3]).intoArray(out, (j + 3) * B + r);
+                t0.add(weights[bAt + j]).intoArray(out, j * B + r + LANES);
+                t1.add(weights[bAt + j + 1]).intoArray(out, (j + 1) * B + r + LANES);
+                t2.add(weights[bAt + j + 2]).intoArray(out, (j + 2) * B + r + LANES);
+                t3.add(weights[bAt + j + 3]).intoArray(out, (j + 3) * B + r + LANES);
             }
             for (int q = 0; q < 4; q++) { // an odd last vector of rows
-                logits(in, inAt, nIn, weights, j + q, nOut, bias[j + q], out, (j + q) * B, r, end);
+                logits(in, inAt, nIn, weights, wAt, j + q, nOut, weights[bAt + j + q], out, (j + q) * B, r, end);
             }
         }
         for (; j < nOut; j++) {
-            logits(in, inAt, nIn, weights, j, nOut, bias[j], out, j * B, 0, end);
-        }
-        for (j = 0; j < nOut; j++) {
-            VectorMathF64.sigmoidInPlace(out, j * B, j * B + end);
+            logits(in, inAt, nIn, weights, wAt, j, nOut, weights[bAt + j], out, j * B, 0, end);
         }
     }
 
     /**
-     * out[outAt + r] = sum_k in[k][r] W[k][j] + b for rows [from, end), accumulated from zero in k order. Four
+     * out[outAt + r] = sum_k in[k][r] W[k][j] + b for rows [from, end), W at {@code weights[wAt..]}, accumulated
+     * from zero in k order. Four
      * vectors of rows at a time: four independent chains of multiply-adds instead of one (the units of a narrow
      * layer would otherwise wait on each multiply-add's latency); every row still adds the same terms in the
      * same order.
      */
-    private static void logits(double[] in, int inAt, int nIn, double[] weights, int j, int nOut, double bias,
-            double[] out, int outAt, int from, int end) {
+    private static void logits(double[] in, int inAt, int nIn, double[] weights, int wAt, int j, int nOut,
+            double bias, double[] out, int outAt, int from, int end) {
         int r = from;
         for (; r + 4 * LANES <= end; r += 4 * LANES) {
             DoubleVector s0 = DoubleVector.zero(S);
@@ -310,7 +328,7 @@ final class VectorKernelF64 implements TrainingKernel {
             DoubleVector s3 = s0;
             for (int k = 0; k < nIn; k++) {
                 int at = inAt + k * B + r;
-                DoubleVector weight = DoubleVector.broadcast(S, weights[k * nOut + j]);
+                DoubleVector weight = DoubleVector.broadcast(S, weights[wAt + k * nOut + j]);
                 s0 = DoubleVector.fromArray(S, in, at).fma(weight, s0);
                 s1 = DoubleVector.fromArray(S, in, at + LANES).fma(weight, s1);
                 s2 = DoubleVector.fromArray(S, in, at + 2 * LANES).fma(weight, s2);
@@ -324,30 +342,9 @@ final class VectorKernelF64 implements TrainingKernel {
         for (; r < end; r += LANES) {
             DoubleVector sum = DoubleVector.zero(S);
             for (int k = 0; k < nIn; k++) {
-                sum = DoubleVector.fromArray(S, in, inAt + k * B + r).fma(DoubleVector.broadcast(S, weights[k * nOut + j]), sum);
+                sum = DoubleVector.fromArray(S, in, inAt + k * B + r).fma(DoubleVector.broadcast(S, weights[wAt + k * nOut + j]), sum);
             }
             sum.add(bias).intoArray(out, outAt + r);
-        }
-    }
-
-    /**
-     * The output unit: z = a W + b, the loss terms max(z,0) - z y + log1p(exp(-|z|)) of Backprop's stable
-     * formula, and delta_L = sigmoid(z) - y, both zero on padded rows.
-     */
-    private void forwardOutput(double[] in, int inAt, int nIn, double[] weights, double bias, int yAt, double[] delta,
-            int end, double[] part, Scratch s) {
-        logits(in, inAt, nIn, weights, 0, 1, bias, delta, 0, 0, end);
-        VectorMathF64.lossTermParts(delta, y, yAt, end, s.linear, s.small);
-        VectorMathF64.addLossTerms(s.linear, s.small, mask, yAt, end, part, parameters * LANES);
-        outputDelta(delta, y, mask, yAt, end);
-    }
-
-    /** Turns the logits z in {@code delta} into delta_L = (sigmoid(z) - y), 0 on padded rows. */
-    private static void outputDelta(double[] delta, double[] y, double[] mask, int yAt, int end) {
-        VectorMathF64.sigmoidInPlace(delta, 0, end);
-        for (int r = 0; r < end; r += LANES) {
-            DoubleVector.fromArray(S, delta, r).sub(DoubleVector.fromArray(S, y, yAt + r))
-                    .mul(DoubleVector.fromArray(S, mask, yAt + r)).intoArray(delta, r);
         }
     }
 
@@ -491,15 +488,14 @@ final class VectorKernelF64 implements TrainingKernel {
     }
 
     /**
-     * previous[k][r] = (sum_j delta[j][r] W[k][j]) * (a[k][r] (1 - a[k][r])), four inputs k at a time (four
-     * independent sums over j, each in j order from zero).
+     * previous[k][r] = (sum_j delta[j][r] W[k][j]) * slope[k][r], W at {@code weights[w..]}, four inputs k at a time
+     * (four independent sums over j, each in j order from zero).
      */
-    private static void backpropagate(double[] delta, int nOut, double[] weights, double[] a, int nIn,
+    private static void backpropagate(double[] delta, int nOut, double[] weights, int w, double[] slope, int nIn,
             double[] previous, int end) {
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
         int k = 0;
         for (; k + 4 <= nIn; k += 4) {
-            int wAt = k * nOut;
+            int wAt = w + k * nOut;
             for (int r = 0; r < end; r += LANES) {
                 DoubleVector s0 = DoubleVector.zero(S);
                 DoubleVector s1 = s0;
@@ -512,52 +508,69 @@ final class VectorKernelF64 implements TrainingKernel {
                     s2 = d.fma(DoubleVector.broadcast(S, weights[wAt + 2 * nOut + j]), s2);
                     s3 = d.fma(DoubleVector.broadcast(S, weights[wAt + 3 * nOut + j]), s3);
                 }
-                DoubleVector a0 = DoubleVector.fromArray(S, a, k * B + r);
-                s0.mul(a0.mul(one.sub(a0))).intoArray(previous, k * B + r);
-                DoubleVector a1 = DoubleVector.fromArray(S, a, (k + 1) * B + r);
-                s1.mul(a1.mul(one.sub(a1))).intoArray(previous, (k + 1) * B + r);
-                DoubleVector a2 = DoubleVector.fromArray(S, a, (k + 2) * B + r);
-                s2.mul(a2.mul(one.sub(a2))).intoArray(previous, (k + 2) * B + r);
-                DoubleVector a3 = DoubleVector.fromArray(S, a, (k + 3) * B + r);
-                s3.mul(a3.mul(one.sub(a3))).intoArray(previous, (k + 3) * B + r);
+                s0.mul(DoubleVector.fromArray(S, slope, k * B + r)).intoArray(previous, k * B + r);
+                s1.mul(DoubleVector.fromArray(S, slope, (k + 1) * B + r)).intoArray(previous, (k + 1) * B + r);
+                s2.mul(DoubleVector.fromArray(S, slope, (k + 2) * B + r)).intoArray(previous, (k + 2) * B + r);
+                s3.mul(DoubleVector.fromArray(S, slope, (k + 3) * B + r)).intoArray(previous, (k + 3) * B + r);
             }
         }
         for (; k < nIn; k++) {
-            int wAt = k * nOut;
+            int wAt = w + k * nOut;
             for (int r = 0; r < end; r += LANES) {
                 DoubleVector sum = DoubleVector.zero(S);
                 for (int j = 0; j < nOut; j++) {
                     sum = DoubleVector.fromArray(S, delta, j * B + r).fma(DoubleVector.broadcast(S, weights[wAt + j]), sum);
                 }
-                DoubleVector activation = DoubleVector.fromArray(S, a, k * B + r);
-                sum.mul(activation.mul(one.sub(activation))).intoArray(previous, k * B + r);
+                sum.mul(DoubleVector.fromArray(S, slope, k * B + r)).intoArray(previous, k * B + r);
             }
         }
     }
 
-    private void copyData(INDArray features, INDArray labels) {
-        int inputs = width[0];
-        INDArray rowMajor = NdArrays.isPlainRowMajor(features) ? features : features.dup('c');
-        try {
-            DataBuffer data = rowMajor.data();
-            for (int r = 0; r < blocks.rows; r++) {
-                int block = r / B;
-                int row = r % B;
-                long from = (long) r * inputs;
-                int to = block * inputs * B + row;
-                for (int k = 0; k < inputs; k++) {
-                    x[to + k * B] = data.getDouble(from + k);
+    /**
+     * Rows laid out for the passes: blocks of B rows, each feature-major ({@code x[(block * inputs + k) * B + r]}),
+     * their labels and weights beside; rows past the last are zeros of weight 0.
+     */
+    private final class Layout {
+        final RowBlocks blocks;
+        final double[] x;
+        final double[] y;
+        final double[] weight;
+        /** The sum of the rows' weights: the N that sums over rows are divided by. */
+        double weightTotal;
+
+        Layout(int rows) {
+            this.blocks = new RowBlocks(rows);
+            this.x = new double[Math.multiplyExact(Math.multiplyExact(blocks.blocks, width[0]), B)];
+            this.y = new double[blocks.blocks * B];
+            this.weight = new double[blocks.blocks * B];
+        }
+
+        /** Copies every row of x (N x inputs, any order of storage) and y, each of weight 1. */
+        void copy(INDArray features, INDArray labels) {
+            int inputs = width[0];
+            INDArray rowMajor = NdArrays.isPlainRowMajor(features) ? features : features.dup('c');
+            try {
+                DataBuffer data = rowMajor.data();
+                for (int r = 0; r < blocks.rows; r++) {
+                    int block = r / B;
+                    int row = r % B;
+                    long from = (long) r * inputs;
+                    int to = block * inputs * B + row;
+                    for (int k = 0; k < inputs; k++) {
+                        x[to + k * B] = data.getDouble(from + k);
+                    }
+                }
+            } finally {
+                if (rowMajor != features) {
+                    rowMajor.close();
                 }
             }
-        } finally {
-            if (rowMajor != features) {
-                rowMajor.close();
+            double[] labelValues = NdArrays.toDoubles(labels);
+            for (int r = 0; r < blocks.rows; r++) {
+                y[r] = labelValues[r];
+                weight[r] = 1.0;
             }
-        }
-        double[] labelValues = NdArrays.toDoubles(labels);
-        for (int r = 0; r < blocks.rows; r++) {
-            y[r] = labelValues[r];
-            mask[r] = 1.0;
+            weightTotal = blocks.rows;
         }
     }
 

@@ -19,10 +19,10 @@ final class VectorKernels {
         return bits >= 256 ? null : "this CPU's vectors have " + bits + " bits and the kernel needs 256";
     }
 
-    static TrainingKernel create(Network network, INDArray x, INDArray y, int helpers) {
+    static TrainingKernel create(Network network, INDArray x, INDArray y, UpdateRule rule, int helpers) {
         return switch (network.precision()) {
-            case FLOAT64 -> new VectorKernelF64(network, x, y, helpers);
-            case FLOAT32 -> new VectorKernelF32(network, x, y, helpers);
+            case FLOAT64 -> new VectorKernelF64(network, x, y, rule, helpers);
+            case FLOAT32 -> new VectorKernelF32(network, x, y, rule, helpers);
         };
     }
 }

@@ -37,6 +37,57 @@ final class VectorMathF32 {
 
     // Array functions written out in full on purpose: see VectorMathF64.
 
+    // ---- what varies, switched on once per call (a layer's unit or a block), never per element
+
+    /** values[i] = f(values[i]) for i in [from, to), to - from a multiple of the lane count. */
+    static void activate(Activation activation, float[] values, int from, int to) {
+        switch (activation) {
+            case SIGMOID -> sigmoidInPlace(values, from, to);
+            default -> throw new IllegalArgumentException("no vector kernel for the activation " + activation);
+        }
+    }
+
+    /** a[i] = f'(z) from a[i] = f(z), in place, for i in [from, to). */
+    static void slopeInPlace(Activation activation, float[] a, int from, int to) {
+        switch (activation) {
+            case SIGMOID -> sigmoidSlopeInPlace(a, from, to);
+            default -> throw new IllegalArgumentException("no vector kernel for the activation " + activation);
+        }
+    }
+
+    /** {@link VectorMathF64#outputLoss} in float. */
+    static void outputLoss(Objective objective, float[] delta, float[] labels, float[] weights, int yAt, int end,
+            float[] sums, int at, float[] linear, float[] small) {
+        switch (objective) {
+            case SIGMOID_CROSS_ENTROPY -> {
+                lossTermParts(delta, labels, yAt, end, linear, small);
+                addLossTerms(linear, small, weights, yAt, end, sums, at);
+                sigmoidInPlace(delta, 0, end);
+                weightedDifference(delta, labels, weights, yAt, end);
+            }
+            default -> throw new IllegalArgumentException("no vector kernel for the objective " + objective);
+        }
+    }
+
+    /** values[i] = (values[i] - labels[yAt + i]) * weights[yAt + i]: a - y, weighted, 0 on padded rows. */
+    static void weightedDifference(float[] values, float[] labels, float[] weights, int yAt, int end) {
+        for (int i = 0; i < end; i += LANES) {
+            FloatVector.fromArray(SPECIES, values, i).sub(FloatVector.fromArray(SPECIES, labels, yAt + i))
+                    .mul(FloatVector.fromArray(SPECIES, weights, yAt + i)).intoArray(values, i);
+        }
+    }
+
+    // ---- sigmoid
+
+    /** a[i] = a[i] (1 - a[i]): the sigmoid's slope from its value. */
+    static void sigmoidSlopeInPlace(float[] a, int from, int to) {
+        FloatVector one = bc(1f);
+        for (int i = from; i < to; i += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, a, i);
+            v.mul(one.sub(v)).intoArray(a, i);
+        }
+    }
+
     /**
      * values[i] = 1 / (1 + e^-values[i]) for i in [from, to) rounded up to a multiple of two vectors (16 floats):
      * the kernel's blocks have room, and the extra lanes are never read. Two vectors per step only so that this
@@ -133,10 +184,10 @@ final class VectorMathF32 {
     }
 
     /**
-     * Sum over i in [0, end) of mask[i] (linear[i] + log1p(small[i])), from {@link #lossTermParts}, added lane by
-     * lane into sums[at .. at + LANES).
+     * Sum over i in [0, end) of weights[yAt + i] (linear[i] + log1p(small[i])), from {@link #lossTermParts}, added
+     * lane by lane into sums[at .. at + LANES).
      */
-    static void addLossTerms(float[] linear, float[] small, float[] masks, int yAt, int end, float[] sums, int at) {
+    static void addLossTerms(float[] linear, float[] small, float[] weights, int yAt, int end, float[] sums, int at) {
         FloatVector one = bc(1f);
         FloatVector total = FloatVector.zero(SPECIES);
         for (int i = 0; i < end; i += LANES) {
@@ -160,7 +211,7 @@ final class VectorMathF32 {
             FloatVector logM = twoS.fma(s2.mul(series), twoS);
             FloatVector log1p = k.fma(bc(LN2_HI), logM.add(k.fma(bc(LN2_LO), correction)));
             FloatVector term = FloatVector.fromArray(SPECIES, linear, i).add(log1p);
-            total = total.add(term.mul(FloatVector.fromArray(SPECIES, masks, yAt + i)));
+            total = total.add(term.mul(FloatVector.fromArray(SPECIES, weights, yAt + i)));
         }
         FloatVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);
     }

@@ -52,6 +52,62 @@ final class VectorMathF64 {
     // written out inside each loop, and each function is longer than C2 inlines into a caller (FreqInlineSize,
     // 325 bytes): it is compiled on its own, with every Vector API call inlined. Hence the two copies of exp.
 
+    // ---- what varies, switched on once per call (a layer's unit or a block), never per element
+
+    /** values[i] = f(values[i]) for i in [from, to), to - from a multiple of the lane count. */
+    static void activate(Activation activation, double[] values, int from, int to) {
+        switch (activation) {
+            case SIGMOID -> sigmoidInPlace(values, from, to);
+            default -> throw new IllegalArgumentException("no vector kernel for the activation " + activation);
+        }
+    }
+
+    /** a[i] = f'(z) from a[i] = f(z), in place, for i in [from, to). */
+    static void slopeInPlace(Activation activation, double[] a, int from, int to) {
+        switch (activation) {
+            case SIGMOID -> sigmoidSlopeInPlace(a, from, to);
+            default -> throw new IllegalArgumentException("no vector kernel for the activation " + activation);
+        }
+    }
+
+    /**
+     * The output layer's part of a block: from the logits z in {@code delta[0, end)} and the labels and row weights
+     * at {@code yAt}, adds the weighted loss terms lane by lane into {@code sums[at .. at + LANES)} and turns
+     * {@code delta} into the weighted output delta w (dloss/dz). {@code linear} and {@code small} are scratch of
+     * {@code end} values.
+     */
+    static void outputLoss(Objective objective, double[] delta, double[] labels, double[] weights, int yAt, int end,
+            double[] sums, int at, double[] linear, double[] small) {
+        switch (objective) {
+            case SIGMOID_CROSS_ENTROPY -> {
+                lossTermParts(delta, labels, yAt, end, linear, small);
+                addLossTerms(linear, small, weights, yAt, end, sums, at);
+                sigmoidInPlace(delta, 0, end);
+                weightedDifference(delta, labels, weights, yAt, end);
+            }
+            default -> throw new IllegalArgumentException("no vector kernel for the objective " + objective);
+        }
+    }
+
+    /** values[i] = (values[i] - labels[yAt + i]) * weights[yAt + i]: a - y, weighted, 0 on padded rows. */
+    static void weightedDifference(double[] values, double[] labels, double[] weights, int yAt, int end) {
+        for (int i = 0; i < end; i += LANES) {
+            DoubleVector.fromArray(SPECIES, values, i).sub(DoubleVector.fromArray(SPECIES, labels, yAt + i))
+                    .mul(DoubleVector.fromArray(SPECIES, weights, yAt + i)).intoArray(values, i);
+        }
+    }
+
+    // ---- sigmoid
+
+    /** a[i] = a[i] (1 - a[i]): the sigmoid's slope from its value. */
+    static void sigmoidSlopeInPlace(double[] a, int from, int to) {
+        DoubleVector one = bc(1.0);
+        for (int i = from; i < to; i += LANES) {
+            DoubleVector v = DoubleVector.fromArray(SPECIES, a, i);
+            v.mul(one.sub(v)).intoArray(a, i);
+        }
+    }
+
     /** values[i] = 1 / (1 + e^-values[i]) for i in [from, to), to - from a multiple of the lane count. */
     static void sigmoidInPlace(double[] values, int from, int to) {
         DoubleVector one = bc(1.0);
@@ -125,10 +181,10 @@ final class VectorMathF64 {
     }
 
     /**
-     * Sum over i in [0, end) of mask[i] (linear[i] + log1p(small[i])), from {@link #lossTermParts}, added lane by
-     * lane into sums[at .. at + LANES).
+     * Sum over i in [0, end) of weights[yAt + i] (linear[i] + log1p(small[i])), from {@link #lossTermParts}, added
+     * lane by lane into sums[at .. at + LANES).
      */
-    static void addLossTerms(double[] linear, double[] small, double[] masks, int yAt, int end, double[] sums, int at) {
+    static void addLossTerms(double[] linear, double[] small, double[] weights, int yAt, int end, double[] sums, int at) {
         DoubleVector one = bc(1.0);
         DoubleVector total = DoubleVector.zero(SPECIES);
         for (int i = 0; i < end; i += LANES) {
@@ -156,7 +212,7 @@ final class VectorMathF64 {
             DoubleVector logM = twoS.fma(s2.mul(series), twoS);
             DoubleVector log1p = k.fma(bc(LN2_HI), logM.add(k.fma(bc(LN2_LO), correction)));
             DoubleVector term = DoubleVector.fromArray(SPECIES, linear, i).add(log1p);
-            total = total.add(term.mul(DoubleVector.fromArray(SPECIES, masks, yAt + i)));
+            total = total.add(term.mul(DoubleVector.fromArray(SPECIES, weights, yAt + i)));
         }
         DoubleVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);
     }

@@ -33,6 +33,6 @@ public record NetworkSpec(List<Integer> hiddenLayers, double learningRate, int m
 
     /** What the compute core needs of this spec. */
     public TrainingSettings trainingSettings() {
-        return new TrainingSettings(hiddenLayers, learningRate, maxIterations, seed, precision);
+        return TrainingSettings.article(hiddenLayers, learningRate, maxIterations, seed, precision);
     }
 }

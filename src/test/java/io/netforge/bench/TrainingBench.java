@@ -279,7 +279,7 @@ public final class TrainingBench {
     private static Map<String, Object> article(Precision precision) {
         Data train = Data.csv(ARTICLE_TRAIN, precision);
         Data test = Data.csv(ARTICLE_TEST, precision);
-        TrainingSettings settings = new TrainingSettings(List.of(8, 3), 1.0, 2000, 0, precision);
+        TrainingSettings settings = TrainingSettings.article(List.of(8, 3), 1.0, 2000, 0, precision);
         List<Double> seconds = new ArrayList<>();
         List<Double> modelSeconds = new ArrayList<>();
         Map<String, Object> result = new LinkedHashMap<>();
@@ -317,7 +317,7 @@ public final class TrainingBench {
         try (INDArray x = Nd4j.createUninitialized(DataType.FLOAT, LARGE_ROWS, LARGE_COLUMNS);
                 INDArray y = Nd4j.createUninitialized(DataType.FLOAT, LARGE_ROWS, 1)) {
             LargeData.fill(x.data(), y.data());
-            TrainingSettings settings = new TrainingSettings(List.of(256, 256), 1.0, 20, 0, precision);
+            TrainingSettings settings = TrainingSettings.article(List.of(256, 256), 1.0, 20, 0, precision);
             long start = System.nanoTime();
             try (TrainingResult trained = Trainer.train(x, y, settings, TrainingMonitor.NONE)) {
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -339,7 +339,7 @@ public final class TrainingBench {
     /** Resident memory over a long run of the article workload, sampled every 500 iterations. */
     private static Map<String, Object> rss(int iterations) {
         Data train = Data.csv(ARTICLE_TRAIN, Precision.FLOAT64);
-        TrainingSettings settings = new TrainingSettings(List.of(8, 3), 1.0, iterations, 0, Precision.FLOAT64);
+        TrainingSettings settings = TrainingSettings.article(List.of(8, 3), 1.0, iterations, 0, Precision.FLOAT64);
         List<Long> samples = new ArrayList<>();
         TrainingMonitor monitor = (iteration, loss) -> {
             if (iteration % 500 == 0) {
@@ -377,8 +377,8 @@ public final class TrainingBench {
     /** Two article trainings (seeds 0 and 1) one after the other, then at once, each after a warm-up run. */
     private static Map<String, Object> concurrent() throws Exception {
         Data train = Data.csv(ARTICLE_TRAIN, Precision.FLOAT64);
-        TrainingSettings a = new TrainingSettings(List.of(8, 3), 1.0, 2000, 0, Precision.FLOAT64);
-        TrainingSettings b = new TrainingSettings(List.of(8, 3), 1.0, 2000, 1, Precision.FLOAT64);
+        TrainingSettings a = TrainingSettings.article(List.of(8, 3), 1.0, 2000, 0, Precision.FLOAT64);
+        TrainingSettings b = TrainingSettings.article(List.of(8, 3), 1.0, 2000, 1, Precision.FLOAT64);
         snapshot(train, a); // warm-up
         Map<String, Object> result = new LinkedHashMap<>();
         List<Double> sequentialRuns = new ArrayList<>();
@@ -424,7 +424,7 @@ public final class TrainingBench {
         Map<String, Object> result = new LinkedHashMap<>();
         try (Network start = ReferenceNetwork.network(initial, precision);
                 TrainingResult trained = Trainer.train(start, train.x, train.y,
-                        new TrainingSettings(start.layerSizes().subList(1, start.layerCount()), 1.0, 2000, 0, precision),
+                        TrainingSettings.article(start.layerSizes().subList(1, start.layerCount()), 1.0, 2000, 0, precision),
                         TrainingMonitor.NONE);
                 INDArray p = trained.network().predictProbabilities(test.x)) {
             Evaluation evaluation = Evaluation.of(p.castTo(DataType.DOUBLE).data().asDouble(), test.labels, 0.5);

@@ -49,7 +49,7 @@ class ArticleExperimentTest {
     }
 
     private static Figures run(List<Integer> hidden, long seed) {
-        TrainingSettings settings = new TrainingSettings(hidden, 1.0, 2000, seed, Precision.FLOAT64);
+        TrainingSettings settings = TrainingSettings.article(hidden, 1.0, 2000, seed, Precision.FLOAT64);
         TrainingResult result = Trainer.train(train.x(), train.y(), settings, TrainingMonitor.NONE);
         try (Network network = result.network()) {
             assertThat(result.trainer()).as("the article's shapes train on the Vector API kernel")

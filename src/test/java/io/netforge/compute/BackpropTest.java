@@ -133,7 +133,7 @@ class BackpropTest {
                 assertClose(NdArrays.toDoubles(gradients.weights().get(1)), dW2);
                 assertClose(NdArrays.toDoubles(gradients.biases().get(1)), db2);
             }
-            TrainingSettings oneStep = new TrainingSettings(List.of(2), lr, 1, 0, Precision.FLOAT64);
+            TrainingSettings oneStep = TrainingSettings.article(List.of(2), lr, 1, 0, Precision.FLOAT64);
             TrainingResult result = Trainer.train(network, data.x(), data.y(), oneStep, TrainingMonitor.NONE);
             try (Network trained = result.network()) {
                 assertThat(result.losses()).hasSize(1);

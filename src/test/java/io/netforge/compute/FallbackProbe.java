@@ -15,7 +15,7 @@ public final class FallbackProbe {
     public static void main(String[] args) {
         try (LabelledData data = VectorKernelTest.randomData(new Random(1), 600, 5, Precision.FLOAT64);
                 TrainingResult result = Trainer.train(data.x(), data.y(),
-                        new TrainingSettings(List.of(4), 1.0, 20, 7, Precision.FLOAT64), TrainingMonitor.NONE)) {
+                        TrainingSettings.article(List.of(4), 1.0, 20, 7, Precision.FLOAT64), TrainingMonitor.NONE)) {
             System.out.println("trainer=" + result.trainer());
             System.out.println("loss20=" + result.losses()[19]);
         }

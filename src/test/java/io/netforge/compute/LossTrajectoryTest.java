@@ -97,7 +97,7 @@ class LossTrajectoryTest {
         JsonNode reference = read(resource);
         double[] expected = ReferenceNetwork.doubles(reference.get("losses"));
         assertThat(reference.get("dtype").asString()).isEqualTo(precision == Precision.FLOAT64 ? "float64" : "float32");
-        TrainingSettings settings = new TrainingSettings(HIDDEN, reference.get("learning_rate").asDouble(),
+        TrainingSettings settings = TrainingSettings.article(HIDDEN, reference.get("learning_rate").asDouble(),
                 expected.length, SEED, precision);
         try (LabelledData train = LabelledData.articleTrain(precision);
                 Network initialNetwork = ReferenceNetwork.network(initial, precision)) {

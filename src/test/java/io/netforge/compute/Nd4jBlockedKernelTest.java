@@ -26,7 +26,8 @@ class Nd4jBlockedKernelTest {
         try (LabelledData data = VectorKernelTest.randomData(random, rows, 5, precision);
                 Network network = VectorKernelTest.randomNetwork(random, 5, hidden, precision);
                 Gradients reference = Backprop.gradients(network, data.x(), data.y());
-                TrainingKernel kernel = Kernels.create(Kernels.Path.ND4J, network, data.x(), data.y())) {
+                TrainingKernel kernel = Kernels.create(Kernels.Path.ND4J, network, data.x(), data.y(),
+                        new UpdateRule.GradientDescent(1.0))) {
             double loss = kernel.lossAndGradients();
             double tolerance = precision == Precision.FLOAT64 ? 1e-13 : 2e-6;
             assertThat(Math.abs(loss - reference.loss())).isLessThanOrEqualTo(tolerance * reference.loss());

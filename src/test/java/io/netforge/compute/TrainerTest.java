@@ -94,7 +94,7 @@ class TrainerTest {
         // the article's shapes with 3x its rows, so that each pass spreads 47 blocks over the threads
         Random random = new Random(9);
         try (LabelledData data = VectorKernelTest.randomData(random, 12_000, 20, Precision.FLOAT32)) {
-            TrainingSettings settings = new TrainingSettings(List.of(8, 3), 1.0, 50, 4, Precision.FLOAT32);
+            TrainingSettings settings = TrainingSettings.article(List.of(8, 3), 1.0, 50, 4, Precision.FLOAT32);
             Snapshot alone = trainOnVectorKernel(data, settings, 0);
             assertThat(trainOnVectorKernel(data, settings, ParallelSegments.HELPERS)).isEqualTo(alone);
             ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -111,7 +111,7 @@ class TrainerTest {
 
     @Test
     void theNd4jPathTrainsWhenTheVectorKernelIsNotChosen() {
-        TrainingSettings settings = new TrainingSettings(List.of(4), 1.0, 30, 3, Precision.FLOAT64);
+        TrainingSettings settings = TrainingSettings.article(List.of(4), 1.0, 30, 3, Precision.FLOAT64);
         try (TrainingResult nd4j = Trainer.trainOwned(Kernels.Path.ND4J, Network.initialise(20, List.of(4), 3,
                 Precision.FLOAT64), article.x(), article.y(), settings, TrainingMonitor.NONE);
                 TrainingResult fast = Trainer.train(article.x(), article.y(), settings, TrainingMonitor.NONE)) {
@@ -136,11 +136,12 @@ class TrainerTest {
 
     private static Snapshot trainOnVectorKernel(LabelledData data, TrainingSettings settings, int helpers) {
         Network network = Network.initialise(20, settings.hiddenLayers(), settings.seed(), settings.precision());
-        try (TrainingKernel kernel = VectorKernels.create(network, data.x(), data.y(), helpers)) {
+        try (TrainingKernel kernel = VectorKernels.create(network, data.x(), data.y(), settings.optimizer().start(),
+                helpers)) {
             double[] losses = new double[settings.maxIterations()];
             for (int t = 0; t < losses.length; t++) {
                 losses[t] = kernel.lossAndGradients();
-                kernel.step(settings.learningRate());
+                kernel.step();
             }
             kernel.writeParameters();
             return Snapshot.of(network, losses);
@@ -158,7 +159,7 @@ class TrainerTest {
         double[] y = {0, 1, 0, 1};
         List<Integer> seen = new ArrayList<>();
         try (LabelledData data = LabelledData.of(x, y, Precision.FLOAT64)) {
-            TrainingSettings settings = new TrainingSettings(List.of(), 1e10, 100, 0, Precision.FLOAT64);
+            TrainingSettings settings = TrainingSettings.article(List.of(), 1e10, 100, 0, Precision.FLOAT64);
 
             assertThatThrownBy(() -> Trainer.train(data.x(), data.y(), settings, (t, loss) -> seen.add(t)))
                     .isInstanceOfSatisfying(NonFiniteLossException.class, e -> assertThat(e.iteration()).isEqualTo(2))
@@ -170,7 +171,7 @@ class TrainerTest {
     @Test
     void monitorReturningFalseCancelsAtThatIteration() {
         List<Integer> seen = new ArrayList<>();
-        TrainingSettings settings = new TrainingSettings(List.of(4), 1.0, 100, 0, Precision.FLOAT64);
+        TrainingSettings settings = TrainingSettings.article(List.of(4), 1.0, 100, 0, Precision.FLOAT64);
 
         assertThatThrownBy(() -> Trainer.train(article.x(), article.y(), settings, (t, loss) -> seen.add(t) && t < 3))
                 .isInstanceOfSatisfying(TrainingCancelledException.class, e -> assertThat(e.iteration()).isEqualTo(3))
@@ -181,7 +182,7 @@ class TrainerTest {
     @Test
     void monitorSeesTheLossOfEachIterationsStartingParameters() {
         List<Double> seen = new ArrayList<>();
-        TrainingSettings settings = new TrainingSettings(List.of(4), 1.0, 5, 3, Precision.FLOAT64);
+        TrainingSettings settings = TrainingSettings.article(List.of(4), 1.0, 5, 3, Precision.FLOAT64);
 
         TrainingResult result = Trainer.train(article.x(), article.y(), settings, (t, loss) -> seen.add(loss));
         try (Network initial = Network.initialise(20, List.of(4), 3, Precision.FLOAT64);
@@ -199,7 +200,7 @@ class TrainerTest {
     @Test
     void rejectsFeaturesOfTheWrongDataType() {
         try (INDArray x = article.x().castTo(DataType.FLOAT)) {
-            TrainingSettings settings = new TrainingSettings(List.of(), 1.0, 1, 0, Precision.FLOAT64);
+            TrainingSettings settings = TrainingSettings.article(List.of(), 1.0, 1, 0, Precision.FLOAT64);
 
             assertThatThrownBy(() -> Trainer.train(x, article.y(), settings, TrainingMonitor.NONE))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -210,7 +211,7 @@ class TrainerTest {
     @Test
     void rejectsLabelsThatAreNotOneColumn() {
         try (INDArray y = Nd4j.zeros(DataType.DOUBLE, 4000, 2)) {
-            TrainingSettings settings = new TrainingSettings(List.of(), 1.0, 1, 0, Precision.FLOAT64);
+            TrainingSettings settings = TrainingSettings.article(List.of(), 1.0, 1, 0, Precision.FLOAT64);
 
             assertThatThrownBy(() -> Trainer.train(article.x(), y, settings, TrainingMonitor.NONE))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -221,7 +222,7 @@ class TrainerTest {
     @Test
     void rejectsAnInitialNetworkWithOtherInputs() {
         try (Network initial = Network.initialise(3, List.of(), 0, Precision.FLOAT64)) {
-            TrainingSettings settings = new TrainingSettings(List.of(), 1.0, 1, 0, Precision.FLOAT64);
+            TrainingSettings settings = TrainingSettings.article(List.of(), 1.0, 1, 0, Precision.FLOAT64);
 
             assertThatThrownBy(() -> Trainer.train(initial, article.x(), article.y(), settings, TrainingMonitor.NONE))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -231,7 +232,7 @@ class TrainerTest {
 
     @Test
     void rejectsANonPositiveLearningRate() {
-        TrainingSettings settings = new TrainingSettings(List.of(), 0.0, 1, 0, Precision.FLOAT64);
+        TrainingSettings settings = TrainingSettings.article(List.of(), 0.0, 1, 0, Precision.FLOAT64);
 
         assertThatThrownBy(() -> Trainer.train(article.x(), article.y(), settings, TrainingMonitor.NONE))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -239,7 +240,7 @@ class TrainerTest {
     }
 
     private static Snapshot train(long seed) {
-        TrainingSettings settings = new TrainingSettings(List.of(8, 3), 1.0, 300, seed, Precision.FLOAT64);
+        TrainingSettings settings = TrainingSettings.article(List.of(8, 3), 1.0, 300, seed, Precision.FLOAT64);
         TrainingResult result = Trainer.train(article.x(), article.y(), settings, TrainingMonitor.NONE);
         try (Network network = result.network()) {
             return Snapshot.of(network, result.losses());

@@ -47,7 +47,8 @@ class VectorKernelTest {
         try (LabelledData data = randomData(random, rows, inputs, precision);
                 Network network = randomNetwork(random, inputs, hidden, precision);
                 Gradients reference = Backprop.gradients(network, data.x(), data.y());
-                TrainingKernel kernel = Kernels.create(Kernels.Path.VECTOR, network, data.x(), data.y())) {
+                TrainingKernel kernel = Kernels.create(Kernels.Path.VECTOR, network, data.x(), data.y(),
+                        new UpdateRule.GradientDescent(1.0))) {
             double loss = kernel.lossAndGradients();
             try (Gradients fast = kernel.gradients(loss)) {
                 if (precision == Precision.FLOAT64) {
@@ -100,7 +101,7 @@ class VectorKernelTest {
         Random random = new Random(3);
         try (LabelledData data = randomData(random, 1500, 6, Precision.FLOAT64);
                 Network start = randomNetwork(random, 6, List.of(4, 2), Precision.FLOAT64)) {
-            TrainingSettings settings = new TrainingSettings(List.of(4, 2), 0.5, 20, 0, Precision.FLOAT64);
+            TrainingSettings settings = TrainingSettings.article(List.of(4, 2), 0.5, 20, 0, Precision.FLOAT64);
             try (TrainingResult fast = Trainer.trainOwned(Kernels.Path.VECTOR, start.copy(), data.x(), data.y(),
                     settings, TrainingMonitor.NONE);
                     TrainingResult nd4j = Trainer.trainOwned(Kernels.Path.ND4J, start.copy(), data.x(), data.y(),
@@ -136,7 +137,8 @@ class VectorKernelTest {
     }
 
     private static double[] lossAndGradients(Network network, LabelledData data, int helpers) {
-        try (TrainingKernel kernel = VectorKernels.create(network, data.x(), data.y(), helpers)) {
+        try (TrainingKernel kernel = VectorKernels.create(network, data.x(), data.y(), new UpdateRule.GradientDescent(1.0),
+                helpers)) {
             double loss = kernel.lossAndGradients();
             List<Double> values = new ArrayList<>();
             values.add(loss);
