@@ -50,6 +50,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>concurrent: two article trainings one after the other, then at once: wall times and bit-identity;</li>
  * <li>agreement: 2000 iterations from numpy's and our trainer from the same initial network.</li>
  * </ul>
+ * With {@code --against-classpath CP --against-label REV} (bench/run.sh --against REV builds them), every round of
+ * the article workloads also runs the same child from another build of netforge, so that two commits are compared
+ * side by side in one run.
  */
 public final class TrainingBench {
 
@@ -60,6 +63,9 @@ public final class TrainingBench {
     private static final Path OUT = Path.of("target/bench");
     private static final int LARGE_ROWS = 100_000;
     private static final int LARGE_COLUMNS = 100;
+    /** Another build's classpath and name, to compare against; null when not asked for. */
+    private static String againstClasspath;
+    private static String againstLabel;
 
     private TrainingBench() {
     }
@@ -75,8 +81,10 @@ public final class TrainingBench {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--quick" -> quick = true;
+                case "--against-classpath" -> againstClasspath = args[++i];
+                case "--against-label" -> againstLabel = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: bench/run.sh [--rounds N] [--quick]");
+                        + "; usage: bench/run.sh [--rounds N] [--quick] [--against REV]");
             }
         }
         Files.createDirectories(OUT);
@@ -114,13 +122,21 @@ public final class TrainingBench {
             throws Exception {
         List<JsonNode> ours = new ArrayList<>();
         List<JsonNode> theirs = new ArrayList<>();
+        List<JsonNode> before = new ArrayList<>();
+        boolean against = againstClasspath != null && workload.equals("article");
         for (int round = 0; round < rounds; round++) {
             ours.add(JSON.valueToTree(fork(List.of(), workload, precision)));
+            if (against) {
+                before.add(JSON.valueToTree(fork(System.getProperty("java.class.path").equals(againstClasspath) ? null
+                        : againstClasspath, Map.of(), List.of(), workload, precision)));
+            }
             if (numpy) {
                 theirs.add(numpyRun(workload, precision));
             }
-            System.err.printf(Locale.ROOT, "%s %s round %d: netforge %s s%s%n", workload, precision, round + 1,
-                    ours.get(round).get("seconds"), numpy ? ", numpy " + theirs.get(round).get("train_seconds") + " s" : "");
+            System.err.printf(Locale.ROOT, "%s %s round %d: netforge %s s%s%s%n", workload, precision, round + 1,
+                    ours.get(round).get("seconds"), against ? ", " + againstLabel + " " + before.get(round).get("seconds")
+                            + " s" : "",
+                    numpy ? ", numpy " + theirs.get(round).get("train_seconds") + " s" : "");
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("workload", workload);
@@ -140,6 +156,15 @@ public final class TrainingBench {
         netforge.put("test_accuracy", first.get("test_accuracy"));
         netforge.put("test_auc", first.get("test_auc"));
         result.put("netforge", netforge);
+        if (!before.isEmpty()) {
+            Map<String, Object> other = timings(before, "seconds", iterations);
+            other.put("revision", againstLabel);
+            other.put("final_loss", before.get(0).get("final_loss"));
+            other.put("test_auc", before.get(0).get("test_auc"));
+            result.put("against", other);
+            result.put("ratio_netforge_to_against_median", round(seconds / median(before, "seconds")));
+            result.put("same_final_loss_as_against", first.get("final_loss").equals(before.get(0).get("final_loss")));
+        }
         if (!theirs.isEmpty()) {
             double numpySeconds = median(theirs, "train_seconds");
             Map<String, Object> reference = timings(theirs, "train_seconds", iterations);
@@ -240,12 +265,18 @@ public final class TrainingBench {
 
     private static Map<String, Object> fork(Map<String, String> environment, List<String> jvmOptions,
             String... childArgs) throws Exception {
+        return fork(null, environment, jvmOptions, childArgs);
+    }
+
+    /** A child JVM on {@code classpath} (null: this build's) that prints one JSON line. */
+    private static Map<String, Object> fork(String classpath, Map<String, String> environment, List<String> jvmOptions,
+            String... childArgs) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-modules=jdk.incubator.vector");
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classpath != null ? classpath : System.getProperty("java.class.path"));
         command.add(TrainingBench.class.getName());
         command.add("--child");
         command.addAll(List.of(childArgs));
