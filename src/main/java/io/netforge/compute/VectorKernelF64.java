@@ -224,8 +224,12 @@ final class VectorKernelF64 implements TrainingKernel {
         int inAt = xAt;
         for (int l = 0; l < last; l++) {
             forwardHidden(in, inAt, width[l], theta, weightOffset[l], biasOffset[l], width[l + 1], s.a[l], end);
-            for (int j = 0; j < width[l + 1]; j++) {
-                VectorMathF64.activate(activation[l], s.a[l], j * B, j * B + end);
+            if (end == B) { // the units' rows are contiguous: one call for the layer
+                VectorMathF64.activate(activation[l], s.a[l], 0, width[l + 1] * B);
+            } else {
+                for (int j = 0; j < width[l + 1]; j++) {
+                    VectorMathF64.activate(activation[l], s.a[l], j * B, j * B + end);
+                }
             }
             in = s.a[l];
             inAt = 0;
@@ -244,8 +248,12 @@ final class VectorKernelF64 implements TrainingKernel {
             biasSums(s.delta[l], width[l + 1], part, biasOffset[l], end);
             if (l > 0) {
                 // a_{l-1} has fed its gradient: it becomes its slope f'
-                for (int k = 0; k < width[l]; k++) {
-                    VectorMathF64.slopeInPlace(activation[l - 1], s.a[l - 1], k * B, k * B + end);
+                if (end == B) {
+                    VectorMathF64.slopeInPlace(activation[l - 1], s.a[l - 1], 0, width[l] * B);
+                } else {
+                    for (int k = 0; k < width[l]; k++) {
+                        VectorMathF64.slopeInPlace(activation[l - 1], s.a[l - 1], k * B, k * B + end);
+                    }
                 }
                 backpropagate(s.delta[l], width[l + 1], theta, weightOffset[l], s.a[l - 1], width[l], s.delta[l - 1],
                         end);

@@ -125,10 +125,16 @@ public final class TrainingBench {
         List<JsonNode> before = new ArrayList<>();
         boolean against = againstClasspath != null && workload.equals("article");
         for (int round = 0; round < rounds; round++) {
-            ours.add(JSON.valueToTree(fork(List.of(), workload, precision)));
+            // against another build: ABBA order, so that neither build always runs first
+            boolean oursFirst = round % 2 == 0;
+            if (oursFirst || !against) {
+                ours.add(JSON.valueToTree(fork(List.of(), workload, precision)));
+            }
             if (against) {
-                before.add(JSON.valueToTree(fork(System.getProperty("java.class.path").equals(againstClasspath) ? null
-                        : againstClasspath, Map.of(), List.of(), workload, precision)));
+                before.add(JSON.valueToTree(fork(againstClasspath, Map.of(), List.of(), workload, precision)));
+                if (!oursFirst) {
+                    ours.add(JSON.valueToTree(fork(List.of(), workload, precision)));
+                }
             }
             if (numpy) {
                 theirs.add(numpyRun(workload, precision));
@@ -163,6 +169,12 @@ public final class TrainingBench {
             other.put("test_auc", before.get(0).get("test_auc"));
             result.put("against", other);
             result.put("ratio_netforge_to_against_median", round(seconds / median(before, "seconds")));
+            List<Double> paired = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                paired.add(ours.get(round).get("seconds").asDouble() / before.get(round).get("seconds").asDouble());
+            }
+            result.put("ratio_netforge_to_against_per_round", paired.stream().map(TrainingBench::round).toList());
+            result.put("ratio_netforge_to_against_paired_median", round(medianOf(paired)));
             result.put("same_final_loss_as_against", first.get("final_loss").equals(before.get(0).get("final_loss")));
         }
         if (!theirs.isEmpty()) {
