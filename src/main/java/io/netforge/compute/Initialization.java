@@ -18,6 +18,32 @@ public enum Initialization {
         double biasSd() {
             return 0.1;
         }
+    },
+
+    /** Glorot and Bengio's: weights of sd sqrt(2 / (n_in + n_out)), biases 0. Suits tanh and sigmoid layers. */
+    XAVIER("xavier") {
+        @Override
+        double weightSd(int nIn, int nOut) {
+            return Math.sqrt(2.0 / (nIn + nOut));
+        }
+
+        @Override
+        double biasSd() {
+            return 0;
+        }
+    },
+
+    /** He et al.'s: weights of sd sqrt(2 / n_in), biases 0. Suits ReLU layers. */
+    HE("he") {
+        @Override
+        double weightSd(int nIn, int nOut) {
+            return Math.sqrt(2.0 / nIn);
+        }
+
+        @Override
+        double biasSd() {
+            return 0;
+        }
     };
 
     private final String id;

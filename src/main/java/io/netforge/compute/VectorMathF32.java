@@ -43,6 +43,12 @@ final class VectorMathF32 {
     static void activate(Activation activation, float[] values, int from, int to) {
         switch (activation) {
             case SIGMOID -> sigmoidInPlace(values, from, to);
+            case TANH -> tanhInPlace(values, from, to);
+            case RELU -> reluInPlace(values, from, to);
+            case LEAKY_RELU -> leakyReluInPlace(values, from, to);
+            case IDENTITY -> {
+                // a = z
+            }
             default -> throw new IllegalArgumentException("no vector kernel for the activation " + activation);
         }
     }
@@ -51,6 +57,10 @@ final class VectorMathF32 {
     static void slopeInPlace(Activation activation, float[] a, int from, int to) {
         switch (activation) {
             case SIGMOID -> sigmoidSlopeInPlace(a, from, to);
+            case TANH -> tanhSlopeInPlace(a, from, to);
+            case RELU -> stepInPlace(a, from, to, 0f);
+            case LEAKY_RELU -> stepInPlace(a, from, to, (float) Activation.LEAKY_SLOPE);
+            case IDENTITY -> java.util.Arrays.fill(a, from, to, 1f);
             default -> throw new IllegalArgumentException("no vector kernel for the activation " + activation);
         }
     }
@@ -74,6 +84,75 @@ final class VectorMathF32 {
         for (int i = 0; i < end; i += LANES) {
             FloatVector.fromArray(SPECIES, values, i).sub(FloatVector.fromArray(SPECIES, labels, yAt + i))
                     .mul(FloatVector.fromArray(SPECIES, weights, yAt + i)).intoArray(values, i);
+        }
+    }
+
+    // ---- rectifiers
+
+    /** values[i] = max(values[i], 0), as {@code z < 0 ? 0 : z} (NaN stays NaN). */
+    static void reluInPlace(float[] values, int from, int to) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int i = from; i < to; i += LANES) {
+            FloatVector z = FloatVector.fromArray(SPECIES, values, i);
+            z.blend(zero, z.compare(VectorOperators.LT, 0f)).intoArray(values, i);
+        }
+    }
+
+    /** values[i] = z &lt; 0 ? 0.01 z : z, the slope rounded to float as ND4J and PyTorch apply it to floats. */
+    static void leakyReluInPlace(float[] values, int from, int to) {
+        float slope = (float) Activation.LEAKY_SLOPE;
+        for (int i = from; i < to; i += LANES) {
+            FloatVector z = FloatVector.fromArray(SPECIES, values, i);
+            z.blend(z.mul(slope), z.compare(VectorOperators.LT, 0f)).intoArray(values, i);
+        }
+    }
+
+    /** a[i] = a[i] &gt; 0 ? 1 : below: the rectifiers' slope from their value. */
+    static void stepInPlace(float[] a, int from, int to, float below) {
+        FloatVector one = bc(1f);
+        FloatVector low = bc(below);
+        for (int i = from; i < to; i += LANES) {
+            low.blend(one, FloatVector.fromArray(SPECIES, a, i).compare(VectorOperators.GT, 0f)).intoArray(a, i);
+        }
+    }
+
+    // ---- tanh
+
+    /** {@link VectorMathF64#tanhInPlace} in float: |z| &gt; 10 gives exactly 1. */
+    static void tanhInPlace(float[] values, int from, int to) {
+        FloatVector one = bc(1f);
+        for (int i = from; i < to; i += LANES) {
+            FloatVector z = FloatVector.fromArray(SPECIES, values, i);
+            FloatVector w = z.abs().mul(-2f); // exact
+            // clamped at -20, where e^w - 1 is -1 in float; only vectors that need it pay for Java's max
+            if (w.compare(VectorOperators.LT, -20f).anyTrue()) {
+                w = w.max(-20f);
+            }
+            FloatVector shifted = w.fma(LOG2E, SHIFTER);
+            FloatVector n = shifted.sub(SHIFTER); // round(w / ln 2), in [-29, 0]
+            FloatVector r = n.fma(bc(-LN2_HI), w).sub(n.mul(LN2_LO)); // w - n ln 2, |r| <= 0.347
+            FloatVector p = r.fma(E7, E6);
+            p = p.fma(r, bc(E5));
+            p = p.fma(r, bc(E4));
+            p = p.fma(r, bc(E3));
+            p = p.fma(r, bc(E2));
+            p = p.fma(r, one);
+            FloatVector q = p.mul(r); // e^r - 1, without the 1 that would cancel
+            // e^w - 1 = 2^n (e^r - 1) + (2^n - 1), 2^n from its exponent bits; 2^n - 1 is exact
+            FloatVector scale = shifted.reinterpretAsInts().sub(SHIFTER_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector u = q.fma(scale, scale.sub(one));
+            FloatVector t = u.neg().div(u.add(2f));
+            t.blend(t.neg(), z.compare(VectorOperators.LT, 0f)).intoArray(values, i);
+        }
+    }
+
+    /** a[i] = 1 - a[i]²: tanh's slope from its value. */
+    static void tanhSlopeInPlace(float[] a, int from, int to) {
+        FloatVector one = bc(1f);
+        for (int i = from; i < to; i += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, a, i);
+            one.sub(v.mul(v)).intoArray(a, i);
         }
     }
 

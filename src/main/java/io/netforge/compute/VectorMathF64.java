@@ -58,6 +58,12 @@ final class VectorMathF64 {
     static void activate(Activation activation, double[] values, int from, int to) {
         switch (activation) {
             case SIGMOID -> sigmoidInPlace(values, from, to);
+            case TANH -> tanhInPlace(values, from, to);
+            case RELU -> reluInPlace(values, from, to);
+            case LEAKY_RELU -> leakyReluInPlace(values, from, to);
+            case IDENTITY -> {
+                // a = z
+            }
             default -> throw new IllegalArgumentException("no vector kernel for the activation " + activation);
         }
     }
@@ -66,6 +72,10 @@ final class VectorMathF64 {
     static void slopeInPlace(Activation activation, double[] a, int from, int to) {
         switch (activation) {
             case SIGMOID -> sigmoidSlopeInPlace(a, from, to);
+            case TANH -> tanhSlopeInPlace(a, from, to);
+            case RELU -> stepInPlace(a, from, to, 0.0);
+            case LEAKY_RELU -> stepInPlace(a, from, to, Activation.LEAKY_SLOPE);
+            case IDENTITY -> java.util.Arrays.fill(a, from, to, 1.0);
             default -> throw new IllegalArgumentException("no vector kernel for the activation " + activation);
         }
     }
@@ -94,6 +104,83 @@ final class VectorMathF64 {
         for (int i = 0; i < end; i += LANES) {
             DoubleVector.fromArray(SPECIES, values, i).sub(DoubleVector.fromArray(SPECIES, labels, yAt + i))
                     .mul(DoubleVector.fromArray(SPECIES, weights, yAt + i)).intoArray(values, i);
+        }
+    }
+
+    // ---- rectifiers
+
+    /** values[i] = max(values[i], 0), as {@code z < 0 ? 0 : z} (NaN stays NaN). */
+    static void reluInPlace(double[] values, int from, int to) {
+        DoubleVector zero = DoubleVector.zero(SPECIES);
+        for (int i = from; i < to; i += LANES) {
+            DoubleVector z = DoubleVector.fromArray(SPECIES, values, i);
+            z.blend(zero, z.compare(VectorOperators.LT, 0.0)).intoArray(values, i);
+        }
+    }
+
+    /** values[i] = z &lt; 0 ? 0.01 z : z. */
+    static void leakyReluInPlace(double[] values, int from, int to) {
+        for (int i = from; i < to; i += LANES) {
+            DoubleVector z = DoubleVector.fromArray(SPECIES, values, i);
+            z.blend(z.mul(Activation.LEAKY_SLOPE), z.compare(VectorOperators.LT, 0.0)).intoArray(values, i);
+        }
+    }
+
+    /** a[i] = a[i] &gt; 0 ? 1 : below: the rectifiers' slope from their value. */
+    static void stepInPlace(double[] a, int from, int to, double below) {
+        DoubleVector one = bc(1.0);
+        DoubleVector low = bc(below);
+        for (int i = from; i < to; i += LANES) {
+            low.blend(one, DoubleVector.fromArray(SPECIES, a, i).compare(VectorOperators.GT, 0.0)).intoArray(a, i);
+        }
+    }
+
+    // ---- tanh
+
+    /**
+     * values[i] = tanh(values[i]) = sign(z) u' for u = expm1(-2|z|), u' = -u / (2 + u): e^-2|z| - 1 computed
+     * without cancellation (below), so small |z| keep their relative accuracy; |z| &gt; 22 gives exactly 1.
+     */
+    static void tanhInPlace(double[] values, int from, int to) {
+        DoubleVector one = bc(1.0);
+        for (int i = from; i < to; i += LANES) {
+            DoubleVector z = DoubleVector.fromArray(SPECIES, values, i);
+            DoubleVector w = z.abs().mul(-2.0); // exact
+            // clamped at -44, where e^w - 1 is -1 to 19 digits; only vectors that need it pay for Java's max
+            if (w.compare(VectorOperators.LT, -44.0).anyTrue()) {
+                w = w.max(-44.0);
+            }
+            DoubleVector shifted = w.fma(LOG2E, SHIFTER);
+            DoubleVector n = shifted.sub(SHIFTER); // round(w / ln 2), in [-64, 0]
+            DoubleVector r = n.fma(bc(-LN2_HI), w).add(n.mul(-LN2_LO)); // w - n ln 2, |r| <= 0.347
+            DoubleVector p = r.fma(E13, E12);
+            p = p.fma(r, bc(E11));
+            p = p.fma(r, bc(E10));
+            p = p.fma(r, bc(E9));
+            p = p.fma(r, bc(E8));
+            p = p.fma(r, bc(E7));
+            p = p.fma(r, bc(E6));
+            p = p.fma(r, bc(E5));
+            p = p.fma(r, bc(E4));
+            p = p.fma(r, bc(E3));
+            p = p.fma(r, bc(E2));
+            p = p.fma(r, one);
+            DoubleVector q = p.mul(r); // e^r - 1, without the 1 that would cancel
+            // e^w - 1 = 2^n (e^r - 1) + (2^n - 1), 2^n from its exponent bits; 2^n - 1 is exact
+            DoubleVector scale = shifted.reinterpretAsLongs().sub(SHIFTER_BITS - 1023L)
+                    .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector u = q.fma(scale, scale.sub(one));
+            DoubleVector t = u.neg().div(u.add(2.0));
+            t.blend(t.neg(), z.compare(VectorOperators.LT, 0.0)).intoArray(values, i);
+        }
+    }
+
+    /** a[i] = 1 - a[i]²: tanh's slope from its value. */
+    static void tanhSlopeInPlace(double[] a, int from, int to) {
+        DoubleVector one = bc(1.0);
+        for (int i = from; i < to; i += LANES) {
+            DoubleVector v = DoubleVector.fromArray(SPECIES, a, i);
+            one.sub(v.mul(v)).intoArray(a, i);
         }
     }
 

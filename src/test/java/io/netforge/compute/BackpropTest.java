@@ -22,6 +22,131 @@ class BackpropTest {
         return List.of(List.of(), List.of(3), List.of(4, 3), List.of(6, 5, 4));
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> activationsAndLayers() {
+        List<org.junit.jupiter.params.provider.Arguments> cases = new ArrayList<>();
+        for (Activation activation : Activation.values()) {
+            for (List<Integer> hidden : hiddenLayers().subList(1, 4)) {
+                cases.add(org.junit.jupiter.params.provider.Arguments.of(activation, hidden));
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The same for every activation, one for all hidden layers, and for a network with a different activation in
+     * each layer. The rectifiers have a kink at 0 that a finite difference must not straddle: the seeds are chosen
+     * so that every hidden logit is at least 0.05 away from it, farther than a step of h = 1e-3 can move it.
+     */
+    @ParameterizedTest(name = "{0}, hidden layers {1}")
+    @MethodSource("activationsAndLayers")
+    void gradientsOfEveryActivationEqualCentralFiniteDifferences(Activation activation, List<Integer> hidden) {
+        gradientsEqualFiniteDifferences(hidden, java.util.Collections.nCopies(hidden.size(), activation));
+    }
+
+    @Test
+    void gradientsOfMixedActivationsEqualCentralFiniteDifferences() {
+        gradientsEqualFiniteDifferences(List.of(6, 5, 4), List.of(Activation.TANH, Activation.LEAKY_RELU,
+                Activation.RELU));
+        gradientsEqualFiniteDifferences(List.of(6, 5, 4), List.of(Activation.IDENTITY, Activation.SIGMOID,
+                Activation.TANH));
+    }
+
+    private static void gradientsEqualFiniteDifferences(List<Integer> hidden, List<Activation> activations) {
+        Architecture architecture = Architecture.of(INPUTS, hidden, activations, Objective.SIGMOID_CROSS_ENTROPY);
+        for (long seed = 1; ; seed++) {
+            Random random = new Random(seed * 7919 + hidden.hashCode() + activations.hashCode());
+            List<Integer> sizes = architecture.layerSizes();
+            List<double[]> weights = new ArrayList<>();
+            List<double[]> biases = new ArrayList<>();
+            for (int l = 0; l + 1 < sizes.size(); l++) {
+                weights.add(gaussians(random, sizes.get(l) * sizes.get(l + 1)));
+                biases.add(gaussians(random, sizes.get(l + 1)));
+            }
+            double[][] x = new double[ROWS][];
+            double[] y = new double[ROWS];
+            for (int r = 0; r < ROWS; r++) {
+                x[r] = gaussians(random, INPUTS);
+                y[r] = random.nextBoolean() ? 1 : 0;
+            }
+            if (nearestHiddenLogitToZero(architecture, weights, biases, x) < 0.05) {
+                continue; // a rectifier's kink is too close: another draw
+            }
+            double worst = 0;
+            try (LabelledData data = LabelledData.of(x, y, Precision.FLOAT64);
+                    Network network = Network.of(architecture, weights, biases, Precision.FLOAT64);
+                    Gradients gradients = Backprop.gradients(network, data.x(), data.y())) {
+                for (int l = 0; l + 1 < sizes.size(); l++) {
+                    for (boolean bias : new boolean[] {false, true}) {
+                        double[] analytic = NdArrays.toDoubles(bias ? gradients.biases().get(l) : gradients.weights().get(l));
+                        for (int k = 0; k < analytic.length; k++) {
+                            int layer = l;
+                            int index = k;
+                            boolean isBias = bias;
+                            double numeric = richardson(h -> (lossOf(architecture, weights, biases, layer, index, isBias, h, data)
+                                    - lossOf(architecture, weights, biases, layer, index, isBias, -h, data)) / (2 * h));
+                            double error = absoluteOrRelativeError(analytic[k], numeric);
+                            worst = Math.max(worst, error);
+                            assertThat(error).as("%s: dJ/d%s layer %d element %d: %s vs %s", activations,
+                                    bias ? "b" : "W", l, k, analytic[k], numeric).isLessThan(1e-6);
+                        }
+                    }
+                }
+            }
+            System.out.printf("finite differences, %s hidden %s: worst error %.2e (seed %d)%n", activations, hidden,
+                    worst, seed);
+            return;
+        }
+    }
+
+    /** (4 D(h/2) - D(h)) / 3 for h = 1e-3: see gradientsEqualCentralFiniteDifferences. */
+    static double richardson(java.util.function.DoubleUnaryOperator difference) {
+        return (4 * difference.applyAsDouble(H / 2) - difference.applyAsDouble(H)) / 3;
+    }
+
+    /** Relative error, or absolute below 1e-3 (an identity layer's gradients can cancel to nearly zero). */
+    static double absoluteOrRelativeError(double a, double b) {
+        double scale = Math.max(1e-3, Math.max(Math.abs(a), Math.abs(b)));
+        return Math.abs(a - b) / scale;
+    }
+
+    private static double lossOf(Architecture architecture, List<double[]> weights, List<double[]> biases, int layer,
+            int index, boolean bias, double shift, LabelledData data) {
+        List<double[]> w = new ArrayList<>();
+        List<double[]> b = new ArrayList<>();
+        for (int l = 0; l < weights.size(); l++) {
+            w.add(weights.get(l).clone());
+            b.add(biases.get(l).clone());
+        }
+        (bias ? b : w).get(layer)[index] += shift;
+        try (Network network = Network.of(architecture, w, b, Precision.FLOAT64);
+                Gradients gradients = Backprop.gradients(network, data.x(), data.y())) {
+            return gradients.loss();
+        }
+    }
+
+    /** min |z| over every hidden unit and row, computed in plain Java. */
+    private static double nearestHiddenLogitToZero(Architecture architecture, List<double[]> weights,
+            List<double[]> biases, double[][] x) {
+        List<Integer> sizes = architecture.layerSizes();
+        double nearest = Double.POSITIVE_INFINITY;
+        for (double[] row : x) {
+            double[] a = row;
+            for (int l = 0; l + 2 < sizes.size(); l++) {
+                double[] next = new double[sizes.get(l + 1)];
+                for (int j = 0; j < next.length; j++) {
+                    double z = biases.get(l)[j];
+                    for (int k = 0; k < a.length; k++) {
+                        z += a[k] * weights.get(l)[k * next.length + j];
+                    }
+                    nearest = Math.min(nearest, Math.abs(z));
+                    next[j] = architecture.activations().get(l).value(z);
+                }
+                a = next;
+            }
+        }
+        return nearest;
+    }
+
     /**
      * Every weight and bias gradient equals the numerical derivative of the loss Backprop reports, to a
      * relative error below 1e-6 element by element. The derivative is the central difference

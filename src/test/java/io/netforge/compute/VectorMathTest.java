@@ -115,6 +115,79 @@ class VectorMathTest {
     }
 
     @Test
+    void float64TanhIsWithinThreeUlpsOfMath() {
+        double[] z = values(1 << 16, 25);
+        double[] expected = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            expected[i] = Math.tanh(z[i]);
+        }
+        VectorMathF64.tanhInPlace(z, 0, z.length);
+        for (int i = 0; i < z.length; i++) {
+            // relative to the value: tanh keeps its accuracy for tiny z (expm1 does not cancel)
+            assertThat(Math.abs(z[i] - expected[i])).as("tanh, element %d: %s vs %s", i, z[i], expected[i])
+                    .isLessThanOrEqualTo(3 * Math.ulp(expected[i]));
+        }
+    }
+
+    @Test
+    void float32TanhIsWithinThreeUlpsOfMath() {
+        double[] source = values(1 << 16, 15);
+        float[] z = new float[source.length];
+        float[] expected = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) source[i];
+            expected[i] = (float) Math.tanh(z[i]);
+        }
+        VectorMathF32.tanhInPlace(z, 0, z.length);
+        for (int i = 0; i < z.length; i++) {
+            assertThat(Math.abs(z[i] - expected[i])).as("tanh, element %d: %s vs %s", i, z[i], expected[i])
+                    .isLessThanOrEqualTo(3 * Math.ulp(expected[i]));
+        }
+    }
+
+    /** The rectifiers, identity and every slope are exact: the vector functions equal the scalar ones bit for bit. */
+    @Test
+    void theOtherActivationsAndEverySlopeEqualTheScalarFunctionsExactly() {
+        double[] source = values(1 << 12, 5);
+        for (Activation activation : Activation.values()) {
+            double[] values = source.clone();
+            float[] floats = new float[source.length];
+            for (int i = 0; i < floats.length; i++) {
+                floats[i] = (float) source[i];
+            }
+            VectorMathF64.activate(activation, values, 0, values.length);
+            VectorMathF32.activate(activation, floats, 0, floats.length);
+            double[] slopes = values.clone();
+            float[] floatSlopes = floats.clone();
+            VectorMathF64.slopeInPlace(activation, slopes, 0, slopes.length);
+            VectorMathF32.slopeInPlace(activation, floatSlopes, 0, floatSlopes.length);
+            for (int i = 0; i < source.length; i++) {
+                if (activation != Activation.SIGMOID && activation != Activation.TANH) {
+                    assertThat(values[i]).as("%s of %s", activation, source[i]).isEqualTo(activation.value(source[i]));
+                    assertThat(floats[i]).as("%s of %s in float", activation, floats[i])
+                            .isEqualTo(activation == Activation.LEAKY_RELU && (float) source[i] < 0
+                                    ? (float) Activation.LEAKY_SLOPE * (float) source[i]
+                                    : (float) activation.value((float) source[i]));
+                }
+                assertThat(slopes[i]).as("%s' at a = %s", activation, values[i]).isEqualTo(activation.slope(values[i]));
+                assertThat(floatSlopes[i]).as("%s' at a = %s in float", activation, floats[i])
+                        .isEqualTo(floatSlope(activation, floats[i]));
+            }
+        }
+    }
+
+    /** The scalar slope in float arithmetic, as the float kernel computes it. */
+    private static float floatSlope(Activation activation, float a) {
+        return switch (activation) {
+            case SIGMOID -> a * (1f - a);
+            case TANH -> 1f - a * a;
+            case RELU -> a > 0 ? 1f : 0f;
+            case LEAKY_RELU -> a > 0 ? 1f : (float) Activation.LEAKY_SLOPE;
+            case IDENTITY -> 1f;
+        };
+    }
+
+    @Test
     void nanStaysNan() {
         double[] z = {Double.NaN, 1, Double.NaN, -1};
         VectorMathF64.sigmoidInPlace(z, 0, 4);
@@ -126,6 +199,11 @@ class VectorMathTest {
         VectorMathF64.lossTermParts(new double[] {Double.NaN, 0, 0, 0}, new double[4], 0, 4, linear, small);
         VectorMathF64.addLossTerms(linear, small, new double[] {1, 1, 1, 1}, 0, 4, sums, 0);
         assertThat(sums[0]).isNaN();
+        for (Activation activation : Activation.values()) {
+            double[] values = {Double.NaN, 1, 2, 3};
+            VectorMathF64.activate(activation, values, 0, 4);
+            assertThat(values[0]).as(activation.id()).isNaN();
+        }
     }
 
     /** The edge cases, then uniform values in [-range, range] and a band of tiny ones. */
