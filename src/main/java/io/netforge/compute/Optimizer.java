@@ -21,4 +21,30 @@ public sealed interface Optimizer {
             return new UpdateRule.GradientDescent(learningRate);
         }
     }
+
+    /**
+     * Gradient descent with momentum m, {@code torch.optim.SGD(momentum=m, nesterov=...)} (no dampening): a velocity
+     * {@code v = g} at the first step, then {@code v = m v + g}; the step is {@code theta -= learningRate * v}, or
+     * with Nesterov's correction {@code theta -= learningRate * (g + m v)}.
+     */
+    record Momentum(double learningRate, double momentum, boolean nesterov) implements Optimizer {
+
+        @Override
+        public UpdateRule start() {
+            return new UpdateRule.Momentum(learningRate, momentum, nesterov);
+        }
+    }
+
+    /**
+     * Adam, {@code torch.optim.Adam(betas=(beta1, beta2), eps=epsilon)}: at step t, {@code m = beta1 m + (1 - beta1) g},
+     * {@code v = beta2 v + (1 - beta2) g²}, and
+     * {@code theta -= (learningRate / (1 - beta1^t)) m / (sqrt(v) / sqrt(1 - beta2^t) + epsilon)}.
+     */
+    record Adam(double learningRate, double beta1, double beta2, double epsilon) implements Optimizer {
+
+        @Override
+        public UpdateRule start() {
+            return new UpdateRule.Adam(learningRate, beta1, beta2, epsilon);
+        }
+    }
 }

@@ -1,8 +1,11 @@
 package io.netforge.compute;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One run's optimiser: turns each step's gradient g into new parameters theta, keeping whatever state the rule
@@ -14,9 +17,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <li>ND4J arrays ({@link #step(List, List)}), one per weight matrix and bias vector, for {@link Nd4jBlockedKernel}.</li>
  * </ul>
  * One call is one step; a rule serves one kernel, which calls the same idiom every time. The gradient arrays may be
- * overwritten.
+ * overwritten. State arrays are allocated at the first step, with the parameters' shapes, and ND4J state is freed
+ * by {@link #close()}.
  */
-abstract class UpdateRule {
+abstract class UpdateRule implements AutoCloseable {
 
     /** theta and gradient of the same length; one step. */
     abstract void step(double[] theta, double[] gradient);
@@ -26,6 +30,22 @@ abstract class UpdateRule {
 
     /** thetas.get(i) and gradients.get(i) of the same shape; one step over all of them. */
     abstract void step(List<INDArray> thetas, List<INDArray> gradients);
+
+    /** Frees the ND4J state, if any. */
+    @Override
+    public void close() {
+    }
+
+    /** A zero array of each given array's shape and type (an ND4J rule's state), or of another's when it fails. */
+    static List<INDArray> zerosLike(List<INDArray> arrays, List<INDArray> owned) {
+        List<INDArray> zeros = new ArrayList<>(arrays.size());
+        for (INDArray array : arrays) {
+            INDArray zero = Nd4j.zeros(array.dataType(), array.shape());
+            owned.add(zero);
+            zeros.add(zero);
+        }
+        return zeros;
+    }
 
     /** theta -= learningRate * g. */
     static final class GradientDescent extends UpdateRule {
@@ -56,6 +76,199 @@ abstract class UpdateRule {
             for (int i = 0; i < thetas.size(); i++) {
                 thetas.get(i).subi(gradients.get(i).muli(learningRate)); // as numpy_reference.py writes it
             }
+        }
+    }
+
+    /** See {@link Optimizer.Momentum}: PyTorch's SGD with momentum, in its order of operations. */
+    static final class Momentum extends UpdateRule {
+
+        private final double learningRate;
+        private final double momentum;
+        private final boolean nesterov;
+        private boolean started;
+        private double[] velocity;
+        private float[] velocityF;
+        private List<INDArray> velocities;
+        private List<INDArray> scratch;
+        private final List<INDArray> owned = new ArrayList<>();
+
+        Momentum(double learningRate, double momentum, boolean nesterov) {
+            this.learningRate = learningRate;
+            this.momentum = momentum;
+            this.nesterov = nesterov;
+        }
+
+        @Override
+        void step(double[] theta, double[] gradient) {
+            if (velocity == null) {
+                velocity = gradient.clone(); // v = g at the first step
+            } else {
+                for (int i = 0; i < theta.length; i++) {
+                    velocity[i] = momentum * velocity[i] + gradient[i];
+                }
+            }
+            for (int i = 0; i < theta.length; i++) {
+                double direction = nesterov ? gradient[i] + momentum * velocity[i] : velocity[i];
+                theta[i] -= learningRate * direction;
+            }
+        }
+
+        @Override
+        void step(float[] theta, float[] gradient) {
+            float m = (float) momentum;
+            float rate = (float) learningRate;
+            if (velocityF == null) {
+                velocityF = gradient.clone();
+            } else {
+                for (int i = 0; i < theta.length; i++) {
+                    velocityF[i] = m * velocityF[i] + gradient[i];
+                }
+            }
+            for (int i = 0; i < theta.length; i++) {
+                float direction = nesterov ? gradient[i] + m * velocityF[i] : velocityF[i];
+                theta[i] -= rate * direction;
+            }
+        }
+
+        @Override
+        void step(List<INDArray> thetas, List<INDArray> gradients) {
+            if (!started) {
+                velocities = zerosLike(gradients, owned);
+                scratch = zerosLike(gradients, owned);
+            }
+            for (int i = 0; i < thetas.size(); i++) {
+                INDArray v = velocities.get(i);
+                INDArray g = gradients.get(i);
+                if (!started) {
+                    v.assign(g);
+                } else {
+                    v.muli(momentum).addi(g);               // v = m v + g
+                }
+                INDArray direction = scratch.get(i);
+                if (nesterov) {
+                    v.mul(momentum, direction).addi(g);     // g + m v
+                } else {
+                    direction.assign(v);
+                }
+                thetas.get(i).subi(direction.muli(learningRate));
+            }
+            started = true;
+        }
+
+        @Override
+        public void close() {
+            NdArrays.closeAll(owned);
+            owned.clear();
+        }
+    }
+
+    /** See {@link Optimizer.Adam}: PyTorch's Adam, in its order of operations. */
+    static final class Adam extends UpdateRule {
+
+        private final double learningRate;
+        private final double beta1;
+        private final double beta2;
+        private final double epsilon;
+        private int t;
+        private double[] m;
+        private double[] v;
+        private float[] mF;
+        private float[] vF;
+        private List<INDArray> ms;
+        private List<INDArray> vs;
+        private List<INDArray> scratch;
+        private final List<INDArray> owned = new ArrayList<>();
+
+        Adam(double learningRate, double beta1, double beta2, double epsilon) {
+            this.learningRate = learningRate;
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.epsilon = epsilon;
+        }
+
+        /** lr / (1 - beta1^t) of step t. */
+        private double stepSize() {
+            return learningRate / (1 - Math.pow(beta1, t));
+        }
+
+        /** sqrt(1 - beta2^t) of step t. */
+        private double correction2() {
+            return Math.sqrt(1 - Math.pow(beta2, t));
+        }
+
+        @Override
+        void step(double[] theta, double[] gradient) {
+            if (m == null) {
+                m = new double[theta.length];
+                v = new double[theta.length];
+            }
+            t++;
+            double stepSize = stepSize();
+            double correction2 = correction2();
+            double b1 = 1 - beta1;
+            double b2 = 1 - beta2;
+            for (int i = 0; i < theta.length; i++) {
+                double g = gradient[i];
+                m[i] = m[i] * beta1 + b1 * g;
+                v[i] = v[i] * beta2 + b2 * g * g;
+                double denominator = Math.sqrt(v[i]) / correction2 + epsilon;
+                theta[i] -= stepSize * m[i] / denominator;
+            }
+        }
+
+        @Override
+        void step(float[] theta, float[] gradient) {
+            if (mF == null) {
+                mF = new float[theta.length];
+                vF = new float[theta.length];
+            }
+            t++;
+            float stepSize = (float) stepSize();
+            float correction2 = (float) correction2();
+            float b1 = (float) (1 - beta1);
+            float b2 = (float) (1 - beta2);
+            float decay1 = (float) beta1;
+            float decay2 = (float) beta2;
+            float eps = (float) epsilon;
+            for (int i = 0; i < theta.length; i++) {
+                float g = gradient[i];
+                mF[i] = mF[i] * decay1 + b1 * g;
+                vF[i] = vF[i] * decay2 + b2 * g * g;
+                float denominator = (float) Math.sqrt(vF[i]) / correction2 + eps; // sqrt of a float is exact in float
+                theta[i] -= stepSize * mF[i] / denominator;
+            }
+        }
+
+        @Override
+        void step(List<INDArray> thetas, List<INDArray> gradients) {
+            if (ms == null) {
+                ms = zerosLike(gradients, owned);
+                vs = zerosLike(gradients, owned);
+                scratch = zerosLike(gradients, owned);
+            }
+            t++;
+            double stepSize = stepSize();
+            double correction2 = correction2();
+            for (int i = 0; i < thetas.size(); i++) {
+                INDArray g = gradients.get(i);
+                INDArray mi = ms.get(i);
+                INDArray vi = vs.get(i);
+                INDArray work = scratch.get(i);
+                g.mul(1 - beta1, work);
+                mi.muli(beta1).addi(work);                     // m = beta1 m + (1 - beta1) g
+                g.mul(1 - beta2, work).muli(g);
+                vi.muli(beta2).addi(work);                     // v = beta2 v + (1 - beta2) g g
+                Nd4j.exec(new Sqrt(vi, work));
+                work.divi(correction2).addi(epsilon);          // sqrt(v) / sqrt(1 - beta2^t) + eps
+                INDArray step = g.assign(mi).muli(stepSize);   // the gradient is not needed any more
+                thetas.get(i).subi(step.divi(work));
+            }
+        }
+
+        @Override
+        public void close() {
+            NdArrays.closeAll(owned);
+            owned.clear();
         }
     }
 }
