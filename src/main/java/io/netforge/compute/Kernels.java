@@ -67,19 +67,27 @@ final class Kernels {
     }
 
     /**
-     * A kernel of the given path for training {@code network} in place on x and y (checked by the caller), moving
-     * the parameters by {@code rule}.
+     * A kernel of the given path for training {@code network} in place on the training rows (checked by the caller)
+     * in batches of {@code batchSize} rows (0 for full batch), with validation rows or none, moving the parameters
+     * by {@code rule}.
      */
-    static TrainingKernel create(Path path, Network network, INDArray x, INDArray y, UpdateRule rule) {
+    static TrainingKernel create(Path path, Network network, Rows train, Rows validation, int batchSize,
+            UpdateRule rule) {
         if (path == Path.VECTOR) {
             if (!vectorAvailable()) {
                 throw new IllegalStateException("the Vector API kernel is not available: " + UNAVAILABLE);
             }
-            long work = x.rows() * network.parameterCount();
+            long rowsPerPass = batchSize > 0 ? Math.min(batchSize, train.count()) : train.count();
+            long work = rowsPerPass * network.parameterCount();
             int helpers = work >= MIN_PARALLEL_WORK ? ParallelSegments.HELPERS : 0;
-            return VectorKernels.create(network, x, y, rule, helpers);
+            return VectorKernels.create(network, train, validation, batchSize, rule, helpers);
         }
-        return new Nd4jBlockedKernel(network, x, y, rule);
+        return new Nd4jBlockedKernel(network, train, validation, batchSize, rule);
+    }
+
+    /** A full-batch kernel on x and y, every row of weight 1 (tests compare kernels with it). */
+    static TrainingKernel create(Path path, Network network, INDArray x, INDArray y, UpdateRule rule) {
+        return create(path, network, new Rows(x, y, null), null, 0, rule);
     }
 
     /**

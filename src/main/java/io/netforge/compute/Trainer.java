@@ -1,5 +1,7 @@
 package io.netforge.compute;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -125,39 +127,171 @@ public final class Trainer {
     /**
      * Trains {@code network} in place on the given path (tests pin paths against each other with it); closes
      * the network unless it is returned in the result.
+     *
+     * <p>Each epoch t: for full batch one step on all the training rows; for mini-batches the rows in a new
+     * {@link RowOrder}, batch by batch, a step after each. A step is: the loss and its gradient on the batch
+     * (weighted by class when asked), plus the L2 penalty and its gradient, then the update rule. The epoch's loss
+     * is recorded (for mini-batches the mean of its batches'), and with early stopping the validation loss of the
+     * parameters after the epoch.
      */
     static TrainingResult trainOwned(Kernels.Path path, Network network, INDArray x, INDArray y,
             TrainingSettings settings, TrainingMonitor monitor) {
         boolean returned = false;
+        List<INDArray> owned = new ArrayList<>();
         try {
             long start = System.nanoTime();
+            int[] classes = classes(y);
+            ValidationSplit split = settings.earlyStopping() == null ? null
+                    : ValidationSplit.of(classes, CLASSES, settings.earlyStopping().validationFraction(), settings.seed());
+            int[] trainRows = split == null ? null : split.training();
+            double[] classWeights = settings.classWeights() == null ? null
+                    : settings.classWeights().resolve(rowsPerClass(classes, trainRows));
+            Rows train = rows(x, y, classes, trainRows, classWeights, owned);
+            Rows validation = split == null ? null : rows(x, y, classes, split.validation(), classWeights, owned);
+            int n = Math.toIntExact(train.count());
+            boolean miniBatches = settings.miniBatches(n);
+            int batchSize = miniBatches ? settings.batchSize() : 0;
             int iterations = settings.maxIterations();
             double[] losses = new double[iterations];
+            double[] validationLosses = split == null ? null : new double[iterations];
+            EarlyStopping stopping = settings.earlyStopping();
+            double bestLoss = Double.POSITIVE_INFINITY;
+            int bestIteration = 0;
+            int sinceBest = 0;
+            int done = 0;
+            TrainingResult.StoppedBy stoppedBy = TrainingResult.StoppedBy.MAX_ITERATIONS;
+            RowOrder order = miniBatches ? new RowOrder(n, settings.seed()) : null;
             String name;
-            try (TrainingKernel kernel = Kernels.create(path, network, x, y, settings.optimizer().start())) {
+            try (UpdateRule rule = settings.optimizer().start();
+                    TrainingKernel kernel = Kernels.create(path, network, train, validation, batchSize, rule)) {
                 name = kernel.name();
                 for (int t = 1; t <= iterations; t++) {
-                    double loss = kernel.lossAndGradients();
-                    if (!Double.isFinite(loss)) {
-                        throw new NonFiniteLossException(t, loss);
+                    double loss;
+                    if (!miniBatches) {
+                        loss = step(kernel, kernel.lossAndGradients(), settings.l2(), t);
+                    } else {
+                        int[] rows = order.nextEpoch();
+                        double sum = 0;
+                        int batches = 0;
+                        for (int from = 0; from < n; from += batchSize) {
+                            sum += step(kernel, kernel.lossAndGradients(rows, from, Math.min(n, from + batchSize)),
+                                    settings.l2(), t);
+                            batches++;
+                            if (!monitor.keepGoing()) {
+                                throw new TrainingCancelledException(t);
+                            }
+                        }
+                        loss = sum / batches;
                     }
-                    kernel.step();
                     losses[t - 1] = loss;
+                    done = t;
+                    boolean stop = false;
+                    if (validation != null) {
+                        double validationLoss = kernel.validationLoss();
+                        validationLosses[t - 1] = validationLoss;
+                        monitor.onValidation(t, validationLoss);
+                        if (validationLoss < bestLoss - stopping.minDelta()) {
+                            bestLoss = validationLoss;
+                            bestIteration = t;
+                            sinceBest = 0;
+                            kernel.keepBest();
+                        } else if (++sinceBest >= stopping.patience()) {
+                            stop = true;
+                        }
+                    }
                     if (!monitor.onIteration(t, loss)) {
                         throw new TrainingCancelledException(t);
                     }
+                    if (stop) {
+                        stoppedBy = TrainingResult.StoppedBy.EARLY_STOPPING;
+                        break;
+                    }
+                }
+                if (validation != null && bestIteration > 0) {
+                    kernel.restoreBest();
                 }
                 kernel.writeParameters();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            TrainingResult result = new TrainingResult(network, losses, iterations, seconds, name);
+            TrainingResult.Validation validated = split == null ? null
+                    : new TrainingResult.Validation(split.validation(), Arrays.copyOf(validationLosses, done),
+                            bestIteration == 0 ? done : bestIteration);
+            TrainingResult result = new TrainingResult(network, done == iterations ? losses : Arrays.copyOf(losses, done),
+                    done, seconds, name, validated, stoppedBy, classWeights);
             returned = true;
             return result;
         } finally {
+            NdArrays.closeAll(owned);
             if (!returned) {
                 network.close();
             }
         }
+    }
+
+    /** The two classes of the binary objective: codes 0 and 1. */
+    private static final int CLASSES = 2;
+
+    /** Adds the L2 penalty to a batch's loss and its gradient, checks the loss, and steps. */
+    private static double step(TrainingKernel kernel, double loss, double l2, int iteration) {
+        if (Double.isFinite(loss) && l2 > 0) {
+            loss += kernel.addL2(l2);
+        }
+        if (!Double.isFinite(loss)) {
+            throw new NonFiniteLossException(iteration, loss);
+        }
+        kernel.step();
+        return loss;
+    }
+
+    /** The class code of every row: its 0/1 label. */
+    private static int[] classes(INDArray y) {
+        double[] labels = NdArrays.toDoubles(y);
+        int[] classes = new int[labels.length];
+        for (int r = 0; r < labels.length; r++) {
+            if (labels[r] != 0 && labels[r] != 1) {
+                throw new IllegalArgumentException("y[" + r + "] is " + labels[r] + "; labels must be 0 or 1");
+            }
+            classes[r] = (int) labels[r];
+        }
+        return classes;
+    }
+
+    private static long[] rowsPerClass(int[] classes, int[] subset) {
+        long[] counts = new long[CLASSES];
+        if (subset == null) {
+            for (int c : classes) {
+                counts[c]++;
+            }
+        } else {
+            for (int row : subset) {
+                counts[classes[row]]++;
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * The rows {@code subset} of x and y (all of them, as they are, when null), with each row's class weight; copies
+     * of subsets go into {@code owned}.
+     */
+    private static Rows rows(INDArray x, INDArray y, int[] classes, int[] subset, double[] classWeights,
+            List<INDArray> owned) {
+        INDArray xs = x;
+        INDArray ys = y;
+        if (subset != null) {
+            xs = x.getRows(subset);
+            owned.add(xs);
+            ys = y.getRows(subset);
+            owned.add(ys);
+        }
+        double[] weights = null;
+        if (classWeights != null) {
+            weights = new double[Math.toIntExact(xs.rows())];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = classWeights[classes[subset == null ? i : subset[i]]];
+            }
+        }
+        return new Rows(xs, ys, weights);
     }
 
     private static void requireSettings(TrainingSettings settings, TrainingMonitor monitor) {
@@ -182,6 +316,12 @@ public final class Trainer {
         }
         if (settings.maxIterations() < 1) {
             throw new IllegalArgumentException("maxIterations must be at least 1, was " + settings.maxIterations());
+        }
+        if (settings.batchSize() < 0) {
+            throw new IllegalArgumentException("batchSize must be 0 (full batch) or more, was " + settings.batchSize());
+        }
+        if (!(settings.l2() >= 0) || Double.isInfinite(settings.l2())) {
+            throw new IllegalArgumentException("l2 must be a finite number >= 0, was " + settings.l2());
         }
     }
 

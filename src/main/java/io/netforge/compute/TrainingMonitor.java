@@ -12,8 +12,20 @@ public interface TrainingMonitor {
 
     /**
      * @param iteration the 1-based number of the iteration just done
-     * @param loss      mean log-loss of the parameters that iteration started from (its forward pass)
+     * @param loss      the loss of the epoch (see {@link TrainingResult#losses()})
      * @return {@code false} to stop the run: the trainer then throws {@link TrainingCancelledException}
      */
     boolean onIteration(int iteration, double loss);
+
+    /**
+     * Called after every mini-batch step (often: keep it to a volatile read), so that a long epoch can be stopped
+     * within it; returning {@code false} stops the run as {@link #onIteration} does.
+     */
+    default boolean keepGoing() {
+        return true;
+    }
+
+    /** With early stopping: the validation loss after epoch {@code iteration}, just before {@link #onIteration}. */
+    default void onValidation(int iteration, double validationLoss) {
+    }
 }

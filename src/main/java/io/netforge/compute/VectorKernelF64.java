@@ -19,12 +19,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * gradient sums while its activations are in L1/L2, and blocks are spread over threads by
  * {@link ParallelSegments}.
  *
- * <p>Layout: features are copied once, at construction, into blocks stored feature-major ({@code x[k][r]} for
- * the block's rows r), so that a vector holds one feature or unit of {@code LANES} consecutive rows and every
- * loop runs along rows. Each row has a weight beside its label (1, or its class's weight); rows past N in the
- * last block are zero and weigh 0, so they add exact zeros to every sum. Weights and biases are kept here, in one
- * Java array ({@code theta}, the gradient beside it at the same offsets), for the whole run and written back at
- * the end.
+ * <p>Layout: for full-batch training the features are copied once, at construction, into blocks stored
+ * feature-major ({@code x[k][r]} for the block's rows r), so that a vector holds one feature or unit of
+ * {@code LANES} consecutive rows and every loop runs along rows. Each row has a weight beside its label (1, or
+ * its class's weight); rows past N in the last block are zero and weigh 0, so they add exact zeros to every sum.
+ * For mini-batches the rows are kept row-major and each batch is copied into such blocks before its pass (once
+ * per epoch in all, next to a pass's arithmetic). Validation rows have blocks of their own, for forward-only
+ * passes. Weights and biases are kept here, in one Java array ({@code theta}, the gradient beside it at the same
+ * offsets), for the whole run and written back at the end.
  *
  * <p>What varies is named and switched on once per block and layer, never per element: each hidden layer's
  * {@link Activation} ({@code VectorMathF64.activate}, {@code slopeInPlace}), the {@link Objective}
@@ -52,8 +54,17 @@ final class VectorKernelF64 implements TrainingKernel {
     private final int[] weightOffset;
     private final int[] biasOffset;
     private final int parameters;
-    /** The rows every pass runs over. */
+    /** Full batch: the rows every pass runs over; null for mini-batches. */
     private final Layout train;
+    /** Mini-batches: the training rows row-major, their labels and weights, and the blocks of the current batch. */
+    private final double[] rows;
+    private final double[] labels;
+    private final double[] rowWeights;
+    private final Layout batch;
+    /** Validation rows, or null. */
+    private final Layout validation;
+    /** The parameters of {@link #keepBest()}. */
+    private double[] best;
     /** partial[segment]: per parameter, then the loss, LANES partial sums each. */
     private final double[][] partial;
     private final Scratch[] scratch;
@@ -61,10 +72,12 @@ final class VectorKernelF64 implements TrainingKernel {
     private final double[] gradient;
 
     /**
-     * Takes x (N x inputs) and y (N x 1), float64, checked by the caller; copies them. The network is read now
-     * and written by {@link #writeParameters()}.
+     * Takes the training rows (x N x inputs, y N x 1, float64, checked by the caller) and, for early stopping,
+     * validation rows; copies them. The network is read now and written by {@link #writeParameters()}.
+     *
+     * @param batchSize rows per mini-batch; 0 (or N or more) for full batch
      */
-    VectorKernelF64(Network network, INDArray features, INDArray labels, UpdateRule rule, int helpers) {
+    VectorKernelF64(Network network, Rows training, Rows validationRows, int batchSize, UpdateRule rule, int helpers) {
         this.network = network;
         Architecture architecture = network.architecture();
         this.activation = architecture.activations().toArray(new Activation[0]);
@@ -90,9 +103,32 @@ final class VectorKernelF64 implements TrainingKernel {
             System.arraycopy(w, 0, theta, weightOffset[l], w.length);
             System.arraycopy(b, 0, theta, biasOffset[l], b.length);
         }
-        this.train = new Layout(Math.toIntExact(features.rows()));
-        train.copy(features, labels);
-        this.partial = new double[train.blocks.segments][(parameters + 1) * LANES];
+        int n = Math.toIntExact(training.count());
+        int segments;
+        if (batchSize <= 0 || batchSize >= n) {
+            this.train = new Layout(n);
+            train.copy(training);
+            this.rows = null;
+            this.labels = null;
+            this.rowWeights = null;
+            this.batch = null;
+            segments = train.blocks.segments;
+        } else {
+            this.train = null;
+            this.rows = NdArrays.toDoubles(training.x());
+            this.labels = NdArrays.toDoubles(training.y());
+            this.rowWeights = training.weights();
+            this.batch = new Layout(batchSize);
+            segments = batch.blocks.segments;
+        }
+        if (validationRows != null) {
+            this.validation = new Layout(Math.toIntExact(validationRows.count()));
+            validation.copy(validationRows);
+            segments = Math.max(segments, validation.blocks.segments);
+        } else {
+            this.validation = null;
+        }
+        this.partial = new double[segments][(parameters + 1) * LANES];
         this.scratch = new Scratch[threads.workers()];
         for (int i = 0; i < scratch.length; i++) {
             scratch[i] = new Scratch();
@@ -107,8 +143,32 @@ final class VectorKernelF64 implements TrainingKernel {
 
     @Override
     public double lossAndGradients() {
-        Layout layout = train;
-        threads.run(layout.blocks.segments, (segment, worker) -> segment(layout, segment, worker));
+        if (train == null) {
+            throw new IllegalStateException("this kernel trains on mini-batches");
+        }
+        return pass(train, true);
+    }
+
+    @Override
+    public double lossAndGradients(int[] order, int from, int to) {
+        if (batch == null) {
+            throw new IllegalStateException("this kernel trains on the full batch");
+        }
+        batch.gather(order, from, to);
+        return pass(batch, true);
+    }
+
+    @Override
+    public double validationLoss() {
+        if (validation == null) {
+            throw new IllegalStateException("this kernel has no validation rows");
+        }
+        return pass(validation, false);
+    }
+
+    /** One pass over the layout's blocks: the mean loss and, with {@code backward}, the mean gradient. */
+    private double pass(Layout layout, boolean backward) {
+        threads.run(layout.blocks.segments, (segment, worker) -> segment(layout, backward, segment, worker));
         // fixed order: segment by segment, lane by lane
         int lossAt = parameters * LANES;
         double loss = 0;
@@ -119,7 +179,7 @@ final class VectorKernelF64 implements TrainingKernel {
             }
         }
         double mean = loss / layout.weightTotal;
-        if (!Double.isFinite(mean)) {
+        if (!Double.isFinite(mean) || !backward) {
             return mean;
         }
         double divisor = layout.weightTotal;
@@ -168,8 +228,38 @@ final class VectorKernelF64 implements TrainingKernel {
     }
 
     @Override
+    public double addL2(double l2) {
+        double rate = l2;
+        double squares = 0;
+        for (int l = 0; l < layers; l++) {
+            for (int i = weightOffset[l]; i < biasOffset[l]; i++) {
+                squares += (double) theta[i] * theta[i];
+                gradient[i] += rate * theta[i];
+            }
+        }
+        return l2 / 2 * squares;
+    }
+
+    @Override
     public void step() {
         rule.step(theta, gradient);
+    }
+
+    @Override
+    public void keepBest() {
+        if (best == null) {
+            best = theta.clone();
+        } else {
+            System.arraycopy(theta, 0, best, 0, parameters);
+        }
+    }
+
+    @Override
+    public void restoreBest() {
+        if (best == null) {
+            throw new IllegalStateException("keepBest() was never called");
+        }
+        System.arraycopy(best, 0, theta, 0, parameters);
     }
 
     @Override
@@ -201,17 +291,20 @@ final class VectorKernelF64 implements TrainingKernel {
     }
 
     /** The blocks of one segment, their sums added into the segment's own partial sums. */
-    private void segment(Layout layout, int segment, int worker) {
+    private void segment(Layout layout, boolean backward, int segment, int worker) {
         double[] part = partial[segment];
         Arrays.fill(part, 0.0);
         Scratch s = scratch[worker];
         for (int block = layout.blocks.firstBlock(segment); block < layout.blocks.endBlock(segment); block++) {
-            block(layout, block, s, part);
+            block(layout, backward, block, s, part);
         }
     }
 
-    /** Forward pass, loss and backward pass of one block; adds its gradient and loss sums into {@code part}. */
-    private void block(Layout layout, int block, Scratch s, double[] part) {
+    /**
+     * Forward pass and loss of one block, and with {@code backward} its backward pass; adds its loss and gradient
+     * sums into {@code part}.
+     */
+    private void block(Layout layout, boolean backward, int block, Scratch s, double[] part) {
         int rows = layout.blocks.rowsIn(block);
         int end = (rows + LANES - 1) / LANES * LANES; // whole vectors; padded rows are zeros of weight 0
         double[] x = layout.x;
@@ -239,6 +332,9 @@ final class VectorKernelF64 implements TrainingKernel {
                 end);
         VectorMathF64.outputLoss(objective, s.delta[last], layout.y, layout.weight, yAt, end, part, parameters * LANES,
                 s.linear, s.small);
+        if (!backward) {
+            return;
+        }
 
         // backward: dW_l += a_l^T delta_l, db_l += 1^T delta_l, delta_{l-1} = (delta_l W_l^T) * f'
         for (int l = last; l >= 0; l--) {
@@ -539,7 +635,9 @@ final class VectorKernelF64 implements TrainingKernel {
      * their labels and weights beside; rows past the last are zeros of weight 0.
      */
     private final class Layout {
-        final RowBlocks blocks;
+        /** The blocks of the rows held now; a batch layout holds fewer rows than it has room for at an epoch's end. */
+        RowBlocks blocks;
+        private final RowBlocks capacity;
         final double[] x;
         final double[] y;
         final double[] weight;
@@ -547,14 +645,16 @@ final class VectorKernelF64 implements TrainingKernel {
         double weightTotal;
 
         Layout(int rows) {
-            this.blocks = new RowBlocks(rows);
-            this.x = new double[Math.multiplyExact(Math.multiplyExact(blocks.blocks, width[0]), B)];
-            this.y = new double[blocks.blocks * B];
-            this.weight = new double[blocks.blocks * B];
+            this.capacity = new RowBlocks(rows);
+            this.blocks = capacity;
+            this.x = new double[Math.multiplyExact(Math.multiplyExact(capacity.blocks, width[0]), B)];
+            this.y = new double[capacity.blocks * B];
+            this.weight = new double[capacity.blocks * B];
         }
 
-        /** Copies every row of x (N x inputs, any order of storage) and y, each of weight 1. */
-        void copy(INDArray features, INDArray labels) {
+        /** Copies every row of the given rows (x in any order of storage), with their weights. */
+        void copy(Rows source) {
+            INDArray features = source.x();
             int inputs = width[0];
             INDArray rowMajor = NdArrays.isPlainRowMajor(features) ? features : features.dup('c');
             try {
@@ -573,12 +673,63 @@ final class VectorKernelF64 implements TrainingKernel {
                     rowMajor.close();
                 }
             }
-            double[] labelValues = NdArrays.toDoubles(labels);
+            double[] labelValues = NdArrays.toDoubles(source.y());
             for (int r = 0; r < blocks.rows; r++) {
                 y[r] = labelValues[r];
                 weight[r] = 1.0;
             }
             weightTotal = blocks.rows;
+            if (source.weights() != null) {
+                weigh(source.weights());
+            }
+        }
+
+        /** Gives row r the weight weights[r], and the total their sum in row order. */
+        private void weigh(double[] weights) {
+            double total = 0;
+            for (int r = 0; r < blocks.rows; r++) {
+                weight[r] = weights[r];
+                total += weights[r];
+            }
+            weightTotal = total;
+        }
+
+        /**
+         * Copies training rows order[from..to) into the first rows of these blocks, and zeros (of weight 0) after
+         * them up to the end of the last vector of rows, the only padding a pass reads.
+         */
+        void gather(int[] order, int from, int to) {
+            int count = to - from;
+            blocks = count == capacity.rows ? capacity : new RowBlocks(count);
+            int inputs = width[0];
+            for (int i = 0; i < count; i++) {
+                int row = order[from + i];
+                int to0 = i / B * inputs * B + i % B;
+                int from0 = row * inputs;
+                for (int k = 0; k < inputs; k++) {
+                    x[to0 + k * B] = rows[from0 + k];
+                }
+                y[i] = labels[row];
+                weight[i] = rowWeights == null ? 1.0 : rowWeights[row];
+            }
+            int end = (count + LANES - 1) / LANES * LANES;
+            for (int i = count; i < end; i++) {
+                int to0 = i / B * inputs * B + i % B;
+                for (int k = 0; k < inputs; k++) {
+                    x[to0 + k * B] = 0;
+                }
+                y[i] = 0;
+                weight[i] = 0;
+            }
+            if (rowWeights == null) {
+                weightTotal = count;
+            } else {
+                double total = 0;
+                for (int i = 0; i < count; i++) {
+                    total += weight[i];
+                }
+                weightTotal = total;
+            }
         }
     }
 

@@ -19,10 +19,16 @@ final class VectorKernels {
         return bits >= 256 ? null : "this CPU's vectors have " + bits + " bits and the kernel needs 256";
     }
 
-    static TrainingKernel create(Network network, INDArray x, INDArray y, UpdateRule rule, int helpers) {
+    static TrainingKernel create(Network network, Rows train, Rows validation, int batchSize, UpdateRule rule,
+            int helpers) {
         return switch (network.precision()) {
-            case FLOAT64 -> new VectorKernelF64(network, x, y, rule, helpers);
-            case FLOAT32 -> new VectorKernelF32(network, x, y, rule, helpers);
+            case FLOAT64 -> new VectorKernelF64(network, train, validation, batchSize, rule, helpers);
+            case FLOAT32 -> new VectorKernelF32(network, train, validation, batchSize, rule, helpers);
         };
+    }
+
+    /** A full-batch kernel on x and y, every row of weight 1 (tests use it). */
+    static TrainingKernel create(Network network, INDArray x, INDArray y, UpdateRule rule, int helpers) {
+        return create(network, new Rows(x, y, null), null, 0, rule, helpers);
     }
 }
