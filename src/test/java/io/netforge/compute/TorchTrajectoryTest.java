@@ -1,0 +1,190 @@
+package io.netforge.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.netforge.support.ReferenceNetwork;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * netforge's loss trajectories equal PyTorch's (autograd for the gradients, torch.optim for the updates), epoch by
+ * epoch, from the same initial weights and, for mini-batches, the same row order: every activation, the three
+ * initialisations, gradient descent, momentum, Nesterov and Adam, full batch and mini-batches (with a smaller last
+ * batch), L2 and class weights, in float64 and float32, on both training paths.
+ *
+ * <p>The references are src/test/resources/reference/torch/*.json, made by src/test/python/torch_fixtures.py with
+ * bench/torch_reference.py (the team's independent trainer); the script says how to regenerate them.
+ */
+class TorchTrajectoryTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The sums are added in other orders and PyTorch fuses some multiply-adds: float64 agrees to ~1e-15, float32 to ~1e-6. */
+    private static final double FLOAT64_TOLERANCE = 1e-12;
+    private static final double FLOAT32_TOLERANCE = 5e-6;
+
+    private static LabelledData train64;
+    private static LabelledData train32;
+
+    @BeforeAll
+    static void loadData() {
+        train64 = LabelledData.articleTrain(Precision.FLOAT64);
+        train32 = LabelledData.articleTrain(Precision.FLOAT32);
+    }
+
+    @AfterAll
+    static void closeData() {
+        train64.close();
+        train32.close();
+    }
+
+    static Stream<Arguments> fixtures() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Path file : files()) {
+            for (Kernels.Path path : Kernels.Path.values()) {
+                cases.add(Arguments.of(file.getFileName().toString().replace(".json", ""), path));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("fixtures")
+    void lossesEqualPyTorchsEpochByEpoch(String name, Kernels.Path path) {
+        JsonNode fixture = read(name);
+        Precision precision = fixture.get("dtype").asString().equals("float64") ? Precision.FLOAT64 : Precision.FLOAT32;
+        TrainingSettings settings = settings(fixture.get("config"), precision);
+        double[] expected = ReferenceNetwork.doubles(fixture.get("losses"));
+        LabelledData data = precision == Precision.FLOAT64 ? train64 : train32;
+        try (Network start = initial(fixture, settings, precision);
+                TrainingResult result = Trainer.trainOwned(path, start.copy(), data.x(), data.y(), settings,
+                        TrainingMonitor.NONE)) {
+            assertThat(result.trainer()).isEqualTo(path == Kernels.Path.ND4J ? Trainer.ND4J
+                    : precision == Precision.FLOAT64 ? Trainer.VECTOR_F64 : Trainer.VECTOR_F32);
+            assertThat(result.losses()).hasSameSizeAs(expected);
+            double tolerance = precision == Precision.FLOAT64 ? FLOAT64_TOLERANCE : FLOAT32_TOLERANCE;
+            double worst = 0;
+            for (int t = 0; t < expected.length; t++) {
+                double relative = Math.abs(result.losses()[t] - expected[t]) / Math.abs(expected[t]);
+                worst = Math.max(worst, relative);
+                assertThat(relative).as("%s on %s: relative difference of epoch %d's loss, ours %s, PyTorch's %s", name,
+                        path, t + 1, result.losses()[t], expected[t]).isLessThan(tolerance);
+            }
+            System.out.printf(Locale.ROOT, "torch trajectory %-36s %-6s: %3d epochs, largest relative difference %.2e%n",
+                    name, path, expected.length, worst);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("float64Fixtures")
+    void netforgeDrawsTheInitialWeightsThePortOfJavaRandomDraws(String name) {
+        JsonNode fixture = read(name);
+        TrainingSettings settings = settings(fixture.get("config"), Precision.FLOAT64);
+        JsonNode initial = fixture.get("initial");
+        try (Network ours = Network.initialise(settings.architecture(20), settings.initialization(), settings.seed(),
+                Precision.FLOAT64)) {
+            for (int l = 0; l < ours.layerCount(); l++) {
+                assertWithinUlps(ours.weightsData(l), ReferenceNetwork.doubles(initial.get("weights").get(l)),
+                        name + " W of layer " + l);
+                assertWithinUlps(ours.biasData(l), ReferenceNetwork.doubles(initial.get("biases").get(l)),
+                        name + " b of layer " + l);
+            }
+        }
+    }
+
+    static Stream<String> float64Fixtures() {
+        return files().stream().map(f -> f.getFileName().toString().replace(".json", ""))
+                .filter(n -> n.endsWith("_float64"));
+    }
+
+    /**
+     * java_random.py computes the polar method's logarithm with Python's math.log, which may differ from Java's
+     * StrictMath.log in the last bit (its docstring says so): a draw may be an ulp or two off, nothing more.
+     */
+    private static void assertWithinUlps(double[] ours, double[] theirs, String what) {
+        assertThat(ours).as(what).hasSameSizeAs(theirs);
+        for (int i = 0; i < ours.length; i++) {
+            assertThat(Math.abs(ours[i] - theirs[i])).as("%s element %d: %s vs %s", what, i, ours[i], theirs[i])
+                    .isLessThanOrEqualTo(4 * Math.ulp(theirs[i]));
+        }
+    }
+
+    /** The fixture's initial network, with the configuration's layers and activations. */
+    private static Network initial(JsonNode fixture, TrainingSettings settings, Precision precision) {
+        JsonNode initial = fixture.get("initial");
+        List<double[]> weights = new ArrayList<>();
+        List<double[]> biases = new ArrayList<>();
+        for (int l = 0; l < initial.get("weights").size(); l++) {
+            weights.add(ReferenceNetwork.doubles(initial.get("weights").get(l)));
+            biases.add(ReferenceNetwork.doubles(initial.get("biases").get(l)));
+        }
+        return Network.of(settings.architecture(20), weights, biases, precision);
+    }
+
+    /** netforge's settings for a torch_fixtures.py configuration. */
+    static TrainingSettings settings(JsonNode config, Precision precision) {
+        List<Integer> hidden = new ArrayList<>();
+        config.get("hidden").forEach(h -> hidden.add(h.asInt()));
+        List<Activation> activations = new ArrayList<>();
+        if (config.get("activation").isArray()) {
+            config.get("activation").forEach(a -> activations.add(Activation.byId(a.asString())));
+        } else {
+            activations.add(Activation.byId(config.get("activation").asString()));
+        }
+        double lr = config.get("lr").asDouble();
+        Optimizer optimizer = switch (config.get("optimizer").asString()) {
+            case "gd" -> new Optimizer.GradientDescent(lr);
+            case "momentum" -> new Optimizer.Momentum(lr, config.get("momentum").asDouble(), false);
+            case "nesterov" -> new Optimizer.Momentum(lr, config.get("momentum").asDouble(), true);
+            case "adam" -> new Optimizer.Adam(lr, config.get("beta1").asDouble(), config.get("beta2").asDouble(),
+                    config.get("eps").asDouble());
+            default -> throw new IllegalArgumentException(config.get("optimizer").asString());
+        };
+        JsonNode weights = config.get("class_weights");
+        ClassWeights classWeights = weights.isNull() ? null
+                : weights.isString() ? new ClassWeights.Balanced()
+                : new ClassWeights.Given(new double[] {weights.get("0").asDouble(), weights.get("1").asDouble()});
+        return new TrainingSettings(hidden, activations, Initialization.byId(config.get("init").asString()), optimizer,
+                config.get("batch").asInt(), config.get("l2").asDouble(), null, classWeights,
+                config.get("epochs").asInt(), config.get("seed").asLong(), precision);
+    }
+
+    private static List<Path> files() {
+        try {
+            Path folder = Path.of(TorchTrajectoryTest.class.getResource("/reference/torch").toURI());
+            try (Stream<Path> listing = Files.list(folder)) {
+                return listing.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode read(String name) {
+        try {
+            return JSON.readTree(Files.readString(Path.of(TorchTrajectoryTest.class
+                    .getResource("/reference/torch/" + name + ".json").toURI())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
