@@ -16,7 +16,10 @@ public record Metrics(long rows, double accuracy, double logLoss, Double auc, Co
                 Double.isNaN(evaluation.auc()) ? null : evaluation.auc(), evaluation.confusion());
     }
 
-    /** Metrics on the training rows and, when the model was given a test set, on the test rows. */
-    public record TrainTest(Metrics train, Metrics test) {
+    /**
+     * Metrics on the rows trained on, on early stopping's validation rows (null without it), and, when the model
+     * was given a test set, on the test rows (null without one).
+     */
+    public record TrainTest(Metrics train, Metrics validation, Metrics test) {
     }
 }

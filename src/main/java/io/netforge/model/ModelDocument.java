@@ -1,35 +1,96 @@
 package io.netforge.model;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import io.netforge.compute.Activation;
+import io.netforge.compute.Architecture;
+import io.netforge.compute.Objective;
+import io.netforge.compute.TrainingResult;
 import io.netforge.dataset.DatasetInfo;
 import io.netforge.network.NetworkSpec;
 
 /**
  * A fitted model described in full, as persisted beside its weights: everything needed to use it
- * (feature order, label classes, standardisation, threshold, layer shapes, weight encoding) and to know
- * where it came from (spec, data hashes, seed, library versions). {@link #FORMAT_VERSION} is checked on
- * load, so an incompatible future format fails loudly instead of predicting nonsense.
+ * (feature order, label classes, standardisation, threshold, layer shapes and functions, weight encoding) and to
+ * know where it came from (spec, data hashes, seed, library versions, how the training ended). The format version
+ * is checked on load, so a format this version does not know fails loudly instead of predicting nonsense.
+ *
+ * <p>Format 1 (netforge 0.1.0): sigmoid networks only; its documents have no {@code objective},
+ * {@code validationLossCurve} or {@code training}, and their spec none of the options since, which read as the
+ * article's (sigmoid, gradient descent, full batch). Format 2 adds those fields; a format-1 reader refuses it,
+ * rather than predicting a ReLU network as a sigmoid one.
  *
  * @param features        feature names; a row at predict time has these values in this order
  * @param classes         the two label classes: index 0 is encoded 0 (negative), index 1 is positive
  * @param standardization applied to a row before the network sees it; null when the spec turned it off
- * @param layerSizes      [inputs, hidden widths..., 1]
- * @param weights         how the weight bytes stored beside this document are laid out
+ * @param layerSizes          [inputs, hidden widths..., 1]
+ * @param objective           the output function and loss ({@link Objective#id()}); the hidden layers' activations
+ *                            are the spec's {@code activation}
+ * @param weights             how the weight bytes stored beside this document are laid out
+ * @param lossCurve           the training loss by epoch (sampled to at most 1000 points)
+ * @param validationLossCurve with early stopping, the validation loss by epoch (sampled likewise); else empty
+ * @param training            how the training ended
  */
 public record ModelDocument(int formatVersion, UUID id, String name, List<String> features, String label,
         List<ClassValue> classes, StandardizationDoc standardization, NetworkSpec network, List<Integer> layerSizes,
-        WeightsLayout weights, Metrics.TrainTest metrics, List<LossPoint> lossCurve, Provenance provenance) {
+        String objective, WeightsLayout weights, Metrics.TrainTest metrics, List<LossPoint> lossCurve,
+        List<LossPoint> validationLossCurve, TrainingSummary training, Provenance provenance) {
 
-    public static final int FORMAT_VERSION = 1;
+    /** The format this version writes. */
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest format this version reads. */
+    public static final int OLDEST_READABLE_FORMAT = 1;
 
     public ModelDocument {
         features = List.copyOf(features);
         classes = List.copyOf(classes);
         layerSizes = List.copyOf(layerSizes);
+        objective = objective == null ? Objective.SIGMOID_CROSS_ENTROPY.id() : objective;
         lossCurve = List.copyOf(lossCurve);
+        validationLossCurve = validationLossCurve == null ? List.of() : List.copyOf(validationLossCurve);
+        if (training == null) { // format 1: every run ran its iterations, unweighted, without a validation slice
+            training = new TrainingSummary(provenance.iterations(), TrainingResult.StoppedBy.MAX_ITERATIONS.id(), null,
+                    null, null);
+        }
+    }
+
+    /** Whether this version can read a document of this format. */
+    public static boolean readable(int formatVersion) {
+        return formatVersion >= OLDEST_READABLE_FORMAT && formatVersion <= FORMAT_VERSION;
+    }
+
+    /** The network's layers and functions, as the weights need them. */
+    public Architecture architecture() {
+        List<Activation> activations = new ArrayList<>();
+        for (String id : network.activation()) {
+            Activation activation = Activation.byId(id);
+            if (activation == null) {
+                throw new IllegalStateException("model " + id() + ": unknown activation " + id);
+            }
+            activations.add(activation);
+        }
+        Objective output = Objective.byId(objective);
+        if (output == null) {
+            throw new IllegalStateException("model " + id() + ": unknown objective " + objective);
+        }
+        return new Architecture(layerSizes, activations, output);
+    }
+
+    /**
+     * How a training ended.
+     *
+     * @param epochs         epochs run (fewer than maxIterations when early stopping ended it)
+     * @param stoppedBy      {@code maxIterations} or {@code earlyStopping}
+     * @param bestEpoch      with early stopping, the epoch whose weights the model has; else null
+     * @param validationRows with early stopping, the training rows held out to validate on; else null
+     * @param classWeights   with class weights, each class's weight in the loss, by label; else null
+     */
+    public record TrainingSummary(int epochs, String stoppedBy, Integer bestEpoch, Long validationRows,
+            Map<String, Double> classWeights) {
     }
 
     /** A class as uploaded; {@code numeric} classes are answered as JSON numbers. */

@@ -25,7 +25,7 @@ public class ModelRepository {
 
     private static final String VIEW_COLUMNS = """
             m.id, m.name, m.status, m.dataset_id, m.test_dataset_id, m.test_fraction, m.spec, m.created_at,
-            m.started_at, m.finished_at, m.iteration, m.loss, m.attempts, m.cancel_requested, m.error,
+            m.started_at, m.finished_at, m.iteration, m.loss, m.validation_loss, m.attempts, m.cancel_requested, m.error,
             m.training_seconds, a.document
             """;
 
@@ -88,9 +88,10 @@ public class ModelRepository {
                 .param("id", id)
                 .query((rs, row) -> {
                     int version = rs.getInt("format_version");
-                    if (version != ModelDocument.FORMAT_VERSION) {
+                    if (!ModelDocument.readable(version)) {
                         throw new IllegalStateException("model " + id + " is stored in format " + version
-                                + "; this version of netforge reads format " + ModelDocument.FORMAT_VERSION);
+                                + "; this version of netforge reads formats " + ModelDocument.OLDEST_READABLE_FORMAT
+                                + " to " + ModelDocument.FORMAT_VERSION);
                     }
                     return new StoredModel(json.readValue(rs.getString("document"), ModelDocument.class),
                             rs.getBytes("weights"));
@@ -115,6 +116,8 @@ public class ModelRepository {
         ModelDocument document = documentJson == null ? null : json.readValue(documentJson, ModelDocument.class);
         double loss = rs.getDouble("loss");
         Double lossOrNull = rs.wasNull() ? null : loss;
+        double validationLoss = rs.getDouble("validation_loss");
+        Double validationLossOrNull = rs.wasNull() ? null : validationLoss;
         double testFraction = rs.getDouble("test_fraction");
         Double testFractionOrNull = rs.wasNull() ? null : testFraction;
         double seconds = rs.getDouble("training_seconds");
@@ -127,7 +130,7 @@ public class ModelRepository {
                 rs.getObject("test_dataset_id", UUID.class),
                 testFractionOrNull,
                 spec,
-                new ModelView.Progress(rs.getInt("iteration"), spec.maxIterations(), lossOrNull),
+                new ModelView.Progress(rs.getInt("iteration"), spec.maxIterations(), lossOrNull, validationLossOrNull),
                 new ModelView.Timings(instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
                         secondsOrNull),
                 rs.getInt("attempts"),
@@ -138,6 +141,8 @@ public class ModelRepository {
                 document == null ? null : document.classes().stream().map(ModelDocument.ClassValue::json).toList(),
                 document == null ? null : document.metrics(),
                 document == null ? List.of() : document.lossCurve(),
+                document == null ? List.of() : document.validationLossCurve(),
+                document == null ? null : document.training(),
                 document == null ? null : document.provenance());
     }
 

@@ -15,13 +15,16 @@ import io.netforge.network.NetworkSpec;
 public record ModelView(UUID id, String name, ModelStatus status, UUID datasetId, UUID testDatasetId,
         Double testFraction, NetworkSpec network, Progress progress, Timings timings, int attempts,
         boolean cancelRequested, String error, List<String> features, String label, List<Object> classes,
-        Metrics.TrainTest metrics, List<ModelDocument.LossPoint> lossCurve, ModelDocument.Provenance provenance) {
+        Metrics.TrainTest metrics, List<ModelDocument.LossPoint> lossCurve,
+        List<ModelDocument.LossPoint> validationLossCurve, ModelDocument.TrainingSummary training,
+        ModelDocument.Provenance provenance) {
 
     /**
-     * @param iteration iterations done by the current (or last) attempt
-     * @param loss      loss at the last reported iteration; null before the first
+     * @param iteration      epochs done by the current (or last) attempt
+     * @param loss           training loss of the last reported epoch; null before the first
+     * @param validationLoss with early stopping, the validation loss of the last reported epoch; else null
      */
-    public record Progress(int iteration, int maxIterations, Double loss) {
+    public record Progress(int iteration, int maxIterations, Double loss, Double validationLoss) {
     }
 
     /** @param trainingSeconds wall time of the training loop alone (not loading data or evaluating) */

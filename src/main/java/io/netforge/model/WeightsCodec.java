@@ -67,7 +67,7 @@ public final class WeightsCodec {
         if (in.hasRemaining()) {
             throw new IllegalStateException("model " + document.id() + ": stored weights do not fit its layer sizes");
         }
-        return Network.of(sizes, weights, biases, document.network().precision());
+        return Network.of(document.architecture(), weights, biases, document.network().precision());
     }
 
     static String sha256(byte[] bytes) {

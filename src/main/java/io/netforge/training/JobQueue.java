@@ -118,7 +118,7 @@ class JobQueue {
         }
         int updated = jdbc.sql("""
                 UPDATE models SET status = 'RUNNING', owner = :owner, lease_until = :lease, attempts = attempts + 1,
-                    started_at = :now, iteration = 0, loss = NULL
+                    started_at = :now, iteration = 0, loss = NULL, validation_loss = NULL
                 WHERE id = :id AND (status = 'QUEUED' OR (status = 'RUNNING' AND lease_until < :nowMillis))
                 """)
                 .param("owner", owner).param("lease", now + properties.lease().toMillis()).param("now", nowTs)
@@ -149,13 +149,14 @@ class JobQueue {
      *
      * @return empty while the job is still ours to run, else why it must stop
      */
-    Optional<StopReason> heartbeat(UUID id, String owner, int iteration, Double loss) {
+    Optional<StopReason> heartbeat(UUID id, String owner, int iteration, Double loss, Double validationLoss) {
         int updated = jdbc.sql("""
-                UPDATE models SET lease_until = :lease, iteration = :iteration, loss = :loss
+                UPDATE models SET lease_until = :lease, iteration = :iteration, loss = :loss,
+                    validation_loss = :validationLoss
                 WHERE id = :id AND owner = :owner AND status = 'RUNNING' AND cancel_requested = FALSE
                 """)
                 .param("lease", clock.millis() + properties.lease().toMillis()).param("iteration", iteration)
-                .param("loss", loss).param("id", id).param("owner", owner)
+                .param("loss", loss).param("validationLoss", validationLoss).param("id", id).param("owner", owner)
                 .update();
         if (updated == 1) {
             return Optional.empty();
@@ -173,14 +174,17 @@ class JobQueue {
      *
      * @return false, with nothing written, when the job is no longer ours or was cancelled meanwhile
      */
-    boolean succeed(UUID id, String owner, StoredModel model, int iterations, double loss, double seconds) {
+    boolean succeed(UUID id, String owner, StoredModel model, int iterations, double loss, Double validationLoss,
+            double seconds) {
         return Boolean.TRUE.equals(tx.execute(status -> {
             int updated = jdbc.sql("""
                     UPDATE models SET status = 'SUCCEEDED', finished_at = :now, iteration = :iteration, loss = :loss,
-                        training_seconds = :seconds, owner = NULL, lease_until = NULL, error = NULL
+                        validation_loss = :validationLoss, training_seconds = :seconds, owner = NULL,
+                        lease_until = NULL, error = NULL
                     WHERE id = :id AND owner = :owner AND status = 'RUNNING' AND cancel_requested = FALSE
                     """)
                     .param("now", now()).param("iteration", iterations).param("loss", loss)
+                    .param("validationLoss", validationLoss)
                     .param("seconds", seconds).param("id", id).param("owner", owner)
                     .update();
             if (updated != 1) {
@@ -223,7 +227,7 @@ class JobQueue {
         tx.executeWithoutResult(status -> {
             int requeued = jdbc.sql("""
                     UPDATE models SET status = 'QUEUED', owner = NULL, lease_until = NULL, attempts = attempts - 1,
-                        started_at = NULL, iteration = 0, loss = NULL
+                        started_at = NULL, iteration = 0, loss = NULL, validation_loss = NULL
                     WHERE id = :id AND owner = :owner AND status = 'RUNNING' AND cancel_requested = FALSE
                     """)
                     .param("id", id).param("owner", owner).update();

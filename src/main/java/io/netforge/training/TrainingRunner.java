@@ -2,7 +2,9 @@ package io.netforge.training;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -65,7 +67,8 @@ class TrainingRunner {
             try (TrainingData prepared = data;
                     TrainingResult result = train(prepared, job.spec(), handle)) {
                 StoredModel model = fittedModel(job, prepared, standardization, result);
-                if (queue.succeed(job.id(), owner, model, result.iterations(), lastLoss(result), result.seconds())) {
+                if (queue.succeed(job.id(), owner, model, result.iterations(), lastLoss(result),
+                        lastValidationLoss(result), result.seconds())) {
                     log.info("Model {} trained in {} s", job.id(), String.format("%.3f", result.seconds()));
                 } else {
                     finishStopped(job, handle, owner);
@@ -87,7 +90,12 @@ class TrainingRunner {
     }
 
     private static TrainingResult train(TrainingData data, NetworkSpec spec, RunningJob handle) {
-        return Trainer.train(data.trainX(), data.trainY(), spec.trainingSettings(), handle);
+        return Trainer.train(data.trainX(), data.trainY(), spec.trainingSettings(classes(data.dataset())), handle);
+    }
+
+    /** The dataset's label values in class-code order. */
+    private static List<String> classes(DatasetInfo dataset) {
+        return dataset.classes().stream().map(DatasetInfo.LabelClass::value).toList();
     }
 
     /** A run that stopped before it could store a model: record why, if the job is still ours. */
@@ -109,7 +117,18 @@ class TrainingRunner {
             TrainingResult result) {
         Network network = result.network();
         double threshold = job.spec().threshold();
-        Metrics train = Metrics.of(evaluate(network, data.trainX(), data.trainLabels(), threshold));
+        TrainingResult.Validation validation = result.validation();
+        Metrics train;
+        Metrics validated = null;
+        if (validation == null) {
+            train = Metrics.of(evaluate(network, data.trainX(), data.trainLabels(), threshold));
+        } else {
+            // the rows trained on and the held-out ones, each on its own
+            int[] held = validation.rows();
+            train = Metrics.of(evaluate(network, data.trainX(), data.trainLabels(), complement(held,
+                    data.trainLabels().length), threshold));
+            validated = Metrics.of(evaluate(network, data.trainX(), data.trainLabels(), held, threshold));
+        }
         Metrics test = data.testX() == null ? null
                 : Metrics.of(evaluate(network, data.testX(), data.testLabels(), threshold));
         byte[] weights = WeightsCodec.encode(network);
@@ -126,9 +145,26 @@ class TrainingRunner {
                         .map(c -> new ModelDocument.ClassValue(c.value(), dataset.numericLabels())).toList(),
                 standardization == null ? null
                         : new ModelDocument.StandardizationDoc(standardization.mean(), standardization.sd()),
-                job.spec(), network.layerSizes(), WeightsCodec.layout(weights), new Metrics.TrainTest(train, test),
-                lossCurve(result.losses(), result.iterations()), provenance);
+                job.spec(), network.layerSizes(), network.architecture().objective().id(), WeightsCodec.layout(weights),
+                new Metrics.TrainTest(train, validated, test), lossCurve(result.losses(), result.iterations()),
+                validation == null ? List.of() : lossCurve(validation.losses(), validation.losses().length),
+                summary(result, dataset), provenance);
         return new StoredModel(document, weights);
+    }
+
+    private static ModelDocument.TrainingSummary summary(TrainingResult result, DatasetInfo dataset) {
+        Map<String, Double> weights = null;
+        if (result.classWeights() != null) {
+            weights = new LinkedHashMap<>();
+            List<String> classes = classes(dataset);
+            for (int c = 0; c < classes.size(); c++) {
+                weights.put(classes.get(c), result.classWeights()[c]);
+            }
+        }
+        TrainingResult.Validation validation = result.validation();
+        return new ModelDocument.TrainingSummary(result.iterations(), result.stoppedBy().id(),
+                validation == null ? null : validation.bestIteration(),
+                validation == null ? null : (long) validation.rows().length, weights);
     }
 
     private static Evaluation evaluate(Network network, INDArray x, byte[] labels, double threshold) {
@@ -137,8 +173,39 @@ class TrainingRunner {
         }
     }
 
+    /** The same on the rows {@code rows} of x and labels. */
+    private static Evaluation evaluate(Network network, INDArray x, byte[] labels, int[] rows, double threshold) {
+        byte[] subset = new byte[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            subset[i] = labels[rows[i]];
+        }
+        try (INDArray xs = x.getRows(rows)) {
+            return evaluate(network, xs, subset, threshold);
+        }
+    }
+
+    /** 0 .. n-1 without {@code rows} (ascending). */
+    private static int[] complement(int[] rows, int n) {
+        int[] rest = new int[n - rows.length];
+        int next = 0;
+        int at = 0;
+        for (int r = 0; r < n; r++) {
+            if (next < rows.length && rows[next] == r) {
+                next++;
+            } else {
+                rest[at++] = r;
+            }
+        }
+        return rest;
+    }
+
     private static double lastLoss(TrainingResult result) {
         return result.losses()[result.iterations() - 1];
+    }
+
+    private static Double lastValidationLoss(TrainingResult result) {
+        double[] losses = result.validation() == null ? null : result.validation().losses();
+        return losses == null || losses.length == 0 ? null : losses[losses.length - 1];
     }
 
     /** The loss of every iteration, or of {@link #LOSS_CURVE_POINTS} evenly spaced ones including the last. */

@@ -61,12 +61,23 @@ class TrainingService {
         if (name != null && (name.isEmpty() || name.length() > MAX_NAME_LENGTH)) {
             throw ApiException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
-        NetworkSpec spec = validator.validate(request.network(), dataset.features().size(), "network");
+        NetworkSpec spec = validator.validate(request.network(), new NetworkSpecValidator.Data(dataset.features().size(),
+                classes(dataset), trainingRowsPerClass(dataset, request.testFraction())), "network");
         UUID id = UUID.randomUUID();
         models.insertQueued(id, name != null ? name : "model-" + id.toString().substring(0, 8), dataset.id(),
                 request.testDatasetId(), request.testFraction(), spec, clock.instant());
         workers.wakeUpAfterCommit();
         return models.getView(id);
+    }
+
+    private static List<String> classes(DatasetInfo dataset) {
+        return dataset.classes().stream().map(DatasetInfo.LabelClass::value).toList();
+    }
+
+    /** The rows of each class the job will train on: all of them, or those a test fraction leaves. */
+    private static long[] trainingRowsPerClass(DatasetInfo dataset, Double testFraction) {
+        return dataset.classes().stream().mapToLong(c -> testFraction == null ? c.count()
+                : c.count() - TrainingDataLoader.StratifiedSplit.testRowsOfClass(c.count(), testFraction)).toArray();
     }
 
     private DatasetInfo lock(UUID id, String field) {

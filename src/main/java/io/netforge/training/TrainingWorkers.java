@@ -207,7 +207,7 @@ class TrainingWorkers implements SmartLifecycle {
     private void beat() {
         for (RunningJob job : running.values()) {
             try {
-                queue.heartbeat(job.id(), owner, job.iteration(), job.loss()).ifPresent(job::stop);
+                queue.heartbeat(job.id(), owner, job.iteration(), job.loss(), job.validationLoss()).ifPresent(job::stop);
             } catch (RuntimeException e) {
                 // Keep training through a short database outage; the lease covers it.
                 log.warn("Heartbeat for model {} failed: {}", job.id(), e.toString());

@@ -101,10 +101,11 @@ class JobQueueTest {
         assertThat(taken.attempt()).isEqualTo(2);
 
         // The first owner comes back: it has lost the job and cannot write an outcome.
-        assertThat(queue.heartbeat(id, "dead", 10, 0.5)).contains(JobQueue.StopReason.LOST);
+        assertThat(queue.heartbeat(id, "dead", 10, 0.5, null)).contains(JobQueue.StopReason.LOST);
         assertThat(queue.fail(id, "dead", "late", 10, 0.5)).isFalse();
-        assertThat(queue.heartbeat(id, "alive", 10, 0.5)).isEmpty();
+        assertThat(queue.heartbeat(id, "alive", 10, 0.5, 0.625)).isEmpty();
         assertThat(models.getView(id).status().name()).isEqualTo("RUNNING");
+        assertThat(models.getView(id).progress()).isEqualTo(new io.netforge.model.ModelView.Progress(10, 10, 0.5, 0.625));
     }
 
     @Test
@@ -126,12 +127,12 @@ class JobQueueTest {
         queue.claimNext("a").orElseThrow();
         queue.claimNext("a").orElseThrow();
         assertThat(queue.cancel(ids.get(0))).isEqualTo(JobQueue.CancelOutcome.REQUESTED);
-        assertThat(queue.heartbeat(ids.get(0), "a", 3, 0.7)).contains(JobQueue.StopReason.CANCELLED);
+        assertThat(queue.heartbeat(ids.get(0), "a", 3, 0.7, null)).contains(JobQueue.StopReason.CANCELLED);
         assertThat(queue.cancelled(ids.get(0), "a", 3, 0.7)).isTrue();
         assertThat(queue.cancel(ids.get(0))).isEqualTo(JobQueue.CancelOutcome.ALREADY_FINISHED);
 
         models.delete(ids.get(1));
-        assertThat(queue.heartbeat(ids.get(1), "a", 3, 0.7)).contains(JobQueue.StopReason.DELETED);
+        assertThat(queue.heartbeat(ids.get(1), "a", 3, 0.7, null)).contains(JobQueue.StopReason.DELETED);
         assertThat(queue.cancel(ids.get(1))).isEqualTo(JobQueue.CancelOutcome.NOT_FOUND);
     }
 
@@ -147,7 +148,8 @@ class JobQueueTest {
 
     private List<UUID> submit(int count) {
         List<UUID> ids = new ArrayList<>();
-        NetworkSpec spec = new NetworkSpec(List.of(2), 1.0, 10, 0.5, 0, true, io.netforge.compute.Precision.FLOAT64);
+        NetworkSpec spec = new NetworkSpec(List.of(2), 1.0, 10, 0.5, 0, true, io.netforge.compute.Precision.FLOAT64, null,
+                null, null, null, null, null, null);
         for (int i = 0; i < count; i++) {
             UUID id = UUID.randomUUID();
             models.insertQueued(id, "job-" + i, UUID.randomUUID(), null, null, spec, Instant.now());

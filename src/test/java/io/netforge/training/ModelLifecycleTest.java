@@ -145,6 +145,95 @@ abstract class ModelLifecycleTest {
     }
 
     @Test
+    void trainsWithTheOptionsAndShowsTheResolvedSpecAndHowTrainingEnded() {
+        String train = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
+        String test = http.uploadCsv("seed_test.csv", ArticleData.testCsv());
+        Http.Response accepted = http.postJson("/models", """
+                {"datasetId": "%s", "testDatasetId": "%s", "name": "relu adam",
+                 "network": {"hiddenLayers": [16, 8], "activation": ["relu", "tanh"], "initialization": "he",
+                             "optimizer": {"type": "adam", "beta2": 0.99}, "batchSize": 64, "l2": 0.0001,
+                             "maxIterations": 300, "seed": 5,
+                             "earlyStopping": {"validationFraction": 0.15, "patience": 4},
+                             "classWeights": {"1": 2.0}}}
+                """.formatted(train, test));
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        String id = accepted.json().get("id").asString();
+        JsonNode network = accepted.json().get("network");
+        assertThat(network.get("activation").toString()).isEqualTo("[\"relu\",\"tanh\"]");
+        assertThat(network.get("initialization").asString()).isEqualTo("he");
+        assertThat(network.get("optimizer").toString())
+                .isEqualTo("{\"type\":\"adam\",\"beta1\":0.9,\"beta2\":0.99,\"epsilon\":1.0E-8}");
+        assertThat(network.get("learningRate").asDouble()).as("Adam's default step").isEqualTo(0.001);
+        assertThat(network.get("batchSize").asInt()).isEqualTo(64);
+        assertThat(network.get("earlyStopping").toString())
+                .isEqualTo("{\"validationFraction\":0.15,\"patience\":4,\"minDelta\":0.0}");
+        assertThat(network.get("classWeights").toString()).isEqualTo("{\"1\":2.0}");
+
+        JsonNode model = http.awaitModel(id, Duration.ofMinutes(3));
+        assertThat(model.get("status").asString()).as(model.toString()).isEqualTo("SUCCEEDED");
+        JsonNode training = model.get("training");
+        int epochs = training.get("epochs").asInt();
+        assertThat(model.get("lossCurve").size()).isEqualTo(epochs);
+        assertThat(model.get("validationLossCurve").size()).isEqualTo(epochs);
+        assertThat(model.get("progress").get("iteration").asInt()).isEqualTo(epochs);
+        assertThat(model.get("progress").get("validationLoss").asDouble()).isPositive();
+        System.out.printf("options run: %d epochs, stopped by %s, best epoch %s, test AUC %s%n", epochs,
+                training.get("stoppedBy").asString(), training.get("bestEpoch"), model.get("metrics").get("test").get("auc"));
+        if (training.get("stoppedBy").asString().equals("earlyStopping")) {
+            assertThat(epochs).isLessThan(300).isEqualTo(training.get("bestEpoch").asInt() + 4);
+        } else {
+            assertThat(epochs).isEqualTo(300);
+        }
+        // 15% of each class of the 4000 training rows (2006 and 1994) validate; the model keeps the best epoch
+        assertThat(training.get("validationRows").asLong()).isEqualTo(301 + 299);
+        assertThat(model.get("metrics").get("validation").get("rows").asLong()).isEqualTo(600);
+        assertThat(model.get("metrics").get("train").get("rows").asLong()).isEqualTo(3400);
+        assertThat(training.get("classWeights").toString()).isEqualTo("{\"0\":1.0,\"1\":2.0}");
+        double bestValidation = Double.POSITIVE_INFINITY;
+        for (JsonNode point : model.get("validationLossCurve")) {
+            bestValidation = Math.min(bestValidation, point.get("loss").asDouble());
+        }
+        assertThat(model.get("validationLossCurve").get(training.get("bestEpoch").asInt() - 1).get("loss").asDouble())
+                .isEqualTo(bestValidation);
+        JsonNode testMetrics = model.get("metrics").get("test");
+        assertThat(testMetrics.get("auc").asDouble()).isGreaterThan(0.9);
+        assertThat(model.get("provenance").get("trainer").asString()).isEqualTo("java-vector-f64");
+
+        // /predict answers with the same network: the test rows reproduce the reported test accuracy
+        List<double[]> rows = ArticleData.features(ArticleData.testCsv());
+        int[] labels = ArticleData.labels(ArticleData.testCsv());
+        JsonNode predictions = http.postJson("/models/" + id + "/predict", Map.of("rows", rows)).json()
+                .get("predictions");
+        int correct = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            correct += predictions.get(r).get("label").asInt() == labels[r] ? 1 : 0;
+        }
+        assertThat(correct / 1000.0).isEqualTo(testMetrics.get("accuracy").asDouble());
+
+        // the same request again, as the resolved spec, trains the same model, bit for bit
+        String again = http.postJson("/models", """
+                {"datasetId": "%s", "testDatasetId": "%s", "network": %s}
+                """.formatted(train, test, network.toString())).json().get("id").asString();
+        JsonNode second = http.awaitModel(again, Duration.ofMinutes(3));
+        assertThat(second.get("lossCurve")).isEqualTo(model.get("lossCurve"));
+        assertThat(second.get("validationLossCurve")).isEqualTo(model.get("validationLossCurve"));
+        assertThat(second.get("metrics")).isEqualTo(model.get("metrics"));
+    }
+
+    @Test
+    void refusesEarlyStoppingWhenAClassHasTooFewRowsToSplit() {
+        String csv = "a,b,y\n1,2,0\n2,3,0\n3,4,0\n4,5,1\n";
+        String dataset = http.uploadCsv("tiny", csv.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        http.postJson("/models", """
+                {"datasetId": "%s", "network": {"earlyStopping": {}}}
+                """.formatted(dataset)).assertProblem(422, "network.earlyStopping", "class '1' has 1 training row");
+        String ok = http.postJson("/models", """
+                {"datasetId": "%s", "network": {"hiddenLayers": [2], "activation": "tanh", "maxIterations": 5}}
+                """.formatted(dataset)).json().get("id").asString();
+        assertThat(http.awaitModel(ok, Duration.ofMinutes(1)).get("status").asString()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void cancelsARunningJobWithinASecondAndKeepsNoWeights() {
         String train = http.uploadCsv("seed_train.csv", ArticleData.trainCsv());
         String id = http.postJson("/models", """

@@ -41,7 +41,7 @@ class ModelRequestValidationTest {
     String dataset;
     String model;
 
-    record Case(String name, String method, String path, String contentType, String body, int status, String detail) {
+    record Case(String name, String method, String path, String contentType, String body, int status, String... detail) {
         @Override
         public String toString() {
             return name;
@@ -61,8 +61,9 @@ class ModelRequestValidationTest {
         return new Case(name, "POST", "/models", "application/json", body, status, detail);
     }
 
-    static Case network(String name, String network, String detail) {
-        return train(name, "{\"datasetId\": \"{dataset}\", \"network\": " + network + "}", 400, detail);
+    static Case network(String name, String network, String... detail) {
+        return new Case(name, "POST", "/models", "application/json",
+                "{\"datasetId\": \"{dataset}\", \"network\": " + network + "}", 400, detail);
     }
 
     static Case predict(String name, String body, int status, String detail) {
@@ -123,6 +124,67 @@ class ModelRequestValidationTest {
                 network("fractional seed", "{\"seed\": 1.5}", "network.seed"),
                 network("unknown precision", "{\"precision\": \"FLOAT16\"}", "network.precision"),
                 network("standardize a string", "{\"standardize\": \"yes\"}", "network.standardize"),
+                network("unknown activation", "{\"activation\": \"softplus\"}", "network.activation",
+                        "sigmoid, tanh, relu, leakyRelu, identity"),
+                network("activation in capitals", "{\"activation\": \"ReLU\"}", "network.activation"),
+                network("activation a number", "{\"activation\": 3}", "network.activation"),
+                network("activation an object", "{\"activation\": {\"name\": \"relu\"}}", "network.activation"),
+                network("fewer activations than layers", "{\"hiddenLayers\": [8, 3], \"activation\": [\"relu\"]}",
+                        "network.activation", "one per hidden layer (2)"),
+                network("more activations than layers", "{\"hiddenLayers\": [8], \"activation\": [\"relu\", \"tanh\"]}",
+                        "network.activation"),
+                network("unknown activation in a list", "{\"hiddenLayers\": [8, 3], \"activation\": [\"relu\", \"swish\"]}",
+                        "network.activation[1]"),
+                network("null activation in a list", "{\"hiddenLayers\": [8, 3], \"activation\": [\"relu\", null]}",
+                        "network.activation[1]"),
+                network("unknown initialization", "{\"initialization\": \"glorot\"}", "network.initialization",
+                        "normal, xavier, he"),
+                network("initialization a number", "{\"initialization\": 1}", "network.initialization"),
+                network("unknown optimizer", "{\"optimizer\": {\"type\": \"rmsprop\"}}", "network.optimizer.type",
+                        "gd, momentum, nesterov, adam"),
+                network("optimizer a string", "{\"optimizer\": \"adam\"}", "network.optimizer"),
+                network("unknown optimizer field", "{\"optimizer\": {\"type\": \"adam\", \"beta3\": 1}}",
+                        "network.optimizer.beta3: unknown field"),
+                network("momentum one", "{\"optimizer\": {\"type\": \"momentum\", \"momentum\": 1}}",
+                        "network.optimizer.momentum"),
+                network("momentum zero", "{\"optimizer\": {\"type\": \"nesterov\", \"momentum\": 0}}",
+                        "network.optimizer.momentum"),
+                network("momentum for adam", "{\"optimizer\": {\"type\": \"adam\", \"momentum\": 0.9}}",
+                        "network.optimizer.momentum", "momentum and nesterov only"),
+                network("beta1 for gd", "{\"optimizer\": {\"beta1\": 0.9}}", "network.optimizer.beta1", "adam only"),
+                network("beta1 one", "{\"optimizer\": {\"type\": \"adam\", \"beta1\": 1}}", "network.optimizer.beta1"),
+                network("beta2 negative", "{\"optimizer\": {\"type\": \"adam\", \"beta2\": -0.1}}",
+                        "network.optimizer.beta2"),
+                network("epsilon zero", "{\"optimizer\": {\"type\": \"adam\", \"epsilon\": 0}}",
+                        "network.optimizer.epsilon"),
+                network("epsilon a string", "{\"optimizer\": {\"type\": \"adam\", \"epsilon\": \"tiny\"}}",
+                        "network.optimizer.epsilon"),
+                network("negative batch size", "{\"batchSize\": -1}", "network.batchSize"),
+                network("fractional batch size", "{\"batchSize\": 1.5}", "network.batchSize"),
+                network("batch size beyond int", "{\"batchSize\": 3000000000}", "network.batchSize"),
+                network("negative l2", "{\"l2\": -0.1}", "network.l2"),
+                network("huge l2", "{\"l2\": 1e9}", "network.l2"),
+                network("l2 a string", "{\"l2\": \"some\"}", "network.l2"),
+                network("early stopping a boolean", "{\"earlyStopping\": true}", "network.earlyStopping"),
+                network("validation fraction one", "{\"earlyStopping\": {\"validationFraction\": 1}}",
+                        "network.earlyStopping.validationFraction"),
+                network("validation fraction zero", "{\"earlyStopping\": {\"validationFraction\": 0}}",
+                        "network.earlyStopping.validationFraction"),
+                network("zero patience", "{\"earlyStopping\": {\"patience\": 0}}", "network.earlyStopping.patience"),
+                network("fractional patience", "{\"earlyStopping\": {\"patience\": 2.5}}",
+                        "network.earlyStopping.patience"),
+                network("negative min delta", "{\"earlyStopping\": {\"minDelta\": -1}}", "network.earlyStopping.minDelta"),
+                network("unknown early stopping field", "{\"earlyStopping\": {\"monitor\": \"loss\"}}",
+                        "network.earlyStopping.monitor: unknown field"),
+                network("class weights of an unknown mode", "{\"classWeights\": \"auto\"}", "network.classWeights",
+                        "balanced"),
+                network("class weights of an unknown label", "{\"classWeights\": {\"2\": 1.5}}",
+                        "network.classWeights.2", "its classes are 0, 1"),
+                network("zero class weight", "{\"classWeights\": {\"1\": 0}}", "network.classWeights.1"),
+                network("negative class weight", "{\"classWeights\": {\"0\": -2}}", "network.classWeights.0"),
+                network("class weight a string", "{\"classWeights\": {\"0\": \"heavy\"}}", "network.classWeights.0"),
+                network("empty class weights", "{\"classWeights\": {}}", "network.classWeights"),
+                network("class weights an array", "{\"classWeights\": [1, 2]}", "network.classWeights"),
                 new Case("text body", "POST", "/models", "text/plain", "hello", 415, "text/plain"),
                 new Case("invalid model id", "GET", "/models/not-a-uuid", null, null, 400, "not-a-uuid"),
                 new Case("unknown model", "GET", "/models/00000000-0000-0000-0000-000000000003", null, null, 404,
