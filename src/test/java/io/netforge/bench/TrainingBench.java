@@ -48,7 +48,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>large: 100000 x 100 synthetic rows, [256, 256], 20 iterations, float32;</li>
  * <li>rss: 20000 iterations of the article workload on each path, resident memory sampled from /proc/self/status;</li>
  * <li>concurrent: two article trainings one after the other, then at once: wall times and bit-identity;</li>
- * <li>agreement: 2000 iterations from numpy's and our trainer from the same initial network.</li>
+ * <li>agreement: 2000 iterations from numpy's and our trainer from the same initial network;</li>
+ * <li>against torch_reference.py (PyTorch, 1 and 2 threads), mini-batches with ReLU and Adam (learning rate 0.001):
+ * minibatch-article, the article's data with [8, 3], batches of 32, 200 epochs, float64 and float32; and
+ * minibatch-synthetic, 100000 x 20 synthetic rows, [64, 32], batches of 256, 10 epochs, float32.</li>
  * </ul>
  * With {@code --against-classpath CP --against-label REV} (bench/run.sh --against REV builds them), every round of
  * the article workloads also runs the same child from another build of netforge, so that two commits are compared
@@ -63,6 +66,8 @@ public final class TrainingBench {
     private static final Path OUT = Path.of("target/bench");
     private static final int LARGE_ROWS = 100_000;
     private static final int LARGE_COLUMNS = 100;
+    private static final int SYNTHETIC_ROWS = 100_000;
+    private static final int SYNTHETIC_COLUMNS = 20;
     /** Another build's classpath and name, to compare against; null when not asked for. */
     private static String againstClasspath;
     private static String againstLabel;
@@ -100,7 +105,18 @@ public final class TrainingBench {
             writeLargeCsv();
             workloads.add(sideBySide("large", "FLOAT32", rounds, numpy));
         }
+        String torch = torchPython();
+        report.put("torch", torch == null ? "no python3 with torch (apt-get install python3-torch): netforge figures only"
+                : "bench/torch_reference.py with " + torch + ", 1 and 2 threads");
+        List<Object> miniBatches = new ArrayList<>();
+        miniBatches.add(againstTorch("minibatch-article", "FLOAT64", rounds, torch));
+        miniBatches.add(againstTorch("minibatch-article", "FLOAT32", rounds, torch));
+        if (!quick) {
+            writeSyntheticCsv();
+            miniBatches.add(againstTorch("minibatch-synthetic", "FLOAT32", rounds, torch));
+        }
         report.put("workloads", workloads);
+        report.put("mini_batch_workloads_against_pytorch", miniBatches);
         int rssIterations = quick ? 4000 : 20_000;
         // the ND4J path on the article's small shapes is slow with libnd4j's default threads on a loaded machine;
         // one OpenMP thread keeps this memory measurement short
@@ -223,6 +239,83 @@ public final class TrainingBench {
         return json;
     }
 
+    // ---------------------------------------------------------------- parent: against PyTorch
+
+    /** Our mini-batch workload and torch_reference.py's with 1 and 2 threads, alternating, round by round. */
+    private static Map<String, Object> againstTorch(String workload, String precision, int rounds, String torch)
+            throws Exception {
+        List<JsonNode> ours = new ArrayList<>();
+        List<JsonNode> one = new ArrayList<>();
+        List<JsonNode> two = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            ours.add(JSON.valueToTree(fork(List.of(), workload, precision)));
+            if (torch != null) {
+                one.add(torchRun(torch, workload, precision, 1));
+                two.add(torchRun(torch, workload, precision, 2));
+            }
+            System.err.printf(Locale.ROOT, "%s %s round %d: netforge %s s%s%n", workload, precision, round + 1,
+                    ours.get(round).get("seconds"), torch == null ? "" : ", torch 1 thread "
+                            + one.get(round).get("train_seconds") + " s, 2 threads " + two.get(round).get("train_seconds") + " s");
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("workload", workload);
+        result.put("precision", precision);
+        result.put("rounds", rounds);
+        JsonNode first = ours.get(0);
+        for (String key : List.of("rows", "layers", "batch_size", "epochs", "steps", "trainer")) {
+            result.put(key, first.get(key));
+        }
+        int epochs = first.get("epochs").asInt();
+        Map<String, Object> netforge = timings(ours, "seconds", epochs);
+        netforge.put("first_run_in_fresh_jvm_seconds_median", round(median(ours, "cold_seconds")));
+        netforge.put("final_loss", first.get("final_loss"));
+        netforge.put("train_accuracy", first.get("train_accuracy"));
+        result.put("netforge", netforge);
+        if (torch != null) {
+            double seconds = median(ours, "seconds");
+            for (List<JsonNode> runs : List.of(one, two)) {
+                String name = runs == one ? "torch_1_thread" : "torch_2_threads";
+                Map<String, Object> theirs = timings(runs, "train_seconds", epochs);
+                theirs.put("final_loss", runs.get(0).get("final_loss"));
+                theirs.put("train_accuracy", runs.get(0).get("train").get("accuracy"));
+                result.put(name, theirs);
+                result.put("ratio_netforge_to_" + name + "_median", round(seconds / median(runs, "train_seconds")));
+            }
+            double best = Math.min(median(one, "train_seconds"), median(two, "train_seconds"));
+            result.put("ratio_netforge_to_faster_torch_median", round(seconds / best));
+        }
+        return result;
+    }
+
+    private static JsonNode torchRun(String python, String workload, String precision, int threads) throws Exception {
+        boolean article = workload.equals("minibatch-article");
+        List<String> command = new ArrayList<>(List.of(python, "bench/torch_reference.py",
+                article ? ARTICLE_TRAIN.toString() : OUT.resolve("synthetic_train.csv").toString(),
+                "--hidden", article ? "8,3" : "64,32", "--activation", "relu", "--optimizer", "adam", "--lr", "0.001",
+                "--epochs", article ? "200" : "10", "--batch-size", article ? "32" : "256", "--shuffle",
+                "--threads", String.valueOf(threads), "--dtype", precision.equals("FLOAT64") ? "float64" : "float32"));
+        Output output = run(new ProcessBuilder(command));
+        if (output.exit != 0) {
+            throw new IllegalStateException("torch_reference.py failed: " + output.stderr);
+        }
+        return JSON.readTree(output.stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("torch_reference.py printed no JSON: " + output.stderr)));
+    }
+
+    /** Debian's python3 with python3-torch, or a python3 on PATH that has torch; null when neither. */
+    private static String torchPython() {
+        for (String python : List.of("/usr/bin/python3", "python3")) {
+            try {
+                if (run(new ProcessBuilder(python, "-c", "import torch")).exit == 0) {
+                    return python;
+                }
+            } catch (Exception e) {
+                // not there: try the next
+            }
+        }
+        return null;
+    }
+
     private static boolean numpyAvailable() {
         try {
             return run(new ProcessBuilder("python3", "-c", "import numpy")).exit == 0;
@@ -308,6 +401,7 @@ public final class TrainingBench {
     private static void child(String[] args) throws Exception {
         Map<String, Object> result = switch (args[0]) {
             case "article" -> article(Precision.valueOf(args[1]));
+            case "minibatch-article", "minibatch-synthetic" -> miniBatches(args[0], Precision.valueOf(args[1]));
             case "large" -> large();
             case "rss" -> rss(Integer.parseInt(args[1]));
             case "concurrent" -> concurrent();
@@ -350,6 +444,49 @@ public final class TrainingBench {
         result.put("model_seconds", medianOf(modelSeconds.subList(1, modelSeconds.size())));
         result.put("peak_rss_mb", status("VmHWM") / 1024.0);
         putSizes(result, train.rows, 20, List.of(8, 3), precision);
+        return result;
+    }
+
+    /**
+     * A mini-batch workload (see the class comment): a first training in this fresh JVM, then three more; seconds
+     * is their median. The CSV torch_reference.py reads holds the same values.
+     */
+    private static Map<String, Object> miniBatches(String workload, Precision precision) {
+        boolean article = workload.equals("minibatch-article");
+        Data train = Data.csv(article ? ARTICLE_TRAIN : OUT.resolve("synthetic_train.csv"), precision);
+        List<Integer> hidden = article ? List.of(8, 3) : List.of(64, 32);
+        int epochs = article ? 200 : 10;
+        int batch = article ? 32 : 256;
+        TrainingSettings settings = TrainingSettings.article(hidden, 0.001, epochs, 0, precision)
+                .withActivations(List.of(io.netforge.compute.Activation.RELU))
+                .withOptimizer(new io.netforge.compute.Optimizer.Adam(0.001, 0.9, 0.999, 1e-8)).withBatchSize(batch);
+        List<Double> seconds = new ArrayList<>();
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (int run = 0; run < 4; run++) {
+            long start = System.nanoTime();
+            try (TrainingResult trained = Trainer.train(train.x, train.y, settings, TrainingMonitor.NONE)) {
+                seconds.add((System.nanoTime() - start) / 1e9);
+                result.put("trainer", trained.trainer());
+                result.put("final_loss", trained.losses()[trained.iterations() - 1]);
+                try (INDArray p = trained.network().predictProbabilities(train.x)) {
+                    result.put("train_accuracy", Evaluation.of(p.castTo(DataType.DOUBLE).data().asDouble(), train.labels,
+                            0.5).accuracy());
+                }
+            }
+        }
+        List<Integer> layers = new ArrayList<>();
+        layers.add((int) train.x.columns());
+        layers.addAll(hidden);
+        layers.add(1);
+        result.put("rows", train.rows);
+        result.put("layers", layers);
+        result.put("batch_size", batch);
+        result.put("epochs", epochs);
+        result.put("iterations", epochs);
+        result.put("steps", (long) epochs * ((train.rows + batch - 1) / batch));
+        result.put("cold_seconds", seconds.get(0));
+        result.put("seconds", medianOf(seconds.subList(1, seconds.size())));
+        result.put("peak_rss_mb", status("VmHWM") / 1024.0);
         return result;
     }
 
@@ -561,6 +698,47 @@ public final class TrainingBench {
                 y.put(r, score + 5 * random.nextGaussian() > 0 ? 1f : 0f);
             }
         }
+    }
+
+    /**
+     * Writes the synthetic mini-batch workload's rows as CSV, once: standard normal features from Random(7) as floats;
+     * the label is 1 when 2 tanh(x w / 3) + (x v)² / 10 - 1 plus noise of sd 0.5 is positive, for fixed random w and
+     * v, so the problem needs the hidden layers (about 54% positive).
+     */
+    private static void writeSyntheticCsv() throws IOException {
+        Path csv = OUT.resolve("synthetic_train.csv");
+        if (Files.exists(csv)) {
+            return;
+        }
+        Random random = new Random(7);
+        double[] w = new double[SYNTHETIC_COLUMNS];
+        double[] v = new double[SYNTHETIC_COLUMNS];
+        for (int k = 0; k < SYNTHETIC_COLUMNS; k++) {
+            w[k] = random.nextGaussian();
+            v[k] = random.nextGaussian();
+        }
+        Path partial = OUT.resolve("synthetic_train.csv.partial");
+        try (BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.US_ASCII)) {
+            StringBuilder line = new StringBuilder();
+            for (int k = 0; k < SYNTHETIC_COLUMNS; k++) {
+                line.append('x').append(k).append(',');
+            }
+            out.write(line.append("y\n").toString());
+            for (int r = 0; r < SYNTHETIC_ROWS; r++) {
+                line.setLength(0);
+                double linear = 0;
+                double quadratic = 0;
+                for (int k = 0; k < SYNTHETIC_COLUMNS; k++) {
+                    float value = (float) random.nextGaussian();
+                    linear += value * w[k];
+                    quadratic += value * v[k];
+                    line.append(value).append(',');
+                }
+                double score = 2 * Math.tanh(linear / 3) + quadratic * quadratic / 10 - 1 + 0.5 * random.nextGaussian();
+                out.write(line.append(score > 0 ? "1" : "0").append('\n').toString());
+            }
+        }
+        Files.move(partial, csv);
     }
 
     /** Writes the large workload's rows as CSV for numpy, once (float32 values, printed to round-trip). */
