@@ -80,7 +80,9 @@ RULES = [
      '        float s0 = 0;\n        float s1 = 0;\n        float s2 = 0;\n        float s3 = 0;'),
     ('int j, int nOut,\n            double bias,', 'int j, int nOut,\n            float bias,'),
     ('Arrays.fill(part, 0.0)', 'Arrays.fill(part, 0f)'),
-    ('data.getDouble(from + k)', 'data.getFloat(from + k)'),
+    ('DoubleVector.broadcast(S, 1.0)', 'FloatVector.broadcast(S, 1f)'),
+    ('DoubleBuffer data = rowMajor.data().asNioDouble();', 'FloatBuffer data = rowMajor.data().asNioFloat();'),
+    ('import java.nio.DoubleBuffer;', 'import java.nio.FloatBuffer;'),
     ('VectorKernelF64', 'VectorKernelF32'),
     ('VectorMathF64', 'VectorMathF32'),
     ('Trainer.VECTOR_F64', 'Trainer.VECTOR_F32'),
@@ -124,7 +126,6 @@ KEPT_DOUBLE = [
     r'^            doubles\[i\] = values\[i\];$',
     r'^        return doubles;$',
     r'.*NdArrays\.matrix\(doubles\(Arrays\.copyOfRange\(.*',
-    r'^                    x\[to \+ k \* B\] = data\.getFloat\(from \+ k\);$',
     r'^ \* in float, as numpy and ND4J compute float32; only the loss is added up in double\.$',
 ]
 

@@ -120,6 +120,54 @@ class VectorKernelTest {
         }
     }
 
+    /**
+     * The kernels compute the sigmoid's slope inside the backward recurrence, and every other activation's in a pass
+     * of its own before it: for the sigmoid both give the same bits, in both precisions, for full and partial blocks.
+     */
+    @Test
+    void theFusedSigmoidRecurrenceGivesTheBitsOfTheSlopePassAndTheGenericOne() {
+        Random random = new Random(17);
+        int b = RowBlocks.ROWS_PER_BLOCK;
+        int nIn = 7; // a group of four inputs and three left over
+        int nOut = 5;
+        int offset = 3; // the weights start inside the flat parameter array
+        double[] weights = random.doubles(offset + nIn * nOut).map(v -> 2 * v - 1).toArray();
+        double[] delta = random.doubles(nOut * b).map(v -> v - 0.5).toArray();
+        double[] a = random.doubles(nIn * b).toArray();
+        for (int end : new int[] {b, 40}) {
+            double[] slope = a.clone();
+            for (int k = 0; k < nIn; k++) {
+                VectorMathF64.slopeInPlace(Activation.SIGMOID, slope, k * b, k * b + end);
+            }
+            double[] generic = new double[nIn * b];
+            double[] fused = new double[nIn * b];
+            VectorKernelF64.backpropagate(delta, nOut, weights, offset, slope, nIn, generic, end);
+            VectorKernelF64.backpropagateSigmoid(delta, nOut, weights, offset, a, nIn, fused, end);
+            assertThat(fused).as("float64, %d rows", end).isEqualTo(generic);
+
+            float[] weightsF = floats(weights);
+            float[] deltaF = floats(delta);
+            float[] aF = floats(a);
+            float[] slopeF = aF.clone();
+            for (int k = 0; k < nIn; k++) {
+                VectorMathF32.slopeInPlace(Activation.SIGMOID, slopeF, k * b, k * b + end);
+            }
+            float[] genericF = new float[nIn * b];
+            float[] fusedF = new float[nIn * b];
+            VectorKernelF32.backpropagate(deltaF, nOut, weightsF, offset, slopeF, nIn, genericF, end);
+            VectorKernelF32.backpropagateSigmoid(deltaF, nOut, weightsF, offset, aF, nIn, fusedF, end);
+            assertThat(fusedF).as("float32, %d rows", end).isEqualTo(genericF);
+        }
+    }
+
+    private static float[] floats(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
+    }
+
     @Test
     void helperThreadsDoNotChangeABit() {
         // 40 000 rows: 157 blocks in 53 segments of up to 3 blocks, so threads interleave within and across segments
