@@ -9,8 +9,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains a network on the mean loss of its objective, with the gradients of {@link Backprop} and the settings'
- * {@link Optimizer}: each iteration t runs a forward pass, records the loss J of the parameters it started from,
- * runs the backward pass and steps the parameters (the article's: {@code theta -= learningRate * dJ/dtheta}).
+ * {@link Optimizer}, epoch by epoch: for full batch each epoch (the article's iteration) runs a forward pass,
+ * records the loss J of the parameters it started from, runs the backward pass and steps the parameters (the
+ * article's step: {@code theta -= learningRate * dJ/dtheta}); for mini-batches each epoch steps once per batch
+ * of a shuffled order of the rows. L2, class weights and early stopping are applied here as well (see
+ * {@link #trainOwned(Kernels.Path, Network, INDArray, INDArray, TrainingSettings, TrainingMonitor)}).
  *
  * <p>The passes run on one of two paths, chosen from the network's shape and precision by {@link Kernels}:
  * the Java Vector API kernel for small networks ({@link #VECTOR_F64}, {@link #VECTOR_F32}), ND4J for large ones
@@ -40,6 +43,9 @@ public final class Trainer {
     /** Epochs and rows per batch of the mini-batch part of {@link #warmUp()}: 36 batches an epoch. */
     static final int WARM_UP_EPOCHS = 40;
     static final int WARM_UP_BATCH = 32;
+
+    /** The two classes of the binary objective: codes 0 and 1. */
+    private static final int CLASSES = 2;
 
     private Trainer() {
     }
@@ -236,9 +242,6 @@ public final class Trainer {
             }
         }
     }
-
-    /** The two classes of the binary objective: codes 0 and 1. */
-    private static final int CLASSES = 2;
 
     /** Adds the L2 penalty to a batch's loss and its gradient, checks the loss, and steps. */
     private static double step(TrainingKernel kernel, double loss, double l2, int iteration) {

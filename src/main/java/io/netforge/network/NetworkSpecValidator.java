@@ -186,7 +186,7 @@ public class NetworkSpecValidator {
 
     private static void onlyFor(Double value, boolean applies, String field, String types, String type) {
         if (value != null && !applies) {
-            throw ApiException.invalidField(field, "applies to the optimizer type " + types + " only, not " + type);
+            throw ApiException.invalidField(field, "is a hyper-parameter of " + types + " only, not of " + type);
         }
     }
 
