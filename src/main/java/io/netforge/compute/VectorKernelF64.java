@@ -350,7 +350,10 @@ final class VectorKernelF64 implements TrainingKernel {
     }
 
     // Vectors never cross a call that C2 might not inline (it would box them, costing 10-50x): the methods below
-    // take arrays, and the transcendental math lives in VectorMathF64's array functions (see there).
+    // take arrays, and the transcendental math lives in VectorMathF64's array functions (see there). Even a tiny
+    // helper that takes a vector is a risk: an addInto(part, at, vector) here was inlined until C2's node budget
+    // ran out (NodeCountInliningCutoff) inside weightSums, and from then on boxed every sum it was given, so the
+    // partial sums are added in place, written out.
 
     /**
      * out[j] = z_j = sum_k in[k] W[k][j] + b[j], W at {@code weights[wAt..]} and b at {@code weights[bAt..]}.
@@ -483,14 +486,14 @@ final class VectorKernelF64 implements TrainingKernel {
                 }
                 int at = (offset + k * nOut + j) * LANES;
                 int nextAt = at + nOut * LANES;
-                addInto(part, at, s0);
-                addInto(part, at + LANES, s1);
-                addInto(part, at + 2 * LANES, s2);
-                addInto(part, at + 3 * LANES, s3);
-                addInto(part, nextAt, t0);
-                addInto(part, nextAt + LANES, t1);
-                addInto(part, nextAt + 2 * LANES, t2);
-                addInto(part, nextAt + 3 * LANES, t3);
+                DoubleVector.fromArray(S, part, at).add(s0).intoArray(part, at);
+                DoubleVector.fromArray(S, part, at + LANES).add(s1).intoArray(part, at + LANES);
+                DoubleVector.fromArray(S, part, at + 2 * LANES).add(s2).intoArray(part, at + 2 * LANES);
+                DoubleVector.fromArray(S, part, at + 3 * LANES).add(s3).intoArray(part, at + 3 * LANES);
+                DoubleVector.fromArray(S, part, nextAt).add(t0).intoArray(part, nextAt);
+                DoubleVector.fromArray(S, part, nextAt + LANES).add(t1).intoArray(part, nextAt + LANES);
+                DoubleVector.fromArray(S, part, nextAt + 2 * LANES).add(t2).intoArray(part, nextAt + 2 * LANES);
+                DoubleVector.fromArray(S, part, nextAt + 3 * LANES).add(t3).intoArray(part, nextAt + 3 * LANES);
             }
         }
         for (; k < nIn; k++) { // an odd last input
@@ -522,10 +525,10 @@ final class VectorKernelF64 implements TrainingKernel {
             s2 = input.fma(DoubleVector.fromArray(S, delta, (j + 2) * B + r), s2);
             s3 = input.fma(DoubleVector.fromArray(S, delta, (j + 3) * B + r), s3);
         }
-        addInto(part, at, s0);
-        addInto(part, at + LANES, s1);
-        addInto(part, at + 2 * LANES, s2);
-        addInto(part, at + 3 * LANES, s3);
+        DoubleVector.fromArray(S, part, at).add(s0).intoArray(part, at);
+        DoubleVector.fromArray(S, part, at + LANES).add(s1).intoArray(part, at + LANES);
+        DoubleVector.fromArray(S, part, at + 2 * LANES).add(s2).intoArray(part, at + 2 * LANES);
+        DoubleVector.fromArray(S, part, at + 3 * LANES).add(s3).intoArray(part, at + 3 * LANES);
     }
 
     /** part[at + q stride ..] += sum_r in[row + q B + r] delta[j][r] for q = 0..3: four inputs, one unit. */
@@ -542,10 +545,10 @@ final class VectorKernelF64 implements TrainingKernel {
             s2 = DoubleVector.fromArray(S, in, row + 2 * B + r).fma(d, s2);
             s3 = DoubleVector.fromArray(S, in, row + 3 * B + r).fma(d, s3);
         }
-        addInto(part, at, s0);
-        addInto(part, at + stride, s1);
-        addInto(part, at + 2 * stride, s2);
-        addInto(part, at + 3 * stride, s3);
+        DoubleVector.fromArray(S, part, at).add(s0).intoArray(part, at);
+        DoubleVector.fromArray(S, part, at + stride).add(s1).intoArray(part, at + stride);
+        DoubleVector.fromArray(S, part, at + 2 * stride).add(s2).intoArray(part, at + 2 * stride);
+        DoubleVector.fromArray(S, part, at + 3 * stride).add(s3).intoArray(part, at + 3 * stride);
     }
 
     /** part[at..] += sum_r in[row + r] delta[j][r], lane by lane. */
@@ -554,10 +557,6 @@ final class VectorKernelF64 implements TrainingKernel {
         for (int r = 0; r < end; r += LANES) {
             sum = DoubleVector.fromArray(S, in, row + r).fma(DoubleVector.fromArray(S, delta, j * B + r), sum);
         }
-        addInto(part, at, sum);
-    }
-
-    private static void addInto(double[] part, int at, DoubleVector sum) {
         DoubleVector.fromArray(S, part, at).add(sum).intoArray(part, at);
     }
 
@@ -571,15 +570,15 @@ final class VectorKernelF64 implements TrainingKernel {
                 s0 = s0.add(DoubleVector.fromArray(S, delta, j * B + r));
                 s1 = s1.add(DoubleVector.fromArray(S, delta, (j + 1) * B + r));
             }
-            addInto(part, (offset + j) * LANES, s0);
-            addInto(part, (offset + j + 1) * LANES, s1);
+            DoubleVector.fromArray(S, part, (offset + j) * LANES).add(s0).intoArray(part, (offset + j) * LANES);
+            DoubleVector.fromArray(S, part, (offset + j + 1) * LANES).add(s1).intoArray(part, (offset + j + 1) * LANES);
         }
         for (; j < nOut; j++) {
             DoubleVector sum = DoubleVector.zero(S);
             for (int r = 0; r < end; r += LANES) {
                 sum = sum.add(DoubleVector.fromArray(S, delta, j * B + r));
             }
-            addInto(part, (offset + j) * LANES, sum);
+            DoubleVector.fromArray(S, part, (offset + j) * LANES).add(sum).intoArray(part, (offset + j) * LANES);
         }
     }
 
