@@ -101,6 +101,41 @@ class NetworkTest {
         }
     }
 
+    /** The same for every activation: /predict's plain-Java predictor and ND4J's forward pass agree. */
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"SIGMOID, FLOAT64", "TANH, FLOAT64", "RELU, FLOAT64", "LEAKY_RELU, FLOAT64", "IDENTITY, FLOAT64",
+            "SIGMOID, FLOAT32", "TANH, FLOAT32", "RELU, FLOAT32", "LEAKY_RELU, FLOAT32", "IDENTITY, FLOAT32"})
+    void everyActivationPredictsTheSameInJavaAndOnNd4j(Activation activation, Precision precision) {
+        java.util.Random random = new java.util.Random(activation.ordinal());
+        double[][] rows = new double[500][20];
+        for (double[] row : rows) {
+            for (int k = 0; k < row.length; k++) {
+                row[k] = 2 * random.nextGaussian();
+            }
+        }
+        Architecture architecture = Architecture.of(20, List.of(8, 3), List.of(activation, Activation.TANH),
+                Objective.SIGMOID_CROSS_ENTROPY);
+        List<double[]> weights = new java.util.ArrayList<>();
+        List<double[]> biases = new java.util.ArrayList<>();
+        for (int l = 0; l < architecture.layerCount(); l++) {
+            int in = architecture.layerSizes().get(l);
+            int out = architecture.layerSizes().get(l + 1);
+            weights.add(random.doubles(in * out).map(v -> (2 * v - 1) / Math.sqrt(in)).toArray());
+            biases.add(random.doubles(out).map(v -> 2 * v - 1).toArray());
+        }
+        try (Network network = Network.of(architecture, weights, biases, precision);
+                INDArray x = NdArrays.matrix(rows, 20, precision.dataType());
+                INDArray p = network.predictProbabilities(x)) {
+            double[] expected = NdArrays.toDoubles(p);
+            double[] actual = network.predictor().probabilities(rows);
+            double tolerance = precision == Precision.FLOAT64 ? 1e-12 : 2e-6;
+            for (int r = 0; r < rows.length; r++) {
+                assertThat(Math.abs(actual[r] - expected[r])).as("%s row %d: %s vs %s", activation, r, actual[r],
+                        expected[r]).isLessThanOrEqualTo(tolerance * Math.max(expected[r], 1e-3));
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"FLOAT64", "FLOAT32"})
     void aRowsProbabilityDoesNotDependOnItsBatch(Precision precision) {
