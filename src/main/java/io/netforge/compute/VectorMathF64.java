@@ -50,7 +50,8 @@ final class VectorMathF64 {
     // These are array functions on purpose. A method that takes or returns vectors must be inlined by C2, or the
     // vectors are boxed (10-50x slower), and C2 stops inlining the math once a caller is large. So the math is
     // written out inside each loop, and each function is longer than C2 inlines into a caller (FreqInlineSize,
-    // 325 bytes): it is compiled on its own, with every Vector API call inlined. Hence the two copies of exp.
+    // 325 bytes): it is compiled on its own, with every Vector API call inlined. Hence the copies of exp's steps
+    // (in the sigmoid, the loss terms and tanh).
 
     // ---- what varies, switched on once per call (a layer's unit or a block), never per element
 

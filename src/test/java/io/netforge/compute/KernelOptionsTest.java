@@ -48,8 +48,8 @@ class KernelOptionsTest {
                 TrainingKernel kernel = Kernels.create(path, network, data.x(), data.y(), gd())) {
             double loss = kernel.lossAndGradients();
             try (Gradients fast = kernel.gradients(loss);
-                    LabelledData data64 = inFloat64(data);
-                    Network network64 = inFloat64(network);
+                    LabelledData data64 = VectorKernelTest.inFloat64(data, INPUTS);
+                    Network network64 = VectorKernelTest.inFloat64(network);
                     Gradients exact = Backprop.gradients(network64, data64.x(), data64.y())) {
                 assertSame(fast, exact, precision == Precision.FLOAT64 ? 1e-13 : 1e-5);
             }
@@ -144,7 +144,7 @@ class KernelOptionsTest {
                     double loss = kernel.lossAndGradients(order, from, to);
                     try (Gradients fast = kernel.gradients(loss);
                             LabelledData subset = subset(x, y, order, from, to);
-                            Network network64 = inFloat64(network);
+                            Network network64 = VectorKernelTest.inFloat64(network);
                             Gradients exact = Backprop.gradients(network64, subset.x(), subset.y())) {
                         assertSame(fast, exact, precision == Precision.FLOAT64 ? 1e-13 : 1e-5);
                     }
@@ -286,26 +286,6 @@ class KernelOptionsTest {
             labels[i - from] = y[order[i]];
         }
         return LabelledData.of(rows, labels, Precision.FLOAT64);
-    }
-
-    private static LabelledData inFloat64(LabelledData data) {
-        double[] flat = NdArrays.toDoubles(data.x());
-        int inputs = (int) data.x().columns();
-        double[][] x = new double[flat.length / inputs][];
-        for (int r = 0; r < x.length; r++) {
-            x[r] = Arrays.copyOfRange(flat, r * inputs, (r + 1) * inputs);
-        }
-        return LabelledData.of(x, NdArrays.toDoubles(data.y()), Precision.FLOAT64);
-    }
-
-    private static Network inFloat64(Network network) {
-        List<double[]> weights = new ArrayList<>();
-        List<double[]> biases = new ArrayList<>();
-        for (int l = 0; l < network.layerCount(); l++) {
-            weights.add(network.weightsData(l));
-            biases.add(network.biasData(l));
-        }
-        return Network.of(network.architecture(), weights, biases, Precision.FLOAT64);
     }
 
     /** Loss and every gradient element within {@code tolerance} of the largest element of its array. */

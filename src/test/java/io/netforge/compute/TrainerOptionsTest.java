@@ -247,25 +247,4 @@ class TrainerOptionsTest {
         }
         return LabelledData.of(subset, labels, Precision.FLOAT64);
     }
-
-    /** Every parameter and loss of a run as raw bits. */
-    private record Snapshot(List<List<Long>> parameters, List<Long> losses) {
-
-        static Snapshot of(Network network, double[] losses) {
-            List<List<Long>> parameters = new ArrayList<>();
-            for (int l = 0; l < network.layerCount(); l++) {
-                parameters.add(bits(network.weightsData(l)));
-                parameters.add(bits(network.biasData(l)));
-            }
-            return new Snapshot(parameters, bits(losses));
-        }
-
-        private static List<Long> bits(double[] values) {
-            List<Long> bits = new ArrayList<>(values.length);
-            for (double value : values) {
-                bits.add(Double.doubleToRawLongBits(value));
-            }
-            return bits;
-        }
-    }
 }

@@ -77,7 +77,7 @@ class VectorKernelTest {
     }
 
     /** The same values (floats are exact doubles) in float64. */
-    private static LabelledData inFloat64(LabelledData data, int inputs) {
+    static LabelledData inFloat64(LabelledData data, int inputs) {
         double[] flat = NdArrays.toDoubles(data.x());
         double[][] x = new double[flat.length / inputs][];
         for (int r = 0; r < x.length; r++) {
@@ -86,14 +86,14 @@ class VectorKernelTest {
         return LabelledData.of(x, NdArrays.toDoubles(data.y()), Precision.FLOAT64);
     }
 
-    private static Network inFloat64(Network network) {
+    static Network inFloat64(Network network) {
         List<double[]> weights = new ArrayList<>();
         List<double[]> biases = new ArrayList<>();
         for (int l = 0; l < network.layerCount(); l++) {
             weights.add(network.weightsData(l));
             biases.add(network.biasData(l));
         }
-        return Network.of(network.layerSizes(), weights, biases, Precision.FLOAT64);
+        return Network.of(network.architecture(), weights, biases, Precision.FLOAT64);
     }
 
     @Test
