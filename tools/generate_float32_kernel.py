@@ -67,7 +67,7 @@ RULES = [
     ('this.rows = NdArrays.toDoubles(training.x());', 'this.rows = floats(NdArrays.toDoubles(training.x()));'),
     ('this.labels = NdArrays.toDoubles(training.y());', 'this.labels = floats(NdArrays.toDoubles(training.y()));'),
     ('double rate = l2;', 'float rate = (float) l2; // in float, as PyTorch adds it to float32 gradients'),
-    ('y[r] = labelValues[r];', 'y[r] = (float) labelValues[r];'),
+    ('y[at + j * B] = labelValues[r * outputs + j];', 'y[at + j * B] = (float) labelValues[r * outputs + j];'),
     ('weight[r] = 1.0;', 'weight[r] = 1f;'),
     ('NdArrays.matrix(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w),',
      'NdArrays.matrix(doubles(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w)),'),

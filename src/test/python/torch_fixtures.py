@@ -2,7 +2,9 @@
 """Reference loss trajectories for TorchTrajectoryTest, made by PyTorch (autograd and torch.optim).
 
 For every configuration below and both precisions, runs bench/torch_reference.py (an unchanged copy of the
-team's yardstick, shared/bench) on the article's training set, from initial weights drawn by its own port of
+team's yardstick, shared/bench) on the article's training set (binary) or on two small datasets this script
+writes once into src/test/resources/reference/torch-data (three classes; a numeric target), from initial
+weights drawn by its own port of
 java.util.Random (java_random.py) in netforge's order, and with mini-batches in its port of
 Collections.shuffle (--shuffle), and writes src/test/resources/reference/torch/<name>_<dtype>.json: the
 configuration, the exact command, the initial weights it started from (TorchTrajectoryTest builds netforge's
@@ -28,14 +30,19 @@ import numpy as np
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 BENCH = os.path.join(ROOT, 'bench')
-TRAIN = os.path.join('src', 'test', 'resources', 'article', 'seed_train.csv')
+DATA = {
+    'article': os.path.join('src', 'test', 'resources', 'article', 'seed_train.csv'),
+    'multiclass': os.path.join('src', 'test', 'resources', 'reference', 'torch-data', 'multiclass.csv'),
+    'regression': os.path.join('src', 'test', 'resources', 'reference', 'torch-data', 'regression.csv'),
+}
 OUT = os.path.join(ROOT, 'src', 'test', 'resources', 'reference', 'torch')
 sys.path.insert(0, BENCH)
 import torch_reference  # noqa: E402
 
 # name: settings (defaults below); every name is a file pair <name>_float64.json and <name>_float32.json
-DEFAULTS = dict(hidden=[8, 3], activation='sigmoid', optimizer='gd', lr=1.0, epochs=300, batch=0, l2=0.0,
-                class_weights=None, init='normal', seed=0, momentum=0.9, beta1=0.9, beta2=0.999, eps=1e-8)
+DEFAULTS = dict(task='binary', data='article', hidden=[8, 3], activation='sigmoid', optimizer='gd', lr=1.0,
+                epochs=300, batch=0, l2=0.0, class_weights=None, init='normal', seed=0, momentum=0.9, beta1=0.9,
+                beta2=0.999, eps=1e-8)
 CONFIGS = {
     # each activation, full-batch gradient descent
     'sigmoid-gd': dict(),
@@ -63,12 +70,61 @@ CONFIGS = {
     'sigmoid-gd-weights': dict(class_weights={'0': 1.0, '1': 3.0}),
     'relu-adam-batch256-balanced': dict(activation='relu', optimizer='adam', lr=0.01, batch=256, epochs=20,
                                         class_weights='balanced'),
+    # three classes: softmax and cross-entropy
+    'mc-tanh-gd': dict(task='multiclass', data='multiclass', hidden=[8], activation='tanh', lr=0.5, epochs=200),
+    'mc-relu-adam-batch64': dict(task='multiclass', data='multiclass', hidden=[16, 8], activation='relu',
+                                 optimizer='adam', lr=0.01, batch=64, epochs=15),
+    'mc-sigmoid-gd-weights-l2': dict(task='multiclass', data='multiclass', hidden=[8], lr=1.0, epochs=200, l2=0.001,
+                                     class_weights={'0': 1.0, '1': 2.0, '2': 0.5}),
+    'mc-leakyrelu-nesterov-balanced-batch100': dict(task='multiclass', data='multiclass', hidden=[8],
+                                                    activation='leakyRelu', optimizer='nesterov', lr=0.05, batch=100,
+                                                    epochs=10, class_weights='balanced', init='he', seed=2),
+    # a numeric target: identity output and squared error
+    'reg-tanh-gd': dict(task='regression', data='regression', hidden=[8], activation='tanh', lr=0.05, epochs=300),
+    'reg-relu-adam-batch32': dict(task='regression', data='regression', hidden=[16, 8], activation='relu',
+                                  optimizer='adam', lr=0.003, batch=32, epochs=10, init='he', seed=1),
+    'reg-identity-momentum-l2': dict(task='regression', data='regression', hidden=[4], activation='identity',
+                                     optimizer='momentum', lr=0.01, epochs=200, l2=0.01, init='xavier'),
 }
+
+
+def write_data():
+    """The multi-class and regression datasets, written once (numpy's generator for a fixed seed)."""
+    folder = os.path.join(ROOT, 'src', 'test', 'resources', 'reference', 'torch-data')
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(ROOT, DATA['multiclass'])
+    if not os.path.exists(path):
+        rng = np.random.default_rng(11)
+        centers = rng.normal(0, 1.5, size=(3, 6))
+        labels = rng.integers(0, 3, size=1200)
+        x = centers[labels] + rng.normal(0, 1.0, size=(1200, 6))
+        with open(path, 'w') as f:
+            f.write(','.join(f'x{k}' for k in range(6)) + ',y\n')
+            for row, label in zip(x, labels):
+                f.write(','.join(repr(float(v)) for v in row) + f',{label}\n')
+    path = os.path.join(ROOT, DATA['regression'])
+    if not os.path.exists(path):
+        rng = np.random.default_rng(12)
+        x = rng.normal(0, 1, size=(1000, 5))
+        y = 2 * np.sin(x[:, 0]) + x[:, 1] * x[:, 2] - 0.5 * x[:, 3] + 0.3 * rng.normal(size=1000)
+        with open(path, 'w') as f:
+            f.write(','.join(f'x{k}' for k in range(5)) + ',y\n')
+            for row, target in zip(x, y):
+                f.write(','.join(repr(float(v)) for v in row) + f',{float(target)!r}\n')
+
+
+def shape(config):
+    """[inputs, hidden..., outputs] of a configuration's network."""
+    with open(os.path.join(ROOT, DATA[config['data']])) as f:
+        header = f.readline().strip().split(',')
+        labels = {line.strip().split(',')[-1] for line in f if line.strip()}
+    outputs = len(labels) if config['task'] == 'multiclass' else 1
+    return [len(header) - 1] + config['hidden'] + [outputs]
 
 
 def command(config, dtype, init_file):
     activation = config['activation']
-    args = [TRAIN, '--task', 'binary', '--hidden', ','.join(map(str, config['hidden'])),
+    args = [DATA[config['data']], '--task', config['task'], '--hidden', ','.join(map(str, config['hidden'])),
             '--activation', activation if isinstance(activation, str) else ','.join(activation),
             '--optimizer', config['optimizer'], '--lr', repr(config['lr']), '--epochs', str(config['epochs']),
             '--batch-size', str(config['batch']), '--momentum', repr(config['momentum']),
@@ -100,9 +156,10 @@ def run(args, leaky):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    write_data()
     for name, overrides in CONFIGS.items():
         config = dict(DEFAULTS, **overrides)
-        sizes = [20] + config['hidden'] + [1]
+        sizes = shape(config)
         weights, biases = torch_reference.initial(sizes, config['init'], config['seed'], None)
         activation = config['activation']
         leaky = 'leakyRelu' in (activation if isinstance(activation, list) else [activation])
@@ -130,8 +187,9 @@ def main():
             with open(path, 'w') as f:
                 json.dump(fixture, f, indent=1)
                 f.write('\n')
+            quality = result["train"].get("accuracy", result["train"].get("r2"))
             print(f'{path}: {len(result["losses"])} epochs, final loss {result["losses"][-1]:.6g}, '
-                  f'train accuracy {result["train"]["accuracy"]:.4f}')
+                  f'train accuracy or R^2 {quality:.4f}')
 
 
 if __name__ == '__main__':

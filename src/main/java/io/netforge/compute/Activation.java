@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  * <li>scalar ({@link #value}, {@link #slope}): prediction in plain Java and the tests' hand computations;</li>
  * <li>ND4J ({@link #apply}, {@link #multiplyBySlope}): {@link Backprop}, {@link Nd4jBlockedKernel} and
- * {@link Network#predictProbabilities};</li>
+ * {@link Network#predict};</li>
  * <li>vector lanes: {@code VectorMathF64.activate} / {@code slopeInPlace} and their float32 twins in
  * VectorMathF32, one array function per activation (see there why array functions).</li>
  * </ul>

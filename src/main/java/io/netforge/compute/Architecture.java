@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The shape of a network and the functions of its layers: {@code layerSizes} is [inputs, hidden widths...,
  * outputs], {@code activations} has one {@link Activation} per hidden layer, and the output layer computes its
- * {@link Objective}'s output function.
+ * {@link Objective}'s output function (one unit for the sigmoid and squared error, one per class for the softmax).
  */
 public record Architecture(List<Integer> layerSizes, List<Activation> activations, Objective objective) {
 
@@ -28,9 +28,9 @@ public record Architecture(List<Integer> layerSizes, List<Activation> activation
         if (objective == null) {
             throw new IllegalArgumentException("objective is missing");
         }
-        if (layerSizes.get(layerSizes.size() - 1) != 1) {
-            throw new IllegalArgumentException("the output layer of " + objective + " must have 1 unit, layerSizes were "
-                    + layerSizes);
+        if (!objective.fits(layerSizes.get(layerSizes.size() - 1))) {
+            throw new IllegalArgumentException("the output layer of " + objective + " cannot have "
+                    + layerSizes.get(layerSizes.size() - 1) + " units, layerSizes were " + layerSizes);
         }
         if (activations == null || activations.size() != layerSizes.size() - 2
                 || activations.stream().anyMatch(java.util.Objects::isNull)) {
@@ -46,6 +46,12 @@ public record Architecture(List<Integer> layerSizes, List<Activation> activation
      */
     public static Architecture of(int inputs, List<Integer> hiddenLayers, List<Activation> activations,
             Objective objective) {
+        return of(inputs, hiddenLayers, activations, objective, 1);
+    }
+
+    /** The same with {@code outputs} output units (the classes of a softmax). */
+    public static Architecture of(int inputs, List<Integer> hiddenLayers, List<Activation> activations,
+            Objective objective, int outputs) {
         if (hiddenLayers == null) {
             throw new IllegalArgumentException("hiddenLayers is missing (use an empty list for none)");
         }
@@ -57,7 +63,7 @@ public record Architecture(List<Integer> layerSizes, List<Activation> activation
         List<Integer> sizes = new ArrayList<>(hiddenLayers.size() + 2);
         sizes.add(inputs);
         sizes.addAll(hiddenLayers);
-        sizes.add(1);
+        sizes.add(outputs);
         List<Activation> perLayer = activations != null && activations.size() == 1 && hiddenLayers.size() != 1
                 ? Collections.nCopies(hiddenLayers.size(), activations.get(0)) : activations;
         return new Architecture(sizes, perLayer, objective);
@@ -71,6 +77,11 @@ public record Architecture(List<Integer> layerSizes, List<Activation> activation
     /** The number of inputs (features). */
     public int inputs() {
         return layerSizes.get(0);
+    }
+
+    /** The number of output units. */
+    public int outputs() {
+        return layerSizes.get(layerSizes.size() - 1);
     }
 
     /** The hidden layers' widths. */

@@ -59,8 +59,11 @@ public final class Backprop {
         if (y == null) {
             throw new IllegalArgumentException("y is missing");
         }
-        if (y.rank() != 2 || y.columns() != 1) {
-            throw new IllegalArgumentException("y must be an N x 1 column of labels, has shape " + NdArrays.shape(y));
+        int outputs = network.architecture().outputs();
+        if (y.rank() != 2 || y.columns() != outputs) {
+            throw new IllegalArgumentException(outputs == 1 ? "y must be an N x 1 column of labels, has shape "
+                    + NdArrays.shape(y) : "y must be N x " + outputs + " (one column per output), has shape "
+                    + NdArrays.shape(y));
         }
         if (y.rows() != x.rows()) {
             throw new IllegalArgumentException("x has " + x.rows() + " rows but y has " + y.rows());
@@ -89,6 +92,8 @@ public final class Backprop {
         private final INDArray ones;
         private final INDArray lossTerms;
         private final INDArray lossScratch;
+        /** K x 1 ones, for the softmax's sums over a row's outputs. */
+        private final INDArray outputOnes;
         private final INDArray lossSum;
 
         Pass(Network network, long rows) {
@@ -101,7 +106,8 @@ public final class Backprop {
             delta = new INDArray[layers + 1];
             dW = new INDArray[layers + 1];
             db = new INDArray[layers + 1];
-            INDArray[] scalars = new INDArray[4];
+            INDArray[] scalars = new INDArray[5];
+            int outputs = sizes.get(layers);
             try {
                 for (int i = 1; i <= layers; i++) {
                     int nIn = sizes.get(i - 1);
@@ -114,8 +120,9 @@ public final class Backprop {
                 }
                 scalars[0] = Nd4j.ones(type, rows, 1);
                 scalars[1] = Nd4j.create(type, rows, 1);
-                scalars[2] = Nd4j.create(type, rows, 1);
+                scalars[2] = Nd4j.create(type, rows, outputs);
                 scalars[3] = Nd4j.create(type, 1, 1);
+                scalars[4] = Nd4j.ones(type, outputs, 1);
             } catch (RuntimeException e) {
                 closeArrays();
                 NdArrays.closeAll(scalars);
@@ -125,6 +132,7 @@ public final class Backprop {
             lossTerms = scalars[1];
             lossScratch = scalars[2];
             lossSum = scalars[3];
+            outputOnes = scalars[4];
         }
 
         /**
@@ -141,7 +149,7 @@ public final class Backprop {
 
         /** The mean of the objective's loss terms (the article's: binary cross-entropy from the logits). */
         private double loss(Objective objective, INDArray zL, INDArray y) {
-            objective.lossTerms(zL, y, lossTerms, lossScratch);
+            objective.lossTerms(zL, y, lossTerms, lossScratch, outputOnes);
             // Summed as 1^T terms (a BLAS gemm) rather than lossTerms.sumNumber(): libnd4j's scalar reduction
             // splits a long sum over the pool threads it can get at that moment (and runs on the calling thread
             // when none are free), so its rounding may depend on what else runs in the JVM. OpenBLAS partitions
@@ -183,7 +191,7 @@ public final class Backprop {
         @Override
         public void close() {
             closeArrays();
-            NdArrays.closeAll(ones, lossTerms, lossScratch, lossSum);
+            NdArrays.closeAll(ones, lossTerms, lossScratch, lossSum, outputOnes);
         }
 
         private void closeArrays() {

@@ -115,7 +115,7 @@ final class Nd4jBlockedKernel implements TrainingKernel {
             } else {
                 this.source = plain;
                 batchX = own(Nd4j.create(type, batchSize, plain.x().columns()));
-                batchY = own(Nd4j.create(type, batchSize, 1));
+                batchY = own(Nd4j.create(type, batchSize, plain.y().columns()));
                 batchW = plain.weights() == null ? null : own(Nd4j.create(type, batchSize, 1));
                 batch = new Pass(batchX, batchY, batchW);
                 int last = (int) (rows % batchSize);
@@ -164,6 +164,7 @@ final class Nd4jBlockedKernel implements TrainingKernel {
     /** Copies training rows order[from..to) into the first rows of the batch buffers. */
     private void gather(int[] order, int from, int to) {
         int columns = (int) source.x().columns();
+        int outputs = (int) source.y().columns();
         double[] weights = source.weights();
         if (source.x().dataType() == DataType.DOUBLE) {
             DoubleBuffer x = source.x().data().asNioDouble();
@@ -174,7 +175,7 @@ final class Nd4jBlockedKernel implements TrainingKernel {
             for (int i = 0; i < to - from; i++) {
                 int row = order[from + i];
                 bx.put(i * columns, x, row * columns, columns);
-                by.put(i, y.get(row));
+                by.put(i * outputs, y, row * outputs, outputs);
                 if (bw != null) {
                     bw.put(i, weights[row]);
                 }
@@ -188,7 +189,7 @@ final class Nd4jBlockedKernel implements TrainingKernel {
             for (int i = 0; i < to - from; i++) {
                 int row = order[from + i];
                 bx.put(i * columns, x, row * columns, columns);
-                by.put(i, y.get(row));
+                by.put(i * outputs, y, row * outputs, outputs);
                 if (bw != null) {
                     bw.put(i, (float) weights[row]);
                 }
@@ -417,7 +418,7 @@ final class Nd4jBlockedKernel implements TrainingKernel {
                 in = b.a[l];
             }
             // Backprop's loss terms from z_L
-            architecture.objective().lossTerms(b.a[layers - 1], y, b.lossTerms, b.lossScratch);
+            architecture.objective().lossTerms(b.a[layers - 1], y, b.lossTerms, b.lossScratch, b.outputOnes);
             if (w != null) {
                 b.lossTerms.muli(w);
             }
@@ -431,7 +432,7 @@ final class Nd4jBlockedKernel implements TrainingKernel {
             int last = layers - 1;
             architecture.objective().delta(b.output, y, b.delta[last]); // delta_L = a_L - y
             if (w != null) {
-                b.delta[last].muli(w);
+                b.delta[last].muliColumnVector(w);
             }
             for (int l = last; l >= 0; l--) {
                 INDArray in = l == 0 ? x : b.a[l - 1];
@@ -456,22 +457,25 @@ final class Nd4jBlockedKernel implements TrainingKernel {
         final INDArray lossTerms;
         final INDArray lossScratch;
         final INDArray lossSum;
+        final INDArray outputOnes;
 
         Buffers(DataType type, List<Integer> sizes, long rows) {
             int layers = sizes.size() - 1;
+            int outputs = sizes.get(layers);
             a = new INDArray[layers];
             delta = new INDArray[layers];
-            INDArray[] scalars = new INDArray[5];
+            INDArray[] scalars = new INDArray[6];
             try {
                 for (int l = 0; l < layers; l++) {
                     a[l] = Nd4j.create(type, rows, sizes.get(l + 1));
                     delta[l] = Nd4j.create(type, rows, sizes.get(l + 1));
                 }
-                scalars[0] = Nd4j.create(type, rows, 1);
+                scalars[0] = Nd4j.create(type, rows, outputs);
                 scalars[1] = Nd4j.ones(type, rows, 1);
                 scalars[2] = Nd4j.create(type, rows, 1);
-                scalars[3] = Nd4j.create(type, rows, 1);
+                scalars[3] = Nd4j.create(type, rows, outputs);
                 scalars[4] = Nd4j.create(type, 1, 1);
+                scalars[5] = Nd4j.ones(type, outputs, 1);
             } catch (RuntimeException e) {
                 NdArrays.closeAll(a);
                 NdArrays.closeAll(delta);
@@ -483,13 +487,14 @@ final class Nd4jBlockedKernel implements TrainingKernel {
             lossTerms = scalars[2];
             lossScratch = scalars[3];
             lossSum = scalars[4];
+            outputOnes = scalars[5];
         }
 
         @Override
         public void close() {
             NdArrays.closeAll(a);
             NdArrays.closeAll(delta);
-            NdArrays.closeAll(output, ones, lossTerms, lossScratch, lossSum);
+            NdArrays.closeAll(output, ones, lossTerms, lossScratch, lossSum, outputOnes);
         }
     }
 }

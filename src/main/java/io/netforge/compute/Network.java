@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * shape (n_in, n_out) and {@code b_i} shape (1, n_out), as in {@code numpy_reference.py}. All arrays are
  * off-heap and owned by this object: {@link #close()} frees them, and arrays returned by {@link #weights}
  * and {@link #bias} must not be closed by callers. Not thread-safe while it is being trained; concurrent
- * {@link #predictProbabilities} and {@link #predictor()} calls on an untouched network are fine.
+ * {@link #predict} and {@link #predictor()} calls on an untouched network are fine.
  */
 public final class Network implements AutoCloseable {
 
@@ -193,10 +193,11 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * Forward pass: probabilities of the positive class, a new N x 1 array in this network's data type
-     * (the caller closes it). x must have this precision's data type and inputs() columns.
+     * Forward pass: the outputs, a new N x K array in this network's data type (the caller closes it): the positive
+     * class's probability, the K class probabilities, or the predicted value. x must have this precision's data
+     * type and inputs() columns.
      */
-    public INDArray predictProbabilities(INDArray x) {
+    public INDArray predict(INDArray x) {
         checkOpen();
         requireInput(x, "x");
         INDArray a = x;
@@ -226,7 +227,7 @@ public final class Network implements AutoCloseable {
     /**
      * A predictor for rows given as plain Java arrays: for networks of up to {@link #JAVA_PREDICTION_MAX_PARAMETERS}
      * parameters a snapshot of the weights on the heap, evaluated in plain Java; for larger ones a view that runs
-     * {@link #predictProbabilities(INDArray)} on this network, which must then stay open and unchanged.
+     * {@link #predict(INDArray)} on this network, which must then stay open and unchanged.
      */
     public Predictor predictor() {
         checkOpen();

@@ -3,23 +3,26 @@ package io.netforge.compute;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Probabilities of the positive class for rows given as plain Java arrays: the forward pass
- * {@code a0 = x}, {@code z_i = a_{i-1} W_i + b_i}, {@code a_i = f_i(z_i)} with each hidden layer's
- * {@link Activation} and the {@link Objective}'s output for the last, prediction {@code a_L}.
- * Made by {@link Network#predictor()}; immutable and safe to call from many threads at once.
+ * A network's outputs for rows given as plain Java arrays: the forward pass {@code a0 = x},
+ * {@code z_i = a_{i-1} W_i + b_i}, {@code a_i = f_i(z_i)} with each hidden layer's {@link Activation} and the
+ * {@link Objective}'s output for the last, prediction {@code a_L} (the probability of the positive class, the K
+ * class probabilities, or the predicted value). Made by {@link Network#predictor()}; immutable and safe to call
+ * from many threads at once.
  *
  * <p>The Java predictor holds a heap copy of the weights, taken once, and evaluates row by row, because for small
  * networks the dozen ND4J calls of a forward pass cost more than the arithmetic. The choice between it and the ND4J
- * predictor depends on the network alone, never on the batch, so a row's probability is the same bits whatever
- * else is in its batch. Both compute the forward pass of {@link Network#predictProbabilities(INDArray)}; they may
- * differ in the last bits (sums in another order, Java's exp against ND4J's), which NetworkTest bounds.
+ * predictor depends on the network alone, never on the batch, so a row's outputs are the same bits whatever else is
+ * in its batch. Both compute the forward pass of {@link Network#predict(INDArray)}; they may differ in the last bits
+ * (sums in another order, Java's exp against ND4J's), which NetworkTest bounds.
  */
 public abstract sealed class Predictor {
 
     private final int inputs;
+    private final int outputs;
 
-    private Predictor(int inputs) {
+    private Predictor(int inputs, int outputs) {
         this.inputs = inputs;
+        this.outputs = outputs;
     }
 
     /** A predictor over a heap snapshot of the weights {@code w[l]} (row-major n_in x n_out) and biases {@code b[l]}. */
@@ -27,20 +30,38 @@ public abstract sealed class Predictor {
         return precision == Precision.FLOAT64 ? new Doubles(architecture, w, b) : new Floats(architecture, w, b);
     }
 
-    /** A predictor that runs {@link Network#predictProbabilities(INDArray)}; the network must stay open. */
+    /** A predictor that runs {@link Network#predict(INDArray)}; the network must stay open. */
     static Predictor nd4j(Network network) {
         return new Nd4jPath(network);
     }
 
-    /** One probability per row; a row of the wrong width fails with a message naming it. */
-    public final double[] probabilities(double[][] rows) {
+    /** The number of outputs per row. */
+    public final int outputs() {
+        return outputs;
+    }
+
+    /** Each row's outputs ({@link #outputs()} of them); a row of the wrong width fails with a message naming it. */
+    public final double[][] predict(double[][] rows) {
         for (int r = 0; r < rows.length; r++) {
             NdArrays.requireWidth(rows[r], r, inputs);
         }
-        return rows.length == 0 ? new double[0] : compute(rows);
+        return rows.length == 0 ? new double[0][] : compute(rows);
     }
 
-    abstract double[] compute(double[][] rows);
+    /** The one output of each row, for networks with one output (the positive class's probability, or the value). */
+    public final double[] probabilities(double[][] rows) {
+        if (outputs != 1) {
+            throw new IllegalStateException("a network of " + outputs + " outputs has no single probability per row");
+        }
+        double[][] all = predict(rows);
+        double[] first = new double[all.length];
+        for (int r = 0; r < all.length; r++) {
+            first[r] = all[r][0];
+        }
+        return first;
+    }
+
+    abstract double[][] compute(double[][] rows);
 
     private static int widest(int[] sizes) {
         int widest = 1;
@@ -50,37 +71,29 @@ public abstract sealed class Predictor {
         return widest;
     }
 
-    /** f of each layer: the hidden layers' activations, then the output function. */
-    private static java.util.function.DoubleUnaryOperator[] functions(Architecture architecture) {
-        int layers = architecture.layerCount();
-        java.util.function.DoubleUnaryOperator[] functions = new java.util.function.DoubleUnaryOperator[layers];
-        for (int l = 0; l < layers - 1; l++) {
-            functions[l] = architecture.activations().get(l)::value;
-        }
-        functions[layers - 1] = architecture.objective()::output;
-        return functions;
-    }
-
     /** Row by row in double. */
     private static final class Doubles extends Predictor {
         private final int[] sizes;
-        private final java.util.function.DoubleUnaryOperator[] f;
+        private final Activation[] f;
+        private final Objective objective;
         private final double[][] w;
         private final double[][] b;
 
         Doubles(Architecture architecture, double[][] w, double[][] b) {
-            super(architecture.inputs());
+            super(architecture.inputs(), architecture.outputs());
             this.sizes = architecture.layerSizes().stream().mapToInt(Integer::intValue).toArray();
-            this.f = functions(architecture);
+            this.f = architecture.activations().toArray(new Activation[0]);
+            this.objective = architecture.objective();
             this.w = w;
             this.b = b;
         }
 
         @Override
-        double[] compute(double[][] rows) {
-            double[] probabilities = new double[rows.length];
+        double[][] compute(double[][] rows) {
+            double[][] outputs = new double[rows.length][];
             double[] in = new double[widest(sizes)];
             double[] out = new double[in.length];
+            int last = w.length - 1;
             for (int r = 0; r < rows.length; r++) {
                 System.arraycopy(rows[r], 0, in, 0, sizes[0]);
                 for (int l = 0; l < w.length; l++) {
@@ -91,29 +104,32 @@ public abstract sealed class Predictor {
                         for (int k = 0; k < nIn; k++) {
                             z += in[k] * w[l][k * nOut + j];
                         }
-                        out[j] = f[l].applyAsDouble(z + b[l][j]);
+                        out[j] = l < last ? f[l].value(z + b[l][j]) : z + b[l][j];
                     }
                     double[] swap = in;
                     in = out;
                     out = swap;
                 }
-                probabilities[r] = in[0];
+                objective.outputInPlace(in, sizes[last + 1]);
+                outputs[r] = java.util.Arrays.copyOf(in, sizes[last + 1]);
             }
-            return probabilities;
+            return outputs;
         }
     }
 
     /** {@link Doubles} in float, as ND4J computes a FLOAT32 network (the functions in double, rounded). */
     private static final class Floats extends Predictor {
         private final int[] sizes;
-        private final java.util.function.DoubleUnaryOperator[] f;
+        private final Activation[] f;
+        private final Objective objective;
         private final float[][] w;
         private final float[][] b;
 
         Floats(Architecture architecture, double[][] w, double[][] b) {
-            super(architecture.inputs());
+            super(architecture.inputs(), architecture.outputs());
             this.sizes = architecture.layerSizes().stream().mapToInt(Integer::intValue).toArray();
-            this.f = functions(architecture);
+            this.f = architecture.activations().toArray(new Activation[0]);
+            this.objective = architecture.objective();
             this.w = toFloats(w);
             this.b = toFloats(b);
         }
@@ -131,31 +147,47 @@ public abstract sealed class Predictor {
         }
 
         @Override
-        double[] compute(double[][] rows) {
-            double[] probabilities = new double[rows.length];
+        double[][] compute(double[][] rows) {
+            double[][] outputs = new double[rows.length][];
             float[] in = new float[widest(sizes)];
             float[] out = new float[in.length];
+            int last = w.length - 1;
+            int k = sizes[last + 1];
+            double[] logits = new double[k];
             for (int r = 0; r < rows.length; r++) {
-                for (int k = 0; k < sizes[0]; k++) {
-                    in[k] = (float) rows[r][k];
+                for (int c = 0; c < sizes[0]; c++) {
+                    in[c] = (float) rows[r][c];
                 }
-                for (int l = 0; l < w.length; l++) {
+                for (int l = 0; l < last; l++) {
                     int nIn = sizes[l];
                     int nOut = sizes[l + 1];
                     for (int j = 0; j < nOut; j++) {
                         float z = 0;
-                        for (int k = 0; k < nIn; k++) {
-                            z += in[k] * w[l][k * nOut + j];
+                        for (int i = 0; i < nIn; i++) {
+                            z += in[i] * w[l][i * nOut + j];
                         }
-                        out[j] = (float) f[l].applyAsDouble(z + b[l][j]);
+                        out[j] = (float) f[l].value(z + b[l][j]);
                     }
                     float[] swap = in;
                     in = out;
                     out = swap;
                 }
-                probabilities[r] = in[0];
+                int nIn = sizes[last];
+                for (int j = 0; j < k; j++) {
+                    float z = 0;
+                    for (int i = 0; i < nIn; i++) {
+                        z += in[i] * w[last][i * k + j];
+                    }
+                    logits[j] = z + b[last][j]; // the float sum, then the output function in double
+                }
+                objective.outputInPlace(logits, k);
+                double[] row = new double[k];
+                for (int j = 0; j < k; j++) {
+                    row[j] = (float) logits[j];
+                }
+                outputs[r] = row;
             }
-            return probabilities;
+            return outputs;
         }
     }
 
@@ -164,15 +196,21 @@ public abstract sealed class Predictor {
         private final Network network;
 
         Nd4jPath(Network network) {
-            super(network.inputs());
+            super(network.inputs(), network.architecture().outputs());
             this.network = network;
         }
 
         @Override
-        double[] compute(double[][] rows) {
+        double[][] compute(double[][] rows) {
             try (INDArray x = NdArrays.matrix(rows, network.inputs(), network.precision().dataType());
-                    INDArray p = network.predictProbabilities(x)) {
-                return NdArrays.toDoubles(p);
+                    INDArray p = network.predict(x)) {
+                double[] flat = NdArrays.toDoubles(p);
+                int k = outputs();
+                double[][] outputs = new double[rows.length][];
+                for (int r = 0; r < rows.length; r++) {
+                    outputs[r] = java.util.Arrays.copyOfRange(flat, r * k, (r + 1) * k);
+                }
+                return outputs;
             }
         }
     }

@@ -44,8 +44,6 @@ public final class Trainer {
     static final int WARM_UP_EPOCHS = 40;
     static final int WARM_UP_BATCH = 32;
 
-    /** The two classes of the binary objective: codes 0 and 1. */
-    private static final int CLASSES = 2;
 
     private Trainer() {
     }
@@ -99,8 +97,8 @@ public final class Trainer {
     public static TrainingResult train(INDArray x, INDArray y, TrainingSettings settings, TrainingMonitor monitor) {
         requireSettings(settings, monitor);
         requireData(x, y, settings);
-        Network network = Network.initialise(settings.architecture((int) x.columns()), settings.initialization(),
-                settings.seed(), settings.precision());
+        Network network = Network.initialise(settings.architecture((int) x.columns(), (int) y.columns()),
+                settings.initialization(), settings.seed(), settings.precision());
         return trainOwned(network, x, y, settings, monitor);
     }
 
@@ -124,9 +122,10 @@ public final class Trainer {
             throw new IllegalArgumentException("the initial network has hidden layers " + hidden
                     + " but the settings ask for " + settings.hiddenLayers());
         }
-        if (!initial.architecture().equals(settings.architecture(initial.inputs()))) {
+        Architecture asked = settings.architecture(initial.inputs(), initial.architecture().outputs());
+        if (!initial.architecture().equals(asked)) {
             throw new IllegalArgumentException("the initial network is " + initial.architecture()
-                    + " but the settings ask for " + settings.architecture(initial.inputs()));
+                    + " but the settings ask for " + asked);
         }
         requireData(x, y, settings);
         Backprop.requireBatch(initial, x, y);
@@ -155,12 +154,18 @@ public final class Trainer {
         List<INDArray> owned = new ArrayList<>();
         try {
             long start = System.nanoTime();
-            int[] classes = classes(y);
+            Objective objective = settings.objective();
+            int classCount = classCount(objective, y);
+            // the class of each row (for regression every row is of one "class": the split is then just seeded)
+            int[] classes = classes(objective, y);
             ValidationSplit split = settings.earlyStopping() == null ? null
-                    : ValidationSplit.of(classes, CLASSES, settings.earlyStopping().validationFraction(), settings.seed());
+                    : ValidationSplit.of(classes, classCount, settings.earlyStopping().validationFraction(), settings.seed());
             int[] trainRows = split == null ? null : split.training();
+            if (settings.classWeights() != null && objective == Objective.SQUARED_ERROR) {
+                throw new IllegalArgumentException("class weights need classes; squared error has none");
+            }
             double[] classWeights = settings.classWeights() == null ? null
-                    : settings.classWeights().resolve(rowsPerClass(classes, trainRows));
+                    : settings.classWeights().resolve(rowsPerClass(classes, classCount, trainRows));
             Rows train = rows(x, y, classes, trainRows, classWeights, owned);
             Rows validation = split == null ? null : rows(x, y, classes, split.validation(), classWeights, owned);
             int n = Math.toIntExact(train.count());
@@ -255,21 +260,60 @@ public final class Trainer {
         return loss;
     }
 
-    /** The class code of every row: its 0/1 label. */
-    private static int[] classes(INDArray y) {
+    /** Classes of the objective: 2 for the sigmoid, one per output for the softmax, 1 (none) for squared error. */
+    private static int classCount(Objective objective, INDArray y) {
+        return switch (objective) {
+            case SIGMOID_CROSS_ENTROPY -> 2;
+            case SOFTMAX_CROSS_ENTROPY -> (int) y.columns();
+            case SQUARED_ERROR -> 1;
+        };
+    }
+
+    /**
+     * The class code of every row: its 0/1 label for the sigmoid, the position of the one in its one-hot row for the
+     * softmax, 0 for squared error; labels that are neither fail with a message naming the row.
+     */
+    private static int[] classes(Objective objective, INDArray y) {
         double[] labels = NdArrays.toDoubles(y);
-        int[] classes = new int[labels.length];
-        for (int r = 0; r < labels.length; r++) {
-            if (labels[r] != 0 && labels[r] != 1) {
-                throw new IllegalArgumentException("y[" + r + "] is " + labels[r] + "; labels must be 0 or 1");
+        int k = (int) y.columns();
+        int[] classes = new int[Math.toIntExact(y.rows())];
+        for (int r = 0; r < classes.length; r++) {
+            switch (objective) {
+                case SIGMOID_CROSS_ENTROPY -> {
+                    if (labels[r] != 0 && labels[r] != 1) {
+                        throw new IllegalArgumentException("y[" + r + "] is " + labels[r] + "; labels must be 0 or 1");
+                    }
+                    classes[r] = (int) labels[r];
+                }
+                case SOFTMAX_CROSS_ENTROPY -> {
+                    int hot = -1;
+                    for (int j = 0; j < k; j++) {
+                        double v = labels[r * k + j];
+                        if (v == 1 && hot < 0) {
+                            hot = j;
+                        } else if (v != 0) {
+                            hot = -2;
+                        }
+                    }
+                    if (hot < 0) {
+                        throw new IllegalArgumentException("row " + r + " of y is not one-hot: "
+                                + Arrays.toString(Arrays.copyOfRange(labels, r * k, (r + 1) * k)));
+                    }
+                    classes[r] = hot;
+                }
+                case SQUARED_ERROR -> {
+                    if (!Double.isFinite(labels[r])) {
+                        throw new IllegalArgumentException("y[" + r + "] is " + labels[r] + "; targets must be finite");
+                    }
+                    classes[r] = 0;
+                }
             }
-            classes[r] = (int) labels[r];
         }
         return classes;
     }
 
-    private static long[] rowsPerClass(int[] classes, int[] subset) {
-        long[] counts = new long[CLASSES];
+    private static long[] rowsPerClass(int[] classes, int classCount, int[] subset) {
+        long[] counts = new long[classCount];
         if (subset == null) {
             for (int c : classes) {
                 counts[c]++;
@@ -316,6 +360,9 @@ public final class Trainer {
         if (settings.precision() == null) {
             throw new IllegalArgumentException("precision is missing");
         }
+        if (settings.objective() == null) {
+            throw new IllegalArgumentException("objective is missing");
+        }
         if (settings.initialization() == null) {
             throw new IllegalArgumentException("initialization is missing");
         }
@@ -354,8 +401,13 @@ public final class Trainer {
             throw new IllegalArgumentException("x must be an N x d matrix with N, d >= 1, has shape "
                     + NdArrays.shape(x));
         }
-        if (y.rank() != 2 || y.columns() != 1) {
+        if (y.rank() != 2 || y.columns() < 1 || (settings.objective() != Objective.SOFTMAX_CROSS_ENTROPY
+                && y.columns() != 1)) {
             throw new IllegalArgumentException("y must be an N x 1 column of labels, has shape " + NdArrays.shape(y));
+        }
+        if (settings.objective() == Objective.SOFTMAX_CROSS_ENTROPY && y.columns() < 2) {
+            throw new IllegalArgumentException("y must be N x K, one-hot over K >= 2 classes, has shape "
+                    + NdArrays.shape(y));
         }
         if (y.rows() != x.rows()) {
             throw new IllegalArgumentException("x has " + x.rows() + " rows but y has " + y.rows());

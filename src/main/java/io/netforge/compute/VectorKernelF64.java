@@ -327,11 +327,11 @@ final class VectorKernelF64 implements TrainingKernel {
             in = s.a[l];
             inAt = 0;
         }
-        // output layer (one unit): z, the objective's loss terms and delta_L
-        logits(in, inAt, width[last], theta, weightOffset[last], 0, 1, theta[biasOffset[last]], s.delta[last], 0, 0,
-                end);
-        VectorMathF64.outputLoss(objective, s.delta[last], layout.y, layout.weight, yAt, end, part, parameters * LANES,
-                s.linear, s.small);
+        // output layer (one unit, or one per class): z, the objective's loss terms and delta_L
+        int outputs = width[layers];
+        forwardHidden(in, inAt, width[last], theta, weightOffset[last], biasOffset[last], outputs, s.delta[last], end);
+        VectorMathF64.outputLoss(objective, s.delta[last], outputs, B, layout.y, block * outputs * B, layout.weight,
+                yAt, end, part, parameters * LANES, s.linear, s.small, s.extra);
         if (!backward) {
             return;
         }
@@ -688,7 +688,8 @@ final class VectorKernelF64 implements TrainingKernel {
 
     /**
      * Rows laid out for the passes: blocks of B rows, each feature-major ({@code x[(block * inputs + k) * B + r]}),
-     * their labels and weights beside; rows past the last are zeros of weight 0.
+     * their labels output-major likewise ({@code y[(block * outputs + j) * B + r]}) and weights beside
+     * ({@code weight[block * B + r]}); rows past the last are zeros of weight 0.
      */
     private final class Layout {
         /** The blocks of the rows held now; a batch layout holds fewer rows than it has room for at an epoch's end. */
@@ -704,7 +705,7 @@ final class VectorKernelF64 implements TrainingKernel {
             this.capacity = new RowBlocks(rows);
             this.blocks = capacity;
             this.x = new double[Math.multiplyExact(Math.multiplyExact(capacity.blocks, width[0]), B)];
-            this.y = new double[capacity.blocks * B];
+            this.y = new double[Math.multiplyExact(capacity.blocks * B, width[layers])];
             this.weight = new double[capacity.blocks * B];
         }
 
@@ -731,8 +732,12 @@ final class VectorKernelF64 implements TrainingKernel {
                 }
             }
             double[] labelValues = NdArrays.toDoubles(source.y());
+            int outputs = width[layers];
             for (int r = 0; r < blocks.rows; r++) {
-                y[r] = labelValues[r];
+                int at = (r / B * outputs) * B + r % B;
+                for (int j = 0; j < outputs; j++) {
+                    y[at + j * B] = labelValues[r * outputs + j];
+                }
                 weight[r] = 1.0;
             }
             weightTotal = blocks.rows;
@@ -759,6 +764,7 @@ final class VectorKernelF64 implements TrainingKernel {
             int count = to - from;
             blocks = count == capacity.rows ? capacity : new RowBlocks(count);
             int inputs = width[0];
+            int outputs = width[layers];
             for (int i = 0; i < count; i++) {
                 int row = order[from + i];
                 int to0 = i / B * inputs * B + i % B;
@@ -766,7 +772,10 @@ final class VectorKernelF64 implements TrainingKernel {
                 for (int k = 0; k < inputs; k++) {
                     x[to0 + k * B] = rows[from0 + k];
                 }
-                y[i] = labels[row];
+                int at = (i / B * outputs) * B + i % B;
+                for (int j = 0; j < outputs; j++) {
+                    y[at + j * B] = labels[row * outputs + j];
+                }
                 weight[i] = rowWeights == null ? 1.0 : rowWeights[row];
             }
             int end = (count + LANES - 1) / LANES * LANES;
@@ -775,7 +784,10 @@ final class VectorKernelF64 implements TrainingKernel {
                 for (int k = 0; k < inputs; k++) {
                     x[to0 + k * B] = 0;
                 }
-                y[i] = 0;
+                int at = (i / B * outputs) * B + i % B;
+                for (int j = 0; j < outputs; j++) {
+                    y[at + j * B] = 0;
+                }
                 weight[i] = 0;
             }
             if (rowWeights == null) {
@@ -796,6 +808,7 @@ final class VectorKernelF64 implements TrainingKernel {
         final double[][] delta = new double[layers][];
         final double[] linear = new double[B];
         final double[] small = new double[B];
+        final double[] extra = new double[B];
 
         Scratch() {
             for (int l = 0; l < layers; l++) {

@@ -66,24 +66,149 @@ final class VectorMathF32 {
     }
 
     /** {@link VectorMathF64#outputLoss} in float. */
-    static void outputLoss(Objective objective, float[] delta, float[] labels, float[] weights, int yAt, int end,
-            float[] sums, int at, float[] linear, float[] small) {
+    static void outputLoss(Objective objective, float[] delta, int outputs, int b, float[] labels, int yAt,
+            float[] weights, int wAt, int end, float[] sums, int at, float[] linear, float[] small, float[] extra) {
         switch (objective) {
             case SIGMOID_CROSS_ENTROPY -> {
                 lossTermParts(delta, labels, yAt, end, linear, small);
-                addLossTerms(linear, small, weights, yAt, end, sums, at);
+                addLossTerms(linear, small, weights, wAt, end, sums, at);
                 sigmoidInPlace(delta, 0, end);
-                weightedDifference(delta, labels, weights, yAt, end);
+                weightedDifference(delta, labels, yAt, weights, wAt, end);
+            }
+            case SQUARED_ERROR -> squaredError(delta, labels, yAt, weights, wAt, end, sums, at);
+            case SOFTMAX_CROSS_ENTROPY -> {
+                softmaxMaxAndDot(delta, outputs, b, labels, yAt, end, linear, extra);
+                for (int j = 0; j < outputs; j++) {
+                    subtract(delta, j * b, linear, end);
+                    expInPlace(delta, j * b, j * b + end);
+                }
+                java.util.Arrays.fill(small, 0, end, 0f);
+                for (int j = 0; j < outputs; j++) {
+                    accumulate(small, delta, j * b, end);
+                }
+                softmaxLossTerms(small, linear, extra, weights, wAt, end, sums, at);
+                for (int j = 0; j < outputs; j++) {
+                    softmaxDelta(delta, j * b, small, labels, yAt + j * b, weights, wAt, end);
+                }
             }
             default -> throw new IllegalArgumentException("no vector kernel for the objective " + objective);
         }
     }
 
-    /** values[i] = (values[i] - labels[yAt + i]) * weights[yAt + i]: a - y, weighted, 0 on padded rows. */
-    static void weightedDifference(float[] values, float[] labels, float[] weights, int yAt, int end) {
+    /** values[i] = (values[i] - labels[yAt + i]) * weights[wAt + i]: a - y, weighted, 0 on padded rows. */
+    static void weightedDifference(float[] values, float[] labels, int yAt, float[] weights, int wAt, int end) {
         for (int i = 0; i < end; i += LANES) {
             FloatVector.fromArray(SPECIES, values, i).sub(FloatVector.fromArray(SPECIES, labels, yAt + i))
-                    .mul(FloatVector.fromArray(SPECIES, weights, yAt + i)).intoArray(values, i);
+                    .mul(FloatVector.fromArray(SPECIES, weights, wAt + i)).intoArray(values, i);
+        }
+    }
+
+    // ---- squared error
+
+    /** {@link VectorMathF64#squaredError} in float. */
+    static void squaredError(float[] z, float[] labels, int yAt, float[] weights, int wAt, int end, float[] sums,
+            int at) {
+        FloatVector total = FloatVector.zero(SPECIES);
+        for (int i = 0; i < end; i += LANES) {
+            FloatVector w = FloatVector.fromArray(SPECIES, weights, wAt + i);
+            FloatVector error = FloatVector.fromArray(SPECIES, z, i).sub(FloatVector.fromArray(SPECIES, labels, yAt + i));
+            total = total.add(error.mul(error).mul(w));
+            error.mul(2f).mul(w).intoArray(z, i);
+        }
+        FloatVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);
+    }
+
+    // ---- softmax: VectorMathF64's functions in float
+
+    static void softmaxMaxAndDot(float[] z, int outputs, int b, float[] labels, int yAt, int end, float[] max,
+            float[] dot) {
+        for (int i = 0; i < end; i += LANES) {
+            FloatVector m = FloatVector.fromArray(SPECIES, z, i);
+            FloatVector d = m.mul(FloatVector.fromArray(SPECIES, labels, yAt + i));
+            for (int j = 1; j < outputs; j++) {
+                FloatVector v = FloatVector.fromArray(SPECIES, z, j * b + i);
+                m = m.max(v);
+                d = v.fma(FloatVector.fromArray(SPECIES, labels, yAt + j * b + i), d);
+            }
+            m.intoArray(max, i);
+            d.intoArray(dot, i);
+        }
+    }
+
+    static void subtract(float[] values, int from, float[] by, int end) {
+        for (int i = 0; i < end; i += LANES) {
+            FloatVector.fromArray(SPECIES, values, from + i).sub(FloatVector.fromArray(SPECIES, by, i))
+                    .intoArray(values, from + i);
+        }
+    }
+
+    static void accumulate(float[] into, float[] values, int from, int end) {
+        for (int i = 0; i < end; i += LANES) {
+            FloatVector.fromArray(SPECIES, into, i).add(FloatVector.fromArray(SPECIES, values, from + i))
+                    .intoArray(into, i);
+        }
+    }
+
+    static void softmaxLossTerms(float[] sum, float[] max, float[] dot, float[] weights, int wAt, int end,
+            float[] sums, int at) {
+        FloatVector one = bc(1f);
+        FloatVector total = FloatVector.zero(SPECIES);
+        for (int i = 0; i < end; i += LANES) {
+            FloatVector x = FloatVector.fromArray(SPECIES, sum, i);
+            IntVector bits = x.reinterpretAsInts();
+            IntVector biased = bits.lanewise(VectorOperators.LSHR, 23);
+            FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats(); // [1, 2)
+            FloatVector k = biased.sub(127).add(SHIFTER_BITS).reinterpretAsFloats().sub(SHIFTER);
+            VectorMask<Float> upper = m.compare(VectorOperators.GT, SQRT2);
+            m = m.blend(m.mul(0.5f), upper);
+            k = k.add(FloatVector.zero(SPECIES).blend(one, upper));
+            FloatVector f = m.sub(one);
+            FloatVector s = f.div(f.add(2f));
+            FloatVector s2 = s.mul(s);
+            FloatVector series = s2.fma(1f / 13, 1f / 11);
+            series = series.fma(s2, bc(1f / 9));
+            series = series.fma(s2, bc(1f / 7));
+            series = series.fma(s2, bc(1f / 5));
+            series = series.fma(s2, bc(1f / 3));
+            FloatVector twoS = s.add(s);
+            FloatVector logM = twoS.fma(s2.mul(series), twoS);
+            FloatVector log = k.fma(bc(LN2_HI), logM.add(k.mul(LN2_LO)));
+            FloatVector term = FloatVector.fromArray(SPECIES, max, i).add(log).sub(FloatVector.fromArray(SPECIES, dot, i));
+            total = total.add(term.mul(FloatVector.fromArray(SPECIES, weights, wAt + i)));
+        }
+        FloatVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);
+    }
+
+    static void softmaxDelta(float[] e, int from, float[] sum, float[] labels, int yAt, float[] weights, int wAt,
+            int end) {
+        for (int i = 0; i < end; i += LANES) {
+            FloatVector.fromArray(SPECIES, e, from + i).div(FloatVector.fromArray(SPECIES, sum, i))
+                    .sub(FloatVector.fromArray(SPECIES, labels, yAt + i))
+                    .mul(FloatVector.fromArray(SPECIES, weights, wAt + i)).intoArray(e, from + i);
+        }
+    }
+
+    /** values[i] = e^values[i] for values of at most 0; below -86, e^-86. */
+    static void expInPlace(float[] values, int from, int to) {
+        FloatVector one = bc(1f);
+        for (int i = from; i < to; i += LANES) {
+            FloatVector x = FloatVector.fromArray(SPECIES, values, i);
+            FloatVector clamped = x;
+            if (x.compare(VectorOperators.LT, -86f).anyTrue()) {
+                clamped = x.max(-86f);
+            }
+            FloatVector shifted = clamped.fma(LOG2E, SHIFTER);
+            FloatVector n = shifted.sub(SHIFTER);
+            FloatVector r = n.fma(bc(-LN2_HI), clamped).sub(n.mul(LN2_LO));
+            FloatVector p = r.fma(E7, E6);
+            p = p.fma(r, bc(E5));
+            p = p.fma(r, bc(E4));
+            p = p.fma(r, bc(E3));
+            p = p.fma(r, bc(E2));
+            p = p.fma(r, one);
+            p = p.fma(r, one);
+            IntVector exponent = shifted.reinterpretAsInts().sub(SHIFTER_BITS - 126).lanewise(VectorOperators.LSHL, 23);
+            p.add(p).mul(exponent.reinterpretAsFloats()).intoArray(values, i);
         }
     }
 

@@ -82,29 +82,175 @@ final class VectorMathF64 {
     }
 
     /**
-     * The output layer's part of a block: from the logits z in {@code delta[0, end)} and the labels and row weights
-     * at {@code yAt}, adds the weighted loss terms lane by lane into {@code sums[at .. at + LANES)} and turns
-     * {@code delta} into the weighted output delta w (dloss/dz). {@code linear} and {@code small} are scratch of
-     * {@code end} values.
+     * The output layer's part of a block of B rows: from the logits z of its {@code outputs} units in
+     * {@code delta} (unit-major, unit j's rows at {@code j * b}, rows [0, end)), their labels in {@code labels}
+     * (the same layout from {@code yAt}) and the row weights from {@code wAt}, adds the weighted loss terms lane by
+     * lane into {@code sums[at .. at + LANES)} and turns {@code delta} into the weighted output delta w (dloss/dz).
+     * {@code linear}, {@code small} and {@code extra} are scratch of {@code end} values.
      */
-    static void outputLoss(Objective objective, double[] delta, double[] labels, double[] weights, int yAt, int end,
-            double[] sums, int at, double[] linear, double[] small) {
+    static void outputLoss(Objective objective, double[] delta, int outputs, int b, double[] labels, int yAt,
+            double[] weights, int wAt, int end, double[] sums, int at, double[] linear, double[] small,
+            double[] extra) {
         switch (objective) {
             case SIGMOID_CROSS_ENTROPY -> {
                 lossTermParts(delta, labels, yAt, end, linear, small);
-                addLossTerms(linear, small, weights, yAt, end, sums, at);
+                addLossTerms(linear, small, weights, wAt, end, sums, at);
                 sigmoidInPlace(delta, 0, end);
-                weightedDifference(delta, labels, weights, yAt, end);
+                weightedDifference(delta, labels, yAt, weights, wAt, end);
+            }
+            case SQUARED_ERROR -> squaredError(delta, labels, yAt, weights, wAt, end, sums, at);
+            case SOFTMAX_CROSS_ENTROPY -> {
+                // max_j z_j and sum_j y_j z_j of each row, then z_j - max, e^(z_j - max), their sum S, its log:
+                // loss = max + log S - sum_j y_j z_j; delta_j = (e^(z_j - max) / S - y_j) w
+                softmaxMaxAndDot(delta, outputs, b, labels, yAt, end, linear, extra);
+                for (int j = 0; j < outputs; j++) {
+                    subtract(delta, j * b, linear, end);
+                    expInPlace(delta, j * b, j * b + end);
+                }
+                java.util.Arrays.fill(small, 0, end, 0.0);
+                for (int j = 0; j < outputs; j++) {
+                    accumulate(small, delta, j * b, end);
+                }
+                softmaxLossTerms(small, linear, extra, weights, wAt, end, sums, at);
+                for (int j = 0; j < outputs; j++) {
+                    softmaxDelta(delta, j * b, small, labels, yAt + j * b, weights, wAt, end);
+                }
             }
             default -> throw new IllegalArgumentException("no vector kernel for the objective " + objective);
         }
     }
 
-    /** values[i] = (values[i] - labels[yAt + i]) * weights[yAt + i]: a - y, weighted, 0 on padded rows. */
-    static void weightedDifference(double[] values, double[] labels, double[] weights, int yAt, int end) {
+    /** values[i] = (values[i] - labels[yAt + i]) * weights[wAt + i]: a - y, weighted, 0 on padded rows. */
+    static void weightedDifference(double[] values, double[] labels, int yAt, double[] weights, int wAt, int end) {
         for (int i = 0; i < end; i += LANES) {
             DoubleVector.fromArray(SPECIES, values, i).sub(DoubleVector.fromArray(SPECIES, labels, yAt + i))
-                    .mul(DoubleVector.fromArray(SPECIES, weights, yAt + i)).intoArray(values, i);
+                    .mul(DoubleVector.fromArray(SPECIES, weights, wAt + i)).intoArray(values, i);
+        }
+    }
+
+    // ---- squared error
+
+    /** sums += w (z - y)² lane by lane; z becomes the delta 2 (z - y) w. */
+    static void squaredError(double[] z, double[] labels, int yAt, double[] weights, int wAt, int end, double[] sums,
+            int at) {
+        DoubleVector total = DoubleVector.zero(SPECIES);
+        for (int i = 0; i < end; i += LANES) {
+            DoubleVector w = DoubleVector.fromArray(SPECIES, weights, wAt + i);
+            DoubleVector error = DoubleVector.fromArray(SPECIES, z, i).sub(DoubleVector.fromArray(SPECIES, labels, yAt + i));
+            total = total.add(error.mul(error).mul(w));
+            error.mul(2.0).mul(w).intoArray(z, i);
+        }
+        DoubleVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);
+    }
+
+    // ---- softmax
+
+    /** max[i] = max_j z_j and dot[i] = sum_j y_j z_j of each row i (units j at z[j * b + i], labels likewise). */
+    static void softmaxMaxAndDot(double[] z, int outputs, int b, double[] labels, int yAt, int end, double[] max,
+            double[] dot) {
+        for (int i = 0; i < end; i += LANES) {
+            DoubleVector m = DoubleVector.fromArray(SPECIES, z, i);
+            DoubleVector d = m.mul(DoubleVector.fromArray(SPECIES, labels, yAt + i));
+            for (int j = 1; j < outputs; j++) {
+                DoubleVector v = DoubleVector.fromArray(SPECIES, z, j * b + i);
+                m = m.max(v);
+                d = v.fma(DoubleVector.fromArray(SPECIES, labels, yAt + j * b + i), d);
+            }
+            m.intoArray(max, i);
+            d.intoArray(dot, i);
+        }
+    }
+
+    /** values[from + i] -= by[i]. */
+    static void subtract(double[] values, int from, double[] by, int end) {
+        for (int i = 0; i < end; i += LANES) {
+            DoubleVector.fromArray(SPECIES, values, from + i).sub(DoubleVector.fromArray(SPECIES, by, i))
+                    .intoArray(values, from + i);
+        }
+    }
+
+    /** into[i] += values[from + i]. */
+    static void accumulate(double[] into, double[] values, int from, int end) {
+        for (int i = 0; i < end; i += LANES) {
+            DoubleVector.fromArray(SPECIES, into, i).add(DoubleVector.fromArray(SPECIES, values, from + i))
+                    .intoArray(into, i);
+        }
+    }
+
+    /** sums += w (max + log S - dot) lane by lane, for the row sums S (each at least 1) of the exponentials. */
+    static void softmaxLossTerms(double[] sum, double[] max, double[] dot, double[] weights, int wAt, int end,
+            double[] sums, int at) {
+        DoubleVector one = bc(1.0);
+        DoubleVector total = DoubleVector.zero(SPECIES);
+        for (int i = 0; i < end; i += LANES) {
+            // log S for S in [1, K]: S = 2^k m, m in [0.707, 1.414], log m = 2 atanh(s) as in addLossTerms
+            DoubleVector x = DoubleVector.fromArray(SPECIES, sum, i);
+            LongVector bits = x.reinterpretAsLongs();
+            LongVector biased = bits.lanewise(VectorOperators.LSHR, 52); // S >= 1: the sign bit is 0
+            DoubleVector m = bits.and(0x000FFFFFFFFFFFFFL).or(0x3FF0000000000000L).reinterpretAsDoubles(); // [1, 2)
+            // k as a double without a conversion instruction: 2^52 + k, read back, minus 2^52
+            DoubleVector k = biased.sub(1023L).add(SHIFTER_BITS).reinterpretAsDoubles().sub(SHIFTER);
+            VectorMask<Double> upper = m.compare(VectorOperators.GT, SQRT2);
+            m = m.blend(m.mul(0.5), upper);
+            k = k.add(DoubleVector.zero(SPECIES).blend(one, upper));
+            DoubleVector f = m.sub(one);
+            DoubleVector s = f.div(f.add(2.0));
+            DoubleVector s2 = s.mul(s);
+            DoubleVector series = s2.fma(1.0 / 21, 1.0 / 19);
+            series = series.fma(s2, bc(1.0 / 17));
+            series = series.fma(s2, bc(1.0 / 15));
+            series = series.fma(s2, bc(1.0 / 13));
+            series = series.fma(s2, bc(1.0 / 11));
+            series = series.fma(s2, bc(1.0 / 9));
+            series = series.fma(s2, bc(1.0 / 7));
+            series = series.fma(s2, bc(1.0 / 5));
+            series = series.fma(s2, bc(1.0 / 3));
+            DoubleVector twoS = s.add(s);
+            DoubleVector logM = twoS.fma(s2.mul(series), twoS);
+            DoubleVector log = k.fma(bc(LN2_HI), logM.add(k.mul(LN2_LO)));
+            DoubleVector term = DoubleVector.fromArray(SPECIES, max, i).add(log).sub(DoubleVector.fromArray(SPECIES, dot, i));
+            total = total.add(term.mul(DoubleVector.fromArray(SPECIES, weights, wAt + i)));
+        }
+        DoubleVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);
+    }
+
+    /** e[from + i] = (e[from + i] / sum[i] - labels[yAt + i]) * weights[wAt + i]: the weighted softmax delta. */
+    static void softmaxDelta(double[] e, int from, double[] sum, double[] labels, int yAt, double[] weights, int wAt,
+            int end) {
+        for (int i = 0; i < end; i += LANES) {
+            DoubleVector.fromArray(SPECIES, e, from + i).div(DoubleVector.fromArray(SPECIES, sum, i))
+                    .sub(DoubleVector.fromArray(SPECIES, labels, yAt + i))
+                    .mul(DoubleVector.fromArray(SPECIES, weights, wAt + i)).intoArray(e, from + i);
+        }
+    }
+
+    /** values[i] = e^values[i] for values of at most 0 (the softmax's shifted logits); below -707, e^-707. */
+    static void expInPlace(double[] values, int from, int to) {
+        DoubleVector one = bc(1.0);
+        for (int i = from; i < to; i += LANES) {
+            DoubleVector x = DoubleVector.fromArray(SPECIES, values, i);
+            DoubleVector clamped = x;
+            if (x.compare(VectorOperators.LT, -707.0).anyTrue()) {
+                clamped = x.max(-707.0);
+            }
+            DoubleVector shifted = clamped.fma(LOG2E, SHIFTER);
+            DoubleVector n = shifted.sub(SHIFTER);
+            DoubleVector r = n.fma(bc(-LN2_HI), clamped).add(n.mul(-LN2_LO));
+            DoubleVector p = r.fma(E13, E12);
+            p = p.fma(r, bc(E11));
+            p = p.fma(r, bc(E10));
+            p = p.fma(r, bc(E9));
+            p = p.fma(r, bc(E8));
+            p = p.fma(r, bc(E7));
+            p = p.fma(r, bc(E6));
+            p = p.fma(r, bc(E5));
+            p = p.fma(r, bc(E4));
+            p = p.fma(r, bc(E3));
+            p = p.fma(r, bc(E2));
+            p = p.fma(r, one);
+            p = p.fma(r, one);
+            LongVector exponent = shifted.reinterpretAsLongs().sub(SHIFTER_BITS - 1022L).lanewise(VectorOperators.LSHL, 52);
+            p.add(p).mul(exponent.reinterpretAsDoubles()).intoArray(values, i);
         }
     }
 

@@ -69,7 +69,8 @@ public record NetworkSpec(List<Integer> hiddenLayers, double learningRate, int m
         for (String id : activation) {
             activations.add(Activation.byId(id));
         }
-        return new TrainingSettings(hiddenLayers, activations, Initialization.byId(initialization),
+        return new TrainingSettings(hiddenLayers, activations, io.netforge.compute.Objective.SIGMOID_CROSS_ENTROPY,
+                Initialization.byId(initialization),
                 optimizer.optimizer(learningRate), batchSize, l2,
                 earlyStopping == null ? null : earlyStopping.earlyStopping(), classWeights(classes), maxIterations, seed,
                 precision);

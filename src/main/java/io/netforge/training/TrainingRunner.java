@@ -168,7 +168,7 @@ class TrainingRunner {
     }
 
     private static Evaluation evaluate(Network network, INDArray x, byte[] labels, double threshold) {
-        try (INDArray p = network.predictProbabilities(x)) {
+        try (INDArray p = network.predict(x)) {
             return Evaluation.of(p.toDoubleVector(), labels, threshold);
         }
     }

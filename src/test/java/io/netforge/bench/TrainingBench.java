@@ -428,7 +428,7 @@ public final class TrainingBench {
             try (trained) {
                 result.put("trainer", trained.trainer());
                 result.put("final_loss", trained.losses()[trained.iterations() - 1]);
-                try (INDArray p = trained.network().predictProbabilities(test.x)) {
+                try (INDArray p = trained.network().predict(test.x)) {
                     Evaluation evaluation = Evaluation.of(p.castTo(DataType.DOUBLE).data().asDouble(), test.labels, 0.5);
                     result.put("test_accuracy", evaluation.accuracy());
                     result.put("test_auc", evaluation.auc());
@@ -468,7 +468,7 @@ public final class TrainingBench {
                 seconds.add((System.nanoTime() - start) / 1e9);
                 result.put("trainer", trained.trainer());
                 result.put("final_loss", trained.losses()[trained.iterations() - 1]);
-                try (INDArray p = trained.network().predictProbabilities(train.x)) {
+                try (INDArray p = trained.network().predict(train.x)) {
                     result.put("train_accuracy", Evaluation.of(p.castTo(DataType.DOUBLE).data().asDouble(), train.labels,
                             0.5).accuracy());
                 }
@@ -606,7 +606,7 @@ public final class TrainingBench {
                 TrainingResult trained = Trainer.train(start, train.x, train.y,
                         TrainingSettings.article(start.layerSizes().subList(1, start.layerCount()), 1.0, 2000, 0, precision),
                         TrainingMonitor.NONE);
-                INDArray p = trained.network().predictProbabilities(test.x)) {
+                INDArray p = trained.network().predict(test.x)) {
             Evaluation evaluation = Evaluation.of(p.castTo(DataType.DOUBLE).data().asDouble(), test.labels, 0.5);
             result.put("trainer", trained.trainer());
             result.put("losses", trained.losses());

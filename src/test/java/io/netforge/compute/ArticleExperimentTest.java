@@ -66,7 +66,7 @@ class ArticleExperimentTest {
     }
 
     private static Evaluation evaluate(Network network, LabelledData data) {
-        try (INDArray p = network.predictProbabilities(data.x())) {
+        try (INDArray p = network.predict(data.x())) {
             return Evaluation.of(NdArrays.toDoubles(p), data.labels(), 0.5);
         }
     }

@@ -45,6 +45,17 @@ class BackpropTest {
         gradientsEqualFiniteDifferences(hidden, java.util.Collections.nCopies(hidden.size(), activation));
     }
 
+    /** The multi-class and regression objectives the same way, with three classes for the softmax. */
+    @ParameterizedTest(name = "{0}, {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"SOFTMAX_CROSS_ENTROPY, TANH", "SOFTMAX_CROSS_ENTROPY, RELU",
+            "SQUARED_ERROR, TANH", "SQUARED_ERROR, LEAKY_RELU"})
+    void gradientsOfEveryObjectiveEqualCentralFiniteDifferences(Objective objective, Activation activation) {
+        gradientsEqualFiniteDifferences(Architecture.of(INPUTS, List.of(4, 3), List.of(activation), objective,
+                objective == Objective.SOFTMAX_CROSS_ENTROPY ? 3 : 1));
+        gradientsEqualFiniteDifferences(Architecture.of(INPUTS, List.of(), List.of(), objective,
+                objective == Objective.SOFTMAX_CROSS_ENTROPY ? 3 : 1));
+    }
+
     @Test
     void gradientsOfMixedActivationsEqualCentralFiniteDifferences() {
         gradientsEqualFiniteDifferences(List.of(6, 5, 4), List.of(Activation.TANH, Activation.LEAKY_RELU,
@@ -54,9 +65,28 @@ class BackpropTest {
     }
 
     private static void gradientsEqualFiniteDifferences(List<Integer> hidden, List<Activation> activations) {
-        Architecture architecture = Architecture.of(INPUTS, hidden, activations, Objective.SIGMOID_CROSS_ENTROPY);
+        gradientsEqualFiniteDifferences(Architecture.of(INPUTS, hidden, activations, Objective.SIGMOID_CROSS_ENTROPY));
+    }
+
+    /** Labels y for the objective: 0/1, one-hot rows, or N(0, 1) targets. */
+    private static double[][] labels(Random random, Architecture architecture) {
+        int outputs = architecture.outputs();
+        double[][] y = new double[ROWS][outputs];
+        for (double[] row : y) {
+            switch (architecture.objective()) {
+                case SIGMOID_CROSS_ENTROPY -> row[0] = random.nextBoolean() ? 1 : 0;
+                case SOFTMAX_CROSS_ENTROPY -> row[random.nextInt(outputs)] = 1;
+                case SQUARED_ERROR -> row[0] = random.nextGaussian();
+            }
+        }
+        return y;
+    }
+
+    private static void gradientsEqualFiniteDifferences(Architecture architecture) {
+        List<Integer> hidden = architecture.hiddenLayers();
+        List<Activation> activations = architecture.activations();
         for (long seed = 1; ; seed++) {
-            Random random = new Random(seed * 7919 + hidden.hashCode() + activations.hashCode());
+            Random random = new Random(seed * 7919 + architecture.hashCode());
             List<Integer> sizes = architecture.layerSizes();
             List<double[]> weights = new ArrayList<>();
             List<double[]> biases = new ArrayList<>();
@@ -65,11 +95,10 @@ class BackpropTest {
                 biases.add(gaussians(random, sizes.get(l + 1)));
             }
             double[][] x = new double[ROWS][];
-            double[] y = new double[ROWS];
             for (int r = 0; r < ROWS; r++) {
                 x[r] = gaussians(random, INPUTS);
-                y[r] = random.nextBoolean() ? 1 : 0;
             }
+            double[][] y = labels(random, architecture);
             if (nearestHiddenLogitToZero(architecture, weights, biases, x) < 0.05) {
                 continue; // a rectifier's kink is too close: another draw
             }
@@ -94,8 +123,8 @@ class BackpropTest {
                     }
                 }
             }
-            System.out.printf("finite differences, %s hidden %s: worst error %.2e (seed %d)%n", activations, hidden,
-                    worst, seed);
+            System.out.printf("finite differences, %s %s hidden %s: worst error %.2e (seed %d)%n",
+                    architecture.objective(), activations, hidden, worst, seed);
             return;
         }
     }
@@ -202,7 +231,7 @@ class BackpropTest {
         List<Integer> sizes = List.of(2, 2, 1);
         try (LabelledData data = LabelledData.of(x, y, Precision.FLOAT64);
                 Network network = Network.of(sizes, List.of(w1, w2), List.of(b1, b2), Precision.FLOAT64)) {
-            try (INDArray p = network.predictProbabilities(data.x())) {
+            try (INDArray p = network.predict(data.x())) {
                 assertClose(NdArrays.toDoubles(p), a2);
             }
             try (Gradients gradients = Backprop.gradients(network, data.x(), data.y())) {

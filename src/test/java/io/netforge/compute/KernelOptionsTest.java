@@ -56,6 +56,89 @@ class KernelOptionsTest {
         }
     }
 
+    static Stream<Arguments> objectivesPathsPrecisions() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int outputs : new int[] {3, 5}) {
+            for (Kernels.Path path : Kernels.Path.values()) {
+                for (Precision precision : Precision.values()) {
+                    cases.add(Arguments.of(Objective.SOFTMAX_CROSS_ENTROPY, outputs, path, precision));
+                }
+            }
+        }
+        for (Kernels.Path path : Kernels.Path.values()) {
+            for (Precision precision : Precision.values()) {
+                cases.add(Arguments.of(Objective.SQUARED_ERROR, 1, path, precision));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** The multi-class and regression objectives, on 1001 rows: several blocks, a partial one. */
+    @ParameterizedTest(name = "{0} ({1} outputs) on {2}, {3}")
+    @MethodSource("objectivesPathsPrecisions")
+    void everyObjectiveGivesBackpropsLossAndGradients(Objective objective, int outputs, Kernels.Path path,
+            Precision precision) {
+        Random random = new Random(outputs * 31L + path.ordinal());
+        Architecture architecture = Architecture.of(INPUTS, List.of(6, 5), List.of(Activation.TANH), objective, outputs);
+        try (LabelledData data = labelled(random, 1001, architecture, precision);
+                Network network = network(random, architecture, precision);
+                TrainingKernel kernel = Kernels.create(path, network, data.x(), data.y(), gd())) {
+            double loss = kernel.lossAndGradients();
+            try (Gradients fast = kernel.gradients(loss);
+                    LabelledData data64 = labelled64(data);
+                    Network network64 = VectorKernelTest.inFloat64(network);
+                    Gradients exact = Backprop.gradients(network64, data64.x(), data64.y())) {
+                assertSame(fast, exact, precision == Precision.FLOAT64 ? 1e-13 : 1e-5);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"SOFTMAX_CROSS_ENTROPY, VECTOR", "SOFTMAX_CROSS_ENTROPY, ND4J",
+            "SQUARED_ERROR, VECTOR", "SQUARED_ERROR, ND4J"})
+    void weightedRowsOfEveryObjectiveGiveTheFiniteDifferencesOfTheWeightedLoss(Objective objective, Kernels.Path path) {
+        Random random = new Random(19);
+        Architecture architecture = Architecture.of(INPUTS, List.of(4), List.of(Activation.TANH), objective,
+                objective == Objective.SOFTMAX_CROSS_ENTROPY ? 3 : 1);
+        try (LabelledData data = labelled(random, 300, architecture, Precision.FLOAT64);
+                Network network = network(random, architecture, Precision.FLOAT64)) {
+            double[] weights = random.doubles(300).map(v -> 0.25 + 2 * v).toArray();
+            checkAgainstFiniteDifferences(path, network, new Rows(data.x(), data.y(), weights), 0.01);
+        }
+    }
+
+    /** Rows of N(0, 1) features with labels for the architecture's objective: 0/1, one-hot, or N(0, 1) targets. */
+    private static LabelledData labelled(Random random, int rows, Architecture architecture, Precision precision) {
+        double[][] x = new double[rows][INPUTS];
+        double[][] y = new double[rows][architecture.outputs()];
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < INPUTS; k++) {
+                x[r][k] = random.nextGaussian();
+            }
+            switch (architecture.objective()) {
+                case SIGMOID_CROSS_ENTROPY -> y[r][0] = random.nextBoolean() ? 1 : 0;
+                case SOFTMAX_CROSS_ENTROPY -> y[r][random.nextInt(architecture.outputs())] = 1;
+                case SQUARED_ERROR -> y[r][0] = 2 * random.nextGaussian();
+            }
+        }
+        return LabelledData.of(x, y, precision);
+    }
+
+    /** The same rows (floats are exact doubles) in float64, labels of any width. */
+    private static LabelledData labelled64(LabelledData data) {
+        int inputs = (int) data.x().columns();
+        int outputs = (int) data.y().columns();
+        double[] x = NdArrays.toDoubles(data.x());
+        double[] y = NdArrays.toDoubles(data.y());
+        double[][] xs = new double[x.length / inputs][];
+        double[][] ys = new double[xs.length][];
+        for (int r = 0; r < xs.length; r++) {
+            xs[r] = Arrays.copyOfRange(x, r * inputs, (r + 1) * inputs);
+            ys[r] = Arrays.copyOfRange(y, r * outputs, (r + 1) * outputs);
+        }
+        return LabelledData.of(xs, ys, Precision.FLOAT64);
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Kernels.Path.class)
     void theL2PenaltysGradientEqualsFiniteDifferences(Kernels.Path path) {
@@ -101,7 +184,7 @@ class KernelOptionsTest {
             checkAgainstFiniteDifferences(path, network, rows, 0);
             // the loss is the weighted mean of the rows' losses
             try (TrainingKernel kernel = Kernels.create(path, network, rows, null, 0, gd());
-                    INDArray p = network.predictProbabilities(data.x())) {
+                    INDArray p = network.predict(data.x())) {
                 double[] probabilities = NdArrays.toDoubles(p);
                 double weighted = 0;
                 for (int r = 0; r < weights.length; r++) {

@@ -26,6 +26,15 @@ record LabelledData(INDArray x, INDArray y, byte[] labels) implements AutoClosea
 
     /** Reads a classpath CSV with a header row whose last column is the 0/1 label. */
     static LabelledData fromCsv(String resource, Precision precision) {
+        return fromCsv(resource, precision, Objective.SIGMOID_CROSS_ENTROPY);
+    }
+
+    /**
+     * Reads a classpath CSV with a header row whose last column is the label: 0/1 for the sigmoid, a class for the
+     * softmax (one-hot over the distinct values sorted as numbers, as torch_reference.py sorts them), the target
+     * for squared error.
+     */
+    static LabelledData fromCsv(String resource, Precision precision, Objective objective) {
         try (InputStream in = LabelledData.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource " + resource);
@@ -46,6 +55,18 @@ record LabelledData(INDArray x, INDArray y, byte[] labels) implements AutoClosea
                 features.add(row);
                 labels.add(Double.parseDouble(cells[columns - 1]));
             }
+            if (objective == Objective.SOFTMAX_CROSS_ENTROPY) {
+                List<Double> classes = labels.stream().distinct().sorted().toList();
+                double[][] oneHot = new double[labels.size()][classes.size()];
+                byte[] codes = new byte[labels.size()];
+                for (int i = 0; i < labels.size(); i++) {
+                    codes[i] = (byte) classes.indexOf(labels.get(i));
+                    oneHot[i][codes[i]] = 1;
+                }
+                INDArray x = NdArrays.matrix(features.toArray(double[][]::new), features.get(0).length,
+                        precision.dataType());
+                return new LabelledData(x, NdArrays.matrix(oneHot, classes.size(), precision.dataType()), codes);
+            }
             double[] y = new double[labels.size()];
             byte[] bytes = new byte[labels.size()];
             for (int i = 0; i < y.length; i++) {
@@ -56,6 +77,13 @@ record LabelledData(INDArray x, INDArray y, byte[] labels) implements AutoClosea
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Features and labels of any width (one-hot rows, or one target per row), in the given precision. */
+    static LabelledData of(double[][] x, double[][] y, Precision precision) {
+        INDArray features = NdArrays.matrix(x, x[0].length, precision.dataType());
+        INDArray labels = NdArrays.matrix(y, y[0].length, precision.dataType());
+        return new LabelledData(features, labels, new byte[y.length]);
     }
 
     static LabelledData of(double[][] x, double[] y, Precision precision) {

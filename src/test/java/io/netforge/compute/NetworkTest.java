@@ -89,7 +89,7 @@ class NetworkTest {
         List<Integer> layers = java.util.Arrays.stream(hidden.split(",")).map(Integer::valueOf).toList();
         try (Network network = VectorKernelTest.randomNetwork(random, 20, layers, precision);
                 INDArray x = NdArrays.matrix(rows, 20, precision.dataType());
-                INDArray p = network.predictProbabilities(x)) {
+                INDArray p = network.predict(x)) {
             double[] expected = NdArrays.toDoubles(p);
             double[] actual = network.predictor().probabilities(rows);
             double tolerance = precision == Precision.FLOAT64 ? 1e-12 : 2e-6;
@@ -125,13 +125,57 @@ class NetworkTest {
         }
         try (Network network = Network.of(architecture, weights, biases, precision);
                 INDArray x = NdArrays.matrix(rows, 20, precision.dataType());
-                INDArray p = network.predictProbabilities(x)) {
+                INDArray p = network.predict(x)) {
             double[] expected = NdArrays.toDoubles(p);
             double[] actual = network.predictor().probabilities(rows);
             double tolerance = precision == Precision.FLOAT64 ? 1e-12 : 2e-6;
             for (int r = 0; r < rows.length; r++) {
                 assertThat(Math.abs(actual[r] - expected[r])).as("%s row %d: %s vs %s", activation, r, actual[r],
                         expected[r]).isLessThanOrEqualTo(tolerance * Math.max(expected[r], 1e-3));
+            }
+        }
+    }
+
+    /** The multi-class and regression outputs too: Java and ND4J agree, and the softmax's rows sum to 1. */
+    @ParameterizedTest(name = "{0}, {1} outputs, {2}")
+    @CsvSource({"SOFTMAX_CROSS_ENTROPY, 3, FLOAT64", "SOFTMAX_CROSS_ENTROPY, 7, FLOAT64",
+            "SOFTMAX_CROSS_ENTROPY, 3, FLOAT32", "SQUARED_ERROR, 1, FLOAT64", "SQUARED_ERROR, 1, FLOAT32"})
+    void everyObjectivePredictsTheSameInJavaAndOnNd4j(Objective objective, int outputs, Precision precision) {
+        java.util.Random random = new java.util.Random(outputs);
+        double[][] rows = new double[300][10];
+        for (double[] row : rows) {
+            for (int k = 0; k < row.length; k++) {
+                row[k] = 2 * random.nextGaussian();
+            }
+        }
+        Architecture architecture = Architecture.of(10, List.of(6), List.of(Activation.TANH), objective, outputs);
+        List<double[]> weights = new java.util.ArrayList<>();
+        List<double[]> biases = new java.util.ArrayList<>();
+        for (int l = 0; l < architecture.layerCount(); l++) {
+            int in = architecture.layerSizes().get(l);
+            int out = architecture.layerSizes().get(l + 1);
+            weights.add(random.doubles(in * out).map(v -> 2 * v - 1).toArray());
+            biases.add(random.doubles(out).map(v -> 2 * v - 1).toArray());
+        }
+        try (Network network = Network.of(architecture, weights, biases, precision);
+                INDArray x = NdArrays.matrix(rows, 10, precision.dataType());
+                INDArray p = network.predict(x)) {
+            double[] expected = NdArrays.toDoubles(p);
+            double[][] actual = network.predictor().predict(rows);
+            double tolerance = precision == Precision.FLOAT64 ? 1e-12 : 2e-6;
+            // a regression value is a sum of terms of size ~1 that may cancel: its error is relative to them
+            double floor = objective == Objective.SQUARED_ERROR ? 1 : 1e-3;
+            for (int r = 0; r < rows.length; r++) {
+                double sum = 0;
+                for (int j = 0; j < outputs; j++) {
+                    double e = expected[r * outputs + j];
+                    assertThat(Math.abs(actual[r][j] - e)).as("row %d output %d: %s vs %s", r, j, actual[r][j], e)
+                            .isLessThanOrEqualTo(tolerance * Math.max(Math.abs(e), floor));
+                    sum += actual[r][j];
+                }
+                if (objective == Objective.SOFTMAX_CROSS_ENTROPY) {
+                    assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+                }
             }
         }
     }
@@ -210,9 +254,9 @@ class NetworkTest {
         try (Network network = Network.initialise(3, List.of(), 0, Precision.FLOAT64);
                 INDArray wide = NdArrays.matrix(new double[][] {{1, 2, 3, 4}}, 4, DataType.DOUBLE);
                 INDArray floats = NdArrays.matrix(new double[][] {{1, 2, 3}}, 3, DataType.FLOAT)) {
-            assertThatThrownBy(() -> network.predictProbabilities(wide)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> network.predict(wide)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("x has 4 columns but the network has 3 inputs");
-            assertThatThrownBy(() -> network.predictProbabilities(floats)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> network.predict(floats)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("x has data type FLOAT but the network's precision FLOAT64 needs DOUBLE");
             assertThatThrownBy(() -> network.predictor().probabilities(new double[][] {{1, 2}}))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("row 0: expected 3 values, found 2");

@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,19 +37,23 @@ class TorchTrajectoryTest {
     private static final double FLOAT64_TOLERANCE = 1e-12;
     private static final double FLOAT32_TOLERANCE = 5e-6;
 
-    private static LabelledData train64;
-    private static LabelledData train32;
-
-    @BeforeAll
-    static void loadData() {
-        train64 = LabelledData.articleTrain(Precision.FLOAT64);
-        train32 = LabelledData.articleTrain(Precision.FLOAT32);
-    }
+    /** Each fixture's training set, read once per precision: "<data>/<precision>". */
+    private static final java.util.Map<String, LabelledData> DATA = new java.util.HashMap<>();
 
     @AfterAll
     static void closeData() {
-        train64.close();
-        train32.close();
+        DATA.values().forEach(LabelledData::close);
+        DATA.clear();
+    }
+
+    private static LabelledData data(String data, Objective objective, Precision precision) {
+        String resource = switch (data) {
+            case "article" -> "/article/seed_train.csv";
+            case "multiclass" -> "/reference/torch-data/multiclass.csv";
+            case "regression" -> "/reference/torch-data/regression.csv";
+            default -> throw new IllegalArgumentException(data);
+        };
+        return DATA.computeIfAbsent(data + "/" + precision, key -> LabelledData.fromCsv(resource, precision, objective));
     }
 
     static Stream<Arguments> fixtures() {
@@ -70,7 +73,7 @@ class TorchTrajectoryTest {
         Precision precision = fixture.get("dtype").asString().equals("float64") ? Precision.FLOAT64 : Precision.FLOAT32;
         TrainingSettings settings = settings(fixture.get("config"), precision);
         double[] expected = ReferenceNetwork.doubles(fixture.get("losses"));
-        LabelledData data = precision == Precision.FLOAT64 ? train64 : train32;
+        LabelledData data = data(fixture.get("config").get("data").asString(), settings.objective(), precision);
         try (Network start = initial(fixture, settings, precision);
                 TrainingResult result = Trainer.trainOwned(path, start.copy(), data.x(), data.y(), settings,
                         TrainingMonitor.NONE)) {
@@ -96,8 +99,8 @@ class TorchTrajectoryTest {
         JsonNode fixture = read(name);
         TrainingSettings settings = settings(fixture.get("config"), Precision.FLOAT64);
         JsonNode initial = fixture.get("initial");
-        try (Network ours = Network.initialise(settings.architecture(20), settings.initialization(), settings.seed(),
-                Precision.FLOAT64)) {
+        try (Network ours = Network.initialise(architecture(fixture, settings), settings.initialization(),
+                settings.seed(), Precision.FLOAT64)) {
             for (int l = 0; l < ours.layerCount(); l++) {
                 assertWithinUlps(ours.weightsData(l), ReferenceNetwork.doubles(initial.get("weights").get(l)),
                         name + " W of layer " + l);
@@ -133,7 +136,13 @@ class TorchTrajectoryTest {
             weights.add(ReferenceNetwork.doubles(initial.get("weights").get(l)));
             biases.add(ReferenceNetwork.doubles(initial.get("biases").get(l)));
         }
-        return Network.of(settings.architecture(20), weights, biases, precision);
+        return Network.of(architecture(fixture, settings), weights, biases, precision);
+    }
+
+    /** The fixture's layer sizes, with the configuration's functions. */
+    private static Architecture architecture(JsonNode fixture, TrainingSettings settings) {
+        JsonNode sizes = fixture.get("sizes");
+        return settings.architecture(sizes.get(0).asInt(), sizes.get(sizes.size() - 1).asInt());
     }
 
     /** netforge's settings for a torch_fixtures.py configuration. */
@@ -156,11 +165,24 @@ class TorchTrajectoryTest {
             default -> throw new IllegalArgumentException(config.get("optimizer").asString());
         };
         JsonNode weights = config.get("class_weights");
-        ClassWeights classWeights = weights.isNull() ? null
-                : weights.isString() ? new ClassWeights.Balanced()
-                : new ClassWeights.Given(new double[] {weights.get("0").asDouble(), weights.get("1").asDouble()});
-        return new TrainingSettings(hidden, activations, Initialization.byId(config.get("init").asString()), optimizer,
-                config.get("batch").asInt(), config.get("l2").asDouble(), null, classWeights,
+        ClassWeights classWeights = null;
+        if (weights.isString()) {
+            classWeights = new ClassWeights.Balanced();
+        } else if (!weights.isNull()) {
+            double[] perClass = new double[weights.size()];
+            for (int c = 0; c < perClass.length; c++) {
+                perClass[c] = weights.get(String.valueOf(c)).asDouble();
+            }
+            classWeights = new ClassWeights.Given(perClass);
+        }
+        Objective objective = switch (config.get("task").asString()) {
+            case "binary" -> Objective.SIGMOID_CROSS_ENTROPY;
+            case "multiclass" -> Objective.SOFTMAX_CROSS_ENTROPY;
+            case "regression" -> Objective.SQUARED_ERROR;
+            default -> throw new IllegalArgumentException(config.get("task").asString());
+        };
+        return new TrainingSettings(hidden, activations, objective, Initialization.byId(config.get("init").asString()),
+                optimizer, config.get("batch").asInt(), config.get("l2").asDouble(), null, classWeights,
                 config.get("epochs").asInt(), config.get("seed").asLong(), precision);
     }
 

@@ -188,6 +188,32 @@ class VectorMathTest {
     }
 
     @Test
+    void theSoftmaxsExpIsWithinTwoUlpsOfMathInBothPrecisions() {
+        double[] z = values(1 << 16, 50);
+        float[] zf = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = -Math.abs(z[i]); // the shifted logits are never positive
+            zf[i] = (float) z[i];
+        }
+        double[] e = z.clone();
+        float[] ef = zf.clone();
+        VectorMathF64.expInPlace(e, 0, e.length);
+        VectorMathF32.expInPlace(ef, 0, ef.length);
+        for (int i = 0; i < z.length; i++) {
+            if (z[i] < -707 || Double.isInfinite(z[i])) {
+                continue; // clamped: e^-707
+            }
+            double expected = Math.exp(z[i]);
+            assertThat(Math.abs(e[i] - expected)).as("exp(%s)", z[i]).isLessThanOrEqualTo(2 * Math.ulp(expected));
+            if (zf[i] > -86) {
+                float expectedF = (float) Math.exp(zf[i]);
+                assertThat(Math.abs(ef[i] - expectedF)).as("float exp(%s)", zf[i])
+                        .isLessThanOrEqualTo(2 * Math.ulp(expectedF));
+            }
+        }
+    }
+
+    @Test
     void nanStaysNan() {
         double[] z = {Double.NaN, 1, Double.NaN, -1};
         VectorMathF64.sigmoidInPlace(z, 0, 4);
