@@ -12,8 +12,12 @@ import java.util.Arrays;
  * @param auc       area under the ROC curve (Mann-Whitney rank statistic, tied scores get their average
  *                  rank); NaN when only one class is present
  * @param confusion counts at the threshold
+ * @param averagePrecision the area under the precision-recall curve as average precision (scikit-learn's
+ *                  {@code average_precision_score}): the sum over distinct scores, highest first, of the recall
+ *                  gained times the precision there; NaN without positives
  */
-public record Evaluation(long rows, double accuracy, double logLoss, double auc, ConfusionMatrix confusion) {
+public record Evaluation(long rows, double accuracy, double logLoss, double auc, ConfusionMatrix confusion,
+        double averagePrecision) {
 
     private static final double CLIP = 1e-12;
 
@@ -57,7 +61,7 @@ public record Evaluation(long rows, double accuracy, double logLoss, double auc,
         }
         long rows = probabilities.length;
         return new Evaluation(rows, (double) (tp + tn) / rows, logLoss(probabilities, labels),
-                auc(probabilities, labels), new ConfusionMatrix(tp, fp, tn, fn));
+                auc(probabilities, labels), new ConfusionMatrix(tp, fp, tn, fn), averagePrecision(probabilities, labels));
     }
 
     /** -mean(y ln p + (1-y) ln(1-p)) with p clipped to [1e-12, 1 - 1e-12]. */
@@ -75,7 +79,7 @@ public record Evaluation(long rows, double accuracy, double logLoss, double auc,
      * scores sharing their average rank. Ranks come from walking the sorted positive and negative scores
      * together, one group of equal scores at a time.
      */
-    private static double auc(double[] probabilities, byte[] labels) {
+    static double auc(double[] probabilities, byte[] labels) {
         int positives = 0;
         for (byte label : labels) {
             positives += label;
@@ -119,5 +123,38 @@ public record Evaluation(long rows, double accuracy, double logLoss, double auc,
             ranked += tied;
         }
         return (positiveRankSum - positives * (positives + 1.0) / 2.0) / ((double) positives * negatives);
+    }
+
+    /** Average precision: rows by score, highest first; each group of equal scores adds (recall gained) x precision. */
+    static double averagePrecision(double[] scores, byte[] labels) {
+        int n = scores.length;
+        long positives = 0;
+        for (byte label : labels) {
+            positives += label;
+        }
+        if (positives == 0) {
+            return Double.NaN;
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b] + 0.0, scores[a] + 0.0));
+        double sum = 0;
+        long tp = 0;
+        long seen = 0;
+        double previousRecall = 0;
+        for (int i = 0; i < n;) {
+            double score = scores[order[i]] + 0.0;
+            while (i < n && scores[order[i]] + 0.0 == score) {
+                tp += labels[order[i]];
+                seen++;
+                i++;
+            }
+            double recall = (double) tp / positives;
+            sum += (recall - previousRecall) * ((double) tp / seen);
+            previousRecall = recall;
+        }
+        return sum;
     }
 }

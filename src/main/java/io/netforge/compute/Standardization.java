@@ -76,6 +76,27 @@ public record Standardization(double[] mean, double[] sd) {
         }
     }
 
+    /**
+     * The same scaling for the columns marked in {@code scaled} and none (mean 0, sd 1) for the others: one-hot and
+     * indicator inputs keep their 0/1. Returns this when every column is marked.
+     */
+    public Standardization onlyColumns(boolean[] scaled) {
+        if (scaled.length != mean.length) {
+            throw new IllegalArgumentException("expected " + mean.length + " column marks, found " + scaled.length);
+        }
+        double[] m = mean.clone();
+        double[] s = sd.clone();
+        boolean all = true;
+        for (int j = 0; j < scaled.length; j++) {
+            if (!scaled[j]) {
+                m[j] = 0;
+                s[j] = 1;
+                all = false;
+            }
+        }
+        return all ? this : new Standardization(m, s);
+    }
+
     /** A new array {@code (x - mean) / sd} with x's data type; x (N x d) is left unchanged. */
     public INDArray apply(INDArray x) {
         if (x == null || x.rank() != 2 || x.columns() != mean.length) {

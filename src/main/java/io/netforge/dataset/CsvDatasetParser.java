@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -12,89 +13,157 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.io.input.BOMInputStream;
+import org.apache.commons.io.input.SequenceReader;
 
 import io.netforge.system.ApiException;
+import io.netforge.tabular.Decimal;
 
 /**
- * Reads an uploaded CSV as a stream, validates it and hands its rows to a {@link Sink} a bounded chunk at a
- * time; it never holds more than one chunk and one record.
+ * Reads an uploaded CSV as a stream, validates it, profiles every column and hands the rows to a {@link Sink} a
+ * bounded chunk at a time; it never holds more than one chunk, one record and the columns' distinct values.
  *
- * <p>The format: UTF-8 (a BOM is skipped), RFC 4180 quoting, LF or CRLF line ends, a header row, then data
- * rows. Empty lines (and lines of only spaces and tabs) are skipped anywhere. Names and values are trimmed of
- * spaces and tabs. The label column is the one named by the caller, else the last; every other column is a
- * feature and must hold a finite decimal number ({@code [+-]digits[.digits][e[+-]digits]}, quoted or not).
- * The label must take exactly two distinct values (compared as trimmed text).
+ * <p>The format: UTF-8 (a BOM is skipped), RFC 4180 quoting, LF or CRLF line ends, a header row, then data rows.
+ * The delimiter is a comma, semicolon or tab: given, or the one of those the header holds most of outside quotes
+ * (a comma when it holds none). Empty lines (and lines of only spaces and tabs) are skipped anywhere. Names and
+ * values are trimmed of spaces and tabs. A cell is missing when it is empty or one of the missing-value tokens
+ * (compared without case). Otherwise it is a number when it is a finite decimal
+ * ({@code [+-]digits[.digits][e[+-]digits]}, quoted or not), else text; a column with any text, or named as
+ * categorical, is categorical (see {@link ColumnProfile} for how cells are stored).
  *
- * <p>Errors are {@link ApiException}s whose detail names the place: "row" counts data rows from 1 (the
- * header and empty lines are not rows), "line" is the physical line the row starts on, counting from 1.
- * Malformed input is 400, a label that does not give two classes 422, more than {@code maxBytes} 413.
+ * <p>Errors are {@link ApiException}s whose detail names the place: "row" counts data rows from 1 (the header
+ * and empty lines are not rows), "line" is the physical line the row starts on, counting from 1. Malformed input
+ * is 400, a categorical column with more distinct values than the cap 422, more than {@code maxBytes} 413.
  *
  * <p>Spring-free and thread-safe; each {@link #parse} call keeps its own state.
  */
 final class CsvDatasetParser {
 
-    /** Upper bound on the features of one chunk: {@code rows * featureCount * 8} bytes. */
-    static final int CHUNK_FEATURE_BYTES = 1 << 20;
+    /** Upper bound on the cells of one chunk: {@code rows * columns * 8} bytes. */
+    static final int CHUNK_BYTES = 1 << 20;
 
     /** Longest record, in characters; bounds memory for a never-closed quote or a file without line breaks. */
     static final int MAX_RECORD_CHARS = 4 << 20;
 
+    /** Distinct numbers counted over all columns together: a column of n gets this / n, at least 21. */
+    static final int DISTINCT_NUMBER_BUDGET = 250_000;
+    /** At least this many distinct numbers of every column are counted (task inference needs up to 20 classes). */
+    static final int MIN_DISTINCT_NUMBERS = 21;
+    /** Distinct text values of all categorical columns together, and their characters: the heap they may take. */
+    static final int MAX_TOTAL_LEVELS = 200_000;
+    static final long MAX_TOTAL_LEVEL_CHARS = 8_000_000;
+
+    /** The missing-value tokens when none are configured. */
+    static final List<String> DEFAULT_MISSING = List.of("NA", "N/A", "null", "NaN", "?");
+
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).get();
+    private static final String DELIMITERS = ",;\t";
 
     private final long maxBytes;
     private final int maxColumns;
-    private final int chunkFeatureBytes;
+    private final int maxLevels;
+    private final List<String> defaultMissing;
+    private final int chunkBytes;
 
-    CsvDatasetParser(long maxBytes, int maxColumns) {
-        this(maxBytes, maxColumns, CHUNK_FEATURE_BYTES);
+    CsvDatasetParser(long maxBytes, int maxColumns, int maxLevels, List<String> defaultMissing) {
+        this(maxBytes, maxColumns, maxLevels, defaultMissing, CHUNK_BYTES);
     }
 
-    /** {@code chunkFeatureBytes} below the default lets tests see many chunks from small files. */
-    CsvDatasetParser(long maxBytes, int maxColumns, int chunkFeatureBytes) {
+    /** {@code chunkBytes} below the default lets tests see many chunks from small files. */
+    CsvDatasetParser(long maxBytes, int maxColumns, int maxLevels, List<String> defaultMissing, int chunkBytes) {
         this.maxBytes = maxBytes;
         this.maxColumns = maxColumns;
-        this.chunkFeatureBytes = chunkFeatureBytes;
+        this.maxLevels = maxLevels;
+        this.defaultMissing = List.copyOf(defaultMissing);
+        this.chunkBytes = chunkBytes;
+    }
+
+    /**
+     * How to read one upload; null or empty members take the defaults.
+     *
+     * @param label       the label column (the default for training), else the last stored column
+     * @param delimiter   {@code ,} {@code ;} or a tab (also spelt {@code tab}, {@code comma}, {@code semicolon}),
+     *                    else detected from the header
+     * @param categorical columns whose values are all categories, numbers included (zip codes, ids of classes)
+     * @param ignore      columns not to store at all
+     * @param missing     the missing-value tokens, replacing the configured ones (an empty cell is always missing)
+     */
+    record Options(String label, String delimiter, List<String> categorical, List<String> ignore, List<String> missing) {
+
+        static Options defaults() {
+            return new Options(null, null, List.of(), List.of(), null);
+        }
+
+        Options {
+            categorical = categorical == null ? List.of() : List.copyOf(categorical);
+            ignore = ignore == null ? List.of() : List.copyOf(ignore);
+            missing = missing == null ? null : List.copyOf(missing);
+        }
     }
 
     /** Receives a table while it is parsed. An exception thrown here ends the parse with that exception. */
     interface Sink {
 
         /** Called once, after the header was validated and before the first chunk. */
-        void start(List<String> features, String label);
+        void start(Header header);
 
         /**
-         * A run of complete rows, in order. {@code features} holds exactly {@code rows * featureCount} values,
-         * row-major; {@code labelCodes} holds {@code rows} stored label codes: 0 for the first label value seen
-         * in the file, 1 for the second. Both arrays are valid only during the call.
+         * A run of complete rows, in order: {@code cells} holds exactly {@code rows * header.columns().size()}
+         * stored cells (see {@link ColumnProfile}), row-major. Valid only during the call.
          */
-        void chunk(int index, long firstRow, int rows, double[] features, byte[] labelCodes);
+        void chunk(int index, long firstRow, int rows, long[] cells);
     }
 
-    /** One class of the label, sorted (index in {@link Result#classes()} is its class code 0 or 1). */
-    record ParsedClass(String value, long count, int storedCode) {
+    /**
+     * @param columns   the stored columns' names, in upload order
+     * @param label     the label column
+     * @param delimiter the delimiter used
+     * @param ignored   the columns left out, in upload order
+     * @param missing   the missing-value tokens used
+     */
+    record Header(List<String> columns, String label, char delimiter, List<String> ignored, List<String> missing) {
     }
 
     /** What was parsed, once the whole upload was read. */
-    record Result(List<String> features, String label, long rows, int chunks, List<ParsedClass> classes,
-            boolean numericLabels, long sizeBytes, String sha256) {
+    record Result(Header header, long rows, int chunks, List<ColumnProfile.Profiled> columns, long sizeBytes,
+            String sha256) {
     }
 
     /**
      * Parses {@code body} to its end.
      *
-     * @param source      how to name the upload in messages, e.g. "file" or "request body"
-     * @param labelColumn name of the label column, or null/blank for the last column
+     * @param source how to name the upload in messages, e.g. "file" or "request body"
      */
-    Result parse(InputStream body, String source, String labelColumn, Sink sink) {
-        return new Pass(body, source, labelColumn, sink).run();
+    Result parse(InputStream body, String source, Options options, Sink sink) {
+        return new Pass(body, source, options, sink).run();
+    }
+
+    /** How many distinct numbers each of {@code columns} columns counts exactly. */
+    static int distinctLimit(int columns, int maxLevels) {
+        return Math.max(MIN_DISTINCT_NUMBERS, Math.min(maxLevels, DISTINCT_NUMBER_BUDGET / columns));
+    }
+
+    /** The delimiter a request names, or null to detect it. */
+    static Character delimiter(String requested) {
+        if (requested == null || requested.isEmpty()) {
+            return null;
+        }
+        return switch (requested.toLowerCase(Locale.ROOT)) {
+            case ",", "comma" -> ',';
+            case ";", "semicolon" -> ';';
+            case "\t", "tab", "\\t" -> '\t';
+            default -> throw ApiException.invalidField("delimiter", "must be a comma, a semicolon or a tab "
+                    + "(',', ';', 'tab'), got '" + abbreviate(requested) + "'");
+        };
     }
 
     /** The state of one parse. */
@@ -102,38 +171,48 @@ final class CsvDatasetParser {
 
         private final UploadInputStream upload;
         private final String source;
-        private final String labelColumn;
+        private final Options options;
+        private final Set<String> missingTokens = new java.util.HashSet<>();
+        private final List<String> missingList;
         private final Sink sink;
+        private final Character requestedDelimiter;
 
         private long rows;          // data rows accepted so far
         private long recordLine;    // physical line the current record starts on
         private long linesBefore;   // line ends consumed before the current record
         private long recordChars;   // characters read since the current record started
 
-        private int columns;
-        private int labelIndex;
-        private String labelName;
-        private List<String> names;
+        private int columns;        // in the file
+        private List<String> names; // in the file
+        private int[] storedAt;     // file column -> stored position, or -1 when ignored
+        private ColumnProfile[] profiles; // by stored position
+        private char delimiter;
+        private Header parsedHeader;
 
-        private final String[] labelValues = new String[2];
-        private final long[] labelCounts = new long[2];
-        private final long[] labelFirstRow = new long[2];
+        private long totalLevels;
+        private long totalLevelChars;
 
         private int rowsPerChunk;
-        private double[] features;
-        private byte[] codes;
+        private long[] cells;
         private int inChunk;
         private int chunkIndex;
 
-        Pass(InputStream body, String source, String labelColumn, Sink sink) {
+        Pass(InputStream body, String source, Options options, Sink sink) {
             this.upload = new UploadInputStream(body, maxBytes);
             this.source = source;
-            this.labelColumn = labelColumn == null || labelColumn.isBlank() ? null : labelColumn.strip();
+            this.options = options;
+            this.missingList = options.missing() != null ? options.missing() : defaultMissing;
+            for (String token : missingList) {
+                missingTokens.add(token.strip().toLowerCase(Locale.ROOT));
+            }
             this.sink = sink;
+            this.requestedDelimiter = delimiter(options.delimiter());
         }
 
         Result run() {
-            try (CSVParser csv = CSVParser.builder().setReader(reader()).setFormat(FORMAT).get()) {
+            try (Reader reader = reader();
+                    CSVParser csv = CSVParser.builder().setReader(reader)
+                            .setFormat(FORMAT.builder().setDelimiter(delimiter).get()).get()) {
                 Iterator<CSVRecord> records = csv.iterator();
                 CSVRecord record;
                 while ((record = next(records, csv)) != null) {
@@ -152,11 +231,12 @@ final class CsvDatasetParser {
             return finish();
         }
 
+        /** The decoded upload, its header line read ahead to find the delimiter, then put back. */
         private Reader reader() throws IOException {
             InputStream withoutBom = BOMInputStream.builder().setInputStream(upload).get();
             var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT);
-            return new FilterReader(new InputStreamReader(withoutBom, decoder)) {
+            Reader counted = new FilterReader(new InputStreamReader(withoutBom, decoder)) {
                 @Override
                 public int read() throws IOException {
                     int c = super.read();
@@ -171,6 +251,53 @@ final class CsvDatasetParser {
                     return n;
                 }
             };
+            recordLine = 1;
+            String ahead = headerLine(counted);
+            delimiter = requestedDelimiter != null ? requestedDelimiter : detectDelimiter(ahead);
+            return new SequenceReader(new StringReader(ahead), counted);
+        }
+
+        /** Everything up to and including the end of the first line with more than spaces and tabs, outside quotes. */
+        private String headerLine(Reader in) throws IOException {
+            StringBuilder text = new StringBuilder();
+            boolean quoted = false;
+            boolean content = false;
+            int c;
+            while ((c = in.read()) >= 0) {
+                text.append((char) c);
+                if (c == '"') {
+                    quoted = !quoted;
+                }
+                if (!quoted && c == '\n') {
+                    if (content) {
+                        break;
+                    }
+                    recordLine++;
+                } else if (c != ' ' && c != '\t' && c != '\r') {
+                    content = true;
+                }
+            }
+            return text.toString();
+        }
+
+        private char detectDelimiter(String header) {
+            int[] counts = new int[DELIMITERS.length()];
+            boolean quoted = false;
+            for (int i = 0; i < header.length(); i++) {
+                char c = header.charAt(i);
+                if (c == '"') {
+                    quoted = !quoted;
+                } else if (!quoted && DELIMITERS.indexOf(c) >= 0) {
+                    counts[DELIMITERS.indexOf(c)]++;
+                }
+            }
+            int best = 0;
+            for (int d = 1; d < counts.length; d++) {
+                if (counts[d] > counts[best]) {
+                    best = d;
+                }
+            }
+            return DELIMITERS.charAt(best);
         }
 
         private void budget(int chars) {
@@ -212,10 +339,6 @@ final class CsvDatasetParser {
                 throw located(ApiException.badRequest(at + ": " + count + " columns; at most " + maxColumns
                         + " are allowed"));
             }
-            if (count < 2) {
-                throw located(ApiException.badRequest(at + ": found " + count
-                        + " column; at least 2 are needed (one or more features and the label)"));
-            }
             List<String> header = new ArrayList<>(count);
             Map<String, Integer> seen = new HashMap<>();
             for (int i = 0; i < count; i++) {
@@ -231,102 +354,165 @@ final class CsvDatasetParser {
                 }
                 header.add(name);
             }
-            labelIndex = labelColumn == null ? count - 1 : header.indexOf(labelColumn);
-            if (labelIndex < 0) {
-                throw ApiException.invalidField("label", "column '" + abbreviate(labelColumn)
+            Set<String> ignored = known(options.ignore(), header, "ignore");
+            Set<String> categorical = known(options.categorical(), header, "categorical");
+            String label = options.label() == null || options.label().isBlank() ? null : options.label().strip();
+            if (label != null && !header.contains(label)) {
+                throw ApiException.invalidField("label", "column '" + abbreviate(label)
                         + "' does not exist; the header has " + count + " columns: " + list(header));
             }
-            labelName = header.get(labelIndex);
+            if (label != null && ignored.contains(label)) {
+                throw ApiException.invalidField("ignore", "names the label column '" + abbreviate(label)
+                        + "'; the label cannot be left out");
+            }
+            List<String> stored = header.stream().filter(n -> !ignored.contains(n)).toList();
+            if (stored.size() < 2) {
+                throw located(ApiException.badRequest(at + ": found " + stored.size()
+                        + (stored.size() == 1 ? " column" : " columns")
+                        + (ignored.isEmpty() ? "" : " besides the ignored ones")
+                        + "; at least 2 are needed (a label and one or more features)"));
+            }
+            if (label == null) {
+                label = stored.get(stored.size() - 1);
+            }
             columns = count;
             names = header;
-            List<String> featureNames = new ArrayList<>(header);
-            featureNames.remove(labelIndex);
-            int featureCount = featureNames.size();
-            rowsPerChunk = Math.max(1, chunkFeatureBytes / (Double.BYTES * featureCount));
-            features = new double[rowsPerChunk * featureCount];
-            codes = new byte[rowsPerChunk];
-            sink.start(List.copyOf(featureNames), labelName);
+            storedAt = new int[count];
+            profiles = new ColumnProfile[stored.size()];
+            int distinctLimit = distinctLimit(stored.size(), maxLevels);
+            for (int i = 0, position = 0; i < count; i++) {
+                if (ignored.contains(header.get(i))) {
+                    storedAt[i] = -1;
+                } else {
+                    storedAt[i] = position;
+                    profiles[position] = new ColumnProfile(position, header.get(i),
+                            categorical.contains(header.get(i)), distinctLimit);
+                    position++;
+                }
+            }
+            rowsPerChunk = Math.max(1, chunkBytes / (Long.BYTES * stored.size()));
+            cells = new long[rowsPerChunk * stored.size()];
+            parsedHeader = new Header(stored, label, delimiter, header.stream().filter(ignored::contains).toList(),
+                    missingList);
+            sink.start(parsedHeader);
+        }
+
+        /** The named columns, each of which must be in the header. */
+        private Set<String> known(List<String> requested, List<String> header, String field) {
+            Set<String> names = new LinkedHashSet<>();
+            for (String name : requested) {
+                String column = name.strip();
+                if (column.isEmpty()) {
+                    continue;
+                }
+                if (!header.contains(column)) {
+                    throw ApiException.invalidField(field, "column '" + abbreviate(column)
+                            + "' does not exist; the header has " + header.size() + " columns: " + list(header))
+                            .with("column", column);
+                }
+                names.add(column);
+            }
+            return names;
         }
 
         private void row(CSVRecord record) {
-            long row = rows + 1;
             if (record.size() != columns) {
                 throw located(ApiException.badRequest(where() + ": expected " + columns + " columns, found "
                         + record.size()));
             }
-            int at = inChunk * (columns - 1);
+            int width = profiles.length;
+            int at = inChunk * width;
             for (int i = 0; i < columns; i++) {
-                if (i != labelIndex) {
-                    features[at++] = number(record.get(i), i);
+                int position = storedAt[i];
+                if (position >= 0) {
+                    cells[at + position] = cell(record.get(i), profiles[position]);
                 }
             }
-            codes[inChunk] = labelCode(trim(record.get(labelIndex)));
-            rows = row;
+            rows++;
             if (++inChunk == rowsPerChunk) {
                 flush();
             }
         }
 
-        private double number(String raw, int column) {
+        private long cell(String raw, ColumnProfile column) {
             String text = trim(raw);
+            if (text.isEmpty() || missingTokens.contains(text.toLowerCase(Locale.ROOT))) {
+                return column.missing();
+            }
+            if (column.textOnly()) {
+                return text(text, column);
+            }
             if (isDecimal(text)) {
                 double value = Double.parseDouble(text);
-                if (Double.isFinite(value)) {
-                    return value;
+                if (!Double.isFinite(value)) {
+                    throw badValue(column, "'" + abbreviate(text) + "' is out of range for a float64 (overflows to infinity)");
                 }
-                throw badValue(column, "'" + abbreviate(text) + "' is out of range for a float64 (overflows to infinity)");
-            }
-            if (text.isEmpty()) {
-                throw badValue(column, "empty value; every feature must be a number");
+                long cell = column.number(value);
+                if (column.textLevels() > 0) {
+                    checkLevels(column, text);
+                }
+                return cell;
             }
             String lower = text.toLowerCase(Locale.ROOT).replaceFirst("^[+-]", "");
             if (lower.equals("nan") || lower.equals("inf") || lower.equals("infinity")) {
-                throw badValue(column, "'" + abbreviate(text) + "' is not a finite number");
+                throw badValue(column, "'" + abbreviate(text) + "' is not a finite number (to mark a missing value,"
+                        + " leave the cell empty or use one of " + missingList + ")");
             }
-            throw badValue(column, "'" + abbreviate(text) + "' is not a number");
+            return text(text, column);
         }
 
-        private ApiException badValue(int column, String problem) {
-            String name = names.get(column);
-            return located(ApiException.badRequest(where() + ", column '" + abbreviate(name) + "': " + problem))
-                    .with("column", name);
+        private long text(String text, ColumnProfile column) {
+            if (column.knownText(text) < 0) {
+                totalLevels++;
+                totalLevelChars += text.length();
+                if (totalLevels > MAX_TOTAL_LEVELS || totalLevelChars > MAX_TOTAL_LEVEL_CHARS) {
+                    throw located(ApiException.unprocessable(where() + ", column '" + abbreviate(column.name())
+                            + "': the categorical columns together hold more than " + MAX_TOTAL_LEVELS
+                            + " distinct values (or " + MAX_TOTAL_LEVEL_CHARS + " characters of them); leave id-like "
+                            + "or free-text columns out with ignore=")).with("column", column.name());
+                }
+                long cell = column.text(text, rows + 1);
+                checkLevels(column, text);
+                return cell;
+            }
+            return column.text(text, rows + 1);
         }
 
-        private byte labelCode(String value) {
-            long row = rows + 1;
-            if (value.isEmpty()) {
-                throw located(ApiException.badRequest(where() + ", column '" + abbreviate(labelName) + "': empty label"))
-                        .with("column", labelName);
+        /** A categorical column may not have more than {@code maxLevels} distinct values. */
+        private void checkLevels(ColumnProfile column, String value) {
+            boolean mixed = column.numberLevels() > 0 && !column.textOnly();
+            long levels = column.textLevels() + (column.textOnly() ? 0 : column.numberLevels());
+            if (levels <= maxLevels && !(mixed && column.numbersOverflowed())) {
+                return;
             }
-            for (int code = 0; code < 2; code++) {
-                if (labelValues[code] == null) {
-                    labelValues[code] = value;
-                    labelFirstRow[code] = row;
-                }
-                if (labelValues[code].equals(value)) {
-                    labelCounts[code]++;
-                    return (byte) code;
-                }
-            }
-            throw ApiException.unprocessable("label column '" + abbreviate(labelName)
-                    + "' has more than two distinct values: '" + abbreviate(labelValues[0]) + "' (first in row "
-                    + labelFirstRow[0] + "), '" + abbreviate(labelValues[1]) + "' (first in row " + labelFirstRow[1]
-                    + "), '" + abbreviate(value) + "' (" + where() + "); a binary label needs exactly two")
-                    .with("column", labelName).with("values", List.of(labelValues[0], labelValues[1], value))
-                    .with("row", row).with("line", recordLine);
+            String name = abbreviate(column.name());
+            String detail = mixed
+                    ? "column '" + name + "' holds numbers and text (e.g. '" + abbreviate(value) + "'), so it is "
+                            + "categorical, with more than " + maxLevels + " distinct values. If such text marks a "
+                            + "missing value, list it in missing=; if the column is an id or free text, leave it out "
+                            + "with ignore=" + name
+                    : "column '" + name + "' has more than " + maxLevels + " distinct values ('"
+                            + abbreviate(value) + "' is one more); a categorical column with this many is usually an"
+                            + " id or free text: leave it out with ignore=" + name
+                            + " (or raise netforge.datasets.max-levels)";
+            throw located(ApiException.unprocessable(where() + ": " + detail)).with("column", column.name())
+                    .with("maxLevels", maxLevels);
+        }
+
+        private ApiException badValue(ColumnProfile column, String problem) {
+            return located(ApiException.badRequest(where() + ", column '" + abbreviate(column.name()) + "': "
+                    + problem)).with("column", column.name());
         }
 
         private void flush() {
             if (inChunk == 0) {
                 return;
             }
-            int featureCount = columns - 1;
             long firstRow = rows - inChunk;
             if (inChunk == rowsPerChunk) {
-                sink.chunk(chunkIndex++, firstRow, inChunk, features, codes);
+                sink.chunk(chunkIndex++, firstRow, inChunk, cells);
             } else {
-                sink.chunk(chunkIndex++, firstRow, inChunk, Arrays.copyOf(features, inChunk * featureCount),
-                        Arrays.copyOf(codes, inChunk));
+                sink.chunk(chunkIndex++, firstRow, inChunk, Arrays.copyOf(cells, inChunk * profiles.length));
             }
             inChunk = 0;
         }
@@ -340,37 +526,15 @@ final class CsvDatasetParser {
             if (rows == 0) {
                 throw ApiException.badRequest(source + ": the CSV has a header but no data rows");
             }
-            if (labelValues[1] == null) {
-                throw ApiException.unprocessable("label column '" + abbreviate(labelName) + "' has a single value, '"
-                        + abbreviate(labelValues[0]) + "', in all " + rows + (rows == 1 ? " row" : " rows")
-                        + "; a binary label needs exactly two distinct values")
-                        .with("column", labelName).with("values", List.of(labelValues[0]));
-            }
             flush();
-            boolean numeric = isFiniteNumber(labelValues[0]) && isFiniteNumber(labelValues[1]);
-            int order;
-            if (numeric) {
-                order = Double.compare(Double.parseDouble(labelValues[0]), Double.parseDouble(labelValues[1]));
-                if (order == 0) {
-                    throw ApiException.unprocessable("label column '" + abbreviate(labelName) + "': the values '"
-                            + abbreviate(labelValues[0]) + "' and '" + abbreviate(labelValues[1])
-                            + "' are the same number; a binary label needs two different values")
-                            .with("column", labelName).with("values", List.of(labelValues[0], labelValues[1]));
-                }
-            } else {
-                order = labelValues[0].compareTo(labelValues[1]);
+            List<ColumnProfile.Profiled> profiled = new ArrayList<>(profiles.length);
+            for (ColumnProfile column : profiles) {
+                profiled.add(column.finish());
             }
-            int first = order < 0 ? 0 : 1;
-            List<ParsedClass> classes = List.of(
-                    new ParsedClass(labelValues[first], labelCounts[first], first),
-                    new ParsedClass(labelValues[1 - first], labelCounts[1 - first], 1 - first));
-            List<String> featureNames = new ArrayList<>(names);
-            featureNames.remove(labelIndex);
-            return new Result(List.copyOf(featureNames), labelName, rows, chunkIndex, classes, numeric,
-                    upload.count(), upload.sha256Hex());
+            return new Result(parsedHeader, rows, chunkIndex, profiled, upload.count(), upload.sha256Hex());
         }
 
-        /** Where the current record is: "row 17 (line 18)", or "header (line 1)" before the header was read. */
+    /** Where the current record is: "row 17 (line 18)", or "header (line 1)" before the header was read. */
         private String where() {
             return names == null ? "header (line " + recordLine + ")" : "row " + (rows + 1) + " (line " + recordLine + ")";
         }
@@ -383,49 +547,7 @@ final class CsvDatasetParser {
 
     /** {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?}, ASCII digits only. */
     static boolean isDecimal(String s) {
-        int n = s.length();
-        int i = 0;
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            i++;
-        }
-        int digits = 0;
-        while (i < n && isDigit(s.charAt(i))) {
-            i++;
-            digits++;
-        }
-        if (i < n && s.charAt(i) == '.') {
-            i++;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-                digits++;
-            }
-        }
-        if (digits == 0) {
-            return false;
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int exponent = 0;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-                exponent++;
-            }
-            if (exponent == 0) {
-                return false;
-            }
-        }
-        return i == n;
-    }
-
-    static boolean isFiniteNumber(String s) {
-        return isDecimal(s) && Double.isFinite(Double.parseDouble(s));
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
+        return Decimal.isDecimal(s);
     }
 
     private static boolean isBlank(CSVRecord record) {

@@ -39,33 +39,43 @@ class DatasetController {
         this.store = store;
     }
 
+    /**
+     * How to read an upload, from query parameters or multipart form fields: the list parameters take
+     * comma-separated names, or the parameter repeated.
+     */
+    record ReadOptions(String label, String delimiter, List<String> categorical, List<String> ignore,
+            List<String> missing) {
+
+        CsvDatasetParser.Options parserOptions() {
+            return new CsvDatasetParser.Options(label, delimiter, categorical, ignore, missing);
+        }
+    }
+
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<DatasetResponse> uploadFile(@RequestParam(required = false) MultipartFile file,
-            @RequestParam(required = false) String name, @RequestParam(required = false) String label)
-            throws IOException {
+            @RequestParam(required = false) String name, ReadOptions options) throws IOException {
         if (file == null) {
             throw ApiException.invalidField("file", "missing; send the CSV as the multipart file part 'file'");
         }
         return created(store.create(new DatasetStore.Upload("file", file.getInputStream(), file.getSize(),
-                file.getOriginalFilename(), name, label)));
+                file.getOriginalFilename(), name, options.parserOptions())));
     }
 
     @PostMapping(consumes = TEXT_CSV)
-    ResponseEntity<DatasetResponse> uploadBody(@RequestParam(required = false) String name,
-            @RequestParam(required = false) String label, @RequestHeader("Content-Type") MediaType contentType,
-            HttpServletRequest request) throws IOException {
+    ResponseEntity<DatasetResponse> uploadBody(@RequestParam(required = false) String name, ReadOptions options,
+            @RequestHeader("Content-Type") MediaType contentType, HttpServletRequest request) throws IOException {
         String charset = contentType.getParameter("charset");
         if (charset != null && !UTF8_CHARSETS.contains(charset.replace("\"", "").toLowerCase(Locale.ROOT))) {
             throw ApiException.unsupportedMediaType("Content-Type '" + contentType + "': only UTF-8 is accepted; "
                     + "send text/csv or text/csv;charset=utf-8").with("accepted", List.of("multipart/form-data", TEXT_CSV));
         }
         return created(store.create(new DatasetStore.Upload("request body", request.getInputStream(),
-                request.getContentLengthLong(), null, name, label)));
+                request.getContentLengthLong(), null, name, options.parserOptions())));
     }
 
     @GetMapping
     List<DatasetResponse> list() {
-        return store.list().stream().map(DatasetResponse::of).toList();
+        return store.list().stream().map(DatasetResponse::summary).toList();
     }
 
     @GetMapping("/{id}")

@@ -2,35 +2,44 @@ package io.netforge.dataset;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * What is known about a stored dataset without reading its rows.
  *
- * @param features feature column names in upload order: the order of a row at predict time
- * @param label    name of the label column
- * @param classes  the label's two classes; {@code classes.get(0)} is encoded 0 (negative) and
- *                 {@code classes.get(1)} is 1 (positive). Numeric labels sort numerically, others
- *                 by their text, so labels 0/1 map to themselves.
- * @param sha256   hex SHA-256 of the uploaded bytes, for model provenance
+ * @param columns   the stored columns in upload order, profiled
+ * @param label     the label column named at upload (else the last stored column): the default for training
+ * @param delimiter the delimiter of the upload
+ * @param ignored   columns left out at upload (not stored)
+ * @param missing   the tokens that counted as missing values (besides an empty cell)
+ * @param sha256    hex SHA-256 of the uploaded bytes, for model provenance
  */
-public record DatasetInfo(UUID id, String name, Instant createdAt, long rows, List<String> features, String label,
-        List<LabelClass> classes, boolean numericLabels, String sha256, long sizeBytes) {
+public record DatasetInfo(UUID id, String name, Instant createdAt, long rows, List<DatasetColumn> columns, String label,
+        char delimiter, List<String> ignored, List<String> missing, String sha256, long sizeBytes) {
 
     public DatasetInfo {
-        features = List.copyOf(features);
-        classes = List.copyOf(classes);
+        columns = List.copyOf(columns);
+        ignored = List.copyOf(ignored);
+        missing = List.copyOf(missing);
     }
 
-    /**
-     * A class value for a JSON answer: a number (exactly as uploaded, e.g. {@code 1} or {@code 0.5}) when the
-     * labels are numeric, else the text.
-     */
-    public static Object jsonValue(String value, boolean numeric) {
-        return numeric ? new java.math.BigDecimal(value) : value;
+    /** The stored column of this name. */
+    public Optional<DatasetColumn> column(String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
-    /** One label value as it appeared in the upload, and how many rows carry it. */
-    public record LabelClass(String value, long count) {
+    public List<String> columnNames() {
+        return columns.stream().map(DatasetColumn::name).toList();
+    }
+
+    /** Every stored column but the default label, in upload order. */
+    public List<String> features() {
+        return columns.stream().map(DatasetColumn::name).filter(n -> !n.equals(label)).toList();
+    }
+
+    /** The default label column. */
+    public DatasetColumn labelColumn() {
+        return column(label).orElseThrow();
     }
 }

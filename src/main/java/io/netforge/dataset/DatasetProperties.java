@@ -1,14 +1,26 @@
 package io.netforge.dataset;
 
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Limits on uploaded datasets ({@code netforge.datasets.*}).
+ * Limits and defaults of uploaded datasets ({@code netforge.datasets.*}).
  *
  * @param maxUploadBytes largest CSV (multipart part or text/csv body); larger ones get 413
- * @param maxColumns     most columns (features plus the label) a CSV may have
+ * @param maxColumns     most columns a CSV may have
+ * @param maxLevels      most distinct values of a categorical column; more get 422 (suggesting {@code ignore=})
+ * @param missingValues  the tokens that mark a missing cell (compared without case), besides an empty cell;
+ *                       an upload may give its own with {@code missing=}
  */
 @ConfigurationProperties("netforge.datasets")
-record DatasetProperties(DataSize maxUploadBytes, int maxColumns) {
+record DatasetProperties(DataSize maxUploadBytes, int maxColumns, Integer maxLevels, List<String> missingValues) {
+
+    static final int DEFAULT_MAX_LEVELS = 1000;
+
+    DatasetProperties {
+        maxLevels = maxLevels == null ? DEFAULT_MAX_LEVELS : maxLevels;
+        missingValues = missingValues == null ? CsvDatasetParser.DEFAULT_MISSING : List.copyOf(missingValues);
+    }
 }

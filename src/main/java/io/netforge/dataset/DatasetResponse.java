@@ -1,26 +1,80 @@
 package io.netforge.dataset;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * A dataset as the API shows it.
  *
- * @param classes the label's two classes in code order (index 0 is class 0); a value is a JSON number when
- *                both labels are numbers (as written, e.g. {@code 1} or {@code 0.5}), else a string
+ * @param features the stored columns but the label, in upload order: the default features of a model
+ * @param label    the label column named at upload (else the last): the default label of a model
+ * @param task     the task that label suggests ({@link Task#infer})
+ * @param classes  for a binary or multi-class label, its classes in code order with their rows: a value is a JSON
+ *                 number for a number, else a string; empty for a regression label
+ * @param columns  every stored column described; left out of the list of all datasets
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<String> features, String label,
-        List<ClassCount> classes, long sizeBytes, String sha256) {
+        String task, List<ClassCount> classes, List<ColumnResponse> columns, List<String> ignored, String delimiter,
+        List<String> missingValues, long sizeBytes, String sha256) {
+
+    /** Most frequent levels a categorical column shows. */
+    static final int TOP_LEVELS = 20;
 
     record ClassCount(Object value, long count) {
     }
 
+    /**
+     * @param distinct      distinct non-missing values; a lower bound when {@code distinctExact} is false
+     * @param sd            sample standard deviation (n - 1)
+     * @param topLevels     categorical columns: the {@value #TOP_LEVELS} most frequent levels, most frequent first
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ColumnResponse(String name, String type, long missing, long distinct, boolean distinctExact,
+            Boolean integers, Double min, Double max, Double mean, Double sd, List<LevelCount> topLevels) {
+    }
+
+    record LevelCount(String value, long count) {
+    }
+
     static DatasetResponse of(DatasetInfo info) {
-        List<ClassCount> classes = info.classes().stream()
-                .map(c -> new ClassCount(DatasetInfo.jsonValue(c.value(), info.numericLabels()), c.count()))
-                .toList();
+        return of(info, true);
+    }
+
+    static DatasetResponse summary(DatasetInfo info) {
+        return of(info, false);
+    }
+
+    private static DatasetResponse of(DatasetInfo info, boolean withColumns) {
+        DatasetColumn label = info.labelColumn();
+        Task task = Task.infer(label);
+        List<ClassCount> classes = task.classification()
+                ? label.levels().stream().map(l -> new ClassCount(json(l), l.count())).toList() : List.of();
         return new DatasetResponse(info.id(), info.name(), info.createdAt(), info.rows(), info.features(), info.label(),
-                classes, info.sizeBytes(), info.sha256());
+                task.id(), classes, withColumns ? info.columns().stream().map(DatasetResponse::column).toList() : null,
+                info.ignored(), info.delimiter() == '\t' ? "tab" : String.valueOf(info.delimiter()), info.missing(),
+                info.sizeBytes(), info.sha256());
+    }
+
+    /** A class for a JSON answer: a number as a JSON number (in plain form, e.g. {@code 1} or {@code 0.5}), else text. */
+    static Object json(DatasetColumn.Level level) {
+        return level.number() != null ? new BigDecimal(level.value()) : level.value();
+    }
+
+    private static ColumnResponse column(DatasetColumn c) {
+        if (c.categorical()) {
+            List<LevelCount> top = c.levels().stream()
+                    .sorted(Comparator.comparingLong(DatasetColumn.Level::count).reversed())
+                    .limit(TOP_LEVELS).map(l -> new LevelCount(l.value(), l.count())).toList();
+            return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), null, null,
+                    null, null, null, top);
+        }
+        return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), c.integers(),
+                c.min(), c.max(), c.mean(), c.sd(), null);
     }
 }

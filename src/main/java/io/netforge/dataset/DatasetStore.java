@@ -3,6 +3,7 @@ package io.netforge.dataset;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,22 +28,22 @@ import io.netforge.system.ApiException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stored datasets: metadata in {@code datasets} and {@code dataset_classes}, rows in {@code dataset_chunks}
- * (see {@code V1__datasets.sql} for the layout).
+ * Stored datasets: metadata in {@code datasets}, {@code dataset_columns} and {@code dataset_levels}, rows in
+ * {@code dataset_chunks} (see {@code V4__tabular_columns.sql} and {@code V6__drop_binary_layout.sql}).
  *
- * <p>Uploads are parsed and written chunk by chunk in one transaction: memory stays bounded by one chunk,
- * and a failed or interrupted upload leaves nothing behind. Readers get label codes in the sorted-class
- * encoding of {@link DatasetInfo#classes()}.
+ * <p>Uploads are parsed and written chunk by chunk in one transaction: memory stays bounded by one chunk (and the
+ * columns' distinct values), and a failed or interrupted upload leaves nothing behind. Readers get numbers as they
+ * are, a categorical value as its level code (the index in {@link DatasetColumn#levels()}), a missing cell as NaN.
  */
 @Service
 public class DatasetStore {
 
     static final int MAX_NAME_LENGTH = 200;
 
-    private static final String SELECT_INFO = """
-            SELECT d.id, d.name, d.created_at, d.row_count, d.feature_names, d.label_name, d.numeric_labels,
-                   d.size_bytes, d.sha256, c.class_code, c.label_value, c.row_count AS class_rows
-              FROM datasets d JOIN dataset_classes c ON c.dataset_id = d.id
+    private static final String SELECT_DATASETS = """
+            SELECT id, name, created_at, row_count, label_name, delimiter, ignored_columns, missing_tokens, size_bytes,
+                   sha256
+              FROM datasets
             """;
 
     private final JdbcTemplate jdbc;
@@ -59,61 +61,105 @@ public class DatasetStore {
         // Looked up on each delete, not injected as a list: a DatasetUsage may itself depend on this store.
         this.usages = usages;
         this.maxUploadBytes = properties.maxUploadBytes().toBytes();
-        this.parser = new CsvDatasetParser(maxUploadBytes, properties.maxColumns());
+        this.parser = new CsvDatasetParser(maxUploadBytes, properties.maxColumns(), properties.maxLevels(),
+                properties.missingValues());
     }
 
     /** The dataset's metadata, or empty when there is no dataset with this id. */
     public Optional<DatasetInfo> find(UUID id) {
-        return query(SELECT_INFO + " WHERE d.id = ? ORDER BY c.class_code", id).stream().findFirst();
+        List<DatasetInfo> found = datasets(SELECT_DATASETS + " WHERE id = ?", id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<UUID, List<DatasetColumn>> columns = columns(" WHERE c.dataset_id = ?", " WHERE dataset_id = ?", id);
+        return Optional.of(withColumns(found.get(0), columns));
     }
 
     /** Every dataset, newest first. */
     public List<DatasetInfo> list() {
-        return query(SELECT_INFO + " ORDER BY d.created_at DESC, d.id DESC, c.class_code");
+        List<DatasetInfo> found = datasets(SELECT_DATASETS + " ORDER BY created_at DESC, id DESC");
+        Map<UUID, List<DatasetColumn>> columns = columns("", "");
+        return found.stream().map(d -> withColumns(d, columns)).toList();
     }
 
     /**
-     * Streams the dataset's rows to {@code consumer}, a chunk of at most 1 MiB of features at a time, in
-     * upload order, with label codes 0/1 as in {@link DatasetInfo#classes()}. Each chunk is read in its own
-     * short query; no transaction is held while the consumer runs.
+     * Streams the values of the stored columns at {@code positions} to {@code consumer}, a chunk of at most 1 MiB
+     * of cells at a time, in upload order: a number as itself, a categorical value as its level code, a missing
+     * cell as NaN. Each chunk is read in its own short query; no transaction is held while the consumer runs.
      *
      * @throws ApiException 404 if the dataset does not exist, or was deleted while being read
      */
-    public void readRows(UUID id, RowChunkConsumer consumer) {
-        List<int[]> meta = jdbc.query("""
-                SELECT d.feature_count, d.chunk_count, c.class_code, c.stored_code
-                  FROM datasets d JOIN dataset_classes c ON c.dataset_id = d.id
-                 WHERE d.id = ?
-                """, (rs, n) -> new int[] { rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4) }, id);
-        if (meta.isEmpty()) {
-            throw ApiException.notFound("dataset", id);
+    public void readRows(UUID id, int[] positions, RowChunkConsumer consumer) {
+        DatasetInfo info = find(id).orElseThrow(() -> ApiException.notFound("dataset", id));
+        int width = info.columns().size();
+        Decoder[] decoders = new Decoder[positions.length];
+        for (int j = 0; j < positions.length; j++) {
+            decoders[j] = decoder(id, info.columns().get(positions[j]));
         }
-        int featureCount = meta.get(0)[0];
-        int chunkCount = meta.get(0)[1];
-        byte[] classOfStored = new byte[2];
-        meta.forEach(m -> classOfStored[m[3]] = (byte) m[2]);
-        boolean remap = classOfStored[0] != 0;
+        int chunkCount = jdbc.queryForObject("SELECT chunk_count FROM datasets WHERE id = ?", Integer.class, id);
+        double[] values = null;
         for (int index = 0; index < chunkCount; index++) {
             Chunk chunk = jdbc.query("""
-                    SELECT first_row, row_count, features, labels FROM dataset_chunks
-                     WHERE dataset_id = ? AND chunk_index = ?
+                    SELECT first_row, row_count, cells FROM dataset_chunks WHERE dataset_id = ? AND chunk_index = ?
                     """, rs -> rs.next() ? chunk(rs) : null, id, index);
             if (chunk == null) {
                 throw ApiException.notFound("dataset", id);
             }
-            if (chunk.features.length != (long) chunk.rows * featureCount * Double.BYTES
-                    || chunk.labels.length != chunk.rows) {
+            if (chunk.cells.length != (long) chunk.rows * width * Long.BYTES) {
                 throw new IllegalStateException("dataset " + id + " chunk " + index + " has the wrong size");
             }
-            double[] features = new double[chunk.rows * featureCount];
-            ByteBuffer.wrap(chunk.features).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(features);
-            if (remap) {
-                for (int i = 0; i < chunk.labels.length; i++) {
-                    chunk.labels[i] = classOfStored[chunk.labels[i]];
+            LongBuffer cells = ByteBuffer.wrap(chunk.cells).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+            int needed = chunk.rows * positions.length;
+            if (values == null || values.length != needed) {
+                values = new double[needed];
+            }
+            for (int r = 0, at = 0; r < chunk.rows; r++) {
+                int row = r * width;
+                for (int j = 0; j < positions.length; j++) {
+                    values[at++] = decoders[j].decode(cells.get(row + positions[j]));
                 }
             }
-            consumer.accept(chunk.firstRow, chunk.rows, features, chunk.labels);
+            consumer.accept(chunk.firstRow, chunk.rows, values);
         }
+    }
+
+    /** Turns a stored cell of one column into the value readers see. */
+    private interface Decoder {
+        double decode(long cell);
+    }
+
+    private Decoder decoder(UUID id, DatasetColumn column) {
+        if (!column.categorical()) {
+            return Double::longBitsToDouble; // missing cells are the canonical NaN already
+        }
+        int[] levelOfStored = new int[column.levels().size()];
+        Map<Long, Integer> levelOfNumber = new HashMap<>();
+        jdbc.query("SELECT level_code, number, stored_code FROM dataset_levels WHERE dataset_id = ? AND position = ?",
+                (ResultSet rs) -> {
+                    int code = rs.getInt(1);
+                    double number = rs.getDouble(2);
+                    boolean isNumber = !rs.wasNull();
+                    int stored = rs.getInt(3);
+                    if (!rs.wasNull()) {
+                        levelOfStored[stored] = code;
+                    } else if (isNumber) {
+                        levelOfNumber.put(Double.doubleToRawLongBits(number), code);
+                    }
+                }, id, column.position());
+        return cell -> {
+            if (cell == ColumnProfile.MISSING) {
+                return Double.NaN;
+            }
+            if (ColumnProfile.isText(cell)) {
+                return levelOfStored[ColumnProfile.textCode(cell)];
+            }
+            double number = Double.longBitsToDouble(cell);
+            Integer code = levelOfNumber.get(Double.doubleToRawLongBits(number == 0 ? 0.0 : number));
+            if (code == null) {
+                throw new IllegalStateException("dataset " + id + " column " + column.name() + ": no level for " + number);
+            }
+            return code;
+        };
     }
 
     /**
@@ -153,7 +199,8 @@ public class DatasetStore {
     }
 
     /** A CSV to store, as it arrives. */
-    record Upload(String source, InputStream body, long declaredBytes, String fileName, String name, String label) {
+    record Upload(String source, InputStream body, long declaredBytes, String fileName, String name,
+            CsvDatasetParser.Options options) {
     }
 
     /**
@@ -169,25 +216,15 @@ public class DatasetStore {
         UUID id = UUID.randomUUID();
         String name = name(upload, id);
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS); // what both databases keep
-        return transactions.execute(status -> {
-            CsvDatasetParser.Result parsed = parser.parse(upload.body(), upload.source(), upload.label(),
+        transactions.executeWithoutResult(status -> {
+            CsvDatasetParser.Result parsed = parser.parse(upload.body(), upload.source(), upload.options(),
                     new ChunkWriter(id, name, createdAt));
             jdbc.update("""
-                    UPDATE datasets SET row_count = ?, numeric_labels = ?, chunk_count = ?, size_bytes = ?, sha256 = ?
-                     WHERE id = ?
-                    """, parsed.rows(), parsed.numericLabels(), parsed.chunks(), parsed.sizeBytes(), parsed.sha256(), id);
-            List<DatasetInfo.LabelClass> classes = new ArrayList<>();
-            for (int code = 0; code < 2; code++) {
-                CsvDatasetParser.ParsedClass c = parsed.classes().get(code);
-                jdbc.update("""
-                        INSERT INTO dataset_classes (dataset_id, class_code, label_value, row_count, stored_code)
-                        VALUES (?, ?, ?, ?, ?)
-                        """, id, code, c.value(), c.count(), c.storedCode());
-                classes.add(new DatasetInfo.LabelClass(c.value(), c.count()));
-            }
-            return new DatasetInfo(id, name, createdAt, parsed.rows(), parsed.features(), parsed.label(), classes,
-                    parsed.numericLabels(), parsed.sha256(), parsed.sizeBytes());
+                    UPDATE datasets SET row_count = ?, chunk_count = ?, size_bytes = ?, sha256 = ? WHERE id = ?
+                    """, parsed.rows(), parsed.chunks(), parsed.sizeBytes(), parsed.sha256(), id);
+            ColumnRows.insert(id, parsed.columns(), jdbc::batchUpdate);
         });
+        return find(id).orElseThrow();
     }
 
     /** Writes the dataset's row first (the chunks reference it), then each chunk as soon as it is parsed. */
@@ -196,7 +233,7 @@ public class DatasetStore {
         private final UUID id;
         private final String name;
         private final Instant createdAt;
-        private int featureCount;
+        private int width;
 
         ChunkWriter(UUID id, String name, Instant createdAt) {
             this.id = id;
@@ -205,24 +242,25 @@ public class DatasetStore {
         }
 
         @Override
-        public void start(List<String> features, String label) {
-            featureCount = features.size();
+        public void start(CsvDatasetParser.Header header) {
+            width = header.columns().size();
             jdbc.update("""
-                    INSERT INTO datasets (id, name, created_at, row_count, feature_count, feature_names, label_name,
-                                          numeric_labels, chunk_count, size_bytes, sha256)
-                    VALUES (?, ?, ?, 0, ?, ?, ?, FALSE, 0, 0, '')
-                    """, id, name, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC), featureCount,
-                    json.writeValueAsString(features), label);
+                    INSERT INTO datasets (id, name, created_at, row_count, column_count, label_name, delimiter,
+                                          ignored_columns, missing_tokens, chunk_count, size_bytes, sha256)
+                    VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, 0, 0, '')
+                    """, id, name, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC), width, header.label(),
+                    String.valueOf(header.delimiter()), json.writeValueAsString(header.ignored()),
+                    json.writeValueAsString(header.missing()));
         }
 
         @Override
-        public void chunk(int index, long firstRow, int rows, double[] features, byte[] labelCodes) {
-            ByteBuffer bytes = ByteBuffer.allocate(rows * featureCount * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asDoubleBuffer().put(features, 0, rows * featureCount);
+        public void chunk(int index, long firstRow, int rows, long[] cells) {
+            ByteBuffer bytes = ByteBuffer.allocate(rows * width * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asLongBuffer().put(cells, 0, rows * width);
             jdbc.update("""
-                    INSERT INTO dataset_chunks (dataset_id, chunk_index, first_row, row_count, features, labels)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, id, index, firstRow, rows, bytes.array(), labelCodes);
+                    INSERT INTO dataset_chunks (dataset_id, chunk_index, first_row, row_count, cells)
+                    VALUES (?, ?, ?, ?, ?)
+                    """, id, index, firstRow, rows, bytes.array());
         }
     }
 
@@ -246,34 +284,64 @@ public class DatasetStore {
         return "dataset-" + id.toString().substring(0, 8);
     }
 
-    /** Runs a {@link #SELECT_INFO} query: one result row per class, so two per dataset, in class order. */
-    private List<DatasetInfo> query(String sql, Object... args) {
-        Map<UUID, DatasetInfo> first = new LinkedHashMap<>();
-        Map<UUID, List<DatasetInfo.LabelClass>> classes = new LinkedHashMap<>();
-        jdbc.query(sql, (ResultSet rs) -> {
-            UUID id = rs.getObject("id", UUID.class);
-            if (!first.containsKey(id)) {
-                first.put(id, info(rs, id));
-            }
-            classes.computeIfAbsent(id, key -> new ArrayList<>())
-                    .add(new DatasetInfo.LabelClass(rs.getString("label_value"), rs.getLong("class_rows")));
-        }, args);
-        return first.values().stream().map(d -> new DatasetInfo(d.id(), d.name(), d.createdAt(), d.rows(), d.features(),
-                d.label(), classes.get(d.id()), d.numericLabels(), d.sha256(), d.sizeBytes())).toList();
+    /** The datasets a query of {@link #SELECT_DATASETS} finds, without their columns. */
+    private List<DatasetInfo> datasets(String sql, Object... args) {
+        return jdbc.query(sql, (rs, n) -> new DatasetInfo(rs.getObject("id", UUID.class), rs.getString("name"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getLong("row_count"), List.of(),
+                rs.getString("label_name"), rs.getString("delimiter").charAt(0), strings(rs.getString("ignored_columns")),
+                strings(rs.getString("missing_tokens")), rs.getString("sha256"), rs.getLong("size_bytes")), args);
     }
 
-    /** The dataset on the current row, without its classes. */
-    private DatasetInfo info(ResultSet rs, UUID id) throws SQLException {
-        return new DatasetInfo(id, rs.getString("name"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getLong("row_count"), List.of(json.readValue(rs.getString("feature_names"), String[].class)),
-                rs.getString("label_name"), List.of(), rs.getBoolean("numeric_labels"), rs.getString("sha256"),
-                rs.getLong("size_bytes"));
+    private List<String> strings(String jsonArray) {
+        return List.of(json.readValue(jsonArray, String[].class));
+    }
+
+    private static DatasetInfo withColumns(DatasetInfo d, Map<UUID, List<DatasetColumn>> columns) {
+        return new DatasetInfo(d.id(), d.name(), d.createdAt(), d.rows(), columns.getOrDefault(d.id(), List.of()),
+                d.label(), d.delimiter(), d.ignored(), d.missing(), d.sha256(), d.sizeBytes());
+    }
+
+    /** The columns (with their levels) of the datasets the two conditions select, by dataset, in position order. */
+    private Map<UUID, List<DatasetColumn>> columns(String columnWhere, String levelWhere, Object... args) {
+        Map<UUID, Map<Integer, List<DatasetColumn.Level>>> levels = new HashMap<>();
+        jdbc.query("SELECT dataset_id, position, level_value, number, row_count FROM dataset_levels" + levelWhere
+                + " ORDER BY dataset_id, position, level_code", (ResultSet rs) -> {
+                    double number = rs.getDouble("number");
+                    Double value = rs.wasNull() ? null : number;
+                    levels.computeIfAbsent(rs.getObject("dataset_id", UUID.class), k -> new HashMap<>())
+                            .computeIfAbsent(rs.getInt("position"), k -> new ArrayList<>())
+                            .add(new DatasetColumn.Level(rs.getString("level_value"), value, rs.getLong("row_count")));
+                }, args);
+        Map<UUID, List<DatasetColumn>> columns = new LinkedHashMap<>();
+        jdbc.query("SELECT c.* FROM dataset_columns c" + columnWhere + " ORDER BY c.dataset_id, c.position",
+                (ResultSet rs) -> {
+                    UUID dataset = rs.getObject("dataset_id", UUID.class);
+                    int position = rs.getInt("position");
+                    List<DatasetColumn.Level> own = levels.getOrDefault(dataset, Map.of()).getOrDefault(position, List.of());
+                    columns.computeIfAbsent(dataset, k -> new ArrayList<>()).add(new DatasetColumn(position,
+                            rs.getString("name"), DatasetColumn.Type.byId(rs.getString("type")),
+                            rs.getLong("missing_count"), rs.getLong("distinct_count"), rs.getBoolean("distinct_exact"),
+                            rs.getBoolean("integers"), nullableDouble(rs, "min_value"), nullableDouble(rs, "max_value"),
+                            nullableDouble(rs, "mean_value"), nullableDouble(rs, "sd_value"),
+                            nullableLong(rs, "first_text_row"), own));
+                }, args);
+        return columns;
+    }
+
+    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static Chunk chunk(ResultSet rs) throws SQLException {
-        return new Chunk(rs.getLong("first_row"), rs.getInt("row_count"), rs.getBytes("features"), rs.getBytes("labels"));
+        return new Chunk(rs.getLong("first_row"), rs.getInt("row_count"), rs.getBytes("cells"));
     }
 
-    private record Chunk(long firstRow, int rows, byte[] features, byte[] labels) {
+    private record Chunk(long firstRow, int rows, byte[] cells) {
     }
 }

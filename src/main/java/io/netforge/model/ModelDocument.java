@@ -10,8 +10,11 @@ import io.netforge.compute.Activation;
 import io.netforge.compute.Architecture;
 import io.netforge.compute.Objective;
 import io.netforge.compute.TrainingResult;
-import io.netforge.dataset.DatasetInfo;
+import io.netforge.dataset.Task;
 import io.netforge.network.NetworkSpec;
+import io.netforge.tabular.Encoding;
+import io.netforge.tabular.PreprocessingSpec;
+import io.netforge.tabular.TargetScale;
 
 /**
  * A fitted model described in full, as persisted beside its weights: everything needed to use it
@@ -22,11 +25,16 @@ import io.netforge.network.NetworkSpec;
  * <p>Format 1 (netforge 0.1.0): sigmoid networks only; its documents have no {@code objective},
  * {@code validationLossCurve} or {@code training}, and their spec none of the options since, which read as the
  * article's (sigmoid, gradient descent, full batch). Format 2 adds those fields; a format-1 reader refuses it,
- * rather than predicting a ReLU network as a sigmoid one.
+ * rather than predicting a ReLU network as a sigmoid one. Format 3 adds {@code task}, {@code preprocessing} and
+ * {@code target}: earlier documents are binary models of numeric features without missing values.
  *
+ * @param task            {@code binary}, {@code multiclass} or {@code regression}
  * @param features        feature names; a row at predict time has these values in this order
- * @param classes         the two label classes: index 0 is encoded 0 (negative), index 1 is positive
- * @param standardization applied to a row before the network sees it; null when the spec turned it off
+ * @param classes         binary: the two label classes, index 0 is encoded 0 (negative), index 1 is positive;
+ *                        multi-class: the K classes in output order; regression: empty
+ * @param preprocessing   how a row of features becomes the network's inputs (before standardisation)
+ * @param standardization applied to the inputs before the network sees them; null when the spec turned it off
+ * @param target          regression: how the target was standardised (outputs are answered in its units); else null
  * @param layerSizes          [inputs, hidden widths..., 1]
  * @param objective           the output function and loss ({@link Objective#id()}); the hidden layers' activations
  *                            are the spec's {@code activation}
@@ -35,18 +43,25 @@ import io.netforge.network.NetworkSpec;
  * @param validationLossCurve with early stopping, the validation loss by epoch (sampled likewise); else empty
  * @param training            how the training ended
  */
-public record ModelDocument(int formatVersion, UUID id, String name, List<String> features, String label,
-        List<ClassValue> classes, StandardizationDoc standardization, NetworkSpec network, List<Integer> layerSizes,
-        String objective, WeightsLayout weights, Metrics.TrainTest metrics, List<LossPoint> lossCurve,
-        List<LossPoint> validationLossCurve, TrainingSummary training, Provenance provenance) {
+public record ModelDocument(int formatVersion, UUID id, String name, String task, List<String> features,
+        String label, List<ClassValue> classes, Encoding preprocessing, StandardizationDoc standardization,
+        TargetScale target, NetworkSpec network, List<Integer> layerSizes, String objective, WeightsLayout weights,
+        Metrics.TrainTest metrics, List<LossPoint> lossCurve, List<LossPoint> validationLossCurve,
+        TrainingSummary training, Provenance provenance) {
 
     /** The format this version writes. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     /** The oldest format this version reads. */
     public static final int OLDEST_READABLE_FORMAT = 1;
 
     public ModelDocument {
+        task = task == null ? Task.BINARY.id() : task;
         features = List.copyOf(features);
+        if (preprocessing == null) { // formats 1 and 2: every feature numeric, as it is; a missing value is refused
+            preprocessing = new Encoding(features.stream()
+                    .map(f -> new Encoding.Feature(f, Encoding.NUMERIC, null, false, null, null)).toList(),
+                    PreprocessingSpec.ERROR);
+        }
         classes = List.copyOf(classes);
         layerSizes = List.copyOf(layerSizes);
         objective = objective == null ? Objective.SIGMOID_CROSS_ENTROPY.id() : objective;
@@ -96,10 +111,14 @@ public record ModelDocument(int formatVersion, UUID id, String name, List<String
     /** A class as uploaded; {@code numeric} classes are answered as JSON numbers. */
     public record ClassValue(String value, boolean numeric) {
 
-        /** The value for a JSON answer: a number when the labels were numeric, else the text. */
+        /** The value for a JSON answer: a number (as written, e.g. {@code 1} or {@code 0.5}) when numeric, else text. */
         public Object json() {
-            return DatasetInfo.jsonValue(value, numeric);
+            return numeric ? new java.math.BigDecimal(value) : value;
         }
+    }
+
+    public Task taskValue() {
+        return Task.byId(task);
     }
 
     /** Column means and (population) standard deviations of the training rows; a row becomes (x - mean) / sd. */
@@ -125,11 +144,12 @@ public record ModelDocument(int formatVersion, UUID id, String name, List<String
     /**
      * Where the model came from.
      *
-     * @param trainer which implementation of backpropagation trained it
+     * @param trainer          which implementation of backpropagation trained it
+     * @param rowsWithoutLabel rows of the dataset(s) left out because their label was missing (null before format 3)
      */
     public record Provenance(UUID datasetId, String datasetSha256, UUID testDatasetId, String testDatasetSha256,
             Double testFraction, long trainRows, long testRows, long seed, int iterations, double trainingSeconds,
             String trainer, Instant trainedAt, String netforgeVersion, String nd4jVersion, String javaVersion,
-            String os) {
+            String os, Long rowsWithoutLabel) {
     }
 }

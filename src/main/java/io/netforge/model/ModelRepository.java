@@ -13,6 +13,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.netforge.network.NetworkSpec;
+import io.netforge.tabular.DataSpec;
 import io.netforge.system.ApiException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,7 +27,7 @@ public class ModelRepository {
     private static final String VIEW_COLUMNS = """
             m.id, m.name, m.status, m.dataset_id, m.test_dataset_id, m.test_fraction, m.spec, m.created_at,
             m.started_at, m.finished_at, m.iteration, m.loss, m.validation_loss, m.attempts, m.cancel_requested, m.error,
-            m.training_seconds, a.document
+            m.training_seconds, m.data_spec, a.document
             """;
 
     private final JdbcClient jdbc;
@@ -39,14 +40,16 @@ public class ModelRepository {
 
     /** Records a new model whose job waits in the queue. */
     public void insertQueued(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction,
-            NetworkSpec spec, Instant createdAt) {
+            NetworkSpec spec, DataSpec data, Instant createdAt) {
         jdbc.sql("""
-                INSERT INTO models (id, name, status, dataset_id, test_dataset_id, test_fraction, spec, created_at)
-                VALUES (:id, :name, 'QUEUED', :dataset, :testDataset, :testFraction, :spec, :createdAt)
+                INSERT INTO models (id, name, status, dataset_id, test_dataset_id, test_fraction, spec, data_spec,
+                                    created_at)
+                VALUES (:id, :name, 'QUEUED', :dataset, :testDataset, :testFraction, :spec, :data, :createdAt)
                 """)
                 .param("id", id).param("name", name).param("dataset", datasetId)
                 .param("testDataset", testDatasetId).param("testFraction", testFraction)
-                .param("spec", json.writeValueAsString(spec)).param("createdAt", Timestamp.from(createdAt))
+                .param("spec", json.writeValueAsString(spec)).param("data", json.writeValueAsString(data))
+                .param("createdAt", Timestamp.from(createdAt))
                 .update();
     }
 
@@ -114,6 +117,8 @@ public class ModelRepository {
         NetworkSpec spec = json.readValue(rs.getString("spec"), NetworkSpec.class);
         String documentJson = rs.getString("document");
         ModelDocument document = documentJson == null ? null : json.readValue(documentJson, ModelDocument.class);
+        String dataJson = rs.getString("data_spec");
+        DataSpec data = dataJson == null ? null : json.readValue(dataJson, DataSpec.class);
         double loss = rs.getDouble("loss");
         Double lossOrNull = rs.wasNull() ? null : loss;
         double validationLoss = rs.getDouble("validation_loss");
@@ -136,8 +141,11 @@ public class ModelRepository {
                 rs.getInt("attempts"),
                 rs.getBoolean("cancel_requested"),
                 rs.getString("error"),
-                document == null ? null : document.features(),
-                document == null ? null : document.label(),
+                document != null ? document.task() : data != null ? data.task() : "binary",
+                document != null ? document.features() : data != null ? data.features() : null,
+                document != null ? document.label() : data != null ? data.label() : null,
+                data != null ? data.preprocessing() : null,
+                document == null ? null : document.preprocessing().inputNames(),
                 document == null ? null : document.classes().stream().map(ModelDocument.ClassValue::json).toList(),
                 document == null ? null : document.metrics(),
                 document == null ? List.of() : document.lossCurve(),

@@ -5,16 +5,24 @@ import java.util.List;
 import java.util.UUID;
 
 import io.netforge.network.NetworkSpec;
+import io.netforge.tabular.PreprocessingSpec;
 
 /**
  * A model as the API shows it: its job's state while it trains, and once SUCCEEDED what it learned.
  * Fields that do not apply yet are null ({@code metrics}, {@code features}, ...) or empty ({@code lossCurve}).
  *
- * @param classes the label classes (index 0 negative, 1 positive) as uploaded: numbers or strings
+ * @param task          {@code binary}, {@code multiclass} or {@code regression}
+ * @param features      the feature columns, in the order of a row at predict
+ * @param preprocessing how the features become inputs (null for models asked for before it could be chosen)
+ * @param inputs        once trained, the network's inputs: numeric features, {@code column=level} one-hot inputs and
+ *                      {@code column=<missing>} indicators
+ * @param classes       the label classes as uploaded, numbers or strings: binary, index 0 negative and 1
+ *                      positive; multi-class, in output order; empty for regression
  */
 public record ModelView(UUID id, String name, ModelStatus status, UUID datasetId, UUID testDatasetId,
         Double testFraction, NetworkSpec network, Progress progress, Timings timings, int attempts,
-        boolean cancelRequested, String error, List<String> features, String label, List<Object> classes,
+        boolean cancelRequested, String error, String task, List<String> features, String label,
+        PreprocessingSpec preprocessing, List<String> inputs, List<Object> classes,
         Metrics.TrainTest metrics, List<ModelDocument.LossPoint> lossCurve,
         List<ModelDocument.LossPoint> validationLossCurve, ModelDocument.TrainingSummary training,
         ModelDocument.Provenance provenance) {

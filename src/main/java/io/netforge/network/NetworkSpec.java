@@ -7,6 +7,7 @@ import java.util.List;
 import io.netforge.compute.Activation;
 import io.netforge.compute.ClassWeights;
 import io.netforge.compute.Initialization;
+import io.netforge.compute.Objective;
 import io.netforge.compute.Precision;
 import io.netforge.compute.TrainingSettings;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * @param hiddenLayers   widths of the hidden layers, input side first; empty is logistic regression
  * @param learningRate   the optimizer's step size
  * @param maxIterations  epochs: passes over the training rows (for full batch, iterations)
- * @param threshold      a row is predicted positive when its probability is at least this
+ * @param threshold      binary models: a row is predicted positive when its probability is at least this
  * @param seed           seed of the weight initialisation, the train/test and validation splits and the shuffle
  * @param standardize    scale features by the training rows' mean and standard deviation
  * @param precision      arithmetic precision of training and prediction
@@ -61,16 +62,15 @@ public record NetworkSpec(List<Integer> hiddenLayers, double learningRate, int m
     }
 
     /**
-     * What the compute core needs of this spec; {@code classes} are the dataset's label values in class-code order
-     * (the keys of {@code classWeights}).
+     * What the compute core needs of this spec, for the objective of the model's task; {@code classes} are the
+     * label's classes in class-code order (the keys of {@code classWeights}), empty for regression.
      */
-    public TrainingSettings trainingSettings(List<String> classes) {
+    public TrainingSettings trainingSettings(Objective objective, List<String> classes) {
         List<Activation> activations = new ArrayList<>(activation.size());
         for (String id : activation) {
             activations.add(Activation.byId(id));
         }
-        return new TrainingSettings(hiddenLayers, activations, io.netforge.compute.Objective.SIGMOID_CROSS_ENTROPY,
-                Initialization.byId(initialization),
+        return new TrainingSettings(hiddenLayers, activations, objective, Initialization.byId(initialization),
                 optimizer.optimizer(learningRate), batchSize, l2,
                 earlyStopping == null ? null : earlyStopping.earlyStopping(), classWeights(classes), maxIterations, seed,
                 precision);

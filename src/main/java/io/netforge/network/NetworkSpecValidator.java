@@ -38,7 +38,13 @@ public class NetworkSpecValidator {
         this.limits = limits;
     }
 
-    /** What the validator knows of the data a spec will train on. */
+    /**
+     * What the validator knows of the data a spec will train on.
+     *
+     * @param inputs               the network's inputs (at most; the encoding learns its levels from the training rows)
+     * @param classes              the label's classes in class-code order; empty for regression
+     * @param trainingRowsPerClass the training rows of each class; for regression one count, of all training rows
+     */
     public record Data(int inputs, List<String> classes, long[] trainingRowsPerClass) {
     }
 
@@ -220,6 +226,10 @@ public class NetworkSpecValidator {
             throw ApiException.invalidField(field + ".minDelta", "must be a finite number of at least 0, got "
                     + minDelta);
         }
+        if (data.classes().isEmpty() && data.trainingRowsPerClass()[0] < 2) {
+            throw ApiException.unprocessable(field + ": the model has " + data.trainingRowsPerClass()[0]
+                    + " training row(s); the validation split needs at least 2").with("field", field);
+        }
         for (int c = 0; c < data.classes().size(); c++) {
             if (data.trainingRowsPerClass()[c] < 2) {
                 throw ApiException.unprocessable(field + ": class '" + data.classes().get(c) + "' has "
@@ -234,6 +244,9 @@ public class NetworkSpecValidator {
     private static JsonNode classWeights(JsonNode requested, List<String> classes, String field) {
         if (requested == null || requested.isNull()) {
             return null;
+        }
+        if (classes.isEmpty()) {
+            throw ApiException.invalidField(field, "a regression has no classes to weigh");
         }
         if (requested.isString()) {
             if (!requested.asString().equals(NetworkSpec.BALANCED)) {

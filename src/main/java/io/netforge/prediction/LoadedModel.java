@@ -1,52 +1,91 @@
 package io.netforge.prediction;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.netforge.compute.Predictor;
 import io.netforge.compute.Standardization;
+import io.netforge.dataset.Task;
 import io.netforge.model.ModelDocument;
 import io.netforge.model.StoredModel;
 import io.netforge.model.WeightsCodec;
+import io.netforge.tabular.Encoding;
+import io.netforge.tabular.TargetScale;
 
 /**
  * A fitted model ready to serve: its network's predictor (the weights are read once, when the model is loaded)
- * and everything that turns request rows into its input and its output into answers. Immutable and safe to
+ * and everything that turns request rows into its inputs and its outputs into answers. Immutable and safe to
  * share between request threads.
  */
 final class LoadedModel {
 
     private final ModelDocument document;
+    private final Task task;
     private final Predictor predictor;
+    private final Encoding encoding;
     private final Standardization standardization;
-    private final Object negative;
-    private final Object positive;
+    private final TargetScale target;
+    private final List<Object> classes;
 
     LoadedModel(StoredModel stored) {
         this.document = stored.document();
+        this.task = document.taskValue();
         this.predictor = WeightsCodec.decode(stored).predictor();
+        this.encoding = document.preprocessing();
         ModelDocument.StandardizationDoc s = document.standardization();
         this.standardization = s == null ? null : new Standardization(s.mean(), s.sd());
-        this.negative = document.classes().get(0).json();
-        this.positive = document.classes().get(1).json();
+        this.target = document.target();
+        this.classes = document.classes().stream().map(ModelDocument.ClassValue::json).toList();
     }
 
     List<String> features() {
         return document.features();
     }
 
-    /** Probabilities of the positive class for rows in feature order. */
-    double[] probabilities(double[][] rows) {
-        double[][] input = rows;
-        if (standardization != null) {
-            input = new double[rows.length][];
-            for (int r = 0; r < rows.length; r++) {
-                input[r] = standardization.apply(rows[r]);
-            }
-        }
-        return predictor.probabilities(input);
+    Encoding encoding() {
+        return encoding;
     }
 
-    Object label(double probability) {
-        return probability >= document.network().threshold() ? positive : negative;
+    /**
+     * The predictions of rows of raw feature values (one per feature: a number or NaN for a numeric feature, a
+     * level index, -1 or NaN for a categorical one; see {@link Encoding#encode}).
+     */
+    List<PredictResponse.Prediction> predict(double[][] rows) {
+        double[][] input = new double[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            double[] encoded = new double[encoding.width()];
+            encoding.encode(rows[r], 0, encoded, 0);
+            input[r] = standardization == null ? encoded : standardization.apply(encoded);
+        }
+        List<PredictResponse.Prediction> predictions = new ArrayList<>(rows.length);
+        switch (task) {
+            case BINARY -> {
+                for (double p : predictor.probabilities(input)) {
+                    predictions.add(PredictResponse.Prediction.binary(p,
+                            p >= document.network().threshold() ? classes.get(1) : classes.get(0)));
+                }
+            }
+            case MULTICLASS -> {
+                for (double[] p : predictor.predict(input)) {
+                    int best = 0;
+                    Map<String, Double> byClass = new LinkedHashMap<>();
+                    for (int k = 0; k < p.length; k++) {
+                        byClass.put(document.classes().get(k).value(), p[k]);
+                        if (p[k] > p[best]) {
+                            best = k;
+                        }
+                    }
+                    predictions.add(PredictResponse.Prediction.multiclass(classes.get(best), byClass));
+                }
+            }
+            case REGRESSION -> {
+                for (double z : predictor.probabilities(input)) {
+                    predictions.add(PredictResponse.Prediction.regression(target.original(z)));
+                }
+            }
+        }
+        return predictions;
     }
 }

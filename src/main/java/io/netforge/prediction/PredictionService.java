@@ -1,6 +1,5 @@
 package io.netforge.prediction;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,6 +9,9 @@ import org.springframework.stereotype.Service;
 import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelStatus;
 import io.netforge.system.ApiException;
+import io.netforge.tabular.Encoding;
+import io.netforge.tabular.PreprocessingSpec;
+import tools.jackson.databind.JsonNode;
 
 /** Checks predict requests against the model they name and answers them from the {@link ModelCache}. */
 @Service
@@ -32,20 +34,16 @@ class PredictionService {
             throw ApiException.conflict("model " + id + " is " + status
                     + "; predictions are served once its training SUCCEEDED");
         }
-        double[][] rows = rows(request, model.features());
-        double[] probabilities = model.probabilities(rows);
-        List<PredictResponse.Prediction> predictions = new ArrayList<>(probabilities.length);
-        for (double p : probabilities) {
-            predictions.add(new PredictResponse.Prediction(p, model.label(p)));
-        }
-        return new PredictResponse(id, predictions);
+        double[][] rows = rows(request, model.encoding());
+        return new PredictResponse(id, model.predict(rows));
     }
 
-    /** The request's rows as feature vectors in the model's order, every value checked. */
-    private double[][] rows(PredictRequest request, List<String> features) {
+    /** The request's rows as raw feature values in the model's order (see {@link LoadedModel#predict}), checked. */
+    private double[][] rows(PredictRequest request, Encoding encoding) {
+        List<String> features = encoding.features().stream().map(Encoding.Feature::name).toList();
         if ((request.rows() == null) == (request.instances() == null)) {
             throw ApiException.badRequest("give exactly one of 'rows' (arrays of " + features.size()
-                    + " numbers in feature order) or 'instances' (objects keyed by feature name)");
+                    + " values in feature order) or 'instances' (objects keyed by feature name)");
         }
         String field = request.rows() != null ? "rows" : "instances";
         int count = request.rows() != null ? request.rows().size() : request.instances().size();
@@ -58,15 +56,15 @@ class PredictionService {
         }
         double[][] out = new double[count][];
         for (int r = 0; r < count; r++) {
-            out[r] = request.rows() != null ? fromArray(request.rows().get(r), features, "rows[" + r + "]")
-                    : fromObject(request.instances().get(r), features, "instances[" + r + "]");
+            out[r] = request.rows() != null ? fromArray(request.rows().get(r), encoding, features, "rows[" + r + "]")
+                    : fromObject(request.instances().get(r), encoding, features, "instances[" + r + "]");
         }
         return out;
     }
 
-    private static double[] fromArray(List<Double> values, List<String> features, String field) {
+    private static double[] fromArray(List<JsonNode> values, Encoding encoding, List<String> features, String field) {
         if (values == null) {
-            throw ApiException.invalidField(field, "must be an array of " + features.size() + " numbers");
+            throw ApiException.invalidField(field, "must be an array of " + features.size() + " values");
         }
         if (values.size() != features.size()) {
             throw ApiException.invalidField(field, "expected " + features.size() + " values (" + describe(features)
@@ -74,22 +72,23 @@ class PredictionService {
         }
         double[] row = new double[values.size()];
         for (int c = 0; c < row.length; c++) {
-            row[c] = finite(values.get(c), field + "[" + c + "]");
+            row[c] = value(values.get(c), encoding, encoding.features().get(c), field + "[" + c + "]");
         }
         return row;
     }
 
-    private static double[] fromObject(Map<String, Double> values, List<String> features, String field) {
+    private static double[] fromObject(Map<String, JsonNode> values, Encoding encoding, List<String> features,
+            String field) {
         if (values == null) {
-            throw ApiException.invalidField(field, "must be an object from feature name to number");
+            throw ApiException.invalidField(field, "must be an object from feature name to value");
         }
         double[] row = new double[features.size()];
         for (int c = 0; c < row.length; c++) {
             String feature = features.get(c);
             if (!values.containsKey(feature)) {
-                throw ApiException.invalidField(field, "missing feature '" + feature + "'");
+                throw ApiException.invalidField(field, "missing feature '" + feature + "' (send null for a missing value)");
             }
-            row[c] = finite(values.get(feature), field + "." + feature);
+            row[c] = value(values.get(feature), encoding, encoding.features().get(c), field + "." + feature);
         }
         if (values.size() != features.size()) {
             String unknown = values.keySet().stream().filter(k -> !features.contains(k)).findFirst().orElse("?");
@@ -99,18 +98,59 @@ class PredictionService {
         return row;
     }
 
-    private static double finite(Double value, String field) {
-        if (value == null) {
-            throw ApiException.invalidField(field, "must be a number, got null");
+    /** One value as {@link LoadedModel#predict} takes it, or a 400 naming the field. */
+    private static double value(JsonNode value, Encoding encoding, Encoding.Feature feature, String field) {
+        boolean missing = value == null || value.isNull();
+        if (!feature.isCategorical()) {
+            if (missing) {
+                if (feature.fill() == null) {
+                    throw ApiException.invalidField(field, "must be a number, got null (this model was trained"
+                            + " before missing values could be filled in)");
+                }
+                return Double.NaN;
+            }
+            if (!value.isNumber()) {
+                throw ApiException.invalidField(field, "must be a number (or null when missing), got " + brief(value));
+            }
+            double number = value.asDouble();
+            if (!Double.isFinite(number)) {
+                throw ApiException.invalidField(field, "must be a finite number, got " + value);
+            }
+            return number;
         }
-        if (!Double.isFinite(value)) {
-            throw ApiException.invalidField(field, "must be a finite number, got " + value);
+        boolean error = PreprocessingSpec.ERROR.equals(encoding.unknownCategory());
+        if (missing) {
+            if (!Boolean.TRUE.equals(feature.missingLevel()) && error) {
+                throw ApiException.invalidField(field, "is missing, and the training rows had no missing value of '"
+                        + feature.name() + "' (unknownCategory is error)");
+            }
+            return Double.NaN;
         }
-        return value;
+        if (!value.isString() && !value.isNumber()) {
+            throw ApiException.invalidField(field, "must be a string (a level of '" + feature.name()
+                    + "'), a number or null, got " + brief(value));
+        }
+        String text = value.isString() ? value.asString().strip() : value.asString();
+        int level = feature.levelOf(text);
+        if (level < 0 && error) {
+            throw ApiException.invalidField(field, "'" + abbreviate(text) + "' is not a level of '" + feature.name()
+                    + "' the model was trained on (unknownCategory is error); its levels are "
+                    + describe(feature.levels().stream().map(Encoding.Level::value).toList()));
+        }
+        return level;
     }
 
-    private static String describe(List<String> features) {
-        return features.size() <= 6 ? String.join(", ", features)
-                : String.join(", ", features.subList(0, 3)) + ", ..., " + features.get(features.size() - 1);
+    private static String brief(JsonNode value) {
+        String text = value.toString();
+        return abbreviate(text);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    }
+
+    private static String describe(List<String> names) {
+        return names.size() <= 6 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 3)) + ", ..., " + names.get(names.size() - 1);
     }
 }

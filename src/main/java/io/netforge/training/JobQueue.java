@@ -14,6 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.netforge.model.ModelRepository;
 import io.netforge.model.StoredModel;
 import io.netforge.network.NetworkSpec;
+import io.netforge.tabular.DataSpec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -33,7 +34,7 @@ class JobQueue {
 
     /** A job a worker now owns. */
     record ClaimedJob(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction,
-            NetworkSpec spec, int attempt) {
+            NetworkSpec spec, DataSpec data, int attempt) {
     }
 
     /** Why a running job has to stop, as the heartbeat finds out. */
@@ -127,7 +128,7 @@ class JobQueue {
         if (updated != 1) {
             return Claim.RETIRED;
         }
-        return jdbc.sql("SELECT id, name, dataset_id, test_dataset_id, test_fraction, spec, attempts FROM models"
+        return jdbc.sql("SELECT id, name, dataset_id, test_dataset_id, test_fraction, spec, data_spec, attempts FROM models"
                         + " WHERE id = :id")
                 .param("id", candidate.id)
                 .query((rs, row) -> {
@@ -136,6 +137,8 @@ class JobQueue {
                     return new Claim(new ClaimedJob(rs.getObject("id", UUID.class), rs.getString("name"),
                             rs.getObject("dataset_id", UUID.class), rs.getObject("test_dataset_id", UUID.class),
                             fractionOrNull, json.readValue(rs.getString("spec"), NetworkSpec.class),
+                            rs.getString("data_spec") == null ? null
+                                    : json.readValue(rs.getString("data_spec"), DataSpec.class),
                             rs.getInt("attempts")), false);
                 })
                 .single();

@@ -1,17 +1,34 @@
 package io.netforge.training;
 
+import java.util.List;
 import java.util.UUID;
 
 import io.netforge.network.NetworkRequest;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Body of {@code POST /models}.
  *
  * @param datasetId     the dataset to train on (required)
  * @param testDatasetId a separate dataset with the same columns to evaluate on
- * @param testFraction  instead of a test dataset: hold out this fraction of each class, seeded by the spec's seed
+ * @param testFraction  instead of a test dataset: hold out this fraction of each class (for regression, of the
+ *                      rows), seeded by the spec's seed
  * @param name          a name for the model
+ * @param label         the label column; default the dataset's label
+ * @param task          {@code binary}, {@code multiclass} or {@code regression}; inferred from the label when absent
+ * @param features      the feature columns; default every column but the label and {@code ignore}
+ * @param ignore        columns to leave out of the default features (ids, names, dates)
+ * @param preprocessing how features become inputs; defaults for whatever is left out
  * @param network       the network specification; defaults for whatever is left out
  */
-record TrainRequest(UUID datasetId, UUID testDatasetId, Double testFraction, String name, NetworkRequest network) {
+record TrainRequest(UUID datasetId, UUID testDatasetId, Double testFraction, String name, String label, String task,
+        List<String> features, List<String> ignore, PreprocessingRequest preprocessing, NetworkRequest network) {
+
+    /**
+     * @param imputation        {@code "mean"} (default), {@code "median"}, or a number to fill missing numeric values
+     * @param missingIndicators add a 0/1 input beside each numeric feature that has missing training values
+     * @param unknownCategory   {@code "ignore"} (default) or {@code "error"}: a level unseen in training, at predict
+     */
+    record PreprocessingRequest(JsonNode imputation, Boolean missingIndicators, String unknownCategory) {
+    }
 }

@@ -1,36 +1,85 @@
 package io.netforge.training;
 
+import java.util.List;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.netforge.dataset.DatasetInfo;
+import io.netforge.dataset.Task;
+import io.netforge.tabular.DataSpec;
+import io.netforge.tabular.Encoding;
+import io.netforge.tabular.TargetScale;
 
 /**
- * The rows one job trains and evaluates on, in the precision of its spec. Owns its arrays.
+ * The rows one job trains and evaluates on, encoded, in the precision of its spec. Owns its arrays.
  *
- * @param trainX      training features, rows x features
- * @param trainY      training labels 0/1, rows x 1
- * @param trainLabels the same labels, for evaluation
- * @param testX       test features, or null when the job has no test rows
- * @param testLabels  test labels 0/1, or null
- * @param dataset     the training dataset
- * @param testDataset the separate test dataset, or null (no test rows, or a split of {@code dataset})
+ * @param trainX training inputs, rows x inputs (the encoding's width)
+ * @param trainY what the network learns: 0/1 (rows x 1) for binary, one-hot (rows x K) for multi-class, the
+ *               standardised target (rows x 1) for regression
+ * @param train  the training rows' classes or target values (in the target's units), for evaluation
+ * @param testX  test inputs, or null when the job has no test rows
+ * @param test   the test rows' classes or target values, or null
  */
-record TrainingData(INDArray trainX, INDArray trainY, byte[] trainLabels, INDArray testX, byte[] testLabels,
-        DatasetInfo dataset, DatasetInfo testDataset) implements AutoCloseable {
+record TrainingData(INDArray trainX, INDArray trainY, Targets train, INDArray testX, Targets test, Meta meta)
+        implements AutoCloseable {
 
-    long testRows() {
-        return testLabels == null ? 0 : testLabels.length;
+    /** Each row's class code (classification) or target value (regression). */
+    record Targets(int[] classes, double[] values) {
+
+        int rows() {
+            return classes != null ? classes.length : values.length;
+        }
+
+        byte[] binary() {
+            byte[] labels = new byte[classes.length];
+            for (int r = 0; r < labels.length; r++) {
+                labels[r] = (byte) classes[r];
+            }
+            return labels;
+        }
+
+        Targets subset(int[] rows) {
+            if (classes != null) {
+                int[] picked = new int[rows.length];
+                for (int i = 0; i < rows.length; i++) {
+                    picked[i] = classes[rows[i]];
+                }
+                return new Targets(picked, null);
+            }
+            double[] picked = new double[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                picked[i] = values[rows[i]];
+            }
+            return new Targets(null, picked);
+        }
     }
 
-    /** Replaces the feature arrays (e.g. by standardised copies), closing the old ones. */
-    TrainingData withFeatures(INDArray newTrainX, INDArray newTestX) {
+    /**
+     * @param dataset          the training dataset
+     * @param testDataset      the separate test dataset, or null (no test rows, or a split of {@code dataset})
+     * @param data             the label, task, features and preprocessing the job asked for
+     * @param classes          the label's classes in class-code order; empty for regression
+     * @param encoding         how the features became the inputs, learned from the training rows
+     * @param targetScale      regression: how the target was standardised; else null
+     * @param rowsWithoutLabel rows of the dataset(s) left out because their label was missing
+     */
+    record Meta(DatasetInfo dataset, DatasetInfo testDataset, DataSpec data, Task task, List<Encoding.Level> classes,
+            Encoding encoding, TargetScale targetScale, long rowsWithoutLabel) {
+    }
+
+    long testRows() {
+        return test == null ? 0 : test.rows();
+    }
+
+    /** Replaces the input arrays (e.g. by standardised copies), closing the old ones. */
+    TrainingData withInputs(INDArray newTrainX, INDArray newTestX) {
         if (newTrainX != trainX) {
             trainX.close();
         }
         if (testX != null && newTestX != testX) {
             testX.close();
         }
-        return new TrainingData(newTrainX, trainY, trainLabels, newTestX, testLabels, dataset, testDataset);
+        return new TrainingData(newTrainX, trainY, train, newTestX, test, meta);
     }
 
     @Override

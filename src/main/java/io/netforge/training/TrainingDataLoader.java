@@ -2,7 +2,10 @@ package io.netforge.training;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
@@ -11,13 +14,22 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.springframework.stereotype.Component;
 
 import io.netforge.compute.Precision;
+import io.netforge.dataset.DatasetColumn;
 import io.netforge.dataset.DatasetInfo;
 import io.netforge.dataset.DatasetStore;
+import io.netforge.dataset.Task;
 import io.netforge.system.ApiException;
+import io.netforge.tabular.DataSpec;
+import io.netforge.tabular.Encoding;
+import io.netforge.tabular.EncodingFit;
+import io.netforge.tabular.PreprocessingSpec;
+import io.netforge.tabular.TargetScale;
 
 /**
- * Streams a job's dataset(s) from the database straight into ND4J arrays: the heap never holds more
- * than one stored chunk of rows, however large the dataset.
+ * Streams a job's dataset(s) from the database into ND4J arrays and encodes them: the label and feature columns of
+ * each row (a row whose label is missing is left out), split into training and test rows, go into an off-heap
+ * matrix of raw values; the {@link Encoding} is learned from the training rows alone and turns both into the
+ * network's inputs. The heap never holds more than one stored chunk of rows, however large the dataset.
  */
 @Component
 class TrainingDataLoader {
@@ -36,48 +48,59 @@ class TrainingDataLoader {
     }
 
     TrainingData load(JobQueue.ClaimedJob job) {
-        Precision precision = job.spec().precision();
         DatasetInfo dataset = info(job.datasetId(), "dataset");
-        if (job.testDatasetId() != null) {
-            DatasetInfo testDataset = info(job.testDatasetId(), "test dataset");
-            Rows train = Rows.allocate(dataset.rows(), dataset.features().size(), precision);
-            Rows test = null;
-            try {
-                read(dataset, row -> train);
-                test = Rows.allocate(testDataset.rows(), testDataset.features().size(), precision);
-                Rows testRows = test;
-                read(testDataset, row -> testRows);
-                return new TrainingData(train.x, train.y(), train.labels, test.featuresOnly(), test.labels, dataset,
-                        testDataset);
-            } catch (RuntimeException e) {
-                train.close();
-                if (test != null) {
-                    test.close();
-                }
-                throw e;
-            }
-        }
-        if (job.testFraction() == null) {
-            Rows train = Rows.allocate(dataset.rows(), dataset.features().size(), precision);
-            try {
-                read(dataset, row -> train);
-            } catch (RuntimeException e) {
-                train.close();
-                throw e;
-            }
-            return new TrainingData(train.x, train.y(), train.labels, null, null, dataset, null);
-        }
-        StratifiedSplit split = StratifiedSplit.of(dataset, job.testFraction(), job.spec().seed());
-        Rows train = Rows.allocate(dataset.rows() - split.testRows(), dataset.features().size(), precision);
-        Rows test = Rows.allocate(split.testRows(), dataset.features().size(), precision);
+        DataSpec data = job.data() != null ? job.data() : legacy(dataset);
+        Task task = Task.byId(data.task());
+        Columns columns = Columns.of(dataset, data);
+        Labels labels = Labels.of(task, dataset, columns.label);
+        List<Raw> owned = new ArrayList<>();
         try {
-            read(dataset, label -> split.nextIsTest(label) ? test : train);
-        } catch (RuntimeException e) {
-            train.close();
-            test.close();
-            throw e;
+            Raw train;
+            Raw test = null;
+            DatasetInfo testDataset = null;
+            if (job.testDatasetId() != null) {
+                testDataset = info(job.testDatasetId(), "test dataset");
+                train = own(owned, Raw.allocate(labels.presentRows, columns.features.size(), task));
+                Raw rows = train;
+                read(dataset, columns, labels, null, group -> rows);
+                Columns testColumns = Columns.of(testDataset, data);
+                Labels testLabels = labels.forTest(testDataset, testColumns.label);
+                test = own(owned, Raw.allocate(testLabels.presentRows, columns.features.size(), task));
+                Raw testRows = test;
+                read(testDataset, testColumns, testLabels, testColumns.codesIn(columns), group -> testRows);
+            } else if (job.testFraction() == null) {
+                train = own(owned, Raw.allocate(labels.presentRows, columns.features.size(), task));
+                Raw rows = train;
+                read(dataset, columns, labels, null, group -> rows);
+            } else {
+                StratifiedSplit split = StratifiedSplit.of(labels.groupCounts, job.testFraction(), job.spec().seed());
+                train = own(owned, Raw.allocate(labels.presentRows - split.testRows(), columns.features.size(), task));
+                test = own(owned, Raw.allocate(split.testRows(), columns.features.size(), task));
+                Raw trainRows = train;
+                Raw testRows = test;
+                read(dataset, columns, labels, null, group -> split.nextIsTest(group) ? testRows : trainRows);
+            }
+            long withoutLabel = columns.label.missing() + (test != null && testDataset != null
+                    ? Columns.of(testDataset, data).label.missing() : 0);
+            return encode(train, test, columns, labels, task, data, job.spec().precision(),
+                    new MetaSource(dataset, testDataset, withoutLabel), owned);
+
+        } finally {
+            owned.forEach(Raw::close);
         }
-        return new TrainingData(train.x, train.y(), train.labels, test.featuresOnly(), test.labels, dataset, null);
+    }
+
+    /** What a job queued before models named their label, task and features asked for: the binary default. */
+    static DataSpec legacy(DatasetInfo dataset) {
+        return new DataSpec(dataset.label(), Task.BINARY.id(), dataset.features(), PreprocessingSpec.DEFAULT);
+    }
+
+    private record MetaSource(DatasetInfo dataset, DatasetInfo testDataset, long rowsWithoutLabel) {
+    }
+
+    private static Raw own(List<Raw> owned, Raw raw) {
+        owned.add(raw);
+        return raw;
     }
 
     private DatasetInfo info(UUID id, String what) {
@@ -85,17 +108,174 @@ class TrainingDataLoader {
                 "the " + what + " " + id + " was deleted before training started"));
     }
 
-    /** Where each row goes, given its label. */
-    private interface Router {
-        Rows route(byte label);
+    /** The label and feature columns of a job in one dataset. */
+    private record Columns(DatasetColumn label, List<DatasetColumn> features) {
+
+        static Columns of(DatasetInfo dataset, DataSpec data) {
+            DatasetColumn label = column(dataset, data.label());
+            List<DatasetColumn> features = data.features().stream().map(f -> column(dataset, f)).toList();
+            return new Columns(label, features);
+        }
+
+        private static DatasetColumn column(DatasetInfo dataset, String name) {
+            return dataset.column(name).orElseThrow(() -> new DataUnavailableException("dataset " + dataset.id()
+                    + " has no column '" + name + "'"));
+        }
+
+        int[] positions() {
+            int[] positions = new int[features.size() + 1];
+            positions[0] = label.position();
+            for (int j = 0; j < features.size(); j++) {
+                positions[j + 1] = features.get(j).position();
+            }
+            return positions;
+        }
+
+        /**
+         * For each categorical feature of this (test) dataset, the training dataset's level code of each of its
+         * level codes (-1 for a level the training dataset does not have); null for numeric features.
+         */
+        int[][] codesIn(Columns training) {
+            int[][] codes = new int[features.size()][];
+            for (int j = 0; j < features.size(); j++) {
+                DatasetColumn mine = features.get(j);
+                if (!mine.categorical()) {
+                    continue;
+                }
+                List<DatasetColumn.Level> theirs = training.features.get(j).levels();
+                codes[j] = new int[mine.levels().size()];
+                for (int code = 0; code < codes[j].length; code++) {
+                    codes[j][code] = indexOfLevel(theirs, mine.levels().get(code));
+                }
+            }
+            return codes;
+        }
     }
 
-    private void read(DatasetInfo dataset, Router router) {
-        int columns = dataset.features().size();
+    /** The index of the level equal to {@code level} (the same number, or the same text), or -1. */
+    static int indexOfLevel(List<DatasetColumn.Level> levels, DatasetColumn.Level level) {
+        for (int i = 0; i < levels.size(); i++) {
+            DatasetColumn.Level candidate = levels.get(i);
+            boolean same = level.number() != null ? candidate.number() != null
+                    && candidate.number().doubleValue() == level.number().doubleValue()
+                    : candidate.number() == null && candidate.value().equals(level.value());
+            if (same) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * What the label column's values mean: for classification each value's class code (a categorical label's level
+     * code is its class; a numeric label's value is looked up), and how many rows each class (or, for regression,
+     * the one group of all rows) has.
+     */
+    private static final class Labels {
+
+        final Task task;
+        final DatasetColumn column;
+        final List<DatasetColumn.Level> classes;
+        final long[] groupCounts;
+        final long presentRows;
+        /** Test labels: class code of each of this column's level codes, when they differ from the training's. */
+        final int[] classOfLevel;
+        private final Map<Long, Integer> classOfNumber = new HashMap<>();
+
+        private Labels(Task task, DatasetColumn column, long datasetRows, List<DatasetColumn.Level> classes,
+                int[] classOfLevel) {
+            this.task = task;
+            this.column = column;
+            this.classes = classes;
+            this.classOfLevel = classOfLevel;
+            if (task.classification()) {
+                groupCounts = new long[classes.size()];
+                List<DatasetColumn.Level> own = column.levels();
+                for (int code = 0; code < own.size(); code++) {
+                    groupCounts[classOfLevel == null ? code : classOfLevel[code]] += own.get(code).count();
+                }
+                for (int c = 0; c < classes.size(); c++) {
+                    if (classes.get(c).number() != null) {
+                        classOfNumber.put(Double.doubleToRawLongBits(classes.get(c).number()), c);
+                    }
+                }
+            } else {
+                groupCounts = new long[] { column.present(datasetRows) };
+            }
+            long present = 0;
+            for (long count : groupCounts) {
+                present += count;
+            }
+            presentRows = present;
+        }
+
+        static Labels of(Task task, DatasetInfo dataset, DatasetColumn column) {
+            return new Labels(task, column, dataset.rows(), task.classification() ? column.levels() : List.of(), null);
+        }
+
+        /** The same classes, for a test dataset's label column (whose levels may be a subset, in other codes). */
+        Labels forTest(DatasetInfo dataset, DatasetColumn test) {
+            if (!task.classification()) {
+                return new Labels(task, test, dataset.rows(), List.of(), null);
+            }
+            int[] classOf = new int[test.levels().size()];
+            for (int code = 0; code < classOf.length; code++) {
+                classOf[code] = indexOfLevel(classes, test.levels().get(code));
+                if (classOf[code] < 0) {
+                    throw new DataUnavailableException("the test dataset's label has the class '"
+                            + test.levels().get(code).value() + "', which the training dataset does not have");
+                }
+            }
+            return new Labels(task, test, dataset.rows(), classes, classOf);
+        }
+
+        /** The class code of a label value as read (a level code, or a number), for classification. */
+        int classOf(double value) {
+            if (column.categorical()) {
+                int code = (int) value;
+                return classOfLevel == null ? code : classOfLevel[code];
+            }
+            Integer c = classOfNumber.get(Double.doubleToRawLongBits(value == 0 ? 0.0 : value));
+            if (c == null) {
+                throw new DataUnavailableException("label value " + value + " is not one of the classes");
+            }
+            return c;
+        }
+    }
+
+    /** Where each row goes, given its group: its class, or 0 for regression. */
+    private interface Router {
+        Raw route(int group);
+    }
+
+    /**
+     * Reads the job's columns of {@code dataset} into the routed raw matrices; {@code testCodes} remaps a test
+     * dataset's categorical codes to the training dataset's (null for the training dataset itself).
+     */
+    private void read(DatasetInfo dataset, Columns columns, Labels labels, int[][] testCodes, Router router) {
+        int width = columns.features.size() + 1;
         try {
-            datasets.readRows(dataset.id(), (firstRow, rows, features, labels) -> {
+            datasets.readRows(dataset.id(), columns.positions(), (firstRow, rows, values) -> {
                 for (int r = 0; r < rows; r++) {
-                    router.route(labels[r]).append(features, r * columns, labels[r]);
+                    int at = r * width;
+                    double label = values[at];
+                    if (Double.isNaN(label)) {
+                        continue;
+                    }
+                    if (testCodes != null) {
+                        for (int j = 0; j < testCodes.length; j++) {
+                            double v = values[at + 1 + j];
+                            if (testCodes[j] != null && !Double.isNaN(v)) {
+                                values[at + 1 + j] = testCodes[j][(int) v];
+                            }
+                        }
+                    }
+                    if (labels.task.classification()) {
+                        int c = labels.classOf(label);
+                        router.route(c).append(values, at + 1, c, Double.NaN);
+                    } else {
+                        router.route(0).append(values, at + 1, 0, label);
+                    }
                 }
             });
         } catch (ApiException e) {
@@ -103,10 +283,121 @@ class TrainingDataLoader {
         }
     }
 
+    /** Learns the encoding from the training rows and encodes both sides. */
+    private static TrainingData encode(Raw train, Raw test, Columns columns, Labels labels, Task task, DataSpec data,
+            Precision precision, MetaSource source, List<Raw> owned) {
+        train.requireFull();
+        if (test != null) {
+            test.requireFull();
+        }
+        if (train.rows == 0) {
+            throw new DataUnavailableException("no training rows: every row's label is missing");
+        }
+        if (test != null && test.rows == 0) {
+            throw new DataUnavailableException("no test rows: every test row's label is missing");
+        }
+        List<EncodingFit.Source> sources = new ArrayList<>();
+        for (DatasetColumn feature : columns.features) {
+            sources.add(new EncodingFit.Source(feature.name(), feature.categorical()
+                    ? feature.levels().stream().map(l -> new Encoding.Level(l.value(), l.number())).toList() : null));
+        }
+        EncodingFit.Fitted fitted;
+        try {
+            fitted = EncodingFit.fit(sources, train.values, train.rows, data.preprocessing());
+        } catch (EncodingFit.NoValuesException e) {
+            throw new DataUnavailableException(e.getMessage());
+        }
+        fitted.toLevelIndices(train.values, train.rows);
+        if (test != null) {
+            fitted.toLevelIndices(test.values, test.rows);
+        }
+        Encoding encoding = fitted.encoding();
+        TargetScale scale = task == Task.REGRESSION ? TargetScale.fit(train.targetValues) : null;
+        int classCount = labels.classes.size();
+        INDArray trainX = null;
+        INDArray trainY = null;
+        INDArray testX = null;
+        try {
+            trainX = inputs(train, encoding, precision, owned);
+            trainY = outputs(train, task, classCount, scale, precision);
+            testX = test == null ? null : inputs(test, encoding, precision, owned);
+            List<Encoding.Level> classes = labels.classes.stream().map(l -> new Encoding.Level(l.value(), l.number()))
+                    .toList();
+            return new TrainingData(trainX, trainY, train.targets(task), testX, test == null ? null : test.targets(task),
+                    new TrainingData.Meta(source.dataset(), source.testDataset(), data, task, classes, encoding, scale,
+                            source.rowsWithoutLabel()));
+        } catch (RuntimeException e) {
+            for (INDArray a : new INDArray[] { trainX, trainY, testX }) {
+                if (a != null && !a.wasClosed()) {
+                    a.close();
+                }
+            }
+            throw e;
+        }
+    }
+
     /**
-     * Seeded, stratified choice of test rows: each class contributes round(fraction * count) rows,
-     * at least one and at most all but one. Rows are chosen by selection sampling (Knuth's algorithm S)
-     * in upload order, so the choice needs one random draw per row and no memory per row.
+     * The network's inputs of raw rows. When the encoding is the identity (numeric features, nothing missing) a
+     * float64 run takes the raw matrix itself, and a float32 one its values rounded to float: the same bits the
+     * features had before there were encodings.
+     */
+    private static INDArray inputs(Raw raw, Encoding encoding, Precision precision, List<Raw> owned) {
+        int width = encoding.width();
+        if (encoding.isIdentity() && !raw.hasNaN() && precision == Precision.FLOAT64) {
+            owned.remove(raw); // the caller owns the matrix now
+            return raw.matrix;
+        }
+        INDArray x = Nd4j.create(precision.dataType(), Math.max(raw.rows, 0), width);
+        boolean doubles = precision == Precision.FLOAT64;
+        DoubleBuffer xd = doubles ? x.data().asNioDouble() : null;
+        FloatBuffer xf = doubles ? null : x.data().asNioFloat();
+        double[] row = new double[raw.columns];
+        double[] encoded = new double[width];
+        for (int r = 0; r < raw.rows; r++) {
+            raw.values.get(r * raw.columns, row, 0, raw.columns);
+            encoding.encode(row, 0, encoded, 0);
+            if (doubles) {
+                xd.put(r * width, encoded, 0, width);
+            } else {
+                for (int k = 0; k < width; k++) {
+                    xf.put(r * width + k, (float) encoded[k]);
+                }
+            }
+        }
+        return x;
+    }
+
+    /** 0/1 labels (binary), one-hot rows (multi-class) or standardised targets (regression). */
+    private static INDArray outputs(Raw raw, Task task, int classCount, TargetScale scale, Precision precision) {
+        int width = task == Task.MULTICLASS ? classCount : 1;
+        INDArray y = Nd4j.create(precision.dataType(), raw.rows, width);
+        boolean doubles = precision == Precision.FLOAT64;
+        DoubleBuffer yd = doubles ? y.data().asNioDouble() : null;
+        FloatBuffer yf = doubles ? null : y.data().asNioFloat();
+        for (int r = 0; r < raw.rows; r++) {
+            int at;
+            double value;
+            if (task == Task.MULTICLASS) {
+                at = r * width + raw.classes[r];
+                value = 1;
+            } else {
+                at = r;
+                value = task == Task.BINARY ? raw.classes[r] : scale.standardize(raw.targetValues[r]);
+            }
+            if (doubles) {
+                yd.put(at, value);
+            } else {
+                yf.put(at, (float) value);
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Seeded, stratified choice of test rows: each group (a class; for regression all rows are one group)
+     * contributes round(fraction * count) rows, at least one and at most all but one. Rows are chosen by selection
+     * sampling (Knuth's algorithm S) in upload order, so the choice needs one random draw per row and no memory per
+     * row.
      */
     static final class StratifiedSplit {
 
@@ -127,18 +418,16 @@ class TrainingDataLoader {
             this.testRows = total;
         }
 
-        static StratifiedSplit of(DatasetInfo dataset, double fraction, long seed) {
-            List<DatasetInfo.LabelClass> classes = dataset.classes();
-            long[] counts = new long[classes.size()];
-            long[] test = new long[classes.size()];
-            for (int c = 0; c < classes.size(); c++) {
-                counts[c] = classes.get(c).count();
+        /** @param counts the rows of each group; every group needs at least 2 */
+        static StratifiedSplit of(long[] counts, double fraction, long seed) {
+            long[] test = new long[counts.length];
+            for (int c = 0; c < counts.length; c++) {
                 test[c] = testRowsOfClass(counts[c], fraction);
             }
             return new StratifiedSplit(counts, test, seed);
         }
 
-        /** Test rows a class of {@code count} rows gives; needs {@code count >= 2}. */
+        /** Test rows a group of {@code count} rows gives; needs {@code count >= 2}. */
         static long testRowsOfClass(long count, double fraction) {
             return Math.max(1, Math.min(count - 1, Math.round(fraction * count)));
         }
@@ -147,86 +436,83 @@ class TrainingDataLoader {
             return testRows;
         }
 
-        /** Whether the next row of class {@code label} (in upload order) is a test row. */
-        boolean nextIsTest(byte label) {
-            boolean test = random[label].nextDouble() * remaining[label] < toChoose[label];
-            remaining[label]--;
+        /** Whether the next row of group {@code group} (in upload order) is a test row. */
+        boolean nextIsTest(int group) {
+            boolean test = random[group].nextDouble() * remaining[group] < toChoose[group];
+            remaining[group]--;
             if (test) {
-                toChoose[label]--;
+                toChoose[group]--;
             }
             return test;
         }
     }
 
-    /** Rows appended one at a time into preallocated feature and label arrays. */
-    private static final class Rows implements AutoCloseable {
+    /** Rows of raw feature values appended one at a time into a preallocated off-heap float64 matrix. */
+    private static final class Raw implements AutoCloseable {
 
-        private final INDArray x;
-        private final INDArray y;
-        private final byte[] labels;
+        private final INDArray matrix;
+        private final DoubleBuffer values;
+        private final int rows;
         private final int columns;
-        private final DoubleBuffer xDoubles;
-        private final DoubleBuffer yDoubles;
-        private final FloatBuffer xFloats;
-        private final FloatBuffer yFloats;
+        private final int[] classes;
+        private final double[] targetValues;
         private int next;
 
-        private Rows(INDArray x, INDArray y, int rows, int columns) {
-            this.x = x;
-            this.y = y;
-            this.labels = new byte[rows];
+        private Raw(INDArray matrix, int rows, int columns, Task task) {
+            this.matrix = matrix;
+            this.values = rows == 0 ? DoubleBuffer.allocate(0) : matrix.data().asNioDouble();
+            this.rows = rows;
             this.columns = columns;
-            boolean doubles = x.dataType() == Precision.FLOAT64.dataType();
-            // Direct views of the arrays' native memory: rows are copied in without a heap copy of the matrix.
-            this.xDoubles = doubles ? x.data().asNioDouble() : null;
-            this.yDoubles = doubles ? y.data().asNioDouble() : null;
-            this.xFloats = doubles ? null : x.data().asNioFloat();
-            this.yFloats = doubles ? null : y.data().asNioFloat();
+            this.classes = task.classification() ? new int[rows] : null;
+            this.targetValues = task.classification() ? null : new double[rows];
         }
 
-        static Rows allocate(long rows, int columns, Precision precision) {
+        static Raw allocate(long rows, int columns, Task task) {
             if (rows > Integer.MAX_VALUE || rows * columns > Integer.MAX_VALUE) {
                 throw new DataUnavailableException("the dataset has " + rows + " rows of " + columns
                         + " features; at most " + Integer.MAX_VALUE + " values fit in one training array");
             }
-            INDArray x = Nd4j.create(precision.dataType(), rows, columns);
-            INDArray y = Nd4j.create(precision.dataType(), rows, 1);
-            return new Rows(x, y, (int) rows, columns);
+            INDArray matrix = Nd4j.create(Precision.FLOAT64.dataType(), Math.max(rows, 1), columns);
+            return new Raw(matrix, (int) rows, columns, task);
         }
 
-        void append(double[] source, int offset, byte label) {
-            int at = next * columns;
-            if (xDoubles != null) {
-                xDoubles.put(at, source, offset, columns);
-                yDoubles.put(next, label);
+        void append(double[] source, int offset, int c, double target) {
+            if (next == rows) {
+                throw new IllegalStateException("more rows than the " + rows + " expected");
+            }
+            values.put(next * columns, source, offset, columns);
+            if (classes != null) {
+                classes[next] = c;
             } else {
-                for (int c = 0; c < columns; c++) {
-                    xFloats.put(at + c, (float) source[offset + c]);
+                targetValues[next] = target;
+            }
+            next++;
+        }
+
+        void requireFull() {
+            if (next != rows) {
+                throw new IllegalStateException("expected " + rows + " rows, read " + next);
+            }
+        }
+
+        boolean hasNaN() {
+            for (int i = 0; i < rows * columns; i++) {
+                if (Double.isNaN(values.get(i))) {
+                    return true;
                 }
-                yFloats.put(next, label);
             }
-            labels[next++] = label;
+            return false;
         }
 
-        /** The features alone (test rows are only evaluated): the label array is released. */
-        INDArray featuresOnly() {
-            y();
-            y.close();
-            return x;
-        }
-
-        /** The labels as a rows x 1 array of the features' data type. */
-        INDArray y() {
-            if (next != labels.length) {
-                throw new IllegalStateException("expected " + labels.length + " rows, read " + next);
-            }
-            return y;
+        TrainingData.Targets targets(Task task) {
+            return task.classification() ? new TrainingData.Targets(classes, null) : new TrainingData.Targets(null, targetValues);
         }
 
         @Override
         public void close() {
-            x.close();
-            y.close();
+            if (!matrix.wasClosed()) {
+                matrix.close();
+            }
         }
     }
 }

@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.netforge.compute.Evaluation;
+import io.netforge.compute.MulticlassEvaluation;
+import io.netforge.compute.Objective;
+import io.netforge.compute.RegressionEvaluation;
 import io.netforge.compute.Network;
 import io.netforge.compute.NonFiniteLossException;
 import io.netforge.compute.Standardization;
@@ -19,12 +22,14 @@ import io.netforge.compute.Trainer;
 import io.netforge.compute.TrainingCancelledException;
 import io.netforge.compute.TrainingResult;
 import io.netforge.dataset.DatasetInfo;
+import io.netforge.dataset.Task;
 import io.netforge.model.Metrics;
 import io.netforge.model.ModelDocument;
 import io.netforge.model.StoredModel;
 import io.netforge.model.WeightsCodec;
 import io.netforge.network.NetworkSpec;
 import io.netforge.system.Versions;
+import io.netforge.tabular.Encoding;
 
 /**
  * Runs one claimed job from start to finish: load its rows, standardise, train, evaluate, and store the
@@ -60,8 +65,10 @@ class TrainingRunner {
             TrainingData data = loaded;
             Standardization standardization = null;
             if (job.spec().standardize()) {
-                standardization = Standardization.fit(data.trainX());
-                data = data.withFeatures(standardization.apply(data.trainX()),
+                // the numeric inputs only: one-hot and missing-indicator inputs stay 0/1
+                standardization = Standardization.fit(data.trainX())
+                        .onlyColumns(data.meta().encoding().numericInputs());
+                data = data.withInputs(standardization.apply(data.trainX()),
                         data.testX() == null ? null : standardization.apply(data.testX()));
             }
             try (TrainingData prepared = data;
@@ -90,12 +97,22 @@ class TrainingRunner {
     }
 
     private static TrainingResult train(TrainingData data, NetworkSpec spec, RunningJob handle) {
-        return Trainer.train(data.trainX(), data.trainY(), spec.trainingSettings(classes(data.dataset())), handle);
+        return Trainer.train(data.trainX(), data.trainY(),
+                spec.trainingSettings(objective(data.meta().task()), classes(data.meta())), handle);
     }
 
-    /** The dataset's label values in class-code order. */
-    private static List<String> classes(DatasetInfo dataset) {
-        return dataset.classes().stream().map(DatasetInfo.LabelClass::value).toList();
+    /** The output function and loss of a task. */
+    static Objective objective(Task task) {
+        return switch (task) {
+            case BINARY -> Objective.SIGMOID_CROSS_ENTROPY;
+            case MULTICLASS -> Objective.SOFTMAX_CROSS_ENTROPY;
+            case REGRESSION -> Objective.SQUARED_ERROR;
+        };
+    }
+
+    /** The label's classes as text, in class-code order. */
+    private static List<String> classes(TrainingData.Meta meta) {
+        return meta.classes().stream().map(Encoding.Level::value).toList();
     }
 
     /** A run that stopped before it could store a model: record why, if the job is still ours. */
@@ -116,47 +133,47 @@ class TrainingRunner {
     private StoredModel fittedModel(JobQueue.ClaimedJob job, TrainingData data, Standardization standardization,
             TrainingResult result) {
         Network network = result.network();
-        double threshold = job.spec().threshold();
+        TrainingData.Meta meta = data.meta();
         TrainingResult.Validation validation = result.validation();
         Metrics train;
         Metrics validated = null;
         if (validation == null) {
-            train = Metrics.of(evaluate(network, data.trainX(), data.trainLabels(), threshold));
+            train = evaluate(job, meta, network, data.trainX(), data.train());
         } else {
             // the rows trained on and the held-out ones, each on its own
             int[] held = validation.rows();
-            train = Metrics.of(evaluate(network, data.trainX(), data.trainLabels(), complement(held,
-                    data.trainLabels().length), threshold));
-            validated = Metrics.of(evaluate(network, data.trainX(), data.trainLabels(), held, threshold));
+            int[] rest = complement(held, data.train().rows());
+            train = evaluate(job, meta, network, data.trainX(), rest, data.train().subset(rest));
+            validated = evaluate(job, meta, network, data.trainX(), held, data.train().subset(held));
         }
-        Metrics test = data.testX() == null ? null
-                : Metrics.of(evaluate(network, data.testX(), data.testLabels(), threshold));
+        Metrics test = data.testX() == null ? null : evaluate(job, meta, network, data.testX(), data.test());
         byte[] weights = WeightsCodec.encode(network);
-        DatasetInfo dataset = data.dataset();
-        DatasetInfo testDataset = data.testDataset();
+        DatasetInfo dataset = meta.dataset();
+        DatasetInfo testDataset = meta.testDataset();
         ModelDocument.Provenance provenance = new ModelDocument.Provenance(dataset.id(), dataset.sha256(),
                 testDataset == null ? null : testDataset.id(), testDataset == null ? null : testDataset.sha256(),
-                job.testFraction(), data.trainLabels().length, data.testRows(), job.spec().seed(),
+                job.testFraction(), data.train().rows(), data.testRows(), job.spec().seed(),
                 result.iterations(), result.seconds(), result.trainer(), clock.instant(), versions.netforge(),
-                versions.nd4j(), versions.java(), versions.os());
+                versions.nd4j(), versions.java(), versions.os(), meta.rowsWithoutLabel());
         ModelDocument document = new ModelDocument(ModelDocument.FORMAT_VERSION, job.id(), job.name(),
-                dataset.features(), dataset.label(),
-                dataset.classes().stream()
-                        .map(c -> new ModelDocument.ClassValue(c.value(), dataset.numericLabels())).toList(),
+                meta.task().id(), meta.data().features(), meta.data().label(),
+                meta.classes().stream().map(c -> new ModelDocument.ClassValue(c.value(), c.number() != null)).toList(),
+                meta.encoding(),
                 standardization == null ? null
                         : new ModelDocument.StandardizationDoc(standardization.mean(), standardization.sd()),
-                job.spec(), network.layerSizes(), network.architecture().objective().id(), WeightsCodec.layout(weights),
-                new Metrics.TrainTest(train, validated, test), lossCurve(result.losses(), result.iterations()),
+                meta.targetScale(), job.spec(), network.layerSizes(), network.architecture().objective().id(),
+                WeightsCodec.layout(weights), new Metrics.TrainTest(train, validated, test),
+                lossCurve(result.losses(), result.iterations()),
                 validation == null ? List.of() : lossCurve(validation.losses(), validation.losses().length),
-                summary(result, dataset), provenance);
+                summary(result, meta), provenance);
         return new StoredModel(document, weights);
     }
 
-    private static ModelDocument.TrainingSummary summary(TrainingResult result, DatasetInfo dataset) {
+    private static ModelDocument.TrainingSummary summary(TrainingResult result, TrainingData.Meta meta) {
         Map<String, Double> weights = null;
         if (result.classWeights() != null) {
             weights = new LinkedHashMap<>();
-            List<String> classes = classes(dataset);
+            List<String> classes = classes(meta);
             for (int c = 0; c < classes.size(); c++) {
                 weights.put(classes.get(c), result.classWeights()[c]);
             }
@@ -167,20 +184,32 @@ class TrainingRunner {
                 validation == null ? null : (long) validation.rows().length, weights);
     }
 
-    private static Evaluation evaluate(Network network, INDArray x, byte[] labels, double threshold) {
-        try (INDArray p = network.predict(x)) {
-            return Evaluation.of(p.toDoubleVector(), labels, threshold);
+    /** The task's metrics of the network on the rows of x, whose targets are {@code targets}. */
+    private static Metrics evaluate(JobQueue.ClaimedJob job, TrainingData.Meta meta, Network network, INDArray x,
+            TrainingData.Targets targets) {
+        try (INDArray output = network.predict(x)) {
+            return switch (meta.task()) {
+                case BINARY -> Metrics.of(Evaluation.of(output.toDoubleVector(), targets.binary(),
+                        job.spec().threshold()));
+                case MULTICLASS -> Metrics.of(MulticlassEvaluation.of(output.toDoubleMatrix(), targets.classes(),
+                        meta.classes().size()), meta.classes().stream()
+                                .map(c -> new ModelDocument.ClassValue(c.value(), c.number() != null).json()).toList());
+                case REGRESSION -> {
+                    double[] predicted = output.toDoubleVector();
+                    for (int r = 0; r < predicted.length; r++) {
+                        predicted[r] = meta.targetScale().original(predicted[r]);
+                    }
+                    yield Metrics.of(RegressionEvaluation.of(predicted, targets.values()));
+                }
+            };
         }
     }
 
-    /** The same on the rows {@code rows} of x and labels. */
-    private static Evaluation evaluate(Network network, INDArray x, byte[] labels, int[] rows, double threshold) {
-        byte[] subset = new byte[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            subset[i] = labels[rows[i]];
-        }
+    /** The same on the rows {@code rows} of x. */
+    private static Metrics evaluate(JobQueue.ClaimedJob job, TrainingData.Meta meta, Network network, INDArray x,
+            int[] rows, TrainingData.Targets targets) {
         try (INDArray xs = x.getRows(rows)) {
-            return evaluate(network, xs, subset, threshold);
+            return evaluate(job, meta, network, xs, targets);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.netforge.training;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
@@ -51,33 +50,18 @@ class TrainingService {
         if (request.testDatasetId() != null && request.testFraction() != null) {
             throw ApiException.invalidField("testFraction", "give either testDatasetId or testFraction, not both");
         }
-        if (request.testDatasetId() != null) {
-            checkTestDataset(dataset, request.testDatasetId());
-        }
-        if (request.testFraction() != null) {
-            checkTestFraction(dataset, request.testFraction());
-        }
+        DatasetInfo testDataset = request.testDatasetId() == null ? null : lock(request.testDatasetId(), "testDatasetId");
         String name = request.name() == null ? null : request.name().strip();
         if (name != null && (name.isEmpty() || name.length() > MAX_NAME_LENGTH)) {
             throw ApiException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
-        NetworkSpec spec = validator.validate(request.network(), new NetworkSpecValidator.Data(dataset.features().size(),
-                classes(dataset), trainingRowsPerClass(dataset, request.testFraction())), "network");
+        DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset);
+        NetworkSpec spec = validator.validate(request.network(), resolved.validator(), "network");
         UUID id = UUID.randomUUID();
         models.insertQueued(id, name != null ? name : "model-" + id.toString().substring(0, 8), dataset.id(),
-                request.testDatasetId(), request.testFraction(), spec, clock.instant());
+                request.testDatasetId(), request.testFraction(), spec, resolved.data(), clock.instant());
         workers.wakeUpAfterCommit();
         return models.getView(id);
-    }
-
-    private static List<String> classes(DatasetInfo dataset) {
-        return dataset.classes().stream().map(DatasetInfo.LabelClass::value).toList();
-    }
-
-    /** The rows of each class the job will train on: all of them, or those a test fraction leaves. */
-    private static long[] trainingRowsPerClass(DatasetInfo dataset, Double testFraction) {
-        return dataset.classes().stream().mapToLong(c -> testFraction == null ? c.count()
-                : c.count() - TrainingDataLoader.StratifiedSplit.testRowsOfClass(c.count(), testFraction)).toArray();
     }
 
     private DatasetInfo lock(UUID id, String field) {
@@ -85,33 +69,6 @@ class TrainingService {
             return datasets.lockForUse(id);
         } catch (ApiException e) {
             throw e.with("field", field);
-        }
-    }
-
-    private void checkTestDataset(DatasetInfo dataset, UUID testDatasetId) {
-        DatasetInfo test = lock(testDatasetId, "testDatasetId");
-        if (!test.features().equals(dataset.features())) {
-            throw ApiException.unprocessable("testDatasetId: the test dataset's features " + test.features()
-                    + " differ from the training dataset's " + dataset.features()).with("field", "testDatasetId");
-        }
-        List<String> trainClasses = dataset.classes().stream().map(DatasetInfo.LabelClass::value).toList();
-        List<String> testClasses = test.classes().stream().map(DatasetInfo.LabelClass::value).toList();
-        if (!trainClasses.equals(testClasses)) {
-            throw ApiException.unprocessable("testDatasetId: the test dataset's classes " + testClasses
-                    + " differ from the training dataset's " + trainClasses).with("field", "testDatasetId");
-        }
-    }
-
-    private static void checkTestFraction(DatasetInfo dataset, double fraction) {
-        if (!(fraction > 0 && fraction < 1)) {
-            throw ApiException.invalidField("testFraction", "must be greater than 0 and less than 1, got " + fraction);
-        }
-        for (DatasetInfo.LabelClass labelClass : dataset.classes()) {
-            if (labelClass.count() < 2) {
-                throw ApiException.unprocessable("testFraction: class '" + labelClass.value() + "' has only "
-                        + labelClass.count() + " row; a stratified split needs at least 2 rows of each class")
-                        .with("field", "testFraction");
-            }
         }
     }
 

@@ -24,49 +24,74 @@ class CsvDatasetParserTest {
 
     private static final long LIMIT = 1 << 20;
 
-    /** Keeps copies of everything the parser hands out. */
+    /** Keeps copies of everything the parser hands out, each cell decoded: a number, null (missing) or "#code". */
     static final class Recorder implements CsvDatasetParser.Sink {
-        List<String> features;
-        String label;
-        final List<double[]> rows = new ArrayList<>();
-        final List<Integer> codes = new ArrayList<>();
+        CsvDatasetParser.Header header;
+        final List<List<Object>> rows = new ArrayList<>();
         final List<long[]> chunks = new ArrayList<>(); // index, firstRow, rows
 
         @Override
-        public void start(List<String> features, String label) {
-            assertThat(this.features).as("start is called once").isNull();
-            this.features = features;
-            this.label = label;
+        public void start(CsvDatasetParser.Header header) {
+            assertThat(this.header).as("start is called once").isNull();
+            this.header = header;
         }
 
         @Override
-        public void chunk(int index, long firstRow, int count, double[] values, byte[] labelCodes) {
-            int width = features.size();
-            assertThat(values).hasSize(count * width);
-            assertThat(labelCodes).hasSize(count);
+        public void chunk(int index, long firstRow, int count, long[] cells) {
+            int width = header.columns().size();
+            assertThat(cells).hasSize(count * width);
             assertThat(firstRow).isEqualTo(rows.size());
             chunks.add(new long[] { index, firstRow, count });
             for (int r = 0; r < count; r++) {
-                double[] row = new double[width];
-                System.arraycopy(values, r * width, row, 0, width);
+                List<Object> row = new ArrayList<>();
+                for (int j = 0; j < width; j++) {
+                    long cell = cells[r * width + j];
+                    row.add(cell == ColumnProfile.MISSING ? null
+                            : ColumnProfile.isText(cell) ? "#" + ColumnProfile.textCode(cell)
+                                    : (Object) Double.longBitsToDouble(cell));
+                }
                 rows.add(row);
-                codes.add((int) labelCodes[r]);
             }
+        }
+
+        /** The numbers of the first {@code columns} columns of every row. */
+        List<double[]> numbers(int columns) {
+            return rows.stream().map(row -> {
+                double[] values = new double[columns];
+                for (int j = 0; j < columns; j++) {
+                    values[j] = (Double) row.get(j);
+                }
+                return values;
+            }).toList();
         }
     }
 
     private final Recorder sink = new Recorder();
 
     private CsvDatasetParser.Result parse(String csv) {
-        return parse(csv, null);
+        return parse(csv, CsvDatasetParser.Options.defaults());
     }
 
-    private CsvDatasetParser.Result parse(String csv, String label) {
-        return parse(csv.getBytes(StandardCharsets.UTF_8), label);
+    private CsvDatasetParser.Result parse(String csv, CsvDatasetParser.Options options) {
+        return parse(csv.getBytes(StandardCharsets.UTF_8), options);
     }
 
-    private CsvDatasetParser.Result parse(byte[] csv, String label) {
-        return new CsvDatasetParser(LIMIT, 100).parse(new ByteArrayInputStream(csv), "request body", label, sink);
+    private CsvDatasetParser.Result parse(byte[] csv, CsvDatasetParser.Options options) {
+        return parser(LIMIT, 100).parse(new ByteArrayInputStream(csv), "request body", options, sink);
+    }
+
+    /** Parses into a sink of its own, for tests that parse several CSVs. */
+    private static CsvDatasetParser.Result parseAlone(String csv) {
+        return parser(LIMIT, 100).parse(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "request body",
+                CsvDatasetParser.Options.defaults(), new Recorder());
+    }
+
+    private static CsvDatasetParser parser(long limit, int columns) {
+        return new CsvDatasetParser(limit, columns, 1000, CsvDatasetParser.DEFAULT_MISSING);
+    }
+
+    private static CsvDatasetParser.Options label(String label) {
+        return new CsvDatasetParser.Options(label, null, null, null, null);
     }
 
     private static ApiException failure(Runnable parse) {
@@ -78,45 +103,127 @@ class CsvDatasetParserTest {
         throw new AssertionError("expected the upload to be rejected");
     }
 
+    private static DatasetColumn column(CsvDatasetParser.Result result, String name) {
+        return result.columns().stream().map(ColumnProfile.Profiled::column).filter(c -> c.name().equals(name))
+                .findFirst().orElseThrow();
+    }
+
+    private static List<String> levels(DatasetColumn column) {
+        return column.levels().stream().map(DatasetColumn.Level::value).toList();
+    }
+
     @Test
-    void parsesFeaturesInColumnOrderAndTheLastColumnAsLabel() {
+    void storesEveryColumnInOrderWithTheLastAsTheDefaultLabel() {
         CsvDatasetParser.Result result = parse("a,b,y\n1,2.5,0\n-3,4e2,1\n");
 
-        assertThat(result.features()).containsExactly("a", "b");
-        assertThat(result.label()).isEqualTo("y");
+        assertThat(result.header().columns()).containsExactly("a", "b", "y");
+        assertThat(result.header().label()).isEqualTo("y");
+        assertThat(result.header().delimiter()).isEqualTo(',');
         assertThat(result.rows()).isEqualTo(2);
-        assertThat(result.numericLabels()).isTrue();
-        assertThat(sink.rows).containsExactly(new double[] { 1, 2.5 }, new double[] { -3, 400 });
-        assertThat(result.classes()).extracting(CsvDatasetParser.ParsedClass::value).containsExactly("0", "1");
+        assertThat(sink.numbers(3)).containsExactly(new double[] { 1, 2.5, 0 }, new double[] { -3, 400, 1 });
+        assertThat(column(result, "y").type()).isEqualTo(DatasetColumn.Type.NUMERIC);
+        assertThat(levels(column(result, "y"))).containsExactly("0", "1");
     }
 
     @Test
-    void storesLabelsInFirstSeenOrderAndReportsTheSortedMapping() {
-        CsvDatasetParser.Result result = parse("a,y\n1,1\n2,0\n3,1\n");
+    void storesTextInFirstSeenCodesAndSortsTheLevels() {
+        CsvDatasetParser.Result result = parse("a,y\n1,dog\n2,cat\n3,dog\n4,cow\n");
 
-        // "1" was seen first, so it is stored as 0, but it is class 1 once sorted.
-        assertThat(sink.codes).containsExactly(0, 1, 0);
-        assertThat(result.classes()).containsExactly(new CsvDatasetParser.ParsedClass("0", 1, 1),
-                new CsvDatasetParser.ParsedClass("1", 2, 0));
+        assertThat(sink.rows).extracting(row -> row.get(1)).containsExactly("#0", "#1", "#0", "#2");
+        ColumnProfile.Profiled y = result.columns().get(1);
+        assertThat(y.column().type()).isEqualTo(DatasetColumn.Type.CATEGORICAL);
+        assertThat(y.column().levels()).containsExactly(new DatasetColumn.Level("cat", null, 1),
+                new DatasetColumn.Level("cow", null, 1), new DatasetColumn.Level("dog", null, 2));
+        assertThat(y.storedCodes()).containsExactly(1, 2, 0);
+        assertThat(y.column().firstTextRow()).isEqualTo(1L);
     }
 
-    @ParameterizedTest(name = "{0} and {1} -> class 0 is {2}")
-    @CsvSource({ "1, -1, -1", "10, 9, 9", "0.5, -2e1, -2e1", "yes, no, no", "b, B, B", "10, x, 10" })
-    void sortsClassesNumericallyWhenBothAreNumbersElseByText(String first, String second, String class0) {
+    @Test
+    void readsAColumnOfNumbersAndTextAsCategoricalWithTheNumbersAsLevelsByValue() {
+        CsvDatasetParser.Result result = parse("a,y\n1,0\n2,1.0\n3,x\n4,1\n5,-2\n");
+
+        DatasetColumn y = column(result, "y");
+        assertThat(y.type()).isEqualTo(DatasetColumn.Type.CATEGORICAL);
+        // numbers first, ascending, named in plain form; "1.0" and "1" are one level
+        assertThat(y.levels()).containsExactly(new DatasetColumn.Level("-2", -2.0, 1),
+                new DatasetColumn.Level("0", 0.0, 1), new DatasetColumn.Level("1", 1.0, 2),
+                new DatasetColumn.Level("x", null, 1));
+        assertThat(y.firstTextRow()).isEqualTo(3L);
+        assertThat(sink.rows).extracting(row -> row.get(1)).containsExactly(0.0, 1.0, "#0", 1.0, -2.0);
+    }
+
+    @ParameterizedTest(name = "{0} and {1} -> level 0 is {2}")
+    @CsvSource({ "1, -1, -1", "10, 9, 9", "0.5, -2e1, -20", "yes, no, no", "b, B, B", "10, x, 10" })
+    void sortsNumbersNumericallyBeforeText(String first, String second, String level0) {
         CsvDatasetParser.Result result = parse("a,y\n1," + first + "\n2," + second + "\n");
 
-        assertThat(result.classes().get(0).value()).isEqualTo(class0);
+        assertThat(column(result, "y").levels().get(0).value()).isEqualTo(level0);
     }
 
     @Test
-    void takesTheLabelColumnByNameFromTheMiddle() {
-        CsvDatasetParser.Result result = parse("a,y,b\n1,yes,2\n3,no,4\n", "y");
+    void takesTheDefaultLabelByNameFromTheMiddle() {
+        CsvDatasetParser.Result result = parse("a,y,b\n1,yes,2\n3,no,4\n", label("y"));
 
-        assertThat(result.features()).containsExactly("a", "b");
-        assertThat(result.label()).isEqualTo("y");
-        assertThat(sink.rows).containsExactly(new double[] { 1, 2 }, new double[] { 3, 4 });
-        assertThat(result.numericLabels()).isFalse();
-        assertThat(result.classes()).extracting(CsvDatasetParser.ParsedClass::value).containsExactly("no", "yes");
+        assertThat(result.header().columns()).containsExactly("a", "y", "b");
+        assertThat(result.header().label()).isEqualTo("y");
+        assertThat(levels(column(result, "y"))).containsExactly("no", "yes");
+    }
+
+    @Test
+    void countsMissingCellsOfEveryKindInAnyColumn() {
+        CsvDatasetParser.Result result = parse("a,b,y\n1,,x\nNA,2,\n n/a ,NaN,null\n?,\"\",y\n5,6,x\n");
+
+        assertThat(column(result, "a").missing()).isEqualTo(3);
+        assertThat(column(result, "b").missing()).isEqualTo(3);
+        assertThat(column(result, "y").missing()).isEqualTo(2);
+        assertThat(column(result, "a").type()).isEqualTo(DatasetColumn.Type.NUMERIC);
+        assertThat(sink.rows.get(1)).containsExactly(null, 2.0, null);
+        assertThat(result.header().missing()).isEqualTo(CsvDatasetParser.DEFAULT_MISSING);
+    }
+
+    @Test
+    void takesTheMissingTokensOfTheUploadInsteadOfTheConfiguredOnes() {
+        CsvDatasetParser.Result result = parse("a,y\n-999,1\nNA,0\n,1\n",
+                new CsvDatasetParser.Options(null, null, null, null, List.of("-999")));
+
+        // NA is text now, so a is categorical; -999 and the empty cell are missing
+        DatasetColumn a = column(result, "a");
+        assertThat(a.missing()).isEqualTo(2);
+        assertThat(levels(a)).containsExactly("NA");
+    }
+
+    @Test
+    void readsNamedColumnsAsCategoriesKeepingTheirText() {
+        CsvDatasetParser.Result result = parse("zip,x,y\n02134,1,0\n2134,2,1\n02134,3,0\n",
+                new CsvDatasetParser.Options(null, null, List.of("zip"), null, null));
+
+        DatasetColumn zip = column(result, "zip");
+        assertThat(zip.type()).isEqualTo(DatasetColumn.Type.CATEGORICAL);
+        assertThat(zip.levels()).containsExactly(new DatasetColumn.Level("02134", null, 2),
+                new DatasetColumn.Level("2134", null, 1));
+    }
+
+    @Test
+    void leavesIgnoredColumnsOut() {
+        CsvDatasetParser.Result result = parse("id,a,name,y\n17,1,ann,0\n18,2,bob,1\n",
+                new CsvDatasetParser.Options(null, null, null, List.of("id", "name"), null));
+
+        assertThat(result.header().columns()).containsExactly("a", "y");
+        assertThat(result.header().ignored()).containsExactly("id", "name");
+        assertThat(sink.numbers(2)).containsExactly(new double[] { 1, 0 }, new double[] { 2, 1 });
+    }
+
+    @Test
+    void detectsTheDelimiterFromTheHeader() {
+        assertThat(parseAlone("a;b;y\n1,5;2;0\n3;4;1\n").header().delimiter()).isEqualTo(';');
+        assertThat(column(parseAlone("a;b;y\n1,5;2;0\n3;4;1\n"), "a").type()).isEqualTo(DatasetColumn.Type.CATEGORICAL);
+        assertThat(parseAlone("a\tb\ty\n1\t2\t0\n").header().delimiter()).isEqualTo('\t');
+        // delimiters inside quotes do not count
+        CsvDatasetParser.Result quoted = parseAlone("\"a,1\";\"b,2\";y\n1;2;0\n3;4;1\n");
+        assertThat(quoted.header().delimiter()).isEqualTo(';');
+        assertThat(quoted.header().columns()).containsExactly("a,1", "b,2", "y");
+        // a tie goes to the comma, and the header may come after empty lines
+        assertThat(parseAlone("\n\na,b;c;d,y\n1,2;3;4,5\n").header().delimiter()).isEqualTo(',');
     }
 
     @Test
@@ -125,13 +232,87 @@ class CsvDatasetParserTest {
         String text = " a ,\"b\",y\r\n\"1.5\", 2 ,\"no\"\r\n\r\n  -7\t,\" 8 \", yes\r\n\r\n  \r\n";
         byte[] bytes = concat(bom, text.getBytes(StandardCharsets.UTF_8));
 
-        CsvDatasetParser.Result result = parse(bytes, null);
+        CsvDatasetParser.Result result = parse(bytes, CsvDatasetParser.Options.defaults());
 
-        assertThat(result.features()).containsExactly("a", "b");
-        assertThat(sink.rows).containsExactly(new double[] { 1.5, 2 }, new double[] { -7, 8 });
-        assertThat(result.classes()).extracting(CsvDatasetParser.ParsedClass::value).containsExactly("no", "yes");
+        assertThat(result.header().columns()).containsExactly("a", "b", "y");
+        assertThat(sink.numbers(2)).containsExactly(new double[] { 1.5, 2 }, new double[] { -7, 8 });
+        assertThat(levels(column(result, "y"))).containsExactly("no", "yes");
         assertThat(result.sizeBytes()).isEqualTo(bytes.length);
         assertThat(result.sha256()).isEqualTo(sha256(bytes)); // of the bytes as uploaded, BOM included
+    }
+
+    @Test
+    void takesTheDelimiterGiven() {
+        CsvDatasetParser.Result result = parse("a;b,y\n1;2,0\n3;4,1\n",
+                new CsvDatasetParser.Options(null, ";", null, null, null));
+
+        assertThat(result.header().columns()).containsExactly("a", "b,y");
+        assertThat(failure(() -> parse("a,y\n1,0\n", new CsvDatasetParser.Options(null, "|", null, null, null)))
+                .getMessage()).isEqualTo("delimiter: must be a comma, a semicolon or a tab (',', ';', 'tab'), got '|'");
+    }
+
+    @Test
+    void profilesNumericColumns() {
+        CsvDatasetParser.Result result = parse("a,b,y\n1,0.5,0\n2,,1\n4,1.5,0\n5,2.5,1\n");
+
+        DatasetColumn a = column(result, "a");
+        assertThat(a.min()).isEqualTo(1.0);
+        assertThat(a.max()).isEqualTo(5.0);
+        assertThat(a.mean()).isEqualTo(3.0);
+        assertThat(a.sd()).isCloseTo(Math.sqrt(10.0 / 3), org.assertj.core.data.Offset.offset(1e-15)); // sample sd
+        assertThat(a.integers()).isTrue();
+        assertThat(a.distinct()).isEqualTo(4);
+        assertThat(a.distinctExact()).isTrue();
+        DatasetColumn b = column(result, "b");
+        assertThat(b.integers()).isFalse();
+        assertThat(b.missing()).isEqualTo(1);
+        assertThat(b.mean()).isCloseTo(1.5, org.assertj.core.data.Offset.offset(1e-15));
+    }
+
+    @Test
+    void stopsCountingDistinctNumbersPastTheLimitButKeepsTheStatistics() {
+        StringBuilder csv = new StringBuilder("a,y\n");
+        for (int i = 0; i < 1500; i++) {
+            csv.append(i).append(',').append(i % 2).append('\n');
+        }
+        CsvDatasetParser.Result result = parse(csv.toString());
+
+        DatasetColumn a = column(result, "a");
+        assertThat(a.distinctExact()).isFalse();
+        assertThat(a.distinct()).isEqualTo(1001);
+        assertThat(a.levels()).isEmpty();
+        assertThat(a.max()).isEqualTo(1499.0);
+    }
+
+    @Test
+    void refusesACategoricalColumnWithMoreLevelsThanTheCap() {
+        StringBuilder csv = new StringBuilder("name,y\n");
+        for (int i = 0; i < 12; i++) {
+            csv.append("n").append(i).append(',').append(i % 2).append('\n');
+        }
+        ApiException e = failure(() -> new CsvDatasetParser(LIMIT, 100, 10, CsvDatasetParser.DEFAULT_MISSING)
+                .parse(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), "file",
+                        CsvDatasetParser.Options.defaults(), sink));
+
+        assertThat(e.status()).isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+        assertThat(e.getMessage()).isEqualTo("row 11 (line 12): column 'name' has more than 10 distinct values ('n10'"
+                + " is one more); a categorical column with this many is usually an id or free text: leave it out with"
+                + " ignore=name (or raise netforge.datasets.max-levels)");
+        assertThat(e.properties()).containsEntry("column", "name");
+    }
+
+    @Test
+    void refusesAColumnOfManyNumbersThatTurnsOutToHoldText() {
+        StringBuilder csv = new StringBuilder("a,y\n");
+        for (int i = 0; i < 1200; i++) {
+            csv.append(i).append(',').append(i % 2).append('\n');
+        }
+        csv.append("unknown,1\n");
+        ApiException e = failure(() -> parse(csv.toString()));
+
+        assertThat(e.status()).isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+        assertThat(e.getMessage()).startsWith("row 1201 (line 1202): column 'a' holds numbers and text (e.g. 'unknown')")
+                .contains("list it in missing=").contains("ignore=a");
     }
 
     @Test
@@ -140,13 +321,15 @@ class CsvDatasetParserTest {
         for (int i = 0; i < 10; i++) {
             csv.append(i).append(',').append(i + 0.5).append(',').append(-i).append(',').append(i % 2).append('\n');
         }
-        // 3 features * 8 bytes = 24 bytes a row: 100 bytes hold 4 rows.
-        CsvDatasetParser.Result result = new CsvDatasetParser(LIMIT, 100, 100)
-                .parse(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), "file", null, sink);
+        // 4 columns * 8 bytes = 32 bytes a row: 100 bytes hold 3 rows.
+        CsvDatasetParser.Result result = new CsvDatasetParser(LIMIT, 100, 1000, CsvDatasetParser.DEFAULT_MISSING, 100)
+                .parse(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), "file",
+                        CsvDatasetParser.Options.defaults(), sink);
 
-        assertThat(result.chunks()).isEqualTo(3);
-        assertThat(sink.chunks).containsExactly(new long[] { 0, 0, 4 }, new long[] { 1, 4, 4 }, new long[] { 2, 8, 2 });
-        assertThat(sink.rows.get(9)).containsExactly(9, 9.5, -9);
+        assertThat(result.chunks()).isEqualTo(4);
+        assertThat(sink.chunks).containsExactly(new long[] { 0, 0, 3 }, new long[] { 1, 3, 3 }, new long[] { 2, 6, 3 },
+                new long[] { 3, 9, 1 });
+        assertThat(sink.numbers(4).get(9)).containsExactly(9, 9.5, -9, 1);
     }
 
     @Test
@@ -160,7 +343,7 @@ class CsvDatasetParserTest {
         parse(csv.toString());
 
         for (int i = 0; i < texts.length; i++) {
-            assertThat(Double.doubleToRawLongBits(sink.rows.get(i)[0]))
+            assertThat(Double.doubleToRawLongBits((Double) sink.rows.get(i).get(0)))
                     .as(texts[i]).isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(texts[i])));
         }
     }
@@ -180,12 +363,13 @@ class CsvDatasetParserTest {
 
     @Test
     void countsRowsAndLinesPastEmptyLinesAndMultiLineQuotedFields() {
-        String csv = "a,y\n\n1,0\n\"2\n\",1\n3,x\n";
-        // rows: 1 on line 3, 2 on lines 4-5, row 3 on line 6; its 'x' is the third label value.
+        String csv = "a,y\n\n1,0\n\"2\n\",1\n3,inf\n";
+        // rows: 1 on line 3, 2 on lines 4-5, row 3 on line 6
         ApiException e = failure(() -> parse(csv));
 
         assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
-        assertThat(e.getMessage()).isEqualTo("row 2 (line 4), column 'a': '2\n' is not a number");
+        assertThat(e.getMessage()).isEqualTo("row 3 (line 6), column 'y': 'inf' is not a finite number (to mark a"
+                + " missing value, leave the cell empty or use one of [NA, N/A, null, NaN, ?])");
     }
 
     @Test
@@ -197,21 +381,11 @@ class CsvDatasetParserTest {
     }
 
     @Test
-    void stopsWithTheThirdLabelValueNamingAllThree() {
-        ApiException e = failure(() -> parse("a,y\n1,cat\n2,dog\n3,cat\n4,cow\n5,dog\n"));
+    void refusesNumbersBeyondFloat64() {
+        ApiException e = failure(() -> parse("a,y\n1,0\n1e400,1\n"));
 
-        assertThat(e.status()).isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
-        assertThat(e.getMessage()).isEqualTo("label column 'y' has more than two distinct values: 'cat' (first in row 1), "
-                + "'dog' (first in row 2), 'cow' (row 4 (line 5)); a binary label needs exactly two");
-        assertThat(e.properties()).containsEntry("values", List.of("cat", "dog", "cow"));
-    }
-
-    @Test
-    void rejectsTwoSpellingsOfTheSameNumberAsLabels() {
-        ApiException e = failure(() -> parse("a,y\n1,1\n2,1.0\n"));
-
-        assertThat(e.status()).isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
-        assertThat(e.getMessage()).contains("'1' and '1.0' are the same number");
+        assertThat(e.getMessage()).isEqualTo("row 2 (line 3), column 'a': '1e400' is out of range for a float64"
+                + " (overflows to infinity)");
     }
 
     @Test
@@ -232,8 +406,8 @@ class CsvDatasetParserTest {
     @Test
     void boundsTheLengthOfOneRecord() {
         byte[] csv = ("a,y\n\"" + "1".repeat(CsvDatasetParser.MAX_RECORD_CHARS + 100_000)).getBytes(StandardCharsets.UTF_8);
-        ApiException e = failure(() -> new CsvDatasetParser(Long.MAX_VALUE, 100)
-                .parse(new ByteArrayInputStream(csv), "file", null, sink));
+        ApiException e = failure(() -> parser(Long.MAX_VALUE, 100)
+                .parse(new ByteArrayInputStream(csv), "file", CsvDatasetParser.Options.defaults(), sink));
 
         assertThat(e.getMessage()).isEqualTo("row 1 (line 2): a record longer than " + CsvDatasetParser.MAX_RECORD_CHARS
                 + " characters (is a quote never closed?)");
@@ -251,7 +425,8 @@ class CsvDatasetParserTest {
     void stopsReadingOnceTheLimitIsCrossed() {
         long limit = 100_000;
         CountingRows body = new CountingRows(10_000_000);
-        ApiException e = failure(() -> new CsvDatasetParser(limit, 100).parse(body, "request body", null, sink));
+        ApiException e = failure(() -> parser(limit, 100).parse(body, "request body", CsvDatasetParser.Options.defaults(),
+                sink));
 
         assertThat(e.status()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
         assertThat(e.getMessage()).isEqualTo("the upload is larger than the limit of 100000 bytes");
@@ -271,7 +446,7 @@ class CsvDatasetParserTest {
             "truncated at the end | 612C790A 312CE282 | truncated UTF-8 sequence E2 82 at byte offset 6 (line 2): the last character is cut off" })
     void rejectsBytesThatAreNotUtf8Text(String name, String hex, String problem) {
         byte[] bytes = HexFormat.of().parseHex(hex.replace(" ", ""));
-        ApiException e = failure(() -> parse(bytes, null));
+        ApiException e = failure(() -> parse(bytes, CsvDatasetParser.Options.defaults()));
 
         assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(e.getMessage()).isEqualTo("the upload is not a UTF-8 text CSV: " + problem);
@@ -281,8 +456,8 @@ class CsvDatasetParserTest {
     void acceptsMultiByteCharactersInNamesAndLabels() {
         CsvDatasetParser.Result result = parse("größe,€,y\n1,2,😀\n3,4,ja\n");
 
-        assertThat(result.features()).containsExactly("größe", "€");
-        assertThat(result.classes()).extracting(CsvDatasetParser.ParsedClass::value).containsExactly("ja", "😀");
+        assertThat(result.header().columns()).containsExactly("größe", "€", "y");
+        assertThat(levels(column(result, "y"))).containsExactly("ja", "😀");
     }
 
     @Test
@@ -355,10 +530,18 @@ class CsvDatasetParserTest {
         assertThat(failure(() -> parse("a,b,a,y\n1,2,3,0\n")).getMessage())
                 .isEqualTo("header (line 1): duplicate column name 'a' (columns 1 and 3)");
         assertThat(failure(() -> parse("y\n1\n")).getMessage())
-                .isEqualTo("header (line 1): found 1 column; at least 2 are needed (one or more features and the label)");
-        assertThat(failure(() -> parse("a,b\n1,0\n", "c")).getMessage())
+                .isEqualTo("header (line 1): found 1 column; at least 2 are needed (a label and one or more features)");
+        assertThat(failure(() -> parse("a,b\n1,0\n", label("c"))).getMessage())
                 .isEqualTo("label: column 'c' does not exist; the header has 2 columns: a, b");
         assertThatThrownBy(() -> parse("c".repeat(1) + ",c2".repeat(100) + "\n"))
                 .hasMessage("header (line 1): 101 columns; at most 100 are allowed");
+        assertThat(failure(() -> parse("a,b\n1,0\n", new CsvDatasetParser.Options(null, null, null, List.of("x"), null)))
+                .getMessage()).isEqualTo("ignore: column 'x' does not exist; the header has 2 columns: a, b");
+        assertThat(failure(() -> parse("a,b\n1,0\n", new CsvDatasetParser.Options(null, null, List.of("z"), null, null)))
+                .getMessage()).isEqualTo("categorical: column 'z' does not exist; the header has 2 columns: a, b");
+        assertThat(failure(() -> parse("a,b,c\n1,0,1\n", new CsvDatasetParser.Options(null, null, null,
+                List.of("a", "b"), null))).getMessage())
+                .isEqualTo("header (line 1): found 1 column besides the ignored ones; at least 2 are needed (a label and"
+                        + " one or more features)");
     }
 }

@@ -152,7 +152,8 @@ class JobQueueTest {
                 null, null, null, null, null, null);
         for (int i = 0; i < count; i++) {
             UUID id = UUID.randomUUID();
-            models.insertQueued(id, "job-" + i, UUID.randomUUID(), null, null, spec, Instant.now());
+            models.insertQueued(id, "job-" + i, UUID.randomUUID(), null, null, spec,
+                    new io.netforge.tabular.DataSpec("y", "binary", List.of("a"), null), Instant.now());
             ids.add(id);
         }
         return ids;

@@ -2,14 +2,8 @@ package io.netforge.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import io.netforge.dataset.DatasetInfo;
 
 /** The seeded, stratified train/test split chooses exactly the documented number of rows of each class. */
 class StratifiedSplitTest {
@@ -17,10 +11,10 @@ class StratifiedSplitTest {
     @ParameterizedTest(name = "{0} + {1} rows, fraction {2}")
     @CsvSource({"2006, 1994, 0.25", "2006, 1994, 0.2", "10, 3, 0.5", "2, 2, 0.01", "5, 1000, 0.99"})
     void choosesRoundedFractionOfEachClassAtLeastOneAndNotAll(long negatives, long positives, double fraction) {
-        DatasetInfo dataset = dataset(negatives, positives);
+        long[] counts = { negatives, positives };
         byte[] labels = interleaved(negatives, positives);
         long[] chosen = new long[2];
-        TrainingDataLoader.StratifiedSplit split = TrainingDataLoader.StratifiedSplit.of(dataset, fraction, 7);
+        TrainingDataLoader.StratifiedSplit split = TrainingDataLoader.StratifiedSplit.of(counts, fraction, 7);
         for (byte label : labels) {
             if (split.nextIsTest(label)) {
                 chosen[label]++;
@@ -34,25 +28,19 @@ class StratifiedSplitTest {
     @ParameterizedTest(name = "seed {0}")
     @CsvSource({"0", "1", "42"})
     void sameSeedSameRowsOtherSeedOtherRows(long seed) {
-        DatasetInfo dataset = dataset(500, 500);
+        long[] dataset = { 500, 500 };
         byte[] labels = interleaved(500, 500);
         assertThat(choice(dataset, labels, seed)).isEqualTo(choice(dataset, labels, seed));
         assertThat(choice(dataset, labels, seed)).isNotEqualTo(choice(dataset, labels, seed + 1));
     }
 
-    private static boolean[] choice(DatasetInfo dataset, byte[] labels, long seed) {
+    private static boolean[] choice(long[] dataset, byte[] labels, long seed) {
         TrainingDataLoader.StratifiedSplit split = TrainingDataLoader.StratifiedSplit.of(dataset, 0.3, seed);
         boolean[] test = new boolean[labels.length];
         for (int r = 0; r < labels.length; r++) {
             test[r] = split.nextIsTest(labels[r]);
         }
         return test;
-    }
-
-    private static DatasetInfo dataset(long negatives, long positives) {
-        return new DatasetInfo(UUID.randomUUID(), "d", Instant.now(), negatives + positives, List.of("a"), "y",
-                List.of(new DatasetInfo.LabelClass("0", negatives), new DatasetInfo.LabelClass("1", positives)), true,
-                "0".repeat(64), 1);
     }
 
     /** Labels in a mixed order: class 1 at every third row while both remain. */

@@ -1,0 +1,163 @@
+package io.netforge.dataset;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything an upload learns about one column while its cells stream past, and the 64-bit cell each value is
+ * stored as (see {@code V4__tabular_columns.sql}):
+ * <ul>
+ * <li>a number: its IEEE 754 binary64 bits (never NaN: the parser refuses non-finite numbers);</li>
+ * <li>a missing cell: {@link #MISSING}, the canonical quiet NaN;</li>
+ * <li>a text value: {@link #TEXT} | (code + 1), a NaN with the sign bit set whose payload is the value's
+ *     stored code, numbered in the order values are first seen (the sorted order is only known at the end).</li>
+ * </ul>
+ * A column whose type is only known at the end (numbers, then text) needs no rewrite: each cell says what it is.
+ */
+final class ColumnProfile {
+
+    static final long MISSING = 0x7ff8_0000_0000_0000L;
+    static final long TEXT = 0xfff0_0000_0000_0000L;
+    private static final long PAYLOAD = 0x000f_ffff_ffff_ffffL;
+
+    private final int position;
+    private final String name;
+    private final boolean textOnly;
+
+    private long missing;
+    private long numbers;
+    private double mean;
+    private double m2;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private boolean integers = true;
+    private final DistinctNumbers distinct;
+
+    private final Map<String, Integer> textCodes = new HashMap<>();
+    private final List<String> texts = new ArrayList<>();
+    private long[] textCounts = new long[4];
+    private long firstTextRow;
+
+    /**
+     * @param textOnly       every value is text, numbers too (the column was named in {@code categorical=})
+     * @param distinctLimit  most distinct numbers counted exactly
+     */
+    ColumnProfile(int position, String name, boolean textOnly, int distinctLimit) {
+        this.position = position;
+        this.name = name;
+        this.textOnly = textOnly;
+        this.distinct = new DistinctNumbers(distinctLimit);
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean textOnly() {
+        return textOnly;
+    }
+
+    static boolean isText(long cell) {
+        return (cell & TEXT) == TEXT && (cell & PAYLOAD) != 0;
+    }
+
+    static int textCode(long cell) {
+        return (int) ((cell & PAYLOAD) - 1);
+    }
+
+    long missing() {
+        missing++;
+        return MISSING;
+    }
+
+    long number(double value) {
+        numbers++;
+        double delta = value - mean;
+        mean += delta / numbers;
+        m2 += delta * (value - mean);
+        min = Math.min(min, value);
+        max = Math.max(max, value);
+        integers &= value == Math.rint(value);
+        distinct.add(value);
+        return Double.doubleToRawLongBits(value);
+    }
+
+    /** The stored code of a text value seen before, or -1. */
+    int knownText(String value) {
+        Integer code = textCodes.get(value);
+        return code == null ? -1 : code;
+    }
+
+    int textLevels() {
+        return texts.size();
+    }
+
+    /** Distinct numbers so far (a lower bound once past the limit); counts toward a mixed column's levels. */
+    int numberLevels() {
+        return distinct.size();
+    }
+
+    boolean numbersOverflowed() {
+        return distinct.overflowed();
+    }
+
+    /** Stores a text value, first seen or not, in data row {@code row}. */
+    long text(String value, long row) {
+        int code = knownText(value);
+        if (code < 0) {
+            code = texts.size();
+            textCodes.put(value, code);
+            texts.add(value);
+            if (code == textCounts.length) {
+                textCounts = Arrays.copyOf(textCounts, code * 2);
+            }
+        }
+        textCounts[code]++;
+        if (firstTextRow == 0) {
+            firstTextRow = row;
+        }
+        return TEXT | (code + 1L);
+    }
+
+    /** The column's description and, for each of its levels in code order, its stored code (-1 for a number). */
+    record Profiled(DatasetColumn column, int[] storedCodes) {
+    }
+
+    /**
+     * The column once every row was seen. A column with text is categorical; its numbers, if any, are levels by
+     * value. The caller has checked that such a column's numbers were all counted ({@link #numbersOverflowed}).
+     */
+    Profiled finish() {
+        boolean categorical = textOnly || !texts.isEmpty();
+        List<LevelWithCode> levels = new ArrayList<>();
+        for (int code = 0; code < texts.size(); code++) {
+            levels.add(new LevelWithCode(new DatasetColumn.Level(texts.get(code), null, textCounts[code]), code));
+        }
+        if (!distinct.overflowed()) {
+            for (double v : distinct.values()) {
+                levels.add(new LevelWithCode(new DatasetColumn.Level(DatasetColumn.plain(v), v, distinct.count(v)), -1));
+            }
+        }
+        levels.sort((a, b) -> DatasetColumn.LEVEL_ORDER.compare(a.level, b.level));
+        List<DatasetColumn.Level> ordered = levels.stream().map(l -> l.level).toList();
+        int[] stored = levels.stream().mapToInt(l -> l.storedCode).toArray();
+        Long textRow = firstTextRow == 0 ? null : firstTextRow;
+        if (categorical) {
+            if (distinct.overflowed()) {
+                throw new IllegalStateException("column " + name + ": its numbers were not all counted");
+            }
+            return new Profiled(new DatasetColumn(position, name, DatasetColumn.Type.CATEGORICAL, missing,
+                    ordered.size(), true, false, null, null, null, null, textRow, ordered), stored);
+        }
+        boolean any = numbers > 0;
+        return new Profiled(new DatasetColumn(position, name, DatasetColumn.Type.NUMERIC, missing, distinct.size(),
+                !distinct.overflowed(), any && integers, any ? min : null, any ? max : null, any ? mean : null,
+                numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : null, null, ordered), stored);
+    }
+
+    private record LevelWithCode(DatasetColumn.Level level, int storedCode) {
+    }
+}

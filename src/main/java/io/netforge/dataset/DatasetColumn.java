@@ -1,0 +1,95 @@
+package io.netforge.dataset;
+
+import java.math.BigDecimal;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One stored column of a dataset, as profiled at upload.
+ *
+ * @param position      0-based place among the stored columns (ignored columns are not stored), in upload order
+ * @param type          numeric, or categorical (a non-numeric value, or named in {@code categorical=})
+ * @param missing       cells that were missing (empty, or one of the missing-value tokens)
+ * @param distinct      distinct non-missing values: exact when {@code distinctExact}, else a lower bound (numeric
+ *                      columns stop counting past a limit, to keep the upload's memory bounded)
+ * @param integers      numeric columns: whether every value is a whole number
+ * @param min           numeric columns with values: the smallest; else null (likewise max, mean)
+ * @param sd            numeric columns with two or more values: the sample standard deviation (n - 1); else null
+ * @param firstTextRow  the first data row (1-based) with a non-numeric value, or null when there is none
+ * @param levels        categorical columns: every level in code order (level i has code i); numeric columns: their
+ *                      distinct values in ascending order when {@code distinctExact}, else empty
+ */
+public record DatasetColumn(int position, String name, Type type, long missing, long distinct, boolean distinctExact,
+        boolean integers, Double min, Double max, Double mean, Double sd, Long firstTextRow, List<Level> levels) {
+
+    public DatasetColumn {
+        levels = List.copyOf(levels);
+    }
+
+    public enum Type {
+        NUMERIC("numeric"), CATEGORICAL("categorical");
+
+        private final String id;
+
+        Type(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static Type byId(String id) {
+            for (Type type : values()) {
+                if (type.id.equals(id)) {
+                    return type;
+                }
+            }
+            throw new IllegalArgumentException("unknown column type " + id);
+        }
+    }
+
+    /**
+     * A distinct value and how many rows hold it.
+     *
+     * @param value  the value as text: as uploaded for text, in plain decimal form for a number ({@link #plain})
+     * @param number the value when it is a number (numeric columns, and numbers in a column that also holds text);
+     *               null for text. Numbers are the same level when they are the same number ("1" and "1.0").
+     */
+    public record Level(String value, Double number, long count) {
+    }
+
+    public boolean categorical() {
+        return type == Type.CATEGORICAL;
+    }
+
+    /** Values that are present: the rows minus the missing cells. */
+    public long present(long rows) {
+        return rows - missing;
+    }
+
+    /** The order of levels: numbers first, ascending (equal numbers by their text), then text by its UTF-16 order. */
+    static final Comparator<Level> LEVEL_ORDER = (a, b) -> {
+        if (a.number() != null && b.number() != null) {
+            int byNumber = Double.compare(a.number(), b.number());
+            return byNumber != 0 ? byNumber : a.value().compareTo(b.value());
+        }
+        if (a.number() != null || b.number() != null) {
+            return a.number() != null ? -1 : 1;
+        }
+        return a.value().compareTo(b.value());
+    };
+
+    /**
+     * A number's name as a level or class: its shortest round-trip decimal without trailing zeros, plain between
+     * 1e-6 and 1e15 ({@code 1}, {@code 0.25}, {@code -3}) and in E notation beyond ({@code 1E+20}).
+     */
+    public static String plain(double value) {
+        if (value == 0) {
+            return "0";
+        }
+        BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+        double magnitude = Math.abs(value);
+        return magnitude >= 1e-6 && magnitude < 1e15 ? decimal.toPlainString() : decimal.toString();
+    }
+}

@@ -1,0 +1,286 @@
+package io.netforge.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.netforge.support.Http;
+import io.netforge.support.TestDatabases;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Real tabular data end to end over HTTP, on the README's example files (examples/data): a three-class string
+ * label with a categorical column and missing cells, and a regression; trained, evaluated and predicted by name
+ * with strings and nulls. And the bad input of such data, each a 4xx naming the column or field.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TabularModelTest {
+
+    static final Path DATA = Path.of("examples/data");
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabases.h2().register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    static byte[] file(String name) {
+        try {
+            return Files.readAllBytes(DATA.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private JsonNode upload(String query, byte[] csv) {
+        Http.Response response = http.post("/datasets" + query, "text/csv", csv);
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.json();
+    }
+
+    private JsonNode train(String body) {
+        Http.Response accepted = http.postJson("/models", body);
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        JsonNode model = http.awaitModel(accepted.json().get("id").asString(), Duration.ofMinutes(2));
+        assertThat(model.get("status").asString()).as(model.toString()).isEqualTo("SUCCEEDED");
+        return model;
+    }
+
+    @Test
+    void describesEveryColumnOfAnUpload() {
+        JsonNode dataset = upload("?name=customers&ignore=customer_id", file("customers-train.csv"));
+
+        assertThat(dataset.get("ignored").toString()).isEqualTo("[\"customer_id\"]");
+        assertThat(dataset.get("label").asString()).isEqualTo("plan");
+        assertThat(dataset.get("task").asString()).isEqualTo("multiclass");
+        assertThat(dataset.get("classes").toString())
+                .isEqualTo("[{\"value\":\"basic\",\"count\":438},{\"value\":\"plus\",\"count\":355},"
+                        + "{\"value\":\"pro\",\"count\":407}]");
+        JsonNode columns = dataset.get("columns");
+        assertThat(columns.values().stream().map(c -> c.get("name").asString()))
+                .containsExactly("age", "income", "country", "visits", "plan");
+        JsonNode age = columns.get(0);
+        assertThat(age.get("type").asString()).isEqualTo("numeric");
+        // counted independently: awk -F, 'NR>1 && $2==""' customers-train.csv | wc -l
+        assertThat(age.get("missing").asLong()).isEqualTo(count("customers-train.csv", 1, ""));
+        assertThat(columns.get(1).get("missing").asLong()).isEqualTo(count("customers-train.csv", 2, "NA"));
+        JsonNode country = columns.get(2);
+        assertThat(country.get("type").asString()).isEqualTo("categorical");
+        assertThat(country.get("distinct").asLong()).isEqualTo(4);
+        assertThat(country.get("missing").asLong()).isEqualTo(count("customers-train.csv", 3, ""));
+        assertThat(country.get("topLevels").size()).isEqualTo(4);
+        assertThat(country.get("topLevels").get(0).get("count").asLong())
+                .isGreaterThanOrEqualTo(country.get("topLevels").get(3).get("count").asLong());
+        assertThat(columns.get(3).get("integers").asBoolean()).isTrue();
+        assertThat(http.get("/datasets/" + dataset.get("id").asString()).json()).isEqualTo(dataset);
+    }
+
+    /** Rows of a CSV whose (0-based) column holds exactly {@code value}. */
+    private static long count(String name, int column, String value) {
+        String[] lines = new String(file(name), java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        return Arrays.stream(lines).skip(1).filter(l -> l.split(",", -1)[column].equals(value)).count();
+    }
+
+    @Test
+    void trainsAThreeClassModelOnCategoricalAndMissingValuesAndPredictsByName() {
+        String train = upload("?name=customers-train&ignore=customer_id", file("customers-train.csv")).get("id").asString();
+        String test = upload("?name=customers-test&ignore=customer_id", file("customers-test.csv")).get("id").asString();
+
+        JsonNode model = train("""
+                {"datasetId": "%s", "testDatasetId": "%s",
+                 "preprocessing": {"missingIndicators": true},
+                 "network": {"hiddenLayers": [16], "activation": "relu", "optimizer": {"type": "adam"},
+                             "learningRate": 0.01, "batchSize": 64, "maxIterations": 150}}
+                """.formatted(train, test));
+
+        assertThat(model.get("task").asString()).isEqualTo("multiclass");
+        assertThat(model.get("label").asString()).isEqualTo("plan");
+        assertThat(model.get("features").toString()).isEqualTo("[\"age\",\"income\",\"country\",\"visits\"]");
+        assertThat(model.get("classes").toString()).isEqualTo("[\"basic\",\"plus\",\"pro\"]");
+        // age and income had missing values: an indicator each; country: four levels and its missing level
+        assertThat(model.get("inputs").toString()).isEqualTo("[\"age\",\"age=<missing>\",\"income\","
+                + "\"income=<missing>\",\"country=France\",\"country=Germany\",\"country=Italy\",\"country=Spain\","
+                + "\"country=<missing>\",\"visits\"]");
+        JsonNode metrics = model.get("metrics").get("test");
+        assertThat(metrics.get("rows").asLong()).isEqualTo(400);
+        assertThat(metrics.get("accuracy").asDouble()).isGreaterThan(0.7);
+        assertThat(metrics.get("auc").asDouble()).isGreaterThan(0.85);
+        assertThat(metrics.get("macroF1").asDouble()).isBetween(0.5, 1.0);
+        assertThat(metrics.get("perClass").size()).isEqualTo(3);
+        assertThat(metrics.get("confusion").get("classes").toString()).isEqualTo("[\"basic\",\"plus\",\"pro\"]");
+        long total = 0;
+        for (JsonNode row : metrics.get("confusion").get("counts")) {
+            for (JsonNode cell : row) {
+                total += cell.asLong();
+            }
+        }
+        assertThat(total).isEqualTo(400);
+        assertThat(metrics.has("rmse")).isFalse();
+
+        String id = model.get("id").asString();
+        Map<String, Object> rich = new LinkedHashMap<>();
+        rich.put("age", 30);
+        rich.put("income", 90000.5);
+        rich.put("country", "Germany");
+        rich.put("visits", 12);
+        Map<String, Object> sparse = new LinkedHashMap<>();
+        sparse.put("age", null);
+        sparse.put("income", null);
+        sparse.put("country", null);
+        sparse.put("visits", 1);
+        Map<String, Object> unseen = new LinkedHashMap<>(rich);
+        unseen.put("country", "Portugal");
+        Http.Response predicted = http.postJson("/models/" + id + "/predict",
+                Map.of("instances", List.of(rich, sparse, unseen)));
+        assertThat(predicted.status()).as(predicted.toString()).isEqualTo(200);
+        JsonNode predictions = predicted.json().get("predictions");
+        for (JsonNode p : predictions) {
+            double sum = 0;
+            for (String c : List.of("basic", "plus", "pro")) {
+                sum += p.get("probabilities").get(c).asDouble();
+            }
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(p.get("label").asString()).isIn("basic", "plus", "pro");
+            assertThat(p.has("probability")).isFalse();
+        }
+        assertThat(predictions.get(0).get("label").asString()).isEqualTo("pro"); // rich, frequent visitor
+
+        // by position, in the dataset's column order, the same answer
+        Http.Response byPosition = http.postJson("/models/" + id + "/predict",
+                "{\"rows\": [[30, 90000.5, \"Germany\", 12]]}");
+        assertThat(byPosition.json().get("predictions").get(0)).isEqualTo(predictions.get(0));
+
+        http.postJson("/models/" + id + "/predict", "{\"instances\": [{\"age\": 30, \"income\": 1, \"country\": "
+                + "\"Germany\", \"visits\": 1, \"shoe_size\": 42}]}").assertProblem(400, "unknown feature 'shoe_size'");
+        http.postJson("/models/" + id + "/predict", "{\"rows\": [[\"thirty\", 1, \"Germany\", 1]]}")
+                .assertProblem(400, "rows[0][0]", "must be a number");
+    }
+
+    @Test
+    void trainsARegressionAndAnswersInTheTargetsUnits() {
+        String train = upload("?name=houses-train", file("houses-train.csv")).get("id").asString();
+        String test = upload("?name=houses-test", file("houses-test.csv")).get("id").asString();
+
+        JsonNode model = train("""
+                {"datasetId": "%s", "testDatasetId": "%s", "preprocessing": {"imputation": "median"},
+                 "network": {"hiddenLayers": [], "optimizer": {"type": "adam"}, "learningRate": 0.05,
+                             "batchSize": 50, "maxIterations": 200}}
+                """.formatted(train, test));
+
+        assertThat(model.get("task").asString()).isEqualTo("regression");
+        assertThat(model.get("classes").size()).isZero();
+        JsonNode metrics = model.get("metrics").get("test");
+        assertThat(metrics.get("r2").asDouble()).isGreaterThan(0.9);
+        assertThat(metrics.get("rmse").asDouble()).isBetween(10_000.0, 40_000.0); // the noise has sd 18000
+        assertThat(metrics.get("mae").asDouble()).isLessThan(metrics.get("rmse").asDouble());
+        assertThat(metrics.has("accuracy")).isFalse();
+
+        Http.Response predicted = http.postJson("/models/" + model.get("id").asString() + "/predict",
+                "{\"instances\": [{\"area\": 100, \"rooms\": 4, \"city\": \"north\", \"year_built\": null},"
+                        + " {\"area\": 100, \"rooms\": 4, \"city\": \"east\", \"year_built\": 1990}]}");
+        assertThat(predicted.status()).as(predicted.toString()).isEqualTo(200);
+        double north = predicted.json().get("predictions").get(0).get("value").asDouble();
+        double east = predicted.json().get("predictions").get(1).get("value").asDouble();
+        assertThat(north).isBetween(250_000.0, 450_000.0);
+        assertThat(north - east).isBetween(30_000.0, 100_000.0); // north is 65000 dearer, less 30 years' worth
+    }
+
+    @Test
+    void treatsANumberForACategoricalFeatureAsItsText() {
+        String id = upload("", "code,x,y\n1,0.5,a\n2,1.5,b\n1,0.7,a\n2,1.1,b\nx,0.2,a\n".getBytes())
+                .get("id").asString();
+        JsonNode model = train("{\"datasetId\": \"" + id + "\", \"network\": {\"hiddenLayers\": [], \"maxIterations\": 5}}");
+        assertThat(model.get("task").asString()).isEqualTo("binary");
+
+        Http.Response byNumber = http.postJson("/models/" + model.get("id").asString() + "/predict",
+                "{\"rows\": [[2, 1.0], [\"2\", 1.0], [\"2.0\", 1.0]]}");
+        assertThat(byNumber.status()).as(byNumber.toString()).isEqualTo(200);
+        JsonNode p = byNumber.json().get("predictions");
+        assertThat(p.get(1)).isEqualTo(p.get(0));
+        assertThat(p.get(2)).isEqualTo(p.get(0));
+    }
+
+    @Test
+    void refusesWhatCannotBeTrainedNamingTheColumnOrField() {
+        String one = upload("", "a,b,y\n1,2,same\n3,4,same\n5,,same\n".getBytes()).get("id").asString();
+        String customers = upload("?ignore=customer_id", file("customers-train.csv")).get("id").asString();
+        String empty = upload("", "a,b,y\n1,,0\n2,,1\n3,NA,0\n".getBytes()).get("id").asString();
+        String houses = upload("", file("houses-train.csv")).get("id").asString();
+
+        expect(422, "{\"datasetId\": \"" + one + "\"}", "label column 'y' has a single value, 'same'");
+        expect(422, "{\"datasetId\": \"" + customers + "\", \"task\": \"regression\"}",
+                "task regression", "'plan' is not numeric", "row 1");
+        expect(422, "{\"datasetId\": \"" + customers + "\", \"task\": \"binary\"}",
+                "task binary", "3 distinct values", "multiclass");
+        expect(400, "{\"datasetId\": \"" + one + "\", \"ignore\": [\"a\", \"b\"]}", "ignore", "leaves no feature");
+        expect(422, "{\"datasetId\": \"" + empty + "\"}", "feature column 'b' has no values", "ignore");
+        expect(400, "{\"datasetId\": \"" + customers + "\", \"features\": [\"age\", \"height\"]}",
+                "features[1]", "'height' does not exist");
+        expect(400, "{\"datasetId\": \"" + customers + "\", \"ignore\": [\"zip\"]}", "ignore[0]", "'zip' does not exist");
+        expect(400, "{\"datasetId\": \"" + customers + "\", \"label\": \"nope\"}", "label", "'nope' does not exist");
+        expect(400, "{\"datasetId\": \"" + customers + "\", \"features\": [\"plan\"]}", "features[0]", "label");
+        expect(400, "{\"datasetId\": \"" + customers + "\", \"task\": \"ordinal\"}", "task", "'ordinal'");
+        expect(400, "{\"datasetId\": \"" + customers + "\", \"preprocessing\": {\"imputation\": \"mode\"}}",
+                "preprocessing.imputation");
+        expect(400, "{\"datasetId\": \"" + customers + "\", \"preprocessing\": {\"unknownCategory\": \"drop\"}}",
+                "preprocessing.unknownCategory");
+        expect(400, "{\"datasetId\": \"" + houses + "\", \"network\": {\"classWeights\": \"balanced\"}}",
+                "network.classWeights", "regression");
+        expect(422, "{\"datasetId\": \"" + customers + "\", \"testDatasetId\": \"" + houses + "\"}",
+                "testDatasetId", "no column 'plan'");
+    }
+
+    private void expect(int status, String body, String... mentions) {
+        http.postJson("/models", body).assertProblem(status, mentions);
+    }
+
+    @Test
+    void refusesAnUnknownCategoryAtPredictWhenAsked() {
+        String train = upload("?ignore=customer_id", file("customers-train.csv")).get("id").asString();
+        JsonNode model = train("{\"datasetId\": \"" + train + "\", \"ignore\": [\"visits\"],"
+                + " \"preprocessing\": {\"unknownCategory\": \"error\"}, \"network\": {\"maxIterations\": 5}}");
+        assertThat(model.get("features").toString()).isEqualTo("[\"age\",\"income\",\"country\"]");
+
+        http.postJson("/models/" + model.get("id").asString() + "/predict",
+                "{\"rows\": [[30, 50000, \"Portugal\"]]}")
+                .assertProblem(400, "rows[0][2]", "'Portugal' is not a level of 'country'", "France");
+        // the training rows had missing countries, so a missing country is a level, not unknown
+        assertThat(http.postJson("/models/" + model.get("id").asString() + "/predict",
+                "{\"rows\": [[30, null, null]]}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void leavesRowsWithoutALabelOutAndCountsThem() {
+        String id = upload("", "a,y\n1,0\n2,1\n3,\n4,0\n5,NA\n6,1\n".getBytes()).get("id").asString();
+
+        JsonNode model = train("{\"datasetId\": \"" + id + "\", \"network\": {\"hiddenLayers\": [], \"maxIterations\": 3}}");
+
+        assertThat(model.get("provenance").get("rowsWithoutLabel").asLong()).isEqualTo(2);
+        assertThat(model.get("provenance").get("trainRows").asLong()).isEqualTo(4);
+        assertThat(model.get("metrics").get("train").get("rows").asLong()).isEqualTo(4);
+    }
+}
