@@ -34,7 +34,7 @@ wait_for() {
 echo "== customers: three classes, a categorical column, missing cells"
 customers=$(upload customers-train.csv 'name=customers-train&ignore=customer_id')
 customers_test=$(upload customers-test.csv 'name=customers-test&ignore=customer_id')
-curl -sf "$base/datasets/$customers" | json '"\n".join("  %-8s %-12s missing %3d  distinct %d" % (c["name"], c["type"], c["missing"], c["distinct"]) for c in d["columns"])'
+curl -sf "$base/datasets/$customers" | json '"\n".join("  %-8s %-12s missing %3d  distinct %s" % (c["name"], c["type"], c["missing"], c["distinct"] if c["distinctExact"] else "more than %d" % (c["distinct"] - 1)) for c in d["columns"])'
 plan=$(curl -sf -X POST "$base/models" -H 'Content-Type: application/json' -d "{
   \"datasetId\": \"$customers\", \"testDatasetId\": \"$customers_test\", \"name\": \"plans\",
   \"preprocessing\": {\"missingIndicators\": true},

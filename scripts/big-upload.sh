@@ -3,14 +3,17 @@
 # the upload is parsed as a stream (never held whole), and training reads the stored rows chunk by chunk
 # straight into the (off-heap) ND4J matrix.
 #
-#  1. Generates the CSV on disk (streamed; 20 features, a learnable 0/1 label).
+#  1. Generates the CSV on disk (streamed; 20 numeric features and --categorical categorical ones, default 3, with
+#     2% missing cells; a learnable 0/1 label).
 #  2. Starts the service with -Xmx$XMX (default 128m: less than the CSV text alone, and less than the CSV
 #     plus its float64 matrix), GC logging on.
 #  3. Uploads the file as text/csv (curl -T streams it from disk), trains a small network on it (a few
-#     iterations, standardize on), checks it SUCCEEDED and predicts.
+#     iterations, standardize on; the categorical columns one-hot encoded), checks it SUCCEEDED and predicts the
+#     file's first rows by name (a missing cell as null).
 #  4. Reports the heap cap, the peak heap occupancy (from the GC log), the peak RSS (VmHWM) and timings.
 #
-# usage: scripts/big-upload.sh [--size-mb 200] [--xmx 128m] [--iterations 5] [--postgres] [--port 18141] [--keep]
+# usage: scripts/big-upload.sh [--size-mb 200] [--xmx 128m] [--iterations 5] [--categorical 3] [--postgres]
+#                              [--port 18141] [--keep]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$NF_ROOT"
@@ -18,6 +21,7 @@ cd "$NF_ROOT"
 SIZE_MB=200
 XMX=128m
 ITERATIONS=5
+CATEGORICAL=3
 DB=h2
 PORT=18141
 # ND4J allocates its arrays off the heap through JavaCPP, which by default caps them at the heap's size
@@ -30,6 +34,7 @@ while [[ $# -gt 0 ]]; do
         --size-mb) SIZE_MB="$2"; shift 2 ;;
         --xmx) XMX="$2"; shift 2 ;;
         --iterations) ITERATIONS="$2"; shift 2 ;;
+        --categorical) CATEGORICAL="$2"; shift 2 ;;
         --postgres) DB=postgres; shift ;;
         --port) PORT="$2"; shift 2 ;;
         --default-offheap) OFFHEAP_OPTS=(); shift ;;
@@ -44,9 +49,9 @@ nf_make_tmp big
 CSV="$NF_TMP/big.csv"
 
 t0=$(nf_now_ms)
-read -r ROWS BYTES < <(python3 scripts/gen_csv.py "$CSV" $((SIZE_MB * 1000 * 1000)) 20 7)
+read -r ROWS BYTES < <(python3 scripts/gen_csv.py "$CSV" $((SIZE_MB * 1000 * 1000)) 20 7 "$CATEGORICAL")
 GEN_S="$(python3 -c "print(f'{($(nf_now_ms) - $t0) / 1000:.1f}')")"
-MATRIX_BYTES=$((ROWS * 20 * 8))
+MATRIX_BYTES=$((ROWS * (20 + CATEGORICAL) * 8))
 nf_log "generated $CSV: $ROWS rows, $BYTES bytes in ${GEN_S}s; its float64 feature matrix is $MATRIX_BYTES bytes"
 
 APP_ARGS=(--netforge.training.workers=1)
@@ -74,7 +79,18 @@ MODEL="$(nf_submit "$PORT" "$DATASET" "$ITERATIONS" '[8]')"
 OUTCOME="$(nf_wait_model "$PORT" "$MODEL" 1800)"
 TRAIN_WALL_S="$(python3 -c "print(f'{($(nf_now_ms) - $t0) / 1000:.1f}')")"
 nf_model "$PORT" "$MODEL" >"$NF_TMP/model.json"
-nf_predict_body 3 "$NF_TMP/predict-body.json"
+python3 - "$CSV" "$NF_TMP/predict-body.json" <<'PY'
+import csv, json, sys
+with open(sys.argv[1]) as f:
+    reader = csv.DictReader(f)
+    rows = [row for _, row in zip(range(3), reader)]
+def value(name, text):
+    if text == "":
+        return None
+    return text if name.startswith("c") else float(text)
+with open(sys.argv[2], "w") as out:
+    json.dump({"instances": [{k: value(k, v) for k, v in row.items() if k != "y"} for row in rows]}, out)
+PY
 nf_predict "$PORT" "$MODEL" "$NF_TMP/predict-body.json" >"$NF_TMP/predict.txt" 2>&1 || true
 PEAK_RSS_KB="$(awk '/^VmHWM/ {print $2}' "/proc/$JVM/status")"
 OOM="$(grep -c 'OutOfMemoryError' "$NF_TMP/service.log" || true)"
@@ -96,6 +112,7 @@ for line in open(os.path.join(d, "gc.log")):
         peak_after_gc = max(peak_after_gc, int(m.group(3)))
 report = {
     "csv": {"bytes": $BYTES, "rows": $ROWS, "storedRows": $STORED_ROWS, "features": 20,
+            "categoricalColumns": $CATEGORICAL, "inputs": len(model.get("inputs") or []),
             "float64MatrixBytes": $MATRIX_BYTES, "generateSeconds": $GEN_S},
     "jvm": {"xmx": "$XMX", "offHeapOptions": "${OFFHEAP_OPTS[*]}", "database": "$DB",
             "peakHeapUsedMB_beforeGC": peak_before_gc, "peakHeapLiveMB_afterGC": peak_after_gc,

@@ -114,6 +114,26 @@ public record Standardization(double[] mean, double[] sd) {
         }
     }
 
+    /**
+     * Scales x (N x d) in place, {@code x = (x - mean) / sd}: the same operations as {@link #apply(INDArray)}, so
+     * the same bits, without a second copy of the data. Returns x.
+     */
+    public INDArray applyInPlace(INDArray x) {
+        if (x == null || x.rank() != 2 || x.columns() != mean.length) {
+            throw new IllegalArgumentException("x must be a matrix with " + mean.length + " columns"
+                    + (x == null ? "" : ", has shape " + NdArrays.shape(x)));
+        }
+        INDArray meanRow = NdArrays.matrix(mean, 1, mean.length, x.dataType());
+        INDArray sdRow = NdArrays.matrix(sd, 1, sd.length, x.dataType());
+        try {
+            x.subiRowVector(meanRow);
+            x.diviRowVector(sdRow);
+            return x;
+        } finally {
+            NdArrays.closeAll(meanRow, sdRow);
+        }
+    }
+
     /** {@code (row - mean) / sd} as a new array. */
     public double[] apply(double[] row) {
         if (row == null || row.length != mean.length) {

@@ -71,17 +71,6 @@ record TrainingData(INDArray trainX, INDArray trainY, Targets train, INDArray te
         return test == null ? 0 : test.rows();
     }
 
-    /** Replaces the input arrays (e.g. by standardised copies), closing the old ones. */
-    TrainingData withInputs(INDArray newTrainX, INDArray newTestX) {
-        if (newTrainX != trainX) {
-            trainX.close();
-        }
-        if (testX != null && newTestX != testX) {
-            testX.close();
-        }
-        return new TrainingData(newTrainX, trainY, train, newTestX, test, meta);
-    }
-
     @Override
     public void close() {
         trainX.close();

@@ -68,12 +68,14 @@ class TrainingRunner {
                 // the numeric inputs only: one-hot and missing-indicator inputs stay 0/1
                 standardization = Standardization.fit(data.trainX())
                         .onlyColumns(data.meta().encoding().numericInputs());
-                data = data.withInputs(standardization.apply(data.trainX()),
-                        data.testX() == null ? null : standardization.apply(data.testX()));
+                // in place: the job owns its arrays, and a second copy of a large one-hot matrix would double the memory
+                standardization.applyInPlace(data.trainX());
+                if (data.testX() != null) {
+                    standardization.applyInPlace(data.testX());
+                }
             }
-            try (TrainingData prepared = data;
-                    TrainingResult result = train(prepared, job.spec(), handle)) {
-                StoredModel model = fittedModel(job, prepared, standardization, result);
+            try (TrainingResult result = train(data, job.spec(), handle)) {
+                StoredModel model = fittedModel(job, data, standardization, result);
                 if (queue.succeed(job.id(), owner, model, result.iterations(), lastLoss(result),
                         lastValidationLoss(result), result.seconds())) {
                     log.info("Model {} trained in {} s", job.id(), String.format("%.3f", result.seconds()));
