@@ -75,10 +75,16 @@ public class DatasetStore {
         return Optional.of(withColumns(found.get(0), columns));
     }
 
-    /** Every dataset, newest first. */
+    /**
+     * Every dataset, newest first, each with its columns but only its label column's levels (what a summary
+     * shows): the levels of every categorical column of every dataset could be millions of rows.
+     */
     public List<DatasetInfo> list() {
         List<DatasetInfo> found = datasets(SELECT_DATASETS + " ORDER BY created_at DESC, id DESC");
-        Map<UUID, List<DatasetColumn>> columns = columns("", "");
+        Map<UUID, List<DatasetColumn>> columns = columns("", """
+                 WHERE (dataset_id, position) IN (SELECT c.dataset_id, c.position FROM dataset_columns c
+                                                    JOIN datasets d ON d.id = c.dataset_id AND d.label_name = c.name)
+                """);
         return found.stream().map(d -> withColumns(d, columns)).toList();
     }
 

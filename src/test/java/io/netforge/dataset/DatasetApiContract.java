@@ -335,6 +335,39 @@ abstract class DatasetApiContract {
     }
 
     @Test
+    void readsASemicolonFileWithOptionsFromMultipartFields() {
+        byte[] csv = "id;zip;city;score;y\n1;02134;Paris;1,5;a\n2;2134;;NA;b\n3;02134;Lyon;2;a\n"
+                .getBytes(StandardCharsets.UTF_8);
+        JsonNode body = created(http.postMultipart(Part.field("ignore", "id"), Part.field("categorical", "zip"),
+                Part.field("missing", "NA"), Part.file("eu.csv", csv)));
+
+        assertThat(body.get("delimiter").asString()).isEqualTo(";");
+        assertThat(body.get("ignored").toString()).isEqualTo("[\"id\"]");
+        assertThat(body.get("missingValues").toString()).isEqualTo("[\"NA\"]");
+        JsonNode columns = body.get("columns");
+        assertThat(columns.get(0).get("topLevels").toString())
+                .isEqualTo("[{\"value\":\"02134\",\"count\":2},{\"value\":\"2134\",\"count\":1}]");
+        assertThat(columns.get(1).get("missing").asLong()).isEqualTo(1);
+        // a decimal comma is text: score is categorical, its NA missing
+        assertThat(columns.get(2).get("type").asString()).isEqualTo("categorical");
+        assertThat(columns.get(2).get("missing").asLong()).isEqualTo(1);
+        assertThat(body.get("task").asString()).isEqualTo("binary");
+        assertThat(body.get("classes").toString()).isEqualTo("[{\"value\":\"a\",\"count\":2},{\"value\":\"b\",\"count\":1}]");
+        // level codes in sorted order, NaN for missing
+        List<double[]> rows = rows(id(body), 4);
+        assertThat(rows.get(1)[0]).isEqualTo(1);
+        assertThat(rows.get(1)[1]).isNaN();
+    }
+
+    @Test
+    void takesATabDelimiterAsAQueryParameter() {
+        JsonNode body = created(http.postCsv("a\tb\ty\n1\t2\t0\n3\t4\t1\n", "?delimiter=tab"));
+
+        assertThat(body.get("delimiter").asString()).isEqualTo("tab");
+        assertThat(body.get("features").toString()).isEqualTo("[\"a\",\"b\"]");
+    }
+
+    @Test
     void namesAFileUploadAfterTheFileNameWithoutItsPath() {
         JsonNode body = created(http.postMultipart(
                 Part.file("C:\\Users\\me\\iris two.csv", "a,y\n1,0\n2,1\n".getBytes(StandardCharsets.UTF_8))));

@@ -210,6 +210,35 @@ class TabularModelTest {
     }
 
     @Test
+    void splitsByClassAndStopsEarlyWithWeightedClasses() {
+        String id = upload("?ignore=customer_id", file("customers-train.csv")).get("id").asString();
+
+        JsonNode model = train("{\"datasetId\": \"" + id + "\", \"testFraction\": 0.25, \"network\": {"
+                + "\"hiddenLayers\": [8], \"optimizer\": {\"type\": \"adam\"}, \"learningRate\": 0.01,"
+                + " \"batchSize\": 100, \"maxIterations\": 300, \"classWeights\": \"balanced\","
+                + " \"earlyStopping\": {\"patience\": 5}}}");
+
+        // 438, 355 and 407 rows: round(0.25 n) of each class is held out
+        assertThat(model.get("provenance").get("testRows").asLong()).isEqualTo(110 + 89 + 102);
+        assertThat(model.get("metrics").get("test").get("perClass").get(0).get("support").asLong()).isEqualTo(110);
+        JsonNode training = model.get("training");
+        assertThat(training.get("classWeights").size()).isEqualTo(3);
+        assertThat(training.get("classWeights").get("plus").asDouble())
+                .isGreaterThan(training.get("classWeights").get("basic").asDouble()); // the smallest class weighs most
+        assertThat(training.get("validationRows").asLong()).isPositive();
+        assertThat(model.get("metrics").get("validation").get("macroF1").asDouble()).isPositive();
+
+        String houses = upload("", file("houses-train.csv")).get("id").asString();
+        JsonNode regression = train("{\"datasetId\": \"" + houses + "\", \"testFraction\": 0.2, \"network\": {"
+                + "\"hiddenLayers\": [8], \"activation\": \"tanh\", \"optimizer\": {\"type\": \"adam\"},"
+                + " \"learningRate\": 0.01, \"batchSize\": 64, \"maxIterations\": 200,"
+                + " \"earlyStopping\": {\"patience\": 10}}}");
+        assertThat(regression.get("provenance").get("testRows").asLong()).isEqualTo(200);
+        assertThat(regression.get("metrics").get("test").get("r2").asDouble()).isGreaterThan(0.8);
+        assertThat(regression.get("metrics").get("validation").get("rmse").asDouble()).isPositive();
+    }
+
+    @Test
     void treatsANumberForACategoricalFeatureAsItsText() {
         String id = upload("", "code,x,y\n1,0.5,a\n2,1.5,b\n1,0.7,a\n2,1.1,b\nx,0.2,a\n".getBytes())
                 .get("id").asString();
