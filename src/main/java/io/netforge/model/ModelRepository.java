@@ -18,8 +18,8 @@ import io.netforge.system.ApiException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads and writes the {@code models} and {@code model_artifacts} tables, except for the job state
- * transitions, which belong to the training queue.
+ * Reads and writes the {@code models} and {@code model_artifacts} tables, except for a job's status, which only the
+ * training queue writes (io.netforge.training.JobQueue).
  */
 @Repository
 public class ModelRepository {
@@ -36,21 +36,6 @@ public class ModelRepository {
     public ModelRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
-    }
-
-    /** Records a new model whose job waits in the queue. */
-    public void insertQueued(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction,
-            NetworkSpec spec, DataSpec data, Instant createdAt) {
-        jdbc.sql("""
-                INSERT INTO models (id, name, status, dataset_id, test_dataset_id, test_fraction, spec, data_spec,
-                                    created_at)
-                VALUES (:id, :name, 'QUEUED', :dataset, :testDataset, :testFraction, :spec, :data, :createdAt)
-                """)
-                .param("id", id).param("name", name).param("dataset", datasetId)
-                .param("testDataset", testDatasetId).param("testFraction", testFraction)
-                .param("spec", json.writeValueAsString(spec)).param("data", json.writeValueAsString(data))
-                .param("createdAt", Timestamp.from(createdAt))
-                .update();
     }
 
     public Optional<ModelView> findView(UUID id) {

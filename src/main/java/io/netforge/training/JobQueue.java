@@ -3,8 +3,10 @@ package io.netforge.training;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,10 +14,17 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.netforge.model.ModelRepository;
+import io.netforge.model.ModelStatus;
 import io.netforge.model.StoredModel;
 import io.netforge.network.NetworkSpec;
 import io.netforge.tabular.DataSpec;
 import tools.jackson.databind.json.JsonMapper;
+
+import static io.netforge.model.ModelStatus.CANCELLED;
+import static io.netforge.model.ModelStatus.FAILED;
+import static io.netforge.model.ModelStatus.QUEUED;
+import static io.netforge.model.ModelStatus.RUNNING;
+import static io.netforge.model.ModelStatus.SUCCEEDED;
 
 /**
  * The training queue, kept in the {@code models} table so that it survives restarts and is shared by
@@ -28,6 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * scheduler library or lock table. A heartbeat renews the lease while the job runs; every state change
  * a worker makes is conditional on still owning the job, so a worker that lost its job (cancelled,
  * deleted, or taken over after its lease ran out) can never overwrite the outcome.
+ *
+ * <p>This class is the only writer of a job's {@code status}; {@link Transition} lists every change it makes.
  */
 @Component
 class JobQueue {
@@ -49,6 +60,54 @@ class JobQueue {
         SHUTDOWN
     }
 
+    /**
+     * Every change of a job's status, with the states it may start from: the job state machine in one table.
+     * Each is written by one method below, as a conditional UPDATE from exactly these states, so a transition
+     * not in this table cannot happen and a stale writer changes nothing.
+     */
+    enum Transition {
+        /** A client asked for a model ({@link #enqueue}). */
+        ENQUEUE(Set.of(), QUEUED),
+        /** A worker takes a queued job, or a running one whose lease expired (its instance died). */
+        CLAIM(Set.of(QUEUED, RUNNING), RUNNING),
+        /** The worker stored the fitted model. */
+        SUCCEED(Set.of(RUNNING), SUCCEEDED),
+        /** Training failed (non-finite loss, unusable data, an internal error). */
+        FAIL(Set.of(RUNNING), FAILED),
+        /** The instances running a job died too many times ({@code netforge.training.max-attempts}). */
+        ABANDON(Set.of(RUNNING), FAILED),
+        /** A client cancelled a job before any worker took it. */
+        CANCEL_QUEUED(Set.of(QUEUED), CANCELLED),
+        /** A worker stopped a job a client cancelled, or found it cancelled when its worker had died. */
+        CANCEL_RUNNING(Set.of(RUNNING), CANCELLED),
+        /** This instance shuts down and hands its job back. */
+        RELEASE(Set.of(RUNNING), QUEUED);
+
+        final Set<ModelStatus> from;
+        final ModelStatus to;
+
+        Transition(Set<ModelStatus> from, ModelStatus to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        /** The statuses as the database stores them, for {@code status IN (:from)}. */
+        List<String> fromNames() {
+            return from.stream().map(ModelStatus::name).sorted().toList();
+        }
+    }
+
+    /** The statuses a job may move to from {@code status}, by {@link Transition}. */
+    static Set<ModelStatus> successors(ModelStatus status) {
+        Set<ModelStatus> next = EnumSet.noneOf(ModelStatus.class);
+        for (Transition t : Transition.values()) {
+            if (t.from.contains(status)) {
+                next.add(t.to);
+            }
+        }
+        return next;
+    }
+
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final JsonMapper json;
@@ -64,6 +123,21 @@ class JobQueue {
         this.models = models;
         this.properties = properties;
         this.clock = clock;
+    }
+
+    /** Records a new model whose job waits in the queue (the caller's transaction). */
+    void enqueue(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction, NetworkSpec spec,
+            DataSpec data) {
+        jdbc.sql("""
+                INSERT INTO models (id, name, status, dataset_id, test_dataset_id, test_fraction, spec, data_spec,
+                                    created_at)
+                VALUES (:id, :name, :to, :dataset, :testDataset, :testFraction, :spec, :data, :createdAt)
+                """)
+                .param("id", id).param("name", name).param("to", Transition.ENQUEUE.to.name())
+                .param("dataset", datasetId).param("testDataset", testDatasetId).param("testFraction", testFraction)
+                .param("spec", json.writeValueAsString(spec)).param("data", json.writeValueAsString(data))
+                .param("createdAt", now())
+                .update();
     }
 
     /** Claims the next job for {@code owner}, oldest first; empty when there is nothing to do. */
@@ -90,39 +164,38 @@ class JobQueue {
         long now = clock.millis();
         List<Candidate> candidates = jdbc.sql("""
                 SELECT id, status, attempts, cancel_requested FROM models
-                WHERE status = 'QUEUED' OR (status = 'RUNNING' AND lease_until < :now)
+                WHERE status = :queued OR (status = :running AND lease_until < :now)
                 ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED
                 """)
-                .param("now", now)
-                .query((rs, row) -> new Candidate(rs.getObject("id", UUID.class), rs.getString("status"),
-                        rs.getInt("attempts"), rs.getBoolean("cancel_requested")))
+                .param("queued", QUEUED.name()).param("running", RUNNING.name()).param("now", now)
+                .query((rs, row) -> new Candidate(rs.getObject("id", UUID.class),
+                        ModelStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),
+                        rs.getBoolean("cancel_requested")))
                 .list();
         if (candidates.isEmpty()) {
             return Claim.NONE;
         }
         Candidate candidate = candidates.get(0);
-        Timestamp nowTs = Timestamp.from(Instant.ofEpochMilli(now));
         if (candidate.cancelRequested) {
             // Cancelled while its worker was dying: finish the cancellation instead of training.
-            jdbc.sql("UPDATE models SET status = 'CANCELLED', finished_at = :now, owner = NULL, lease_until = NULL"
-                    + " WHERE id = :id").param("now", nowTs).param("id", candidate.id).update();
+            finish(Transition.CANCEL_RUNNING, candidate.id, null, null, null, null);
             return Claim.RETIRED;
         }
-        if ("RUNNING".equals(candidate.status) && candidate.attempts >= properties.maxAttempts()) {
-            jdbc.sql("UPDATE models SET status = 'FAILED', finished_at = :now, owner = NULL, lease_until = NULL,"
-                    + " error = :error WHERE id = :id")
-                    .param("now", nowTs).param("id", candidate.id)
-                    .param("error", "abandoned: the instance training this job stopped without finishing it "
-                            + candidate.attempts + " times (netforge.training.max-attempts)")
-                    .update();
+        if (candidate.status == RUNNING && candidate.attempts >= properties.maxAttempts()) {
+            finish(Transition.ABANDON, candidate.id, null, "abandoned: the instance training this job stopped"
+                    + " without finishing it " + candidate.attempts + " times (netforge.training.max-attempts)",
+                    null, null);
             return Claim.RETIRED;
         }
         int updated = jdbc.sql("""
-                UPDATE models SET status = 'RUNNING', owner = :owner, lease_until = :lease, attempts = attempts + 1,
+                UPDATE models SET status = :to, owner = :owner, lease_until = :lease, attempts = attempts + 1,
                     started_at = :now, iteration = 0, loss = NULL, validation_loss = NULL
-                WHERE id = :id AND (status = 'QUEUED' OR (status = 'RUNNING' AND lease_until < :nowMillis))
+                WHERE id = :id AND (status = :queued OR (status = :running AND lease_until < :nowMillis))
                 """)
-                .param("owner", owner).param("lease", now + properties.lease().toMillis()).param("now", nowTs)
+                .param("to", Transition.CLAIM.to.name()).param("queued", QUEUED.name())
+                .param("running", RUNNING.name())
+                .param("owner", owner).param("lease", now + properties.lease().toMillis())
+                .param("now", Timestamp.from(Instant.ofEpochMilli(now)))
                 .param("id", candidate.id).param("nowMillis", now)
                 .update();
         if (updated != 1) {
@@ -144,7 +217,7 @@ class JobQueue {
                 .single();
     }
 
-    private record Candidate(UUID id, String status, int attempts, boolean cancelRequested) {
+    private record Candidate(UUID id, ModelStatus status, int attempts, boolean cancelRequested) {
     }
 
     /**
@@ -156,70 +229,95 @@ class JobQueue {
         int updated = jdbc.sql("""
                 UPDATE models SET lease_until = :lease, iteration = :iteration, loss = :loss,
                     validation_loss = :validationLoss
-                WHERE id = :id AND owner = :owner AND status = 'RUNNING' AND cancel_requested = FALSE
+                WHERE id = :id AND owner = :owner AND status = :running AND cancel_requested = FALSE
                 """)
                 .param("lease", clock.millis() + properties.lease().toMillis()).param("iteration", iteration)
                 .param("loss", loss).param("validationLoss", validationLoss).param("id", id).param("owner", owner)
+                .param("running", RUNNING.name())
                 .update();
         if (updated == 1) {
             return Optional.empty();
         }
-        return Optional.of(jdbc.sql("SELECT owner, status, cancel_requested FROM models WHERE id = :id")
+        return Optional.of(whyNotOurs(id, owner));
+    }
+
+    /** Why {@code owner} may no longer write the outcome of a job it ran: cancelled, deleted or taken over. */
+    private StopReason whyNotOurs(UUID id, String owner) {
+        return jdbc.sql("SELECT owner, status, cancel_requested FROM models WHERE id = :id")
                 .param("id", id)
-                .query((rs, row) -> owner.equals(rs.getString("owner")) && "RUNNING".equals(rs.getString("status"))
+                .query((rs, row) -> owner.equals(rs.getString("owner")) && RUNNING.name().equals(rs.getString("status"))
                         && rs.getBoolean("cancel_requested") ? StopReason.CANCELLED : StopReason.LOST)
                 .optional()
-                .orElse(StopReason.DELETED));
+                .orElse(StopReason.DELETED);
     }
 
     /**
      * Stores the fitted model and marks the job SUCCEEDED, atomically.
      *
-     * @return false, with nothing written, when the job is no longer ours or was cancelled meanwhile
+     * @return empty when stored; else why not (nothing is written): the job was cancelled, deleted or taken over
      */
-    boolean succeed(UUID id, String owner, StoredModel model, int iterations, double loss, Double validationLoss,
-            double seconds) {
-        return Boolean.TRUE.equals(tx.execute(status -> {
+    Optional<StopReason> succeed(UUID id, String owner, StoredModel model, int iterations, double loss,
+            Double validationLoss, double seconds) {
+        return tx.execute(status -> {
             int updated = jdbc.sql("""
-                    UPDATE models SET status = 'SUCCEEDED', finished_at = :now, iteration = :iteration, loss = :loss,
+                    UPDATE models SET status = :to, finished_at = :now, iteration = :iteration, loss = :loss,
                         validation_loss = :validationLoss, training_seconds = :seconds, owner = NULL,
                         lease_until = NULL, error = NULL
-                    WHERE id = :id AND owner = :owner AND status = 'RUNNING' AND cancel_requested = FALSE
+                    WHERE id = :id AND owner = :owner AND status IN (:from) AND cancel_requested = FALSE
                     """)
+                    .param("to", Transition.SUCCEED.to.name()).param("from", Transition.SUCCEED.fromNames())
                     .param("now", now()).param("iteration", iterations).param("loss", loss)
                     .param("validationLoss", validationLoss)
                     .param("seconds", seconds).param("id", id).param("owner", owner)
                     .update();
             if (updated != 1) {
-                return false;
+                return Optional.of(whyNotOurs(id, owner));
             }
             models.insertArtifact(model);
-            return true;
-        }));
+            return Optional.empty();
+        });
     }
 
     /** Marks a job FAILED with a message for the client. */
     boolean fail(UUID id, String owner, String error, int iteration, Double loss) {
-        return jdbc.sql("""
-                UPDATE models SET status = 'FAILED', finished_at = :now, error = :error, iteration = :iteration,
-                    loss = :loss, owner = NULL, lease_until = NULL
-                WHERE id = :id AND owner = :owner AND status = 'RUNNING'
-                """)
-                .param("now", now()).param("error", error).param("iteration", iteration).param("loss", loss)
-                .param("id", id).param("owner", owner)
-                .update() == 1;
+        return finish(Transition.FAIL, id, owner, error, iteration, loss);
     }
 
     /** Marks a job CANCELLED after its worker stopped it. */
     boolean cancelled(UUID id, String owner, int iteration, Double loss) {
-        return jdbc.sql("""
-                UPDATE models SET status = 'CANCELLED', finished_at = :now, iteration = :iteration, loss = :loss,
-                    owner = NULL, lease_until = NULL
-                WHERE id = :id AND owner = :owner AND status = 'RUNNING'
-                """)
-                .param("now", now()).param("iteration", iteration).param("loss", loss)
-                .param("id", id).param("owner", owner)
-                .update() == 1;
+        return finish(Transition.CANCEL_RUNNING, id, owner, null, iteration, loss);
+    }
+
+    /**
+     * Ends a job by {@code transition}: its status, finish time and (when given) error and last progress. With an
+     * owner, only if that owner still holds it.
+     */
+    private boolean finish(Transition transition, UUID id, String owner, String error, Integer iteration,
+            Double loss) {
+        StringBuilder sql = new StringBuilder(
+                "UPDATE models SET status = :to, finished_at = :now, owner = NULL, lease_until = NULL");
+        if (error != null) {
+            sql.append(", error = :error");
+        }
+        if (iteration != null) {
+            sql.append(", iteration = :iteration, loss = :loss");
+        }
+        sql.append(" WHERE id = :id AND status IN (:from)");
+        if (owner != null) {
+            sql.append(" AND owner = :owner");
+        }
+        var statement = jdbc.sql(sql.toString()).param("to", transition.to.name())
+                .param("from", transition.fromNames()).param("now", now()).param("id", id);
+        if (error != null) {
+            statement = statement.param("error", error);
+        }
+        if (iteration != null) {
+            statement = statement.param("iteration", iteration).param("loss", loss);
+        }
+        if (owner != null) {
+            statement = statement.param("owner", owner);
+        }
+        return statement.update() == 1;
     }
 
     /**
@@ -229,12 +327,14 @@ class JobQueue {
     void release(UUID id, String owner) {
         tx.executeWithoutResult(status -> {
             int requeued = jdbc.sql("""
-                    UPDATE models SET status = 'QUEUED', owner = NULL, lease_until = NULL, attempts = attempts - 1,
+                    UPDATE models SET status = :to, owner = NULL, lease_until = NULL, attempts = attempts - 1,
                         started_at = NULL, iteration = 0, loss = NULL, validation_loss = NULL
-                    WHERE id = :id AND owner = :owner AND status = 'RUNNING' AND cancel_requested = FALSE
+                    WHERE id = :id AND owner = :owner AND status IN (:from) AND cancel_requested = FALSE
                     """)
+                    .param("to", Transition.RELEASE.to.name()).param("from", Transition.RELEASE.fromNames())
                     .param("id", id).param("owner", owner).update();
             if (requeued == 0) {
+                // cancelled meanwhile: the client asked for it to stop, so it stops for good
                 cancelled(id, owner, 0, null);
             }
         });
@@ -254,12 +354,13 @@ class JobQueue {
 
     CancelOutcome cancel(UUID id) {
         return tx.execute(status -> {
-            if (jdbc.sql("UPDATE models SET status = 'CANCELLED', finished_at = :now WHERE id = :id AND status = 'QUEUED'")
+            if (jdbc.sql("UPDATE models SET status = :to, finished_at = :now WHERE id = :id AND status IN (:from)")
+                    .param("to", Transition.CANCEL_QUEUED.to.name()).param("from", Transition.CANCEL_QUEUED.fromNames())
                     .param("now", now()).param("id", id).update() == 1) {
                 return CancelOutcome.CANCELLED;
             }
-            if (jdbc.sql("UPDATE models SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
-                    .param("id", id).update() == 1) {
+            if (jdbc.sql("UPDATE models SET cancel_requested = TRUE WHERE id = :id AND status = :running")
+                    .param("running", RUNNING.name()).param("id", id).update() == 1) {
                 return CancelOutcome.REQUESTED;
             }
             return models.exists(id) ? CancelOutcome.ALREADY_FINISHED : CancelOutcome.NOT_FOUND;
@@ -268,8 +369,9 @@ class JobQueue {
 
     /** Ids of queued or running models that will read this dataset. */
     List<UUID> activeModelsUsing(UUID datasetId) {
-        return jdbc.sql("SELECT id FROM models WHERE status IN ('QUEUED', 'RUNNING')"
+        return jdbc.sql("SELECT id FROM models WHERE status IN (:active)"
                         + " AND (dataset_id = :dataset OR test_dataset_id = :dataset) ORDER BY seq")
+                .param("active", List.of(QUEUED.name(), RUNNING.name()))
                 .param("dataset", datasetId).query(UUID.class).list();
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -76,15 +77,17 @@ class TrainingRunner {
             }
             try (TrainingResult result = train(data, job.spec(), handle)) {
                 StoredModel model = fittedModel(job, data, standardization, result);
-                if (queue.succeed(job.id(), owner, model, result.iterations(), lastLoss(result),
-                        lastValidationLoss(result), result.seconds())) {
+                Optional<JobQueue.StopReason> refused = queue.succeed(job.id(), owner, model, result.iterations(),
+                        lastLoss(result), lastValidationLoss(result), result.seconds());
+                if (refused.isEmpty()) {
                     log.info("Model {} trained in {} s", job.id(), String.format("%.3f", result.seconds()));
                 } else {
-                    finishStopped(job, handle, owner);
+                    // stopped between the last heartbeat and the final write
+                    finishStopped(job, refused.get(), handle, owner);
                 }
             }
         } catch (TrainingCancelledException e) {
-            finishStopped(job, handle, owner);
+            finishStopped(job, handle.stopReason(), handle, owner);
         } catch (NonFiniteLossException | TrainingDataLoader.DataUnavailableException e) {
             queue.fail(job.id(), owner, e.getMessage(), handle.iteration(), handle.loss());
         } catch (OutOfMemoryError e) {
@@ -118,17 +121,18 @@ class TrainingRunner {
     }
 
     /** A run that stopped before it could store a model: record why, if the job is still ours. */
-    private void finishStopped(JobQueue.ClaimedJob job, RunningJob handle, String owner) {
-        JobQueue.StopReason reason = handle.stopReason();
-        if (reason == JobQueue.StopReason.SHUTDOWN) {
-            queue.release(job.id(), owner);
-            log.info("Model {} handed back to the queue at shutdown", job.id());
-        } else if (reason == null || reason == JobQueue.StopReason.CANCELLED) {
-            // null: the job was cancelled in the database between the last heartbeat and the final write.
-            queue.cancelled(job.id(), owner, handle.iteration(), handle.loss());
-            log.info("Model {} cancelled at iteration {}", job.id(), handle.iteration());
-        } else {
-            log.info("Model {} stopped: {}", job.id(), reason);
+    private void finishStopped(JobQueue.ClaimedJob job, JobQueue.StopReason reason, RunningJob handle, String owner) {
+        switch (reason) {
+            case SHUTDOWN -> {
+                queue.release(job.id(), owner);
+                log.info("Model {} handed back to the queue at shutdown", job.id());
+            }
+            case CANCELLED -> {
+                queue.cancelled(job.id(), owner, handle.iteration(), handle.loss());
+                log.info("Model {} cancelled at iteration {}", job.id(), handle.iteration());
+            }
+            // nothing to write: the model is gone, or another worker owns the job now
+            case DELETED, LOST -> log.info("Model {} stopped: {}", job.id(), reason);
         }
     }
 

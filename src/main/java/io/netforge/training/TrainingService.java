@@ -1,6 +1,5 @@
 package io.netforge.training;
 
-import java.time.Clock;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
@@ -25,16 +24,14 @@ class TrainingService {
     private final ModelRepository models;
     private final JobQueue queue;
     private final TrainingWorkers workers;
-    private final Clock clock;
 
     TrainingService(DatasetStore datasets, NetworkSpecValidator validator, ModelRepository models, JobQueue queue,
-            TrainingWorkers workers, Clock clock) {
+            TrainingWorkers workers) {
         this.datasets = datasets;
         this.validator = validator;
         this.models = models;
         this.queue = queue;
         this.workers = workers;
-        this.clock = clock;
     }
 
     /**
@@ -58,8 +55,8 @@ class TrainingService {
         DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset);
         NetworkSpec spec = validator.validate(request.network(), resolved.validator(), "network");
         UUID id = UUID.randomUUID();
-        models.insertQueued(id, name != null ? name : "model-" + id.toString().substring(0, 8), dataset.id(),
-                request.testDatasetId(), request.testFraction(), spec, resolved.data(), clock.instant());
+        queue.enqueue(id, name != null ? name : "model-" + id.toString().substring(0, 8), dataset.id(),
+                request.testDatasetId(), request.testFraction(), spec, resolved.data());
         workers.wakeUpAfterCommit();
         return models.getView(id);
     }

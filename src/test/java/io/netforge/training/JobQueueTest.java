@@ -2,7 +2,6 @@ package io.netforge.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -146,14 +145,36 @@ class JobQueueTest {
         assertThat(again.attempt()).isEqualTo(1);
     }
 
+    @Test
+    void aWorkerWhoseJobStoppedBeforeItsFinalWriteLearnsWhyAndWritesNothing() throws Exception {
+        List<UUID> ids = submit(3);
+        queue.claimNext("a").orElseThrow();
+        queue.claimNext("a").orElseThrow();
+        queue.claimNext("dead").orElseThrow();
+        assertThat(queue.cancel(ids.get(0))).isEqualTo(JobQueue.CancelOutcome.REQUESTED);
+        // the model is never looked at when the write is refused
+        assertThat(queue.succeed(ids.get(0), "a", null, 10, 0.5, null, 1.0)).contains(JobQueue.StopReason.CANCELLED);
+        assertThat(models.getView(ids.get(0)).status()).isEqualTo(io.netforge.model.ModelStatus.RUNNING);
+        assertThat(queue.cancelled(ids.get(0), "a", 10, 0.5)).isTrue();
+        assertThat(models.getView(ids.get(0)).status()).isEqualTo(io.netforge.model.ModelStatus.CANCELLED);
+
+        models.delete(ids.get(1));
+        assertThat(queue.succeed(ids.get(1), "a", null, 10, 0.5, null, 1.0)).contains(JobQueue.StopReason.DELETED);
+
+        Thread.sleep(500);
+        queue.claimNext("alive").orElseThrow();
+        assertThat(queue.succeed(ids.get(2), "dead", null, 10, 0.5, null, 1.0)).contains(JobQueue.StopReason.LOST);
+        assertThat(models.findArtifact(ids.get(2))).isEmpty();
+    }
+
     private List<UUID> submit(int count) {
         List<UUID> ids = new ArrayList<>();
         NetworkSpec spec = new NetworkSpec(List.of(2), 1.0, 10, 0.5, 0, true, io.netforge.compute.Precision.FLOAT64, null,
                 null, null, null, null, null, null);
         for (int i = 0; i < count; i++) {
             UUID id = UUID.randomUUID();
-            models.insertQueued(id, "job-" + i, UUID.randomUUID(), null, null, spec,
-                    new io.netforge.tabular.DataSpec("y", "binary", List.of("a"), null), Instant.now());
+            queue.enqueue(id, "job-" + i, UUID.randomUUID(), null, null, spec,
+                    new io.netforge.tabular.DataSpec("y", "binary", List.of("a"), null));
             ids.add(id);
         }
         return ids;
