@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -23,6 +24,8 @@ import org.springframework.web.multipart.MultipartFile;
 
 import io.netforge.system.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Upload, list, show and delete datasets. Parsing and storage live in {@link DatasetStore}. */
 @RestController
@@ -34,9 +37,13 @@ class DatasetController {
     private static final Set<String> UTF8_CHARSETS = Set.of("utf-8", "utf8", "us-ascii");
 
     private final DatasetStore store;
+    private final SyntheticDatasets synthetic;
+    private final JsonMapper json;
 
-    DatasetController(DatasetStore store) {
+    DatasetController(DatasetStore store, SyntheticDatasets synthetic, JsonMapper json) {
         this.store = store;
+        this.synthetic = synthetic;
+        this.json = json;
     }
 
     /**
@@ -49,6 +56,10 @@ class DatasetController {
         CsvDatasetParser.Options parserOptions() {
             return new CsvDatasetParser.Options(label, delimiter, categorical, ignore, missing);
         }
+    }
+
+    /** A generated training dataset and its test dataset. */
+    record TrainTest(DatasetResponse train, DatasetResponse test) {
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -71,6 +82,19 @@ class DatasetController {
         }
         return created(store.create(new DatasetStore.Upload("request body", request.getInputStream(),
                 request.getContentLengthLong(), null, name, options.parserOptions())));
+    }
+
+    /**
+     * Generates a dataset (scikit-learn's make_classification, make_moons or make_circles, seeded): 201 with the
+     * dataset, or with {@code testFraction} {@code {"train": ..., "test": ...}}.
+     */
+    @PostMapping(path = "/synthetic", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JsonNode> generate(@RequestBody SyntheticRequest request) {
+        SyntheticDatasets.Made made = synthetic.create(request);
+        Object body = made.test() == null ? DatasetResponse.of(made.train())
+                : new TrainTest(DatasetResponse.of(made.train()), DatasetResponse.of(made.test()));
+        // one of two shapes, as openapi.yaml's oneOf says
+        return ResponseEntity.created(URI.create("/datasets/" + made.train().id())).body(json.valueToTree(body));
     }
 
     @GetMapping

@@ -13,14 +13,20 @@ import org.springframework.util.unit.DataSize;
  * @param maxLevels      most distinct values of a categorical column; more get 422 (suggesting {@code ignore=})
  * @param missingValues  the tokens that mark a missing cell (compared without case), besides an empty cell;
  *                       an upload may give its own with {@code missing=}
+ * @param syntheticMaxCells most cells (rows x (features + 1)) of one {@code POST /datasets/synthetic}: generated
+ *                          data is held in memory (8 bytes a cell) until it is stored
  */
 @ConfigurationProperties("netforge.datasets")
-record DatasetProperties(DataSize maxUploadBytes, int maxColumns, Integer maxLevels, List<String> missingValues) {
+record DatasetProperties(DataSize maxUploadBytes, int maxColumns, Integer maxLevels, List<String> missingValues,
+        Long syntheticMaxCells) {
 
     static final int DEFAULT_MAX_LEVELS = 1000;
 
+    static final long DEFAULT_SYNTHETIC_MAX_CELLS = 4_000_000;
+
     DatasetProperties {
         maxLevels = maxLevels == null ? DEFAULT_MAX_LEVELS : maxLevels;
+        syntheticMaxCells = syntheticMaxCells == null ? DEFAULT_SYNTHETIC_MAX_CELLS : syntheticMaxCells;
         missingValues = missingValues == null ? CsvDatasetParser.DEFAULT_MISSING : List.copyOf(missingValues);
     }
 }

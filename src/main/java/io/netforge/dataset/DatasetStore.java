@@ -233,6 +233,11 @@ public class DatasetStore {
         return find(id).orElseThrow();
     }
 
+    /** Stores several uploads in one transaction: all of them, or (on any error) none. */
+    List<DatasetInfo> createAll(List<Upload> uploads) {
+        return transactions.execute(status -> uploads.stream().map(this::create).toList());
+    }
+
     /** Writes the dataset's row first (the chunks reference it), then each chunk as soon as it is parsed. */
     private final class ChunkWriter implements CsvDatasetParser.Sink {
 
