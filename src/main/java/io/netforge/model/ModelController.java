@@ -36,11 +36,11 @@ class ModelController {
 
     @GetMapping("/models")
     List<ModelView> list(@RequestParam(required = false) ModelStatus status,
-            @RequestParam(defaultValue = "100") int limit) {
+            @RequestParam(required = false) UUID experimentId, @RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
-        return models.list(status, limit);
+        return models.list(status, experimentId, limit);
     }
 
     @GetMapping("/models/{id}")

@@ -27,7 +27,7 @@ public class ModelRepository {
     private static final String VIEW_COLUMNS = """
             m.id, m.name, m.status, m.dataset_id, m.test_dataset_id, m.test_fraction, m.spec, m.created_at,
             m.started_at, m.finished_at, m.iteration, m.loss, m.validation_loss, m.attempts, m.cancel_requested, m.error,
-            m.training_seconds, m.data_spec, a.document
+            m.training_seconds, m.data_spec, m.experiment_id, a.document
             """;
 
     private final JdbcClient jdbc;
@@ -48,15 +48,61 @@ public class ModelRepository {
         return findView(id).orElseThrow(() -> ApiException.notFound("model", id));
     }
 
-    /** Newest first; {@code status} null for all. */
-    public List<ModelView> list(ModelStatus status, int limit) {
-        String where = status == null ? "" : " WHERE m.status = :status";
+    /**
+     * Newest first; {@code status} null for all. Without {@code experimentId} only models asked for on their own,
+     * with it only that experiment's runs.
+     */
+    public List<ModelView> list(ModelStatus status, UUID experimentId, int limit) {
+        String where = (experimentId == null ? " WHERE m.experiment_id IS NULL" : " WHERE m.experiment_id = :experiment")
+                + (status == null ? "" : " AND m.status = :status");
         var statement = jdbc.sql("SELECT " + VIEW_COLUMNS + " FROM models m LEFT JOIN model_artifacts a"
                 + " ON a.model_id = m.id" + where + " ORDER BY m.seq DESC LIMIT :limit").param("limit", limit);
         if (status != null) {
             statement = statement.param("status", status.name());
         }
+        if (experimentId != null) {
+            statement = statement.param("experiment", experimentId);
+        }
         return statement.query(this::view).list();
+    }
+
+    /** One run of an experiment: its configuration, status and (once SUCCEEDED) its metrics. */
+    public record Run(UUID id, int configuration, ModelStatus status, long seed, DataSpec.Fold fold, Metrics metrics,
+            java.time.Instant finishedAt) {
+    }
+
+    /** Every run of an experiment, in the order they were queued; metrics are the test (held-out) ones. */
+    public List<Run> runs(UUID experimentId) {
+        return jdbc.sql("SELECT m.id, m.configuration, m.status, m.spec, m.data_spec, m.finished_at, a.document"
+                        + " FROM models m LEFT JOIN model_artifacts a ON a.model_id = m.id"
+                        + " WHERE m.experiment_id = :experiment ORDER BY m.seq")
+                .param("experiment", experimentId)
+                .query((rs, row) -> {
+                    String documentJson = rs.getString("document");
+                    ModelDocument document = documentJson == null ? null
+                            : json.readValue(documentJson, ModelDocument.class);
+                    DataSpec data = json.readValue(rs.getString("data_spec"), DataSpec.class);
+                    NetworkSpec spec = json.readValue(rs.getString("spec"), NetworkSpec.class);
+                    return new Run(rs.getObject("id", UUID.class), rs.getInt("configuration"),
+                            ModelStatus.valueOf(rs.getString("status")), spec.seed(), data.fold(),
+                            document == null ? null : document.metrics().test(), instant(rs, "finished_at"));
+                })
+                .list();
+    }
+
+    /**
+     * Deletes every run of an experiment, whatever its state; workers still training one notice and stop.
+     *
+     * @return the runs deleted
+     */
+    @Transactional
+    public List<UUID> deleteRuns(UUID experimentId) {
+        List<UUID> ids = jdbc.sql("SELECT id FROM models WHERE experiment_id = :experiment")
+                .param("experiment", experimentId).query(UUID.class).list();
+        jdbc.sql("DELETE FROM model_artifacts WHERE model_id IN (SELECT id FROM models WHERE experiment_id = :experiment)")
+                .param("experiment", experimentId).update();
+        jdbc.sql("DELETE FROM models WHERE experiment_id = :experiment").param("experiment", experimentId).update();
+        return ids;
     }
 
     /** Deletes a model whatever its state; a worker still training it notices and stops. */
@@ -136,7 +182,9 @@ public class ModelRepository {
                 document == null ? List.of() : document.lossCurve(),
                 document == null ? List.of() : document.validationLossCurve(),
                 document == null ? null : document.training(),
-                document == null ? null : document.provenance());
+                document == null ? null : document.provenance(),
+                rs.getObject("experiment_id", UUID.class),
+                data == null ? null : data.fold());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.netforge.network.NetworkSpec;
+import io.netforge.tabular.DataSpec;
 import io.netforge.tabular.PreprocessingSpec;
 
 /**
@@ -18,6 +19,8 @@ import io.netforge.tabular.PreprocessingSpec;
  *                      {@code column=<missing>} indicators
  * @param classes       the label classes as uploaded, numbers or strings: binary, index 0 negative and 1
  *                      positive; multi-class, in output order; empty for regression
+ * @param experimentId  for a run of an experiment, the experiment; else null
+ * @param fold          for a cross-validation run, the fold held out as its test rows; else null
  */
 public record ModelView(UUID id, String name, ModelStatus status, UUID datasetId, UUID testDatasetId,
         Double testFraction, NetworkSpec network, Progress progress, Timings timings, int attempts,
@@ -25,7 +28,7 @@ public record ModelView(UUID id, String name, ModelStatus status, UUID datasetId
         PreprocessingSpec preprocessing, List<String> inputs, List<Object> classes,
         Metrics.TrainTest metrics, List<ModelDocument.LossPoint> lossCurve,
         List<ModelDocument.LossPoint> validationLossCurve, ModelDocument.TrainingSummary training,
-        ModelDocument.Provenance provenance) {
+        ModelDocument.Provenance provenance, UUID experimentId, DataSpec.Fold fold) {
 
     /**
      * @param iteration      epochs done by the current (or last) attempt

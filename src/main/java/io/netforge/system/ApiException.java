@@ -53,6 +53,30 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", detail);
     }
 
+    /**
+     * The same problem for a field seen from further out: a field {@code from...} becomes {@code to...}, in the
+     * detail and the {@code field} member (e.g. {@code network.seed} of a nested request to {@code request.network.seed}).
+     * A problem naming another field is returned as it is.
+     */
+    public ApiException renamed(String from, String to) {
+        Object field = properties.get("field");
+        if (!(field instanceof String name) || !(name.equals(from) || name.startsWith(from + ".")
+                || name.startsWith(from + "["))) {
+            return this;
+        }
+        String renamed = to + name.substring(from.length());
+        String detail = getMessage().startsWith(name) ? renamed + getMessage().substring(name.length()) : getMessage();
+        ApiException copy = new ApiException(status, title, detail);
+        copy.properties.putAll(properties);
+        copy.properties.put("field", renamed);
+        return copy;
+    }
+
+    /** The same problem with its field under {@code prefix} ({@code datasetId} to {@code request.datasetId}). */
+    public ApiException under(String prefix) {
+        return properties.get("field") instanceof String name ? renamed(name, prefix + name) : this;
+    }
+
     /** Adds an extension member to the problem document. */
     public ApiException with(String name, Object value) {
         properties.put(name, value);

@@ -158,6 +158,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             }
             return "request body could not be read";
         }
+        return describeCause(cause);
+    }
+
+    /** The same for a JSON document read by the code itself (a nested request); names the field. */
+    static String describeCause(Throwable cause) {
         if (cause instanceof UnexpectedEndOfInputException u) {
             return "malformed JSON: unexpected end of input" + location(u);
         }

@@ -32,6 +32,15 @@ final class DataSpecResolver {
     }
 
     static Resolved resolve(TrainRequest request, DatasetInfo dataset, DatasetInfo testDataset) {
+        return resolve(request, dataset, testDataset, null, "folds");
+    }
+
+    /**
+     * With {@code folds}, the runs hold out one of that many stratified folds of the dataset as their test rows
+     * (cross-validation); the request then has no test dataset or fraction.
+     */
+    static Resolved resolve(TrainRequest request, DatasetInfo dataset, DatasetInfo testDataset, Integer folds,
+            String foldsField) {
         String labelName = request.label() == null ? dataset.label() : request.label().strip();
         DatasetColumn label = column(dataset, labelName, "label");
         Set<String> ignored = new HashSet<>(names(request.ignore(), dataset, "ignore"));
@@ -59,6 +68,17 @@ final class DataSpecResolver {
                 : List.of();
         long[] groups = task.classification() ? label.levels().stream().mapToLong(DatasetColumn.Level::count).toArray()
                 : new long[] { label.present(dataset.rows()) };
+        if (folds != null) {
+            for (int g = 0; g < groups.length; g++) {
+                if (groups[g] < folds) {
+                    throw ApiException.unprocessable(foldsField + ": " + (task.classification()
+                            ? "class '" + classes.get(g) + "' has only " + groups[g] + " rows"
+                            : "the label has only " + groups[g] + " values") + "; " + folds
+                            + " stratified folds need at least " + folds).with("field", foldsField);
+                }
+                groups[g] -= TrainingDataLoader.KFold.largestFold(groups[g], folds);
+            }
+        }
         if (request.testFraction() != null) {
             checkTestFraction(request.testFraction(), classes, groups, task);
             for (int g = 0; g < groups.length; g++) {

@@ -125,15 +125,22 @@ class JobQueue {
         this.clock = clock;
     }
 
-    /** Records a new model whose job waits in the queue (the caller's transaction). */
+    /** The experiment a run belongs to, and which of its configurations it trains. */
+    record Parent(UUID experimentId, int configuration) {
+    }
+
+    /** Records a new model whose job waits in the queue (the caller's transaction); {@code parent} may be null. */
     void enqueue(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction, NetworkSpec spec,
-            DataSpec data) {
+            DataSpec data, Parent parent) {
         jdbc.sql("""
                 INSERT INTO models (id, name, status, dataset_id, test_dataset_id, test_fraction, spec, data_spec,
-                                    created_at)
-                VALUES (:id, :name, :to, :dataset, :testDataset, :testFraction, :spec, :data, :createdAt)
+                                    created_at, experiment_id, configuration)
+                VALUES (:id, :name, :to, :dataset, :testDataset, :testFraction, :spec, :data, :createdAt,
+                        :experiment, :configuration)
                 """)
                 .param("id", id).param("name", name).param("to", Transition.ENQUEUE.to.name())
+                .param("experiment", parent == null ? null : parent.experimentId())
+                .param("configuration", parent == null ? null : parent.configuration())
                 .param("dataset", datasetId).param("testDataset", testDatasetId).param("testFraction", testFraction)
                 .param("spec", json.writeValueAsString(spec)).param("data", json.writeValueAsString(data))
                 .param("createdAt", now())
@@ -364,6 +371,26 @@ class JobQueue {
                 return CancelOutcome.REQUESTED;
             }
             return models.exists(id) ? CancelOutcome.ALREADY_FINISHED : CancelOutcome.NOT_FOUND;
+        });
+    }
+
+    /**
+     * Cancels every unfinished run of an experiment in one transaction: queued ones become CANCELLED, running ones
+     * are asked to stop (their workers mark them CANCELLED).
+     *
+     * @return the runs that were running, for this instance to stop at once if it trains them
+     */
+    List<UUID> cancelRuns(UUID experimentId) {
+        return tx.execute(status -> {
+            jdbc.sql("UPDATE models SET status = :to, finished_at = :now WHERE experiment_id = :experiment"
+                            + " AND status IN (:from)")
+                    .param("to", Transition.CANCEL_QUEUED.to.name()).param("from", Transition.CANCEL_QUEUED.fromNames())
+                    .param("now", now()).param("experiment", experimentId).update();
+            List<UUID> running = jdbc.sql("SELECT id FROM models WHERE experiment_id = :experiment AND status = :running")
+                    .param("experiment", experimentId).param("running", RUNNING.name()).query(UUID.class).list();
+            jdbc.sql("UPDATE models SET cancel_requested = TRUE WHERE experiment_id = :experiment AND status = :running")
+                    .param("experiment", experimentId).param("running", RUNNING.name()).update();
+            return running;
         });
     }
 

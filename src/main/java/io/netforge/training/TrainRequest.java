@@ -21,14 +21,31 @@ import tools.jackson.databind.JsonNode;
  * @param preprocessing how features become inputs; defaults for whatever is left out
  * @param network       the network specification; defaults for whatever is left out
  */
-record TrainRequest(UUID datasetId, UUID testDatasetId, Double testFraction, String name, String label, String task,
+public record TrainRequest(UUID datasetId, UUID testDatasetId, Double testFraction, String name, String label, String task,
         List<String> features, List<String> ignore, PreprocessingRequest preprocessing, NetworkRequest network) {
+
+    /** The same request with another network. */
+    public TrainRequest withNetwork(NetworkRequest other) {
+        return new TrainRequest(datasetId, testDatasetId, testFraction, name, label, task, features, ignore,
+                preprocessing, other);
+    }
+
+    /** The same request without a test dataset or fraction (a refit on all the data keeps a test dataset). */
+    public TrainRequest withoutTestFraction() {
+        return new TrainRequest(datasetId, testDatasetId, null, name, label, task, features, ignore, preprocessing,
+                network);
+    }
+
+    public TrainRequest withName(String other) {
+        return new TrainRequest(datasetId, testDatasetId, testFraction, other, label, task, features, ignore,
+                preprocessing, network);
+    }
 
     /**
      * @param imputation        {@code "mean"} (default), {@code "median"}, or a number to fill missing numeric values
      * @param missingIndicators add a 0/1 input beside each numeric feature that has missing training values
      * @param unknownCategory   {@code "ignore"} (default) or {@code "error"}: a level unseen in training, at predict
      */
-    record PreprocessingRequest(JsonNode imputation, Boolean missingIndicators, String unknownCategory) {
+    public record PreprocessingRequest(JsonNode imputation, Boolean missingIndicators, String unknownCategory) {
     }
 }

@@ -68,6 +68,16 @@ class TrainingDataLoader {
                 test = own(owned, Raw.allocate(testLabels.presentRows, columns.features.size(), task));
                 Raw testRows = test;
                 read(testDataset, testColumns, testLabels, testColumns.codesIn(columns), group -> testRows);
+            } else if (data.fold() != null) {
+                DataSpec.Fold fold = data.fold();
+                KFold folds = KFold.of(labels.groupCounts, fold.count(), fold.seed());
+                long heldOut = folds.rowsOf(fold.index());
+                train = own(owned, Raw.allocate(labels.presentRows - heldOut, columns.features.size(), task));
+                test = own(owned, Raw.allocate(heldOut, columns.features.size(), task));
+                Raw trainRows = train;
+                Raw testRows = test;
+                read(dataset, columns, labels, null,
+                        group -> folds.nextFold(group) == fold.index() ? testRows : trainRows);
             } else if (job.testFraction() == null) {
                 train = own(owned, Raw.allocate(labels.presentRows, columns.features.size(), task));
                 Raw rows = train;
@@ -444,6 +454,64 @@ class TrainingDataLoader {
                 toChoose[group]--;
             }
             return test;
+        }
+    }
+
+    /**
+     * Seeded, stratified k-fold assignment: each group (a class; for regression all rows) of n rows puts n / k rows in
+     * every fold and one more in the first n mod k, and each row, in upload order, goes to a fold drawn with
+     * probability proportional to the room the fold has left in its group (sequential sampling without
+     * replacement). The same counts, k and seed give the same folds for every run, so every configuration of an
+     * experiment is trained and tested on the same rows; the k runs of one configuration test every row once.
+     */
+    static final class KFold {
+
+        private final long[][] room;
+        private final long[] remaining;
+        private final Random[] random;
+        private final long[] foldRows;
+
+        private KFold(long[] counts, int k, long seed) {
+            room = new long[counts.length][k];
+            remaining = counts.clone();
+            random = new Random[counts.length];
+            foldRows = new long[k];
+            for (int g = 0; g < counts.length; g++) {
+                random[g] = new Random(seed * 31 + g);
+                for (int f = 0; f < k; f++) {
+                    room[g][f] = counts[g] / k + (f < counts[g] % k ? 1 : 0);
+                    foldRows[f] += room[g][f];
+                }
+            }
+        }
+
+        /** @param counts the rows of each group, every one at least k (checked when the experiment is asked for) */
+        static KFold of(long[] counts, int k, long seed) {
+            return new KFold(counts, k, seed);
+        }
+
+        /** Rows fold {@code f} holds, in all groups. */
+        long rowsOf(int f) {
+            return foldRows[f];
+        }
+
+        /** Most rows any fold takes from a group of {@code count} rows: what training on the rest loses at worst. */
+        static long largestFold(long count, int k) {
+            return count / k + (count % k == 0 ? 0 : 1);
+        }
+
+        /** The fold of the next row of group {@code group} (in upload order). */
+        int nextFold(int group) {
+            long[] left = room[group];
+            long pick = (long) (random[group].nextDouble() * remaining[group]);
+            int f = 0;
+            while (pick >= left[f]) {
+                pick -= left[f];
+                f++;
+            }
+            left[f]--;
+            remaining[group]--;
+            return f;
         }
     }
 

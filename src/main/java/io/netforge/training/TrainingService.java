@@ -7,15 +7,17 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.netforge.dataset.DatasetInfo;
 import io.netforge.dataset.DatasetStore;
+import io.netforge.dataset.Task;
 import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelView;
 import io.netforge.network.NetworkSpec;
 import io.netforge.network.NetworkSpecValidator;
 import io.netforge.system.ApiException;
+import io.netforge.tabular.DataSpec;
 
-/** Accepts training requests into the queue and cancels them. */
+/** Accepts training requests into the queue and cancels them; queues and cancels experiments' runs. */
 @Service
-class TrainingService {
+public class TrainingService {
 
     static final int MAX_NAME_LENGTH = 200;
 
@@ -39,7 +41,34 @@ class TrainingService {
      * datasets stay locked until the job is recorded, so they cannot be deleted in between.
      */
     @Transactional
-    ModelView submit(TrainRequest request) {
+    public ModelView submit(TrainRequest request) {
+        Prepared prepared = prepare(request, null, "folds");
+        UUID id = UUID.randomUUID();
+        String name = prepared.name() != null ? prepared.name() : "model-" + id.toString().substring(0, 8);
+        queue.enqueue(id, name, prepared.datasetId(), prepared.testDatasetId(), prepared.testFraction(),
+                prepared.spec(), prepared.data(), null);
+        workers.wakeUpAfterCommit();
+        return models.getView(id);
+    }
+
+    /**
+     * A training request validated as {@code POST /models} validates it, ready to queue.
+     *
+     * @param name the name asked for, or null
+     * @param task the task, resolved
+     */
+    public record Prepared(String name, UUID datasetId, UUID testDatasetId, Double testFraction, NetworkSpec spec,
+            DataSpec data, Task task) {
+    }
+
+    /**
+     * Validates a request and locks its datasets until the caller's transaction ends (so they cannot be deleted
+     * before its jobs are recorded). With {@code folds}, its runs will hold out one of that many folds as test rows.
+     *
+     * @throws ApiException 400/404/422 naming the field as a {@code POST /models} body
+     */
+    @Transactional
+    public Prepared prepare(TrainRequest request, Integer folds, String foldsField) {
         if (request.datasetId() == null) {
             throw ApiException.invalidField("datasetId", "is required");
         }
@@ -52,13 +81,31 @@ class TrainingService {
         if (name != null && (name.isEmpty() || name.length() > MAX_NAME_LENGTH)) {
             throw ApiException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
-        DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset);
+        DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset, folds, foldsField);
         NetworkSpec spec = validator.validate(request.network(), resolved.validator(), "network");
+        return new Prepared(name, dataset.id(), request.testDatasetId(), request.testFraction(), spec,
+                resolved.data(), resolved.task());
+    }
+
+    /**
+     * Queues one run of an experiment (in the caller's transaction): a model like any other, marked as the
+     * experiment's, for one configuration and (with cross-validation) one fold.
+     */
+    public UUID enqueueRun(Prepared prepared, String name, UUID experimentId, int configuration,
+            DataSpec.Fold fold) {
         UUID id = UUID.randomUUID();
-        queue.enqueue(id, name != null ? name : "model-" + id.toString().substring(0, 8), dataset.id(),
-                request.testDatasetId(), request.testFraction(), spec, resolved.data());
+        queue.enqueue(id, name, prepared.datasetId(), prepared.testDatasetId(), prepared.testFraction(),
+                prepared.spec(), fold == null ? prepared.data() : prepared.data().withFold(fold),
+                new JobQueue.Parent(experimentId, configuration));
         workers.wakeUpAfterCommit();
-        return models.getView(id);
+        return id;
+    }
+
+    /** Cancels every unfinished run of an experiment: queued ones at once, running ones within a heartbeat. */
+    public void cancelRuns(UUID experimentId) {
+        for (UUID running : queue.cancelRuns(experimentId)) {
+            workers.stopLocally(running, JobQueue.StopReason.CANCELLED);
+        }
     }
 
     private DatasetInfo lock(UUID id, String field) {

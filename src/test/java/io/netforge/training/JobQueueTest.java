@@ -174,7 +174,7 @@ class JobQueueTest {
         for (int i = 0; i < count; i++) {
             UUID id = UUID.randomUUID();
             queue.enqueue(id, "job-" + i, UUID.randomUUID(), null, null, spec,
-                    new io.netforge.tabular.DataSpec("y", "binary", List.of("a"), null));
+                    new io.netforge.tabular.DataSpec("y", "binary", List.of("a"), null), null);
             ids.add(id);
         }
         return ids;

@@ -1,0 +1,68 @@
+package io.netforge.experiment;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.netforge.model.ModelView;
+import io.netforge.system.ApiException;
+
+/** Sweeps and cross-validation: {@code /experiments}. */
+@RestController
+class ExperimentController {
+
+    static final int MAX_LIMIT = 1000;
+
+    private final ExperimentService experiments;
+
+    ExperimentController(ExperimentService experiments) {
+        this.experiments = experiments;
+    }
+
+    @PostMapping(path = "/experiments", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<ExperimentView> create(@RequestBody ExperimentRequest request) {
+        ExperimentView view = experiments.create(request);
+        return ResponseEntity.accepted().location(URI.create("/experiments/" + view.id())).body(view);
+    }
+
+    @GetMapping("/experiments")
+    List<ExperimentView> list(@RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
+        }
+        return experiments.list(limit);
+    }
+
+    @GetMapping("/experiments/{id}")
+    ExperimentView get(@PathVariable UUID id) {
+        return experiments.get(id);
+    }
+
+    @PostMapping("/experiments/{id}/cancel")
+    ExperimentView cancel(@PathVariable UUID id) {
+        return experiments.cancel(id);
+    }
+
+    @DeleteMapping("/experiments/{id}")
+    ResponseEntity<Void> delete(@PathVariable UUID id) {
+        experiments.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Trains the best configuration on all the data as an ordinary model: 202 with the model. */
+    @PostMapping("/experiments/{id}/refit")
+    ResponseEntity<ModelView> refit(@PathVariable UUID id) {
+        ModelView model = experiments.refit(id);
+        return ResponseEntity.accepted().location(URI.create("/models/" + model.id())).body(model);
+    }
+}
