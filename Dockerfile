@@ -12,7 +12,9 @@ RUN ./mvnw -B -q -DskipTests package && cp target/netforge-*.jar /src/netforge.j
 # Runtime stage: a JRE and the jar. ND4J unpacks its native libraries (~400 MiB) into the JavaCPP
 # cache on first start; keep that inside the container's writable /app.
 FROM eclipse-temurin:17-jre
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+# fontconfig and a font: the plots are drawn with Java2D, which needs them on a headless machine.
+RUN apt-get update && apt-get install -y --no-install-recommends curl fontconfig fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /app netforge
 WORKDIR /app
 COPY --from=build /src/netforge.jar /app/netforge.jar

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -11,10 +12,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.netforge.model.ModelView;
+import io.netforge.plot.ChartImages;
+import io.netforge.plot.Charts;
+import io.netforge.plot.PlotResponses;
 import io.netforge.system.ApiException;
 
 /** Sweeps and cross-validation: {@code /experiments}. */
@@ -24,9 +29,27 @@ class ExperimentController {
     static final int MAX_LIMIT = 1000;
 
     private final ExperimentService experiments;
+    private final PlotResponses images;
 
-    ExperimentController(ExperimentService experiments) {
+    ExperimentController(ExperimentService experiments, PlotResponses images) {
         this.experiments = experiments;
+        this.images = images;
+    }
+
+    /**
+     * The article's figure: a test metric against total hidden nodes, mean ± sd over seeds and folds, a line per
+     * setting of the grid's other fields. Cached once the experiment has finished.
+     */
+    @GetMapping(path = "/experiments/{id}/plots/{metric}", produces = {ChartImages.SVG, ChartImages.PNG})
+    ResponseEntity<byte[]> plot(@PathVariable UUID id, @PathVariable String metric,
+            @RequestParam(required = false) Integer width, @RequestParam(required = false) Integer height,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        ExperimentView view = experiments.get(id);
+        List<Charts.Bars> groups = ExperimentPlot.groups(view, metric);
+        String key = view.status().isTerminal() ? "experiment/" + id + "/" + metric : null;
+        return images.image(key, () -> Charts.metricAgainstNodes(metric + " against hidden nodes: " + view.name(),
+                metric, groups), width, height, accept, format);
     }
 
     @PostMapping(path = "/experiments", consumes = MediaType.APPLICATION_JSON_VALUE)

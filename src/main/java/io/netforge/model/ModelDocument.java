@@ -26,7 +26,8 @@ import io.netforge.tabular.TargetScale;
  * {@code validationLossCurve} or {@code training}, and their spec none of the options since, which read as the
  * article's (sigmoid, gradient descent, full batch). Format 2 adds those fields; a format-1 reader refuses it,
  * rather than predicting a ReLU network as a sigmoid one. Format 3 adds {@code task}, {@code preprocessing} and
- * {@code target}: earlier documents are binary models of numeric features without missing values.
+ * {@code target}: earlier documents are binary models of numeric features without missing values. Format 4 adds
+ * {@code roc}, the ROC curves of a classifier (null in earlier documents and for regressions).
  *
  * @param task            {@code binary}, {@code multiclass} or {@code regression}
  * @param features        feature names; a row at predict time has these values in this order
@@ -42,15 +43,16 @@ import io.netforge.tabular.TargetScale;
  * @param lossCurve           the training loss by epoch (sampled to at most 1000 points)
  * @param validationLossCurve with early stopping, the validation loss by epoch (sampled likewise); else empty
  * @param training            how the training ended
+ * @param roc                 a classifier's ROC curves on its test rows (else its training rows); null otherwise
  */
 public record ModelDocument(int formatVersion, UUID id, String name, String task, List<String> features,
         String label, List<ClassValue> classes, Encoding preprocessing, StandardizationDoc standardization,
         TargetScale target, NetworkSpec network, List<Integer> layerSizes, String objective, WeightsLayout weights,
         Metrics.TrainTest metrics, List<LossPoint> lossCurve, List<LossPoint> validationLossCurve,
-        TrainingSummary training, Provenance provenance) {
+        TrainingSummary training, Provenance provenance, Roc roc) {
 
     /** The format this version writes. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     /** The oldest format this version reads. */
     public static final int OLDEST_READABLE_FORMAT = 1;
 
@@ -71,6 +73,25 @@ public record ModelDocument(int formatVersion, UUID id, String name, String task
             training = new TrainingSummary(provenance.iterations(), TrainingResult.StoppedBy.MAX_ITERATIONS.id(), null,
                     null, null);
         }
+    }
+
+    /**
+     * ROC curves: binary, one (positive class the second); multi-class, one per class against the rest.
+     *
+     * @param rows {@code test} or {@code train}: the rows the curves were computed on
+     */
+    public record Roc(String rows, List<RocCurve> curves) {
+    }
+
+    /**
+     * @param positiveClass the class scored (as uploaded: a number or a string)
+     * @param auc           the area under the full curve (the points may be thinned to at most 1000)
+     * @param points        from (0, 0) to (1, 1); the first has no threshold (nothing called positive)
+     */
+    public record RocCurve(Object positiveClass, double auc, List<RocPoint> points) {
+    }
+
+    public record RocPoint(double falsePositiveRate, double truePositiveRate, Double threshold) {
     }
 
     /** Whether this version can read a document of this format. */

@@ -16,6 +16,7 @@ import io.netforge.compute.Evaluation;
 import io.netforge.compute.MulticlassEvaluation;
 import io.netforge.compute.Objective;
 import io.netforge.compute.RegressionEvaluation;
+import io.netforge.compute.RocCurve;
 import io.netforge.compute.Network;
 import io.netforge.compute.NonFiniteLossException;
 import io.netforge.compute.Standardization;
@@ -171,7 +172,9 @@ class TrainingRunner {
                 WeightsCodec.layout(weights), new Metrics.TrainTest(train, validated, test),
                 lossCurve(result.losses(), result.iterations()),
                 validation == null ? List.of() : lossCurve(validation.losses(), validation.losses().length),
-                summary(result, meta), provenance);
+                summary(result, meta), provenance,
+                roc(meta, network, data.testX() != null ? data.testX() : data.trainX(),
+                        data.testX() != null ? data.test() : data.train(), data.testX() != null ? "test" : "train"));
         return new StoredModel(document, weights);
     }
 
@@ -188,6 +191,54 @@ class TrainingRunner {
         return new ModelDocument.TrainingSummary(result.iterations(), result.stoppedBy().id(),
                 validation == null ? null : validation.bestIteration(),
                 validation == null ? null : (long) validation.rows().length, weights);
+    }
+
+    /** Most points kept of a ROC curve. */
+    static final int ROC_POINTS = 1000;
+
+    /** A classifier's ROC curves on the rows of x (one per class against the rest for K classes); null for regression. */
+    private static ModelDocument.Roc roc(TrainingData.Meta meta, Network network, INDArray x,
+            TrainingData.Targets targets, String rows) {
+        if (meta.task() == Task.REGRESSION) {
+            return null;
+        }
+        List<Object> classes = meta.classes().stream()
+                .map(c -> new ModelDocument.ClassValue(c.value(), c.number() != null).json()).toList();
+        List<ModelDocument.RocCurve> curves = new ArrayList<>();
+        try (INDArray output = network.predict(x)) {
+            if (meta.task() == Task.BINARY) {
+                addCurve(curves, classes.get(1), output.toDoubleVector(), targets.binary());
+            } else {
+                double[][] probabilities = output.toDoubleMatrix();
+                int[] labels = targets.classes();
+                for (int k = 0; k < classes.size(); k++) {
+                    double[] scores = new double[labels.length];
+                    byte[] positive = new byte[labels.length];
+                    for (int r = 0; r < labels.length; r++) {
+                        scores[r] = probabilities[r][k];
+                        positive[r] = (byte) (labels[r] == k ? 1 : 0);
+                    }
+                    addCurve(curves, classes.get(k), scores, positive);
+                }
+            }
+        }
+        return new ModelDocument.Roc(rows, curves);
+    }
+
+    /** A class's curve, unless its rows have one class only (no curve then). */
+    private static void addCurve(List<ModelDocument.RocCurve> curves, Object positiveClass, double[] scores,
+            byte[] labels) {
+        RocCurve curve = RocCurve.of(scores, labels, ROC_POINTS);
+        if (curve == null) {
+            return;
+        }
+        List<ModelDocument.RocPoint> points = new ArrayList<>(curve.thresholds().length);
+        for (int i = 0; i < curve.thresholds().length; i++) {
+            double threshold = curve.thresholds()[i];
+            points.add(new ModelDocument.RocPoint(curve.falsePositiveRate()[i], curve.truePositiveRate()[i],
+                    Double.isInfinite(threshold) ? null : threshold));
+        }
+        curves.add(new ModelDocument.RocCurve(positiveClass, curve.auc(), points));
     }
 
     /** The task's metrics of the network on the rows of x, whose targets are {@code targets}. */

@@ -117,6 +117,18 @@ class OpenApiContractTest {
                         || !map(success.get("content")).containsKey("text/event-stream")) {
                     problems.add(operation + ": the code streams server-sent events, the contract does not say so");
                 }
+            } else if (returned == byte[].class) {
+                // bytes of media types other than JSON (images): the contract lists exactly the types it produces
+                Set<String> produces = new TreeSet<>();
+                var mapping = handler.getMethodAnnotation(org.springframework.web.bind.annotation.GetMapping.class);
+                if (mapping != null) {
+                    produces.addAll(Arrays.asList(mapping.produces()));
+                }
+                Set<String> documented = success.get("content") == null ? Set.of()
+                        : new TreeSet<>(map(success.get("content")).keySet());
+                if (produces.isEmpty() || !produces.equals(documented)) {
+                    problems.add(operation + ": the code answers " + produces + ", the contract documents " + documented);
+                }
             } else if (returned == void.class || returned == Void.class) {
                 if (success.get("content") != null) {
                     problems.add(operation + ": the code answers without a body, the contract documents one");

@@ -1,0 +1,211 @@
+package io.netforge.plot;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.util.List;
+import java.util.Locale;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.LookupPaintScale;
+import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.xy.DefaultXYZDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+
+/**
+ * The service's charts, built with JFreeChart from plain numbers (no Spring, no storage): ROC curves, loss curves,
+ * a confusion matrix, and a metric against hidden nodes with error bars. {@link ChartImages} renders them.
+ */
+public final class Charts {
+
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+            new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+
+    private Charts() {
+    }
+
+    /** One curve to draw: its legend label and its points. */
+    public record Line(String label, double[] x, double[] y) {
+    }
+
+    /** One series of points with error bars: at x, mean ± sd. */
+    public record Bars(String label, double[] x, double[] mean, double[] sd) {
+    }
+
+    /** ROC curves with the chance diagonal, as the article draws them; the labels carry the AUCs. */
+    public static JFreeChart roc(String title, List<Line> curves) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Line curve : curves) {
+            data.addSeries(series(curve.label(), curve.x(), curve.y()));
+        }
+        XYSeries chance = new XYSeries("chance (AUC 0.5)", false, true);
+        chance.add(0, 0);
+        chance.add(1, 1);
+        data.addSeries(chance);
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "false positive rate", "true positive rate", data,
+                PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = style(chart);
+        XYLineAndShapeRenderer renderer = lines(curves.size() + 1, false);
+        renderer.setSeriesPaint(curves.size(), Color.GRAY);
+        renderer.setSeriesStroke(curves.size(), new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+                10f, new float[] {6f, 4f}, 0f));
+        plot.setRenderer(renderer);
+        unitRange((NumberAxis) plot.getDomainAxis());
+        unitRange((NumberAxis) plot.getRangeAxis());
+        return chart;
+    }
+
+    /** Loss by epoch: training, and validation when there is one. */
+    public static JFreeChart loss(String title, List<Line> curves) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Line curve : curves) {
+            data.addSeries(series(curve.label(), curve.x(), curve.y()));
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "epoch", "loss", data, PlotOrientation.VERTICAL,
+                true, false, false);
+        XYPlot plot = style(chart);
+        plot.setRenderer(lines(curves.size(), false));
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        return chart;
+    }
+
+    /**
+     * A confusion matrix as a grid of cells shaded by their share of their actual class, each with its count.
+     *
+     * @param counts row i, column j: rows of class i predicted as class j
+     */
+    public static JFreeChart confusion(String title, List<String> classes, long[][] counts) {
+        int k = classes.size();
+        double[] x = new double[k * k];
+        double[] y = new double[k * k];
+        double[] z = new double[k * k];
+        XYPlot plot = new XYPlot();
+        for (int actual = 0; actual < k; actual++) {
+            long total = 0;
+            for (long count : counts[actual]) {
+                total += count;
+            }
+            for (int predicted = 0; predicted < k; predicted++) {
+                int cell = actual * k + predicted;
+                x[cell] = predicted;
+                // the first class on top
+                y[cell] = k - 1 - actual;
+                z[cell] = total == 0 ? 0 : (double) counts[actual][predicted] / total;
+                XYTextAnnotation label = new XYTextAnnotation(Long.toString(counts[actual][predicted]), predicted,
+                        k - 1 - actual);
+                label.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+                label.setPaint(z[cell] > 0.6 ? Color.WHITE : Color.BLACK);
+                plot.addAnnotation(label);
+            }
+        }
+        DefaultXYZDataset data = new DefaultXYZDataset();
+        data.addSeries("share of the actual class", new double[][] {x, y, z});
+        LookupPaintScale scale = new LookupPaintScale(0, 1.0001, Color.WHITE);
+        for (int step = 0; step <= 10; step++) {
+            int shade = (int) Math.round(245 - 200 * step / 10.0);
+            scale.add(step / 10.0, new Color(shade, shade, 255));
+        }
+        XYBlockRenderer renderer = new XYBlockRenderer();
+        renderer.setPaintScale(scale);
+        String[] predicted = classes.toArray(String[]::new);
+        String[] actual = new String[k];
+        for (int i = 0; i < k; i++) {
+            actual[i] = classes.get(k - 1 - i);
+        }
+        plot.setDataset(data);
+        plot.setRenderer(renderer);
+        plot.setDomainAxis(new SymbolAxis("predicted", predicted));
+        plot.setRangeAxis(new SymbolAxis("actual", actual));
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinesVisible(false);
+        plot.setRangeGridlinesVisible(false);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+        NumberAxis shareAxis = new NumberAxis("share of the actual class");
+        shareAxis.setRange(0, 1);
+        PaintScaleLegend legend = new PaintScaleLegend(scale, shareAxis);
+        legend.setPosition(RectangleEdge.RIGHT);
+        legend.setMargin(4, 4, 40, 4);
+        chart.addSubtitle(legend);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    /** A metric against total hidden nodes, each point the mean over seeds and folds with ± one sd as error bars. */
+    public static JFreeChart metricAgainstNodes(String title, String metric, List<Bars> groups) {
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        for (Bars group : groups) {
+            YIntervalSeries series = new YIntervalSeries(group.label(), false, true);
+            for (int i = 0; i < group.x().length; i++) {
+                double sd = Double.isNaN(group.sd()[i]) ? 0 : group.sd()[i];
+                series.add(group.x()[i], group.mean()[i], group.mean()[i] - sd, group.mean()[i] + sd);
+            }
+            data.addSeries(series);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "total hidden nodes", "test " + metric
+                + " (mean ± sd over seeds and folds)", data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = style(chart);
+        XYErrorRenderer renderer = new XYErrorRenderer();
+        renderer.setDrawXError(false);
+        renderer.setDrawYError(true);
+        renderer.setDefaultLinesVisible(true);
+        renderer.setDefaultShapesVisible(true);
+        renderer.setCapLength(6);
+        for (int s = 0; s < groups.size(); s++) {
+            renderer.setSeriesPaint(s, PALETTE[s % PALETTE.length]);
+            renderer.setSeriesStroke(s, new BasicStroke(2f));
+        }
+        plot.setRenderer(renderer);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        return chart;
+    }
+
+    /** A number for a legend: four decimals. */
+    public static String format(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
+    }
+
+    private static XYSeries series(String label, double[] x, double[] y) {
+        XYSeries series = new XYSeries(label, false, true);
+        for (int i = 0; i < x.length; i++) {
+            series.add(x[i], y[i]);
+        }
+        return series;
+    }
+
+    private static XYLineAndShapeRenderer lines(int count, boolean shapes) {
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, shapes);
+        for (int s = 0; s < count; s++) {
+            renderer.setSeriesPaint(s, PALETTE[s % PALETTE.length]);
+            renderer.setSeriesStroke(s, new BasicStroke(2f));
+        }
+        return renderer;
+    }
+
+    private static XYPlot style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xdddddd));
+        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        return plot;
+    }
+
+    private static void unitRange(NumberAxis axis) {
+        axis.setRange(0, 1);
+    }
+}

@@ -1,0 +1,134 @@
+package io.netforge.plot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.jfree.chart.JFreeChart;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.netforge.model.Metrics;
+import io.netforge.model.ModelDocument;
+import io.netforge.model.ModelRepository;
+import io.netforge.model.ModelStatus;
+import io.netforge.model.ModelView;
+import io.netforge.system.ApiException;
+
+/** A finished model's plots ({@code /models/{id}/plots/roc|loss|confusion}) and its ROC points as JSON. */
+@RestController
+class ModelPlotController {
+
+    private final ModelRepository models;
+    private final PlotResponses images;
+
+    ModelPlotController(ModelRepository models, PlotResponses images) {
+        this.models = models;
+        this.images = images;
+    }
+
+    @GetMapping("/models/{id}/roc")
+    ModelDocument.Roc roc(@PathVariable UUID id) {
+        return roc(document(id));
+    }
+
+    @GetMapping(path = "/models/{id}/plots/{kind}", produces = {ChartImages.SVG, ChartImages.PNG})
+    ResponseEntity<byte[]> plot(@PathVariable UUID id, @PathVariable String kind,
+            @RequestParam(required = false) Integer width, @RequestParam(required = false) Integer height,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        ModelDocument document = document(id);
+        return switch (kind) {
+            case "roc" -> images.image("model/" + id + "/roc", () -> rocChart(document), width, height, accept, format);
+            case "loss" -> images.image("model/" + id + "/loss", () -> lossChart(document), width, height, accept,
+                    format);
+            case "confusion" -> {
+                confusion(document); // 404 before rendering anything
+                yield images.image("model/" + id + "/confusion", () -> confusionChart(document), width, height, accept,
+                        format);
+            }
+            default -> throw ApiException.notFound("plot", kind + " (plots are roc, loss and confusion)");
+        };
+    }
+
+    /** The fitted model's document: 404 for no model, 409 for one that has not SUCCEEDED. */
+    private ModelDocument document(UUID id) {
+        ModelView view = models.getView(id);
+        if (view.status() != ModelStatus.SUCCEEDED) {
+            throw ApiException.conflict("model " + id + " is " + view.status() + "; plots exist once it has SUCCEEDED");
+        }
+        return models.findArtifact(id).orElseThrow(() -> ApiException.notFound("model", id)).document();
+    }
+
+    private static ModelDocument.Roc roc(ModelDocument document) {
+        if (document.roc() == null) {
+            throw ApiException.notFound("ROC curve of model", document.id() + (document.task().equals("regression")
+                    ? ": a regression has none" : ": it was trained before netforge kept ROC curves (format "
+                            + document.formatVersion() + ")"));
+        }
+        if (document.roc().curves().isEmpty()) {
+            throw ApiException.notFound("ROC curve of model", document.id() + ": its " + document.roc().rows()
+                    + " rows hold one class only");
+        }
+        return document.roc();
+    }
+
+    private static JFreeChart rocChart(ModelDocument document) {
+        ModelDocument.Roc roc = roc(document);
+        List<Charts.Line> lines = new ArrayList<>();
+        for (ModelDocument.RocCurve curve : roc.curves()) {
+            double[] x = curve.points().stream().mapToDouble(ModelDocument.RocPoint::falsePositiveRate).toArray();
+            double[] y = curve.points().stream().mapToDouble(ModelDocument.RocPoint::truePositiveRate).toArray();
+            String label = (roc.curves().size() == 1 ? document.name() : "class " + curve.positiveClass() + " vs rest")
+                    + " (AUC " + Charts.format(curve.auc()) + ")";
+            lines.add(new Charts.Line(label, x, y));
+        }
+        return Charts.roc("ROC curve, " + roc.rows() + " rows: " + document.name(), lines);
+    }
+
+    private static JFreeChart lossChart(ModelDocument document) {
+        List<Charts.Line> lines = new ArrayList<>();
+        lines.add(line("training", document.lossCurve()));
+        if (!document.validationLossCurve().isEmpty()) {
+            lines.add(line("validation", document.validationLossCurve()));
+        }
+        return Charts.loss("Loss: " + document.name(), lines);
+    }
+
+    private static Charts.Line line(String label, List<ModelDocument.LossPoint> points) {
+        return new Charts.Line(label, points.stream().mapToDouble(ModelDocument.LossPoint::iteration).toArray(),
+                points.stream().mapToDouble(ModelDocument.LossPoint::loss).toArray());
+    }
+
+    /** The test (else training) confusion matrix as classes and counts; 404 for a regression. */
+    private static Confusion confusion(ModelDocument document) {
+        Metrics.TrainTest metrics = document.metrics();
+        String rows = metrics.test() != null ? "test" : "training";
+        Metrics m = metrics.test() != null ? metrics.test() : metrics.train();
+        List<String> classes = document.classes().stream().map(ModelDocument.ClassValue::value).toList();
+        if (m.confusion() != null) {
+            return new Confusion(rows, m.confusion().classes().stream().map(String::valueOf).toList(),
+                    m.confusion().counts());
+        }
+        if (m.confusionMatrix() != null) {
+            var c = m.confusionMatrix();
+            // actual negative (first class), actual positive
+            return new Confusion(rows, classes, new long[][] {{c.trueNegatives(), c.falsePositives()},
+                    {c.falseNegatives(), c.truePositives()}});
+        }
+        throw ApiException.notFound("confusion matrix of model", document.id() + ": a regression has none");
+    }
+
+    private record Confusion(String rows, List<String> classes, long[][] counts) {
+    }
+
+    private static JFreeChart confusionChart(ModelDocument document) {
+        Confusion c = confusion(document);
+        return Charts.confusion("Confusion matrix, " + c.rows() + " rows: " + document.name(), c.classes(), c.counts());
+    }
+}
