@@ -48,7 +48,7 @@ class ExperimentController {
         ExperimentView view = experiments.get(id);
         List<Charts.Bars> groups = ExperimentPlot.groups(view, metric);
         String key = view.status().isTerminal() ? "experiment/" + id + "/" + metric : null;
-        return images.image(key, () -> Charts.metricAgainstNodes(metric + " against hidden nodes: " + view.name(),
+        return images.image(key, () -> Charts.metricAgainstNodes("Test " + metric + " against hidden nodes: " + view.name(),
                 metric, groups), width, height, accept, format);
     }
 

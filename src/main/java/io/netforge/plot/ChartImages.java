@@ -1,6 +1,7 @@
 package io.netforge.plot;
 
 import java.awt.Dimension;
+import java.awt.Font;
 import java.awt.geom.Rectangle2D;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
+import org.apache.batik.svggen.SVGGeneratorContext;
 import org.apache.batik.svggen.SVGGraphics2D;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -34,7 +36,12 @@ public final class ChartImages {
         try {
             Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().getDOMImplementation()
                     .createDocument("http://www.w3.org/2000/svg", "svg", null);
-            SVGGraphics2D graphics = new SVGGraphics2D(document);
+            // text inherits the root's font: a generic family a browser has, not Java's logical 'Dialog'
+            SVGGeneratorContext context = SVGGeneratorContext.createDefault(document);
+            SVGGeneratorContext.GraphicContextDefaults defaults = new SVGGeneratorContext.GraphicContextDefaults();
+            defaults.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            context.setGraphicContextDefaults(defaults);
+            SVGGraphics2D graphics = new SVGGraphics2D(context, false);
             graphics.setSVGCanvasSize(new Dimension(width, height));
             chart.draw(graphics, new Rectangle2D.Double(0, 0, width, height));
             ByteArrayOutputStream out = new ByteArrayOutputStream();

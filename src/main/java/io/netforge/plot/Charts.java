@@ -156,7 +156,7 @@ public final class Charts {
             data.addSeries(series);
         }
         JFreeChart chart = ChartFactory.createXYLineChart(title, "total hidden nodes", "test " + metric
-                + " (mean ± sd over seeds and folds)", data, PlotOrientation.VERTICAL, true, false, false);
+                + " (mean ± sd over the runs)", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = style(chart);
         XYErrorRenderer renderer = new XYErrorRenderer();
         renderer.setDrawXError(false);
