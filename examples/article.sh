@@ -6,8 +6,8 @@
 #   ./mvnw spring-boot:run          # in another terminal
 #   examples/article.sh             # NETFORGE_URL=http://host:port to point elsewhere; OUT=dir for the images
 #
-# Needs curl and python3 (for reading JSON). Writes roc-logistic.png, roc-8-3.png and auc-vs-nodes.png (and
-# their SVGs) to $OUT (default article-output/).
+# Needs curl and python3 (for reading JSON). Writes roc-logistic.png, roc-8-3.png, loss-8-3.png,
+# confusion-8-3.png and auc-vs-nodes.png (and their SVGs) to $OUT (default article-output/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${NETFORGE_URL:-http://localhost:8080}
@@ -65,8 +65,11 @@ fetch() { # path, file stem
 }
 fetch "/models/$lr/plots/roc" roc-logistic
 fetch "/models/$nn/plots/roc" roc-8-3
+fetch "/models/$nn/plots/loss" loss-8-3
+fetch "/models/$nn/plots/confusion" confusion-8-3
 echo
-echo "ROC curves: $out/roc-logistic.png, $out/roc-8-3.png (and .svg)"
+echo "ROC curves: $out/roc-logistic.png, $out/roc-8-3.png; [8, 3]'s loss and confusion: $out/loss-8-3.png,"
+echo "$out/confusion-8-3.png (and .svg)"
 
 echo
 echo "Sweeping the hidden nodes: [1], [2], [4], [8], [16], [32] and [8, 3], seeds 0, 1, 2 (21 runs) ..."

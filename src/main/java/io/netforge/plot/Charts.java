@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
@@ -34,7 +35,23 @@ public final class Charts {
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
             new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
 
+    /**
+     * JFreeChart's default theme names Tahoma, which Linux machines seldom have (the JDK then falls back to its
+     * logical Dialog font, which an SVG reader does not know): every chart gets the logical SansSerif instead,
+     * written into SVG as sans-serif.
+     */
+    private static final StandardChartTheme THEME = theme();
+
     private Charts() {
+    }
+
+    private static StandardChartTheme theme() {
+        StandardChartTheme theme = new StandardChartTheme("netforge");
+        theme.setExtraLargeFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        theme.setLargeFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        theme.setRegularFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        theme.setSmallFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        return theme;
     }
 
     /** One curve to draw: its legend label and its points. */
@@ -94,6 +111,8 @@ public final class Charts {
         double[] y = new double[k * k];
         double[] z = new double[k * k];
         XYPlot plot = new XYPlot();
+        plot.setDomainAxis(new NumberAxis());
+        plot.setRangeAxis(new NumberAxis());
         for (int actual = 0; actual < k; actual++) {
             long total = 0;
             for (long count : counts[actual]) {
@@ -127,14 +146,24 @@ public final class Charts {
             actual[i] = classes.get(k - 1 - i);
         }
         plot.setDataset(data);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+        THEME.apply(chart);
         plot.setRenderer(renderer);
-        plot.setDomainAxis(new SymbolAxis("predicted", predicted));
-        plot.setRangeAxis(new SymbolAxis("actual", actual));
+        SymbolAxis predictedAxis = new SymbolAxis("predicted", predicted);
+        SymbolAxis actualAxis = new SymbolAxis("actual", actual);
+        for (SymbolAxis axis : List.of(predictedAxis, actualAxis)) {
+            axis.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+            axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            axis.setGridBandsVisible(false);
+        }
+        plot.setDomainAxis(predictedAxis);
+        plot.setRangeAxis(actualAxis);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);
-        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         NumberAxis shareAxis = new NumberAxis("share of the actual class");
+        shareAxis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        shareAxis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
         shareAxis.setRange(0, 1);
         PaintScaleLegend legend = new PaintScaleLegend(scale, shareAxis);
         legend.setPosition(RectangleEdge.RIGHT);
@@ -197,6 +226,7 @@ public final class Charts {
     }
 
     private static XYPlot style(JFreeChart chart) {
+        THEME.apply(chart);
         chart.setBackgroundPaint(Color.WHITE);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);
