@@ -111,6 +111,7 @@ public final class Charts {
         double[] y = new double[k * k];
         double[] z = new double[k * k];
         XYPlot plot = new XYPlot();
+        List<XYTextAnnotation> labels = new java.util.ArrayList<>();
         plot.setDomainAxis(new NumberAxis());
         plot.setRangeAxis(new NumberAxis());
         for (int actual = 0; actual < k; actual++) {
@@ -126,9 +127,9 @@ public final class Charts {
                 z[cell] = total == 0 ? 0 : (double) counts[actual][predicted] / total;
                 XYTextAnnotation label = new XYTextAnnotation(Long.toString(counts[actual][predicted]), predicted,
                         k - 1 - actual);
-                label.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+                label.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
                 label.setPaint(z[cell] > 0.6 ? Color.WHITE : Color.BLACK);
-                plot.addAnnotation(label);
+                labels.add(label);
             }
         }
         DefaultXYZDataset data = new DefaultXYZDataset();
@@ -148,6 +149,8 @@ public final class Charts {
         plot.setDataset(data);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         THEME.apply(chart);
+        // after the theme, which would set every annotation's font and colour
+        labels.forEach(plot::addAnnotation);
         plot.setRenderer(renderer);
         SymbolAxis predictedAxis = new SymbolAxis("predicted", predicted);
         SymbolAxis actualAxis = new SymbolAxis("actual", actual);
