@@ -48,6 +48,24 @@ final class LoadedModel {
         return encoding;
     }
 
+    Task task() {
+        return task;
+    }
+
+    ModelDocument document() {
+        return document;
+    }
+
+    /** The classes as uploaded, as text, in output order (the keys of a multi-class prediction's probabilities). */
+    List<String> classNames() {
+        return document.classes().stream().map(ModelDocument.ClassValue::value).toList();
+    }
+
+    /** The classes as JSON values (numbers for numeric labels), in output order. */
+    List<Object> classes() {
+        return classes;
+    }
+
     /**
      * The predictions of rows of raw feature values (one per feature: a number or NaN for a numeric feature, a
      * level index, -1 or NaN for a categorical one; see {@link Encoding#encode}).

@@ -1,25 +1,90 @@
 package io.netforge.prediction;
 
+import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Serves fitted models: {@code POST /models/{id}/predict}. */
 @RestController
 class PredictionController {
 
     private final PredictionService predictions;
+    private final CsvLimits limits;
+    private final JsonMapper json;
 
-    PredictionController(PredictionService predictions) {
+    PredictionController(PredictionService predictions, CsvLimits limits, JsonMapper json) {
         this.predictions = predictions;
+        this.limits = limits;
+        this.json = json;
     }
 
     @PostMapping(path = "/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
     PredictResponse predict(@PathVariable UUID id, @RequestBody PredictRequest request) {
         return predictions.predict(id, request);
+    }
+
+    /**
+     * A CSV of rows (a header naming the columns; every feature among them), of any length: every row is checked
+     * first (a bad one is a 400 naming it), then the predictions stream out, one per input row, as CSV, or as
+     * {@code /predict}'s JSON when Accept prefers {@code application/json} (then at most max-rows rows).
+     */
+    @PostMapping(path = "/models/{id}/predict", consumes = "text/csv", produces = {"text/csv", "application/json"})
+    ResponseEntity<StreamingResponseBody> predictCsv(@PathVariable UUID id, HttpServletRequest request,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
+        boolean asJson = prefersJson(accept);
+        CsvScoring scoring = new CsvScoring(predictions.model(id), request.getInputStream(), limits.maxCsvBytes());
+        if (asJson) {
+            try {
+                predictions.checkRowCount((int) Math.min(scoring.rows(), Integer.MAX_VALUE), "rows");
+            } catch (RuntimeException e) {
+                scoring.close();
+                throw e;
+            }
+        }
+        StreamingResponseBody body = out -> {
+            try (scoring) {
+                if (asJson) {
+                    scoring.writeJson(id, out, json);
+                } else {
+                    scoring.writeCsv(out);
+                }
+            }
+        };
+        return ResponseEntity.ok().contentType(asJson ? MediaType.APPLICATION_JSON
+                : MediaType.parseMediaType("text/csv;charset=UTF-8")).body(body);
+    }
+
+    /** Whether Accept ranks JSON above CSV; no Accept, or any type, is CSV (the body's own type). */
+    static boolean prefersJson(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return false;
+        }
+        List<MediaType> types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
+        types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue).reversed());
+        for (MediaType type : types) {
+            if (type.getQualityValue() == 0) {
+                continue;
+            }
+            if (type.includes(MediaType.parseMediaType("text/csv"))) {
+                return false;
+            }
+            if (type.includes(MediaType.APPLICATION_JSON)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

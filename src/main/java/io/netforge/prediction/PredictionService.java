@@ -28,14 +28,36 @@ class PredictionService {
     }
 
     PredictResponse predict(UUID id, PredictRequest request) {
+        LoadedModel model = model(id);
+        double[][] rows = rows(request, model.encoding());
+        return new PredictResponse(id, model.predict(rows));
+    }
+
+    /** The fitted model to serve: 404 for no model, 409 for one whose training has not SUCCEEDED. */
+    LoadedModel model(UUID id) {
         LoadedModel model = cache.get(id);
         if (model == null) {
             ModelStatus status = models.getView(id).status();
             throw ApiException.conflict("model " + id + " is " + status
                     + "; predictions are served once its training SUCCEEDED");
         }
-        double[][] rows = rows(request, model.encoding());
-        return new PredictResponse(id, model.predict(rows));
+        return model;
+    }
+
+    /** Rows per request of the JSON protocols. */
+    int maxRows() {
+        return properties.maxRows();
+    }
+
+    /** Checks a request's row count against {@code netforge.prediction.max-rows}: 400 for none, 413 for too many. */
+    void checkRowCount(int count, String field) {
+        if (count == 0) {
+            throw ApiException.invalidField(field, "must contain at least one row");
+        }
+        if (count > properties.maxRows()) {
+            throw ApiException.payloadTooLarge(field + ": " + count + " rows exceed the limit of "
+                    + properties.maxRows() + " per request (netforge.prediction.max-rows)").with("field", field);
+        }
     }
 
     /** The request's rows as raw feature values in the model's order (see {@link LoadedModel#predict}), checked. */
@@ -99,7 +121,7 @@ class PredictionService {
     }
 
     /** One value as {@link LoadedModel#predict} takes it, or a 400 naming the field. */
-    private static double value(JsonNode value, Encoding encoding, Encoding.Feature feature, String field) {
+    static double value(JsonNode value, Encoding encoding, Encoding.Feature feature, String field) {
         boolean missing = value == null || value.isNull();
         if (!feature.isCategorical()) {
             if (missing) {

@@ -21,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * When {@link SecurityProperties#enabled()}, answers 401 to any request that writes or trains (every
- * method but GET, HEAD and OPTIONS) without a valid {@code X-API-Key} header. {@code /predict} is open
- * unless {@code protect-predict} is set; reads, including {@code /actuator/health}, stay open.
+ * method but GET, HEAD and OPTIONS) without a valid {@code X-API-Key} header. {@code /predict} (and
+ * {@code /invocations}) is open unless {@code protect-predict} is set; reads, including {@code /actuator/health}, stay open.
  */
 @Component
 class ApiKeyFilter extends OncePerRequestFilter {
@@ -30,7 +30,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
     static final String HEADER = "X-API-Key";
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
-    private static final Pattern PREDICT = Pattern.compile("/models/[^/]+/predict/?");
+    /** The read-only prediction paths: /predict and MLflow's /invocations. */
+    private static final Pattern PREDICT = Pattern.compile("/models/[^/]+/(predict|invocations)/?");
 
     private final SecurityProperties properties;
     private final List<byte[]> keys;

@@ -84,6 +84,16 @@ public final class Http {
         return send(method, path, contentType, HttpRequest.BodyPublishers.ofByteArray(body));
     }
 
+    /** A body of {@code contentType}, answered as {@code accept}. */
+    public Response send(String method, String path, String contentType, byte[] body, String accept) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).header("Accept", accept);
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        return send(builder);
+    }
+
     /** Any method with a body from a publisher (a stream, say). */
     public Response send(String method, String path, String contentType, HttpRequest.BodyPublisher body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).method(method, body);

@@ -22,6 +22,7 @@ class ApiKeyTest {
 
     static final String CSV = "a,b,y\n1,2,0\n3,4,1\n";
     static final String UNKNOWN_MODEL = "/models/00000000-0000-0000-0000-0000000000aa/predict";
+    static final String UNKNOWN_INVOCATIONS = "/models/00000000-0000-0000-0000-0000000000aa/invocations";
 
     static HttpResponse<String> send(int port, String method, String path, String key, String contentType, String body)
             throws Exception {
@@ -81,6 +82,9 @@ class ApiKeyTest {
             // Not 401: the key is not needed, so the request reaches the handler and the model is unknown.
             assertThat(send(port, "POST", UNKNOWN_MODEL, null, "application/json", "{\"rows\": [[1, 2]]}").statusCode())
                     .isEqualTo(404);
+            assertThat(send(port, "POST", UNKNOWN_INVOCATIONS, null, "application/json", "{\"instances\": [[1, 2]]}")
+                    .statusCode()).isEqualTo(404);
+            assertThat(send(port, "POST", UNKNOWN_MODEL, null, "text/csv", "x0,x1\n1,2\n").statusCode()).isEqualTo(404);
         }
 
         @Test
@@ -112,6 +116,10 @@ class ApiKeyTest {
             assertThat(send(port, "POST", UNKNOWN_MODEL, null, "application/json", body).statusCode()).isEqualTo(401);
             assertThat(send(port, "POST", UNKNOWN_MODEL, "only-key", "application/json", body).statusCode())
                     .isEqualTo(404);
+            assertThat(send(port, "POST", UNKNOWN_INVOCATIONS, null, "application/json", "{\"instances\": [[1]]}")
+                    .statusCode()).isEqualTo(401);
+            assertThat(send(port, "POST", UNKNOWN_INVOCATIONS, "only-key", "application/json", "{\"instances\": [[1]]}")
+                    .statusCode()).isEqualTo(404);
         }
     }
 

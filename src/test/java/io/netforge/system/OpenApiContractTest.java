@@ -117,12 +117,17 @@ class OpenApiContractTest {
                         || !map(success.get("content")).containsKey("text/event-stream")) {
                     problems.add(operation + ": the code streams server-sent events, the contract does not say so");
                 }
-            } else if (returned == byte[].class) {
-                // bytes of media types other than JSON (images): the contract lists exactly the types it produces
+            } else if (returned == byte[].class
+                    || returned == org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody.class) {
+                // bytes the code writes itself (images, streamed CSV): the contract lists exactly the types produced
                 Set<String> produces = new TreeSet<>();
-                var mapping = handler.getMethodAnnotation(org.springframework.web.bind.annotation.GetMapping.class);
-                if (mapping != null) {
-                    produces.addAll(Arrays.asList(mapping.produces()));
+                var get = handler.getMethodAnnotation(org.springframework.web.bind.annotation.GetMapping.class);
+                var post = handler.getMethodAnnotation(org.springframework.web.bind.annotation.PostMapping.class);
+                if (get != null) {
+                    produces.addAll(Arrays.asList(get.produces()));
+                }
+                if (post != null) {
+                    produces.addAll(Arrays.asList(post.produces()));
                 }
                 Set<String> documented = success.get("content") == null ? Set.of()
                         : new TreeSet<>(map(success.get("content")).keySet());

@@ -219,7 +219,9 @@ class ModelRequestValidationTest {
                         "extra: unknown field"),
                 new Case("predict unknown model", "POST", "/models/00000000-0000-0000-0000-000000000005/predict",
                         "application/json", "{\"rows\": [" + row(20, "1") + "]}", 404, "does not exist"),
-                new Case("predict as text", "POST", "/models/{model}/predict", "text/csv", "1,2", 415, ""));
+                new Case("predict as plain text", "POST", "/models/{model}/predict", "text/plain", "1,2", 415, ""),
+                new Case("predict a CSV without the features", "POST", "/models/{model}/predict", "text/csv", "1,2", 400,
+                        "no column 'x0'"));
     }
 
     static String names(int count) {

@@ -1,0 +1,220 @@
+package io.netforge.prediction;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.CSVPrinter;
+
+import io.netforge.system.ApiException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Scores a CSV of any length with bounded memory: the body is spooled to a temporary file, read once to check every
+ * row (so that a bad row is a 400 naming it, before any answer is sent), then read again in batches that are
+ * predicted and written out as they go. A header row names the columns; every feature must be among them, other
+ * columns are left alone.
+ */
+final class CsvScoring implements AutoCloseable {
+
+    /** Rows predicted at once in the second pass. */
+    static final int BATCH = 1024;
+
+    static final List<String> MISSING = List.of("NA", "N/A", "null", "NaN", "?");
+
+    private final LoadedModel model;
+    private final Path file;
+    private final TabularRows columns;
+    private final long rows;
+
+    /**
+     * Spools and checks the body.
+     *
+     * @throws ApiException 400 naming the row and column of the first bad value; 413 beyond {@code maxBytes}
+     */
+    CsvScoring(LoadedModel model, InputStream body, long maxBytes) throws IOException {
+        this.model = model;
+        this.file = Files.createTempFile("netforge-score-", ".csv");
+        try {
+            spool(body, maxBytes);
+            long count = 0;
+            TabularRows header = null;
+            try (CSVParser parser = parser()) {
+                header = new TabularRows(model.encoding(), parser.getHeaderNames(), "header");
+                int width = parser.getHeaderNames().size();
+                for (CSVRecord record : parser) {
+                    count++;
+                    check(record, width, header);
+                }
+            } catch (java.io.UncheckedIOException e) {
+                throw unreadable(e.getCause());
+            }
+            if (count == 0) {
+                throw ApiException.badRequest("the CSV has a header but no rows");
+            }
+            this.columns = header;
+            this.rows = count;
+        } catch (RuntimeException | IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    private void spool(InputStream body, long maxBytes) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while ((n = body.read(buffer)) > 0) {
+                total += n;
+                if (total > maxBytes) {
+                    throw ApiException.payloadTooLarge("the CSV is larger than the limit of " + maxBytes
+                            + " bytes (netforge.prediction.max-csv-bytes)").with("limitBytes", maxBytes);
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        if (Files.size(file) == 0) {
+            throw ApiException.badRequest("the CSV is empty; expected a header row naming the features, then rows");
+        }
+    }
+
+    private void check(CSVRecord record, int width, TabularRows header) {
+        long line = record.getRecordNumber() + 1;
+        if (record.size() != width) {
+            throw ApiException.badRequest("row " + line + ": expected " + width + " columns, found " + record.size())
+                    .with("row", line);
+        }
+        try {
+            header.row(header.cells(record, MISSING), "row " + line, true);
+        } catch (ApiException e) {
+            throw e.with("row", line);
+        }
+    }
+
+    private CSVParser parser() throws IOException {
+        Reader reader = new java.io.InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        try {
+            return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
+                    .setAllowMissingColumnNames(true).get().parse(reader);
+        } catch (IllegalArgumentException e) {
+            reader.close();
+            throw ApiException.badRequest("header: " + e.getMessage()).with("field", "header");
+        } catch (UncheckedIOException | IOException e) {
+            reader.close();
+            throw unreadable(e instanceof UncheckedIOException u ? u.getCause() : e);
+        }
+    }
+
+    private static ApiException unreadable(Throwable cause) {
+        if (cause instanceof CharacterCodingException) {
+            return ApiException.badRequest("the CSV is not UTF-8 text");
+        }
+        return ApiException.badRequest("the CSV could not be read: " + (cause == null ? "malformed" : cause.getMessage()));
+    }
+
+    /** The output columns of this model's task. */
+    List<String> outputHeader() {
+        return switch (model.task()) {
+            case BINARY -> List.of("probability", "label");
+            case MULTICLASS -> {
+                List<String> names = new ArrayList<>();
+                names.add("label");
+                model.classNames().forEach(c -> names.add("probability_" + c));
+                yield names;
+            }
+            case REGRESSION -> List.of("value");
+        };
+    }
+
+    /** Writes one output row per input row, in order, as CSV. */
+    void writeCsv(OutputStream out) throws IOException {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        try (CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
+            printer.printRecord(outputHeader());
+            forEachBatch(predictions -> {
+                for (PredictResponse.Prediction p : predictions) {
+                    try {
+                        printer.printRecord(csvRow(p));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+        }
+    }
+
+    /** Writes {@code /predict}'s JSON answer, for clients that ask for JSON. */
+    void writeJson(java.util.UUID id, OutputStream out, tools.jackson.databind.json.JsonMapper json) throws IOException {
+        json.writeValue(out, new PredictResponse(id, all()));
+    }
+
+    /** All predictions, for the JSON answers (the caller has checked the row count). */
+    List<PredictResponse.Prediction> all() throws IOException {
+        List<PredictResponse.Prediction> all = new ArrayList<>((int) rows);
+        forEachBatch(all::addAll);
+        return all;
+    }
+
+    private List<Object> csvRow(PredictResponse.Prediction p) {
+        return switch (model.task()) {
+            case BINARY -> List.of(Double.toString(p.probability()), String.valueOf(p.label()));
+            case MULTICLASS -> {
+                List<Object> cells = new ArrayList<>();
+                cells.add(String.valueOf(p.label()));
+                for (Map.Entry<String, Double> e : p.probabilities().entrySet()) {
+                    cells.add(Double.toString(e.getValue()));
+                }
+                yield cells;
+            }
+            case REGRESSION -> List.of(Double.toString(p.value()));
+        };
+    }
+
+    private void forEachBatch(java.util.function.Consumer<List<PredictResponse.Prediction>> sink) throws IOException {
+        try (CSVParser parser = parser()) {
+            Iterator<CSVRecord> records = parser.iterator();
+            List<double[]> batch = new ArrayList<>(BATCH);
+            while (records.hasNext()) {
+                CSVRecord record = records.next();
+                List<JsonNode> cells = columns.cells(record, MISSING);
+                batch.add(columns.row(cells, "row " + (record.getRecordNumber() + 1), true));
+                if (batch.size() == BATCH || !records.hasNext()) {
+                    sink.accept(model.predict(batch.toArray(double[][]::new)));
+                    batch.clear();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            file.toFile().deleteOnExit();
+        }
+    }
+}

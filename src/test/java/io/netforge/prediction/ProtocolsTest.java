@@ -1,0 +1,223 @@
+package io.netforge.prediction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.netforge.support.Http;
+import io.netforge.support.TestDatabases;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The same rows give the same numbers, bit for bit, through {@code /predict} (JSON and CSV, CSV answered as CSV or
+ * JSON) and MLflow's {@code /invocations} (every JSON format and CSV), for a binary, a multi-class and a regression
+ * model; and bad input to each is a 4xx naming the row, column or field.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "netforge.prediction.max-rows=500")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProtocolsTest {
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabases.h2().register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+    final Map<String, Model> models = new LinkedHashMap<>();
+
+    /** A trained model, a CSV of rows for it (with columns it does not use), and which of its features are text. */
+    record Model(String id, byte[] csv, Set<String> categorical) {
+    }
+
+    @BeforeAll
+    void train() throws IOException {
+        http = new Http(port);
+        byte[] customers = Files.readAllBytes(Path.of("examples/data/customers-train.csv"));
+        byte[] houses = Files.readAllBytes(Path.of("examples/data/houses-train.csv"));
+        String c = upload("?ignore=customer_id", customers);
+        String h = upload("", houses);
+        String moons = http.postJson("/datasets/synthetic", "{\"generator\": \"moons\", \"samples\": 300, \"noise\": 0.2}")
+                .json().get("id").asString();
+        models.put("binary", new Model(train(moons, "{\"hiddenLayers\": [6], \"maxIterations\": 200}"),
+                moonsCsv(), Set.of()));
+        models.put("multiclass", new Model(train(c, "{\"hiddenLayers\": [8], \"maxIterations\": 100}"),
+                Files.readAllBytes(Path.of("examples/data/customers-test.csv")), Set.of("country")));
+        models.put("regression", new Model(train(h, "{\"hiddenLayers\": [8], \"maxIterations\": 100}"),
+                Files.readAllBytes(Path.of("examples/data/houses-test.csv")), Set.of("city")));
+    }
+
+    private String upload(String query, byte[] csv) {
+        Http.Response r = http.post("/datasets" + query, "text/csv", csv);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.json().get("id").asString();
+    }
+
+    private String train(String dataset, String network) {
+        Http.Response accepted = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"network\": " + network + "}");
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        JsonNode model = http.awaitModel(accepted.json().get("id").asString(), Duration.ofMinutes(2));
+        assertThat(model.get("status").asString()).as(model.toString()).isEqualTo("SUCCEEDED");
+        return model.get("id").asString();
+    }
+
+    /** 200 rows of the moons in [-1.5, 2.5] x [-1, 1.5], an id column first. */
+    private static byte[] moonsCsv() {
+        StringBuilder csv = new StringBuilder("id,x0,x1\n");
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 200; i++) {
+            csv.append("r").append(i).append(',').append(-1.5 + 4 * random.nextDouble()).append(',')
+                    .append(-1 + 2.5 * random.nextDouble()).append('\n');
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The CSV's rows as /predict instances of the model's features: numbers, strings, null for empty or NA. */
+    private List<Map<String, Object>> instances(Model model) throws IOException {
+        List<String> features = new ArrayList<>();
+        http.get("/models/" + model.id()).json().get("features").forEach(f -> features.add(f.asString()));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (CSVRecord record : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(new String(model.csv(), StandardCharsets.UTF_8)))) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (String f : features) {
+                String cell = record.get(f);
+                row.put(f, cell.isEmpty() || Set.of("NA", "N/A", "null", "NaN", "?").contains(cell) ? null
+                        : model.categorical().contains(f) ? cell : (Object) Double.parseDouble(cell));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"binary", "multiclass", "regression"})
+    void everyProtocolGivesPredictsNumbersBitForBit(String task) throws IOException {
+        Model model = models.get(task);
+        List<Map<String, Object>> instances = instances(model);
+        JsonNode reference = http.postJson("/models/" + model.id() + "/predict", Map.of("instances", instances))
+                .json().get("predictions");
+        assertThat(reference.size()).isEqualTo(instances.size());
+
+        // CSV in, CSV out
+        Http.Response csv = http.send("POST", "/models/" + model.id() + "/predict", "text/csv", model.csv());
+        assertThat(csv.status()).as(csv.toString()).isEqualTo(200);
+        assertThat(csv.contentType()).startsWith("text/csv");
+        List<CSVRecord> out = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(csv.body())).getRecords();
+        assertThat(out).hasSize(instances.size());
+        for (int r = 0; r < out.size(); r++) {
+            JsonNode expected = reference.get(r);
+            CSVRecord row = out.get(r);
+            switch (task) {
+                case "binary" -> {
+                    assertThat(Double.parseDouble(row.get("probability"))).isEqualTo(expected.get("probability").asDouble());
+                    assertThat(row.get("label")).isEqualTo(expected.get("label").asString());
+                }
+                case "multiclass" -> {
+                    assertThat(row.get("label")).isEqualTo(expected.get("label").asString());
+                    for (String c : expected.get("probabilities").propertyNames()) {
+                        assertThat(Double.parseDouble(row.get("probability_" + c)))
+                                .isEqualTo(expected.get("probabilities").get(c).asDouble());
+                    }
+                }
+                default -> assertThat(Double.parseDouble(row.get("value"))).isEqualTo(expected.get("value").asDouble());
+            }
+        }
+        // CSV in, JSON out
+        Http.Response asJson = http.send("POST", "/models/" + model.id() + "/predict", "text/csv", model.csv(),
+                "application/json");
+        assertThat(asJson.json().get("predictions")).isEqualTo(reference);
+
+        // MLflow: every JSON format, and CSV
+        List<String> features = new ArrayList<>(instances.get(0).keySet());
+        List<List<Object>> data = instances.stream().map(m -> (List<Object>) new ArrayList<>(m.values())).toList();
+        // columns in another order than the model's, and one it does not use
+        List<String> columns = new ArrayList<>(features);
+        java.util.Collections.reverse(columns);
+        columns.add("note");
+        List<List<Object>> reordered = instances.stream().map(m -> {
+            List<Object> row = new ArrayList<>();
+            for (String c : columns) {
+                row.add(c.equals("note") ? "ignored" : m.get(c));
+            }
+            return row;
+        }).toList();
+        Map<String, List<Object>> columnar = new LinkedHashMap<>();
+        for (String f : features) {
+            columnar.put(f, instances.stream().map(m -> m.get(f)).toList());
+        }
+        List<Object> bodies = List.of(
+                Map.of("dataframe_split", Map.of("columns", columns, "data", reordered)),
+                Map.of("dataframe_records", instances),
+                Map.of("instances", data),
+                Map.of("instances", instances),
+                Map.of("inputs", columnar));
+        for (Object body : bodies) {
+            Http.Response r = http.postJson("/models/" + model.id() + "/invocations", body);
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            assertThat(r.json().get("predictions")).as(Http.write(body).substring(0, 40)).isEqualTo(reference);
+        }
+        Http.Response mlflowCsv = http.send("POST", "/models/" + model.id() + "/invocations", "text/csv", model.csv());
+        assertThat(mlflowCsv.json().get("predictions")).isEqualTo(reference);
+    }
+
+    @Test
+    void refusesBadRowsColumnsAndFormatsNamingThem() {
+        Model model = models.get("multiclass");
+        String predict = "/models/" + model.id() + "/predict";
+        String invocations = "/models/" + model.id() + "/invocations";
+        http.send("POST", predict, "text/csv", "age,income,country\n1,2,Spain\n".getBytes(StandardCharsets.UTF_8))
+                .assertProblem(400, "no column 'visits'");
+        http.send("POST", predict, "text/csv", "age,income,country,visits\n1,2,Spain,3\n4,x,Spain,3\n"
+                .getBytes(StandardCharsets.UTF_8)).assertProblem(400, "row 3", "income", "must be a number");
+        http.send("POST", predict, "text/csv", "age,income,country,visits\n1,2,Spain\n"
+                .getBytes(StandardCharsets.UTF_8)).assertProblem(400, "row 2: expected 4 columns, found 3");
+        http.send("POST", predict, "text/csv", "age,income,country,visits\n".getBytes(StandardCharsets.UTF_8))
+                .assertProblem(400, "no rows");
+        http.send("POST", predict, "text/csv", new byte[0]).assertProblem(400, "empty");
+        http.send("POST", predict, "text/csv", new byte[] {'a', ',', (byte) 0xff, '\n'}).assertProblem(400, "UTF-8");
+        http.postJson(invocations, "{}").assertProblem(400, "exactly one of");
+        http.postJson(invocations, "{\"instances\": [], \"inputs\": []}").assertProblem(400, "exactly one of");
+        http.postJson(invocations, "{\"rows\": []}").assertProblem(400, "rows: unknown field");
+        http.postJson(invocations, "{\"dataframe_split\": {\"columns\": [\"age\"], \"data\": [[1]]}}")
+                .assertProblem(400, "dataframe_split.columns", "no column 'income'");
+        http.postJson(invocations, "{\"dataframe_records\": [{\"age\": 1, \"income\": 2, \"country\": \"Spain\","
+                + " \"visits\": \"many\"}]}").assertProblem(400, "dataframe_records[0].visits");
+        http.postJson(invocations, "{\"instances\": [[1, 2, \"Spain\"]]}").assertProblem(400, "instances[0]");
+        http.postJson(invocations, "{\"inputs\": {\"age\": [1, 2], \"income\": [1], \"country\": [\"a\", \"b\"],"
+                + " \"visits\": [1, 2]}}").assertProblem(400, "inputs.income");
+        List<List<Object>> many = new ArrayList<>();
+        for (int i = 0; i < 501; i++) {
+            many.add(List.of(30, 1000, "Spain", 2));
+        }
+        http.postJson(invocations, Map.of("instances", many)).assertProblem(413, "max-rows");
+        http.postJson("/models/00000000-0000-0000-0000-000000000004/invocations", "{\"instances\": [[1]]}")
+                .assertProblem(404, "does not exist");
+    }
+}
