@@ -66,6 +66,16 @@ public class ModelRepository {
         return statement.query(this::view).list();
     }
 
+    /**
+     * The versions of a model name: its SUCCEEDED models in the order they finished (version 1 first). Runs of
+     * experiments are left out.
+     */
+    public List<UUID> versions(String name) {
+        return jdbc.sql("SELECT id FROM models WHERE name = :name AND status = :succeeded AND experiment_id IS NULL"
+                        + " ORDER BY finished_at, seq")
+                .param("name", name).param("succeeded", ModelStatus.SUCCEEDED.name()).query(UUID.class).list();
+    }
+
     /** One run of an experiment: its configuration, status and (once SUCCEEDED) its metrics. */
     public record Run(UUID id, int configuration, ModelStatus status, long seed, DataSpec.Fold fold, Metrics metrics,
             java.time.Instant finishedAt) {

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * When {@link SecurityProperties#enabled()}, answers 401 to any request that writes or trains (every
  * method but GET, HEAD and OPTIONS) without a valid {@code X-API-Key} header. {@code /predict} (and
- * {@code /invocations}) is open unless {@code protect-predict} is set; reads, including {@code /actuator/health}, stay open.
+ * {@code /invocations}, V2 {@code infer}) is open unless {@code protect-predict} is set; reads, including {@code /actuator/health}, stay open.
  */
 @Component
 class ApiKeyFilter extends OncePerRequestFilter {
@@ -30,8 +30,9 @@ class ApiKeyFilter extends OncePerRequestFilter {
     static final String HEADER = "X-API-Key";
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
-    /** The read-only prediction paths: /predict and MLflow's /invocations. */
-    private static final Pattern PREDICT = Pattern.compile("/models/[^/]+/(predict|invocations)/?");
+    /** The read-only prediction paths: /predict, MLflow's /invocations and the Open Inference Protocol's infer. */
+    private static final Pattern PREDICT = Pattern.compile(
+            "/models/[^/]+/(predict|invocations)/?|/v2/models/[^/]+(/versions/[^/]+)?/infer/?");
 
     private final SecurityProperties properties;
     private final List<byte[]> keys;

@@ -8,6 +8,11 @@ public final class JsonProblems {
     private JsonProblems() {
     }
 
+    /** What is wrong with an unreadable request body, naming the field (the words of a problem's detail). */
+    public static String describe(org.springframework.http.converter.HttpMessageNotReadableException e) {
+        return ProblemHandler.describe(e);
+    }
+
     /** A 400 naming {@code field} for a value that could not be bound, saying why (inner paths included). */
     public static ApiException invalidValue(String field, JacksonException e) {
         return ApiException.invalidField(field, ProblemHandler.describeCause(e));

@@ -64,8 +64,11 @@ class ProtocolsTest {
         String h = upload("", houses);
         String moons = http.postJson("/datasets/synthetic", "{\"generator\": \"moons\", \"samples\": 300, \"noise\": 0.2}")
                 .json().get("id").asString();
-        models.put("binary", new Model(train(moons, "{\"hiddenLayers\": [6], \"maxIterations\": 200}"),
+        models.put("binary", new Model(train(moons, "{\"hiddenLayers\": [6], \"maxIterations\": 200}", "moons"),
                 moonsCsv(), Set.of()));
+        // a second version of the name, which V2 serves as the newest
+        models.put("binary v2", new Model(train(moons, "{\"hiddenLayers\": [6], \"maxIterations\": 200, \"seed\": 1}",
+                "moons"), moonsCsv(), Set.of()));
         models.put("multiclass", new Model(train(c, "{\"hiddenLayers\": [8], \"maxIterations\": 100}"),
                 Files.readAllBytes(Path.of("examples/data/customers-test.csv")), Set.of("country")));
         models.put("regression", new Model(train(h, "{\"hiddenLayers\": [8], \"maxIterations\": 100}"),
@@ -79,7 +82,12 @@ class ProtocolsTest {
     }
 
     private String train(String dataset, String network) {
-        Http.Response accepted = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"network\": " + network + "}");
+        return train(dataset, network, null);
+    }
+
+    private String train(String dataset, String network, String name) {
+        Http.Response accepted = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"network\": " + network
+                + (name == null ? "" : ", \"name\": \"" + name + "\"") + "}");
         assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
         JsonNode model = http.awaitModel(accepted.json().get("id").asString(), Duration.ofMinutes(2));
         assertThat(model.get("status").asString()).as(model.toString()).isEqualTo("SUCCEEDED");
@@ -185,6 +193,110 @@ class ProtocolsTest {
         }
         Http.Response mlflowCsv = http.send("POST", "/models/" + model.id() + "/invocations", "text/csv", model.csv());
         assertThat(mlflowCsv.json().get("predictions")).isEqualTo(reference);
+
+        // KServe V2: a tensor per feature (BYTES for categories), and for all-numeric models one [N, F] tensor
+        List<Map<String, Object>> tensors = new ArrayList<>();
+        for (String f : features) {
+            boolean text = model.categorical().contains(f);
+            tensors.add(Map.of("name", f, "datatype", text ? "BYTES" : "FP64", "shape", List.of(instances.size()),
+                    "data", instances.stream().map(m -> m.get(f)).toList()));
+        }
+        List<Object> requests = new ArrayList<>(List.of(Map.of("id", "r1", "inputs", tensors)));
+        if (model.categorical().isEmpty() && !hasMissing(instances)) {
+            requests.add(Map.of("inputs", List.of(Map.of("name", "input", "datatype", "FP64",
+                    "shape", List.of(instances.size(), features.size()),
+                    "data", data.stream().flatMap(List::stream).toList()))));
+        }
+        for (Object body : requests) {
+            Http.Response v2 = http.postJson("/v2/models/" + model.id() + "/infer", body);
+            assertThat(v2.status()).as(v2.toString()).isEqualTo(200);
+            JsonNode outputs = v2.json().get("outputs");
+            for (int r = 0; r < reference.size(); r++) {
+                JsonNode expected = reference.get(r);
+                switch (task) {
+                    case "binary" -> {
+                        assertThat(outputs.get(0).get("data").get(2 * r + 1).asDouble())
+                                .isEqualTo(expected.get("probability").asDouble());
+                        assertThat(outputs.get(1).get("data").get(r).asString()).isEqualTo(expected.get("label").asString());
+                    }
+                    case "multiclass" -> {
+                        int k = 0;
+                        for (String c : expected.get("probabilities").propertyNames()) {
+                            assertThat(outputs.get(0).get("data").get(r * 3 + k++).asDouble())
+                                    .isEqualTo(expected.get("probabilities").get(c).asDouble());
+                        }
+                        assertThat(outputs.get(1).get("data").get(r).asString()).isEqualTo(expected.get("label").asString());
+                    }
+                    default -> assertThat(outputs.get(0).get("data").get(r).asDouble())
+                            .isEqualTo(expected.get("value").asDouble());
+                }
+            }
+        }
+    }
+
+    private static boolean hasMissing(List<Map<String, Object>> instances) {
+        return instances.stream().anyMatch(m -> m.containsValue(null));
+    }
+
+    @Test
+    void openInferenceServesMetadataReadinessAndVersionsByName() throws IOException {
+        assertThat(http.get("/v2/health/live").json().get("live").asBoolean()).isTrue();
+        assertThat(http.get("/v2/health/ready").json().get("ready").asBoolean()).isTrue();
+        JsonNode metadata = http.get("/v2/models/moons").json();
+        assertThat(metadata.get("versions").toString()).isEqualTo("[\"1\",\"2\"]");
+        assertThat(metadata.get("inputs").toString()).isEqualTo("[{\"name\":\"x0\",\"datatype\":\"FP64\",\"shape\":[-1]},"
+                + "{\"name\":\"x1\",\"datatype\":\"FP64\",\"shape\":[-1]}]");
+        assertThat(metadata.get("outputs").get(0).get("shape").toString()).isEqualTo("[-1,2]");
+        JsonNode customers = http.get("/v2/models/" + models.get("multiclass").id()).json();
+        assertThat(customers.get("inputs").toString()).contains("{\"name\":\"country\",\"datatype\":\"BYTES\"");
+        assertThat(http.get("/v2/models/moons/ready").json().get("ready").asBoolean()).isTrue();
+        assertThat(http.get("/v2/models/moons/versions/1/ready").json().get("ready").asBoolean()).isTrue();
+
+        // the name is its newest version; versions/1 the first model
+        Map<String, Object> body = Map.of("inputs", List.of(Map.of("name", "input", "datatype", "FP64",
+                "shape", List.of(1, 2), "data", List.of(0.5, 0.25))));
+        for (String[] version : new String[][] {{"/v2/models/moons", "binary v2", "2"},
+                {"/v2/models/moons/versions/2", "binary v2", "2"}, {"/v2/models/moons/versions/1", "binary", "1"}}) {
+            JsonNode answer = http.postJson(version[0] + "/infer", body).json();
+            double expected = http.postJson("/models/" + models.get(version[1]).id() + "/predict", "{\"rows\": [[0.5, 0.25]]}")
+                    .json().get("predictions").get(0).get("probability").asDouble();
+            assertThat(answer.get("model_version").asString()).isEqualTo(version[2]);
+            assertThat(answer.get("model_name").asString()).isEqualTo("moons");
+            assertThat(answer.get("outputs").get(0).get("data").get(1).asDouble()).isEqualTo(expected);
+        }
+        // only the outputs asked for
+        JsonNode labelOnly = http.postJson("/v2/models/moons/infer", Map.of("inputs", body.get("inputs"),
+                "outputs", List.of(Map.of("name", "label")))).json();
+        assertThat(labelOnly.get("outputs").size()).isEqualTo(1);
+        assertThat(labelOnly.get("outputs").get(0).get("name").asString()).isEqualTo("label");
+    }
+
+    @Test
+    void openInferenceErrorsAreTheProtocolsShape() {
+        String infer = "/v2/models/moons/infer";
+        for (String[] c : new String[][] {
+                {infer, "{}", "400", "inputs"},
+                {infer, "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP64\", \"shape\": [1, 3], \"data\": [1, 2, 3]}]}", "400", "[N, 2]"},
+                {infer, "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP64\", \"shape\": [2, 2], \"data\": [1, 2, 3]}]}", "400", "needs 4"},
+                {infer, "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"BYTES\", \"shape\": [1, 2], \"data\": [\"a\", \"b\"]}]}", "400", "FP64"},
+                {infer, "{\"inputs\": [{\"name\": \"x0\", \"datatype\": \"FP64\", \"shape\": [1], \"data\": [1]},"
+                        + " {\"name\": \"x9\", \"datatype\": \"FP64\", \"shape\": [1], \"data\": [1]}]}", "400", "'x9' is not a feature"},
+                {infer, "{\"inputs\": [{\"name\": \"x0\", \"datatype\": \"FP64\", \"shape\": [1], \"data\": [1]}]}", "400", "no column 'x1'"},
+                {infer, "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP64\", \"shape\": [1, 2], \"data\": [1, \"x\"]}]}", "400", "must be a number"},
+                {infer, "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP64\", \"shape\": [1, 2], \"data\": [1, 2]}],"
+                        + " \"outputs\": [{\"name\": \"logits\"}]}", "400", "'logits' is not an output"},
+                {infer, "{\"inputs\": ", "400", "JSON"},
+                {"/v2/models/no-such-model/infer", "{}", "404", "no SUCCEEDED model is named"},
+                {"/v2/models/moons/versions/3/infer", "{}", "404", "versions are 1 to 2"}}) {
+            Http.Response r = http.postJson(c[0], c[1]);
+            assertThat(r.status()).as(c[1] + " " + r).isEqualTo(Integer.parseInt(c[2]));
+            assertThat(r.contentType()).startsWith("application/json");
+            assertThat(r.json().get("error").asString()).as(c[1]).contains(c[3]);
+            assertThat(r.json().size()).isEqualTo(1);
+        }
+        Http.Response missing = http.get("/v2/models/no-such-model");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("error").asString()).contains("no SUCCEEDED model");
     }
 
     @Test

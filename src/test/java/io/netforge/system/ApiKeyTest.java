@@ -85,6 +85,9 @@ class ApiKeyTest {
             assertThat(send(port, "POST", UNKNOWN_INVOCATIONS, null, "application/json", "{\"instances\": [[1, 2]]}")
                     .statusCode()).isEqualTo(404);
             assertThat(send(port, "POST", UNKNOWN_MODEL, null, "text/csv", "x0,x1\n1,2\n").statusCode()).isEqualTo(404);
+            assertThat(send(port, "POST", "/v2/models/nobody/versions/1/infer", null, "application/json", "{}")
+                    .statusCode()).isEqualTo(404);
+            assertThat(send(port, "GET", "/v2/health/ready", null, null, null).statusCode()).isEqualTo(200);
         }
 
         @Test
@@ -120,6 +123,8 @@ class ApiKeyTest {
                     .statusCode()).isEqualTo(401);
             assertThat(send(port, "POST", UNKNOWN_INVOCATIONS, "only-key", "application/json", "{\"instances\": [[1]]}")
                     .statusCode()).isEqualTo(404);
+            assertThat(send(port, "POST", "/v2/models/nobody/infer", null, "application/json", "{}").statusCode())
+                    .isEqualTo(401);
         }
     }
 
