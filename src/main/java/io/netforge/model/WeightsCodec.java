@@ -41,6 +41,19 @@ public final class WeightsCodec {
 
     /** Rebuilds the network a stored model describes, after checking its bytes against the document. */
     public static Network decode(StoredModel model) {
+        Layers layers = layers(model);
+        return Network.of(model.document().architecture(), layers.weights(), layers.biases(),
+                model.document().network().precision());
+    }
+
+    /**
+     * Each layer's weights (row-major, inputs x outputs) and biases, as stored.
+     */
+    public record Layers(List<double[]> weights, List<double[]> biases) {
+    }
+
+    /** The stored weights and biases, layer by layer, after checking their bytes against the document. */
+    public static Layers layers(StoredModel model) {
         ModelDocument document = model.document();
         ModelDocument.WeightsLayout layout = document.weights();
         byte[] bytes = model.weights();
@@ -67,7 +80,7 @@ public final class WeightsCodec {
         if (in.hasRemaining()) {
             throw new IllegalStateException("model " + document.id() + ": stored weights do not fit its layer sizes");
         }
-        return Network.of(document.architecture(), weights, biases, document.network().precision());
+        return new Layers(weights, biases);
     }
 
     static String sha256(byte[] bytes) {

@@ -1,0 +1,54 @@
+package io.netforge.export;
+
+import java.util.Locale;
+import java.util.UUID;
+
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.netforge.model.ModelRepository;
+import io.netforge.model.ModelStatus;
+import io.netforge.model.StoredModel;
+import io.netforge.system.ApiException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code GET /models/{id}/export?format=npz|json}: a finished model as arrays for numpy and other runtimes. */
+@RestController
+class ExportController {
+
+    static final String NPZ = "application/octet-stream";
+
+    private final ModelRepository models;
+    private final JsonMapper json;
+
+    ExportController(ModelRepository models, JsonMapper json) {
+        this.models = models;
+        this.json = json;
+    }
+
+    @GetMapping(path = "/models/{id}/export", produces = {NPZ, MediaType.APPLICATION_JSON_VALUE})
+    ResponseEntity<byte[]> export(@PathVariable UUID id, @RequestParam(defaultValue = "npz") String format) {
+        String kind = format.toLowerCase(Locale.ROOT);
+        if (!kind.equals("npz") && !kind.equals("json")) {
+            throw ApiException.invalidField("format", "must be npz or json, got '" + format + "'");
+        }
+        if (models.getView(id).status() != ModelStatus.SUCCEEDED) {
+            throw ApiException.conflict("model " + id + " is " + models.getView(id).status()
+                    + "; a model can be exported once it has SUCCEEDED");
+        }
+        StoredModel stored = models.findArtifact(id).orElseThrow(() -> ApiException.notFound("model", id));
+        ModelExport export = new ModelExport(stored);
+        byte[] body = kind.equals("npz") ? export.npz(json) : json.writeValueAsBytes(export.json());
+        return ResponseEntity.ok()
+                .contentType(kind.equals("npz") ? MediaType.APPLICATION_OCTET_STREAM : MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(export.fileName(kind)).build().toString())
+                .body(body);
+    }
+}
