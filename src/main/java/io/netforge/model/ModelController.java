@@ -9,6 +9,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -36,16 +37,48 @@ class ModelController {
 
     @GetMapping("/models")
     List<ModelView> list(@RequestParam(required = false) ModelStatus status,
-            @RequestParam(required = false) UUID experimentId, @RequestParam(defaultValue = "100") int limit) {
+            @RequestParam(required = false) UUID experimentId, @RequestParam(required = false) String name,
+            @RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
-        return models.list(status, experimentId, limit);
+        return models.list(status, experimentId, name, limit);
     }
 
     @GetMapping("/models/{id}")
     ModelView get(@PathVariable UUID id) {
         return models.getView(id);
+    }
+
+    /** An alias: letters, digits, '-' and '_', starting with a letter (so it cannot be read as a version). */
+    static final java.util.regex.Pattern ALIAS = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+
+    /**
+     * Points an alias of the model's name (e.g. champion) at this model, moving it from another version if it named
+     * one. The model must have SUCCEEDED (runs of experiments have no versions).
+     */
+    @PutMapping("/models/{id}/aliases/{alias}")
+    ModelView setAlias(@PathVariable UUID id, @PathVariable String alias) {
+        if (!ALIAS.matcher(alias).matches()) {
+            throw ApiException.invalidField("alias", "'" + alias + "' must be 1 to 64 letters, digits, '-' or '_',"
+                    + " starting with a letter");
+        }
+        ModelView model = models.getView(id);
+        if (model.version() == null) {
+            throw ApiException.conflict("model " + id + " is " + model.status() + (model.experimentId() != null
+                    ? ", a run of an experiment" : "") + "; only a version of a name (a SUCCEEDED model) takes an alias");
+        }
+        models.setAlias(id, model.name(), alias);
+        return models.getView(id);
+    }
+
+    @DeleteMapping("/models/{id}/aliases/{alias}")
+    ResponseEntity<Void> deleteAlias(@PathVariable UUID id, @PathVariable String alias) {
+        models.getView(id);
+        if (!models.deleteAlias(id, alias)) {
+            throw ApiException.notFound("alias", "'" + alias + "' of model " + id);
+        }
+        return ResponseEntity.noContent().build();
     }
 
     /** Server-sent events: {@code progress} while the model trains, then {@code model} when it is done. */

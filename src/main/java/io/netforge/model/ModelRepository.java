@@ -27,7 +27,7 @@ public class ModelRepository {
     private static final String VIEW_COLUMNS = """
             m.id, m.name, m.status, m.dataset_id, m.test_dataset_id, m.test_fraction, m.spec, m.created_at,
             m.started_at, m.finished_at, m.iteration, m.loss, m.validation_loss, m.attempts, m.cancel_requested, m.error,
-            m.training_seconds, m.data_spec, m.experiment_id, a.document
+            m.training_seconds, m.data_spec, m.experiment_id, m.version, a.document
             """;
 
     private final JdbcClient jdbc;
@@ -41,7 +41,40 @@ public class ModelRepository {
     public Optional<ModelView> findView(UUID id) {
         return jdbc.sql("SELECT " + VIEW_COLUMNS + " FROM models m LEFT JOIN model_artifacts a ON a.model_id = m.id"
                         + " WHERE m.id = :id")
-                .param("id", id).query(this::view).optional();
+                .param("id", id).query(this::view).optional().map(v -> v.withAliases(aliasesOf(v.id())));
+    }
+
+    /** The aliases that name this model. */
+    public List<String> aliasesOf(UUID id) {
+        return jdbc.sql("SELECT alias FROM model_aliases WHERE model_id = :id ORDER BY alias").param("id", id)
+                .query(String.class).list();
+    }
+
+    /** Points {@code alias} of the model's name at it (moving it from another version); the model must have a version. */
+    @Transactional
+    public void setAlias(UUID id, String name, String alias) {
+        jdbc.sql("DELETE FROM model_aliases WHERE name = :name AND alias = :alias").param("name", name)
+                .param("alias", alias).update();
+        jdbc.sql("INSERT INTO model_aliases (name, alias, model_id) VALUES (:name, :alias, :id)").param("name", name)
+                .param("alias", alias).param("id", id).update();
+    }
+
+    /** @return false when the model had no such alias */
+    public boolean deleteAlias(UUID id, String alias) {
+        return jdbc.sql("DELETE FROM model_aliases WHERE model_id = :id AND alias = :alias").param("id", id)
+                .param("alias", alias).update() == 1;
+    }
+
+    /** The model a name's alias names. */
+    public Optional<UUID> byAlias(String name, String alias) {
+        return jdbc.sql("SELECT model_id FROM model_aliases WHERE name = :name AND alias = :alias")
+                .param("name", name).param("alias", alias).query(UUID.class).optional();
+    }
+
+    /** The model that is version {@code version} of a name. */
+    public Optional<UUID> byVersion(String name, int version) {
+        return jdbc.sql("SELECT id FROM models WHERE name = :name AND version = :version")
+                .param("name", name).param("version", version).query(UUID.class).optional();
     }
 
     public ModelView getView(UUID id) {
@@ -52,9 +85,9 @@ public class ModelRepository {
      * Newest first; {@code status} null for all. Without {@code experimentId} only models asked for on their own,
      * with it only that experiment's runs.
      */
-    public List<ModelView> list(ModelStatus status, UUID experimentId, int limit) {
+    public List<ModelView> list(ModelStatus status, UUID experimentId, String name, int limit) {
         String where = (experimentId == null ? " WHERE m.experiment_id IS NULL" : " WHERE m.experiment_id = :experiment")
-                + (status == null ? "" : " AND m.status = :status");
+                + (status == null ? "" : " AND m.status = :status") + (name == null ? "" : " AND m.name = :name");
         var statement = jdbc.sql("SELECT " + VIEW_COLUMNS + " FROM models m LEFT JOIN model_artifacts a"
                 + " ON a.model_id = m.id" + where + " ORDER BY m.seq DESC LIMIT :limit").param("limit", limit);
         if (status != null) {
@@ -63,17 +96,29 @@ public class ModelRepository {
         if (experimentId != null) {
             statement = statement.param("experiment", experimentId);
         }
-        return statement.query(this::view).list();
+        if (name != null) {
+            statement = statement.param("name", name);
+        }
+        List<ModelView> views = statement.query(this::view).list();
+        if (views.isEmpty()) {
+            return views;
+        }
+        java.util.Map<UUID, List<String>> aliases = new java.util.HashMap<>();
+        jdbc.sql("SELECT model_id, alias FROM model_aliases WHERE model_id IN (:ids) ORDER BY alias")
+                .param("ids", views.stream().map(ModelView::id).toList())
+                .query((rs, row) -> aliases.computeIfAbsent(rs.getObject("model_id", UUID.class),
+                        k -> new java.util.ArrayList<>()).add(rs.getString("alias")))
+                .list();
+        return views.stream().map(v -> v.withAliases(aliases.getOrDefault(v.id(), List.of()))).toList();
     }
 
     /**
-     * The versions of a model name: its SUCCEEDED models in the order they finished (version 1 first). Runs of
-     * experiments are left out.
+     * The versions of a model name, ascending: its SUCCEEDED models (experiment runs aside) numbered as they
+     * succeeded; a deleted one leaves a gap.
      */
-    public List<UUID> versions(String name) {
-        return jdbc.sql("SELECT id FROM models WHERE name = :name AND status = :succeeded AND experiment_id IS NULL"
-                        + " ORDER BY finished_at, seq")
-                .param("name", name).param("succeeded", ModelStatus.SUCCEEDED.name()).query(UUID.class).list();
+    public List<Integer> versions(String name) {
+        return jdbc.sql("SELECT version FROM models WHERE name = :name AND version IS NOT NULL ORDER BY version")
+                .param("name", name).query(Integer.class).list();
     }
 
     /** One run of an experiment: its configuration, status and (once SUCCEEDED) its metrics. */
@@ -171,6 +216,8 @@ public class ModelRepository {
         return new ModelView(
                 rs.getObject("id", UUID.class),
                 rs.getString("name"),
+                nullableInt(rs, "version"),
+                List.of(),
                 ModelStatus.valueOf(rs.getString("status")),
                 rs.getObject("dataset_id", UUID.class),
                 rs.getObject("test_dataset_id", UUID.class),
@@ -195,6 +242,11 @@ public class ModelRepository {
                 document == null ? null : document.provenance(),
                 rs.getObject("experiment_id", UUID.class),
                 data == null ? null : data.fold());
+    }
+
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -19,10 +19,12 @@ import io.netforge.tabular.PreprocessingSpec;
  *                      {@code column=<missing>} indicators
  * @param classes       the label classes as uploaded, numbers or strings: binary, index 0 negative and 1
  *                      positive; multi-class, in output order; empty for regression
+ * @param version       once SUCCEEDED (experiment runs aside), its version among the models of its name: 1, 2, ...
+ * @param aliases       the aliases of its name that name this model (e.g. champion)
  * @param experimentId  for a run of an experiment, the experiment; else null
  * @param fold          for a cross-validation run, the fold held out as its test rows; else null
  */
-public record ModelView(UUID id, String name, ModelStatus status, UUID datasetId, UUID testDatasetId,
+public record ModelView(UUID id, String name, Integer version, List<String> aliases, ModelStatus status, UUID datasetId, UUID testDatasetId,
         Double testFraction, NetworkSpec network, Progress progress, Timings timings, int attempts,
         boolean cancelRequested, String error, String task, List<String> features, String label,
         PreprocessingSpec preprocessing, List<String> inputs, List<Object> classes,
@@ -35,6 +37,12 @@ public record ModelView(UUID id, String name, ModelStatus status, UUID datasetId
      * @param loss           training loss of the last reported epoch; null before the first
      * @param validationLoss with early stopping, the validation loss of the last reported epoch; else null
      */
+    public ModelView withAliases(List<String> names) {
+        return new ModelView(id, name, version, List.copyOf(names), status, datasetId, testDatasetId, testFraction,
+                network, progress, timings, attempts, cancelRequested, error, task, features, label, preprocessing,
+                inputs, classes, metrics, lossCurve, validationLossCurve, training, provenance, experimentId, fold);
+    }
+
     public record Progress(int iteration, int maxIterations, Double loss, Double validationLoss) {
     }
 

@@ -23,8 +23,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * KServe's Open Inference Protocol (V2), REST: health, model metadata and readiness, and {@code infer}. A model is
- * named by its id, or by its name (its newest version) with {@code /versions/{v}} for an older one: the versions of
- * a name are its SUCCEEDED models in the order they finished. Errors are the protocol's {@code {"error": "..."}}.
+ * named by its id, or by its name (its newest version) with {@code /versions/{v}} for another: a version number or
+ * an alias of the name (champion). Errors are the protocol's {@code {"error": "..."}}.
  * The numbers are {@code /predict}'s, bit for bit.
  */
 @RestController
@@ -167,28 +167,26 @@ class OpenInferenceController {
             models.getView(id);
             return new Resolved(id, "1", List.of("1"));
         }
-        List<UUID> versions = models.versions(name);
+        List<Integer> versions = models.versions(name);
         if (versions.isEmpty()) {
             throw new ApiException(HttpStatus.NOT_FOUND, "Not found", "no SUCCEEDED model is named '" + name + "'");
         }
-        List<String> numbers = new ArrayList<>();
-        for (int v = 1; v <= versions.size(); v++) {
-            numbers.add(Integer.toString(v));
-        }
+        List<String> numbers = versions.stream().map(String::valueOf).toList();
         if (version == null) {
-            return new Resolved(versions.get(versions.size() - 1), Integer.toString(versions.size()), numbers);
+            int newest = versions.get(versions.size() - 1);
+            return new Resolved(models.byVersion(name, newest).orElseThrow(), Integer.toString(newest), numbers);
         }
-        int v;
-        try {
-            v = Integer.parseInt(version);
-        } catch (NumberFormatException e) {
-            v = -1;
+        if (version.chars().allMatch(Character::isDigit) && !version.isEmpty() && version.length() < 10) {
+            int v = Integer.parseInt(version);
+            return models.byVersion(name, v).map(found -> new Resolved(found, version, numbers))
+                    .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "Not found", "model '" + name
+                            + "' has no version " + version + "; its versions are " + String.join(", ", numbers)));
         }
-        if (v < 1 || v > versions.size()) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "Not found", "model '" + name + "' has no version '" + version
-                    + "'; its versions are 1 to " + versions.size());
-        }
-        return new Resolved(versions.get(v - 1), version, numbers);
+        // an alias (champion): the version it names
+        UUID aliased = models.byAlias(name, version).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
+                "Not found", "model '" + name + "' has no version or alias '" + version + "'; its versions are "
+                        + String.join(", ", numbers)));
+        return new Resolved(aliased, String.valueOf(models.getView(aliased).version()), numbers);
     }
 
     /** The request's rows: one [N, F] numeric tensor, or a tensor per feature (any order; BYTES for categories). */

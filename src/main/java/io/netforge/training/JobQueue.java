@@ -265,24 +265,39 @@ class JobQueue {
      */
     Optional<StopReason> succeed(UUID id, String owner, StoredModel model, int iterations, double loss,
             Double validationLoss, double seconds) {
-        return tx.execute(status -> {
-            int updated = jdbc.sql("""
-                    UPDATE models SET status = :to, finished_at = :now, iteration = :iteration, loss = :loss,
-                        validation_loss = :validationLoss, training_seconds = :seconds, owner = NULL,
-                        lease_until = NULL, error = NULL
-                    WHERE id = :id AND owner = :owner AND status IN (:from) AND cancel_requested = FALSE
-                    """)
-                    .param("to", Transition.SUCCEED.to.name()).param("from", Transition.SUCCEED.fromNames())
-                    .param("now", now()).param("iteration", iterations).param("loss", loss)
-                    .param("validationLoss", validationLoss)
-                    .param("seconds", seconds).param("id", id).param("owner", owner)
-                    .update();
-            if (updated != 1) {
-                return Optional.of(whyNotOurs(id, owner));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.execute(status -> {
+                    int updated = jdbc.sql("""
+                            UPDATE models SET status = :to, finished_at = :now, iteration = :iteration, loss = :loss,
+                                validation_loss = :validationLoss, training_seconds = :seconds, owner = NULL,
+                                lease_until = NULL, error = NULL
+                            WHERE id = :id AND owner = :owner AND status IN (:from) AND cancel_requested = FALSE
+                            """)
+                            .param("to", Transition.SUCCEED.to.name()).param("from", Transition.SUCCEED.fromNames())
+                            .param("now", now()).param("iteration", iterations).param("loss", loss)
+                            .param("validationLoss", validationLoss)
+                            .param("seconds", seconds).param("id", id).param("owner", owner)
+                            .update();
+                    if (updated != 1) {
+                        return Optional.of(whyNotOurs(id, owner));
+                    }
+                    // the next version of its name (experiment runs have none)
+                    jdbc.sql("""
+                            UPDATE models SET version = (SELECT COALESCE(MAX(v.version), 0) + 1 FROM models v
+                                                         WHERE v.name = (SELECT n.name FROM models n WHERE n.id = :id))
+                            WHERE id = :id AND experiment_id IS NULL
+                            """).param("id", id).update();
+                    models.insertArtifact(model);
+                    return Optional.empty();
+                });
+            } catch (org.springframework.dao.DuplicateKeyException e) {
+                // another model of the same name took that version number at the same moment: number again
+                if (attempt >= 5) {
+                    throw e;
+                }
             }
-            models.insertArtifact(model);
-            return Optional.empty();
-        });
+        }
     }
 
     /** Marks a job FAILED with a message for the client. */

@@ -287,7 +287,7 @@ class ProtocolsTest {
                         + " \"outputs\": [{\"name\": \"logits\"}]}", "400", "'logits' is not an output"},
                 {infer, "{\"inputs\": ", "400", "JSON"},
                 {"/v2/models/no-such-model/infer", "{}", "404", "no SUCCEEDED model is named"},
-                {"/v2/models/moons/versions/3/infer", "{}", "404", "versions are 1 to 2"}}) {
+                {"/v2/models/moons/versions/3/infer", "{}", "404", "its versions are 1, 2"}}) {
             Http.Response r = http.postJson(c[0], c[1]);
             assertThat(r.status()).as(c[1] + " " + r).isEqualTo(Integer.parseInt(c[2]));
             assertThat(r.contentType()).startsWith("application/json");

@@ -1,0 +1,87 @@
+package io.netforge.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.netforge.support.Http;
+import io.netforge.support.TestDatabases;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A model's name is a registered name: successful models of a name are its versions 1, 2, 3 (numbered once, also
+ * when they finish at the same moment), an alias names one of them and moves, and names, versions and aliases
+ * resolve in the Open Inference Protocol's paths.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "netforge.training.workers=2")
+class VersionsTest {
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabases.postgres().register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void successfulModelsOfANameAreItsVersionsAndAnAliasNamesOne() {
+        Http http = new Http(port);
+        String dataset = http.postJson("/datasets/synthetic", "{\"generator\": \"circles\", \"samples\": 200,"
+                + " \"noise\": 0.05, \"factor\": 0.5}").json().get("id").asString();
+        String name = "churn-" + System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        // four at once on two workers: versions are numbered as they succeed, never twice
+        for (int seed = 0; seed < 4; seed++) {
+            ids.add(http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"name\": \"" + name + "\","
+                    + " \"network\": {\"hiddenLayers\": [4], \"maxIterations\": 50, \"seed\": " + seed + "}}")
+                    .json().get("id").asString());
+        }
+        List<Integer> versions = new ArrayList<>();
+        for (String id : ids) {
+            JsonNode model = http.awaitModel(id, Duration.ofMinutes(1));
+            assertThat(model.get("status").asString()).isEqualTo("SUCCEEDED");
+            versions.add(model.get("version").asInt());
+        }
+        assertThat(versions).containsExactlyInAnyOrder(1, 2, 3, 4);
+        assertThat(http.get("/models?name=" + name).json().size()).isEqualTo(4);
+        String v2 = ids.get(versions.indexOf(2));
+        String v3 = ids.get(versions.indexOf(3));
+
+        JsonNode aliased = http.send("PUT", "/models/" + v2 + "/aliases/champion", null, new byte[0]).json();
+        assertThat(aliased.get("aliases").toString()).isEqualTo("[\"champion\"]");
+        double expected = http.postJson("/models/" + v2 + "/predict", "{\"rows\": [[0.3, 0.2]]}").json()
+                .get("predictions").get(0).get("probability").asDouble();
+        JsonNode infer = http.postJson("/v2/models/" + name + "/versions/champion/infer", "{\"inputs\": [{\"name\":"
+                + " \"input\", \"datatype\": \"FP64\", \"shape\": [1, 2], \"data\": [0.3, 0.2]}]}").json();
+        assertThat(infer.get("model_version").asString()).isEqualTo("2");
+        assertThat(infer.get("outputs").get(0).get("data").get(1).asDouble()).isEqualTo(expected);
+
+        // the alias moves; deleting a version leaves the others' numbers alone
+        http.send("PUT", "/models/" + v3 + "/aliases/champion", null, new byte[0]);
+        assertThat(http.get("/models/" + v2).json().get("aliases").size()).isZero();
+        assertThat(http.get("/models/" + v3).json().get("aliases").toString()).isEqualTo("[\"champion\"]");
+        String v1 = ids.get(versions.indexOf(1));
+        assertThat(http.delete("/models/" + v1).status()).isEqualTo(204);
+        assertThat(http.get("/v2/models/" + name).json().get("versions").toString()).isEqualTo("[\"2\",\"3\",\"4\"]");
+        assertThat(http.get("/models/" + v2).json().get("version").asInt()).isEqualTo(2);
+        assertThat(http.get("/v2/models/" + name + "/versions/1").status()).isEqualTo(404);
+
+        assertThat(http.delete("/models/" + v3 + "/aliases/champion").status()).isEqualTo(204);
+        http.delete("/models/" + v3 + "/aliases/champion").assertProblem(404, "champion");
+        http.send("PUT", "/models/" + v3 + "/aliases/2nd", null, new byte[0]).assertProblem(400, "alias");
+        String running = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"name\": \"" + name + "\","
+                + " \"network\": {\"maxIterations\": 1000000}}").json().get("id").asString();
+        http.send("PUT", "/models/" + running + "/aliases/next", null, new byte[0]).assertProblem(409, "SUCCEEDED");
+        assertThat(http.get("/models/" + running).json().get("version").isNull()).isTrue();
+        http.postJson("/models/" + running + "/cancel", "{}");
+    }
+}
