@@ -39,11 +39,13 @@ class DatasetController {
     private final DatasetStore store;
     private final SyntheticDatasets synthetic;
     private final JsonMapper json;
+    private final DatasetMetrics metrics;
 
-    DatasetController(DatasetStore store, SyntheticDatasets synthetic, JsonMapper json) {
+    DatasetController(DatasetStore store, SyntheticDatasets synthetic, JsonMapper json, DatasetMetrics metrics) {
         this.store = store;
         this.synthetic = synthetic;
         this.json = json;
+        this.metrics = metrics;
     }
 
     /**
@@ -68,8 +70,9 @@ class DatasetController {
         if (file == null) {
             throw ApiException.invalidField("file", "missing; send the CSV as the multipart file part 'file'");
         }
-        return created(store.create(new DatasetStore.Upload("file", file.getInputStream(), file.getSize(),
-                file.getOriginalFilename(), name, options.parserOptions())));
+        var body = file.getInputStream();
+        return created(metrics.record(() -> store.create(new DatasetStore.Upload("file", body, file.getSize(),
+                file.getOriginalFilename(), name, options.parserOptions()))));
     }
 
     @PostMapping(consumes = TEXT_CSV)
@@ -80,8 +83,9 @@ class DatasetController {
             throw ApiException.unsupportedMediaType("Content-Type '" + contentType + "': only UTF-8 is accepted; "
                     + "send text/csv or text/csv;charset=utf-8").with("accepted", List.of("multipart/form-data", TEXT_CSV));
         }
-        return created(store.create(new DatasetStore.Upload("request body", request.getInputStream(),
-                request.getContentLengthLong(), null, name, options.parserOptions())));
+        var body = request.getInputStream();
+        return created(metrics.record(() -> store.create(new DatasetStore.Upload("request body", body,
+                request.getContentLengthLong(), null, name, options.parserOptions()))));
     }
 
     /**
@@ -91,6 +95,10 @@ class DatasetController {
     @PostMapping(path = "/synthetic", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JsonNode> generate(@RequestBody SyntheticRequest request) {
         SyntheticDatasets.Made made = synthetic.create(request);
+        metrics.stored(made.train());
+        if (made.test() != null) {
+            metrics.stored(made.test());
+        }
         Object body = made.test() == null ? DatasetResponse.of(made.train())
                 : new TrainTest(DatasetResponse.of(made.train()), DatasetResponse.of(made.test()));
         // one of two shapes, as openapi.yaml's oneOf says

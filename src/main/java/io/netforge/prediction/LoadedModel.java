@@ -29,7 +29,15 @@ final class LoadedModel {
     private final TargetScale target;
     private final List<Object> classes;
 
+    private final io.micrometer.core.instrument.Counter rows;
+
     LoadedModel(StoredModel stored) {
+        this(stored, null);
+    }
+
+    /** @param rows counts the rows predicted (netforge_predict_rows_total), or null */
+    LoadedModel(StoredModel stored, io.micrometer.core.instrument.Counter rows) {
+        this.rows = rows;
         this.document = stored.document();
         this.task = document.taskValue();
         this.predictor = WeightsCodec.decode(stored).predictor();
@@ -71,6 +79,9 @@ final class LoadedModel {
      * level index, -1 or NaN for a categorical one; see {@link Encoding#encode}).
      */
     List<PredictResponse.Prediction> predict(double[][] rows) {
+        if (this.rows != null) {
+            this.rows.increment(rows.length);
+        }
         double[][] input = new double[rows.length][];
         for (int r = 0; r < rows.length; r++) {
             double[] encoded = new double[encoding.width()];

@@ -9,6 +9,10 @@ import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netforge.model.ModelDeletedEvent;
 import io.netforge.model.ModelRepository;
 
@@ -24,14 +28,17 @@ class ModelCache {
 
     private final LoadingCache<UUID, LoadedModel> cache;
 
-    ModelCache(ModelRepository models, PredictionProperties properties) {
+    ModelCache(ModelRepository models, PredictionProperties properties, MeterRegistry registry) {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(properties.cacheSize())
                 .refreshAfterWrite(properties.revalidateAfter())
+                .recordStats()
                 .build(new CacheLoader<>() {
                     @Override
                     public LoadedModel load(UUID id) {
-                        return models.findArtifact(id).map(LoadedModel::new).orElse(null);
+                        return models.findArtifact(id).map(stored -> new LoadedModel(stored,
+                                Counter.builder("netforge.predict.rows").description("Rows predicted, by model")
+                                        .tag("model", id.toString()).register(registry))).orElse(null);
                     }
 
                     @Override
@@ -40,6 +47,12 @@ class ModelCache {
                         return models.exists(id) ? old : null;
                     }
                 });
+        Gauge.builder("netforge.model.cache.size", cache, c -> c.estimatedSize())
+                .description("Fitted models held in memory").register(registry);
+        FunctionCounter.builder("netforge.model.cache.requests", cache, c -> c.stats().hitCount())
+                .description("Model lookups by /predict and the other protocols").tag("result", "hit").register(registry);
+        FunctionCounter.builder("netforge.model.cache.requests", cache, c -> c.stats().missCount())
+                .description("Model lookups by /predict and the other protocols").tag("result", "miss").register(registry);
     }
 
     /** The SUCCEEDED model with this id, or null when there is none (unknown, unfinished or deleted). */

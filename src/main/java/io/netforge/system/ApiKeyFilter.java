@@ -46,8 +46,12 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        if (!properties.enabled() || SAFE_METHODS.contains(request.getMethod())) {
+        if (!properties.enabled()) {
             return true;
+        }
+        if (SAFE_METHODS.contains(request.getMethod())) {
+            // reads are open, the metrics too unless protect-metrics says otherwise
+            return !(properties.protectMetrics() && request.getRequestURI().startsWith("/actuator/prometheus"));
         }
         return !properties.protectPredict() && PREDICT.matcher(request.getRequestURI()).matches();
     }

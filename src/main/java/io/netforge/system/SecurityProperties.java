@@ -11,9 +11,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param enabled        require a key (header {@code X-API-Key}) on every request that writes or trains
  * @param apiKeys        the accepted keys
  * @param protectPredict also require a key on {@code POST /models/{id}/predict}
+ * @param protectMetrics also require a key on {@code GET /actuator/prometheus} (with {@code enabled})
  */
 @ConfigurationProperties("netforge.security")
-public record SecurityProperties(boolean enabled, List<String> apiKeys, boolean protectPredict) {
+public record SecurityProperties(boolean enabled, List<String> apiKeys, boolean protectPredict, boolean protectMetrics) {
 
     public SecurityProperties {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(k -> !k.isBlank()).toList();

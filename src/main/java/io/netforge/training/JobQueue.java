@@ -45,7 +45,7 @@ class JobQueue {
 
     /** A job a worker now owns. */
     record ClaimedJob(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction,
-            NetworkSpec spec, DataSpec data, int attempt) {
+            NetworkSpec spec, DataSpec data, int attempt, Instant createdAt) {
     }
 
     /** Why a running job has to stop, as the heartbeat finds out. */
@@ -208,8 +208,8 @@ class JobQueue {
         if (updated != 1) {
             return Claim.RETIRED;
         }
-        return jdbc.sql("SELECT id, name, dataset_id, test_dataset_id, test_fraction, spec, data_spec, attempts FROM models"
-                        + " WHERE id = :id")
+        return jdbc.sql("SELECT id, name, dataset_id, test_dataset_id, test_fraction, spec, data_spec, attempts,"
+                        + " created_at FROM models WHERE id = :id")
                 .param("id", candidate.id)
                 .query((rs, row) -> {
                     double fraction = rs.getDouble("test_fraction");
@@ -219,7 +219,7 @@ class JobQueue {
                             fractionOrNull, json.readValue(rs.getString("spec"), NetworkSpec.class),
                             rs.getString("data_spec") == null ? null
                                     : json.readValue(rs.getString("data_spec"), DataSpec.class),
-                            rs.getInt("attempts")), false);
+                            rs.getInt("attempts"), rs.getTimestamp("created_at").toInstant()), false);
                 })
                 .single();
     }
@@ -407,6 +407,18 @@ class JobQueue {
                     .param("experiment", experimentId).param("running", RUNNING.name()).update();
             return running;
         });
+    }
+
+    /** How many jobs are in each status (experiment runs included), for the metrics. */
+    java.util.Map<ModelStatus, Long> countByStatus() {
+        java.util.Map<ModelStatus, Long> counts = new java.util.EnumMap<>(ModelStatus.class);
+        for (ModelStatus status : ModelStatus.values()) {
+            counts.put(status, 0L);
+        }
+        jdbc.sql("SELECT status, COUNT(*) AS n FROM models GROUP BY status")
+                .query((rs, row) -> counts.put(ModelStatus.valueOf(rs.getString("status")), rs.getLong("n")))
+                .list();
+        return counts;
     }
 
     /** Ids of queued or running models that will read this dataset. */

@@ -50,16 +50,19 @@ class TrainingRunner {
     private final TrainingDataLoader loader;
     private final Versions versions;
     private final Clock clock;
+    private final TrainingMetrics metrics;
 
-    TrainingRunner(JobQueue queue, TrainingDataLoader loader, Versions versions, Clock clock) {
+    TrainingRunner(JobQueue queue, TrainingDataLoader loader, Versions versions, Clock clock, TrainingMetrics metrics) {
         this.queue = queue;
         this.loader = loader;
         this.versions = versions;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     void run(JobQueue.ClaimedJob job, RunningJob handle, String owner) {
         log.info("Training model {} (attempt {}): {}", job.id(), job.attempt(), job.spec());
+        metrics.claimed(job);
         try (TrainingData loaded = loader.load(job)) {
             if (handle.stopReason() != null) {
                 throw new TrainingCancelledException(0);
@@ -82,6 +85,7 @@ class TrainingRunner {
                         lastLoss(result), lastValidationLoss(result), result.seconds());
                 if (refused.isEmpty()) {
                     log.info("Model {} trained in {} s", job.id(), String.format("%.3f", result.seconds()));
+                    metrics.trained(result.trainer(), data.meta().task().id(), result.iterations(), result.seconds());
                 } else {
                     // stopped between the last heartbeat and the final write
                     finishStopped(job, refused.get(), handle, owner);
@@ -91,11 +95,14 @@ class TrainingRunner {
             finishStopped(job, handle.stopReason(), handle, owner);
         } catch (NonFiniteLossException | TrainingDataLoader.DataUnavailableException e) {
             queue.fail(job.id(), owner, e.getMessage(), handle.iteration(), handle.loss());
+            metrics.failed(e instanceof NonFiniteLossException ? "non_finite_loss" : "data_unavailable");
         } catch (OutOfMemoryError e) {
+            metrics.failed("out_of_memory");
             log.error("Model {} ran out of memory", job.id(), e);
             queue.fail(job.id(), owner, "training ran out of memory; try a smaller network or dataset",
                     handle.iteration(), handle.loss());
         } catch (RuntimeException e) {
+            metrics.failed("internal");
             log.error("Model {} failed", job.id(), e);
             queue.fail(job.id(), owner, "training failed because of an internal error ("
                     + e.getClass().getSimpleName() + "); it has been logged", handle.iteration(), handle.loss());

@@ -91,7 +91,8 @@ class ApiKeyTest {
         }
 
         @Test
-        void exposesNoActuatorEndpointButHealth() throws Exception {
+        void exposesNoActuatorEndpointButHealthAndPrometheus() throws Exception {
+            assertThat(send(port, "GET", "/actuator/prometheus", null, null, null).statusCode()).isEqualTo(200);
             for (String endpoint : new String[] {"/actuator/env", "/actuator/beans", "/actuator/configprops",
                     "/actuator/heapdump", "/actuator/metrics"}) {
                 assertThat(send(port, "GET", endpoint, null, null, null).statusCode()).as(endpoint).isEqualTo(404);
@@ -102,7 +103,8 @@ class ApiKeyTest {
     @Nested
     @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
             "netforge.security.enabled=true", "netforge.security.api-keys=only-key",
-            "netforge.security.protect-predict=true", "netforge.training.workers=0"})
+            "netforge.security.protect-predict=true", "netforge.security.protect-metrics=true",
+            "netforge.training.workers=0"})
     class WithProtectedPredict {
 
         @DynamicPropertySource
@@ -125,6 +127,8 @@ class ApiKeyTest {
                     .statusCode()).isEqualTo(404);
             assertThat(send(port, "POST", "/v2/models/nobody/infer", null, "application/json", "{}").statusCode())
                     .isEqualTo(401);
+            assertThat(send(port, "GET", "/actuator/prometheus", null, null, null).statusCode()).isEqualTo(401);
+            assertThat(send(port, "GET", "/actuator/prometheus", "only-key", null, null).statusCode()).isEqualTo(200);
         }
     }
 
