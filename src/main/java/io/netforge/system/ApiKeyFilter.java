@@ -70,6 +70,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
         problem.setTitle("Unauthorized");
         problem.setInstance(java.net.URI.create(request.getRequestURI()));
         problem.setProperty("field", HEADER);
+        ProblemHandler.withRequestId(problem);
         response.setStatus(HttpStatus.UNAUTHORIZED.value());
         response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -32,13 +32,19 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         HttpStatus known = HttpStatus.resolve(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         String detail = detail(status, response.getMessage());
+        // refused before the filters ran: the request gets its id here
+        Object given = request.getAttribute(RequestIds.MDC_KEY);
+        String requestId = given != null ? given.toString() : java.util.UUID.randomUUID().toString();
         try {
             response.setContentType("application/problem+json");
+            if (!response.isCommitted()) {
+                response.setHeader(RequestIds.HEADER, requestId);
+            }
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();
             if (writer != null) {
                 writer.write("{\"type\":\"about:blank\",\"title\":" + quote(title) + ",\"status\":" + status
-                        + ",\"detail\":" + quote(detail) + "}");
+                        + ",\"detail\":" + quote(detail) + ",\"requestId\":" + quote(requestId) + "}");
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

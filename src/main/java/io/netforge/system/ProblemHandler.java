@@ -144,8 +144,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return super.handleExceptionInternal(e, body, out, status, request);
     }
 
+    /** The final body of Spring's own problems (made after handleExceptionInternal when it had none). */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        if (body instanceof ProblemDetail problem) {
+            withRequestId(problem);
+        }
+        return super.createResponseEntity(body, headers, status, request);
+    }
+
     private static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, ProblemDetail body) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(withRequestId(body));
+    }
+
+    /** Every problem names its request ({@link RequestIds}), for finding its log lines. */
+    static ProblemDetail withRequestId(ProblemDetail problem) {
+        String id = RequestIds.current();
+        if (id != null) {
+            problem.setProperty("requestId", id);
+        }
+        return problem;
     }
 
     /** A message for an unreadable body that names the offending field and never leaks class names. */

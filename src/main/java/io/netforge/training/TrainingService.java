@@ -19,6 +19,8 @@ import io.netforge.tabular.DataSpec;
 @Service
 public class TrainingService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TrainingService.class);
+
     static final int MAX_NAME_LENGTH = 200;
 
     private final DatasetStore datasets;
@@ -47,6 +49,7 @@ public class TrainingService {
         String name = prepared.name() != null ? prepared.name() : "model-" + id.toString().substring(0, 8);
         queue.enqueue(id, name, prepared.datasetId(), prepared.testDatasetId(), prepared.testFraction(),
                 prepared.spec(), prepared.data(), null);
+        log.info("Queued model {} ({}) on dataset {}", id, name, prepared.datasetId());
         workers.wakeUpAfterCommit();
         return models.getView(id);
     }

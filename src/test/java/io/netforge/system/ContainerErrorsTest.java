@@ -118,6 +118,8 @@ class ContainerErrorsTest {
         JsonNode problem = Http.parse(answer.body());
         assertThat(problem.get("status").asInt()).isEqualTo(status);
         assertThat(problem.get("title").asString()).isNotBlank();
+        // refused before or after the filters, it names its request
+        assertThat(problem.get("requestId").asString()).isEqualTo(answer.header("x-request-id"));
         if (mention != null && !mention.isBlank()) {
             assertThat(problem.get("detail").asString()).contains(mention.strip());
         }
