@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code /invocations}, V2 {@code infer}) is open unless {@code protect-predict} is set; reads, including {@code /actuator/health}, stay open.
  */
 @Component
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10)
 class ApiKeyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-API-Key";

@@ -1,0 +1,118 @@
+package io.netforge.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.netforge.support.Http;
+import io.netforge.support.TestDatabases;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A repeated request with the same Idempotency-Key and body answers the same resource and status and creates
+ * nothing; the same key with another body is a 422; a failed request keeps nothing; keys expire.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"netforge.training.workers=0", "netforge.idempotency.ttl=3s"})
+class IdempotencyTest {
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabases.postgres().register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    private HttpResponse<String> post(String path, String key, String type, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", type);
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private long count(String path) {
+        return new Http(port).get(path).json().size();
+    }
+
+    @Test
+    void aRepeatedRequestAnswersTheSameResourceAndCreatesNothing() throws Exception {
+        byte[] csv = "a,b,y\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n".getBytes();
+        String key = UUID.randomUUID().toString();
+        long datasets = count("/datasets");
+        HttpResponse<String> first = post("/datasets?name=once", key, "text/csv", csv);
+        HttpResponse<String> again = post("/datasets?name=once", key, "text/csv", csv);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(Http.parse(again.body())).isEqualTo(Http.parse(first.body()));
+        assertThat(count("/datasets")).isEqualTo(datasets + 1);
+        String dataset = Http.parse(first.body()).get("id").asString();
+
+        // the same key for another body, or another query: refused
+        post("/datasets?name=once", key, "text/csv", "a,y\n1,0\n2,1\n".getBytes());
+        HttpResponse<String> other = post("/datasets?name=once", key, "text/csv", "a,y\n1,0\n2,1\n".getBytes());
+        assertThat(other.statusCode()).isEqualTo(422);
+        assertThat(Http.parse(other.body()).get("detail").asString()).contains("already used for another request");
+        assertThat(post("/datasets?name=twice", key, "text/csv", csv).statusCode()).isEqualTo(422);
+
+        // a job: one, however often it is asked for
+        String train = "{\"datasetId\": \"" + dataset + "\", \"network\": {\"maxIterations\": 10}}";
+        String jobKey = UUID.randomUUID().toString();
+        long models = count("/models?limit=1000");
+        HttpResponse<String> job = post("/models", jobKey, "application/json", train.getBytes());
+        HttpResponse<String> jobAgain = post("/models", jobKey, "application/json", train.getBytes());
+        assertThat(job.statusCode()).isEqualTo(202);
+        assertThat(jobAgain.statusCode()).isEqualTo(202);
+        assertThat(Http.parse(jobAgain.body()).get("id")).isEqualTo(Http.parse(job.body()).get("id"));
+        assertThat(count("/models?limit=1000")).isEqualTo(models + 1);
+
+        // a multipart upload, its parts hashed
+        String boundary = "b0undary";
+        byte[] multipart = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\na,y\n1,0\n2,1\n3,0\n\r\n--" + boundary + "--\r\n").getBytes();
+        String partsKey = UUID.randomUUID().toString();
+        HttpResponse<String> upload = post("/datasets", partsKey, "multipart/form-data; boundary=" + boundary, multipart);
+        HttpResponse<String> uploadAgain = post("/datasets", partsKey, "multipart/form-data; boundary=" + boundary,
+                multipart);
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        assertThat(Http.parse(uploadAgain.body()).get("id")).isEqualTo(Http.parse(upload.body()).get("id"));
+        assertThat(count("/datasets")).isEqualTo(datasets + 2);
+    }
+
+    @Test
+    void aFailedRequestKeepsNothingAndKeysExpire() throws Exception {
+        String key = UUID.randomUUID().toString();
+        HttpResponse<String> bad = post("/models", key, "application/json", "{\"network\": {}}".getBytes());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        String dataset = new Http(port).uploadCsv("e", "a,y\n1,0\n2,1\n3,0\n4,1\n".getBytes());
+        String body = "{\"datasetId\": \"" + dataset + "\"}";
+        HttpResponse<String> fixed = post("/models", key, "application/json", body.getBytes());
+        assertThat(fixed.statusCode()).as("the failed request did not keep the key").isEqualTo(202);
+
+        Thread.sleep(3_200);
+        HttpResponse<String> fresh = post("/models", key, "application/json",
+                (body.replace("}", ", \"name\": \"later\"}")).getBytes());
+        assertThat(fresh.statusCode()).as("an expired key takes a new request").isEqualTo(202);
+        assertThat(Http.parse(fresh.body()).get("id")).isNotEqualTo(Http.parse(fixed.body()).get("id"));
+
+        HttpResponse<String> invalid = post("/models", "bad key with spaces", "application/json", body.getBytes());
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        JsonNode problem = Http.parse(invalid.body());
+        assertThat(problem.get("field").asString()).isEqualTo("Idempotency-Key");
+        assertThat(invalid.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+    }
+}
