@@ -94,7 +94,7 @@ class ExperimentService {
         try {
             prepared = training.prepare(base.withNetwork(baseNetwork), folds, "folds");
         } catch (ApiException e) {
-            throw e.renamed("folds", "folds").under("request.");
+            throw e.under("request.");
         }
         Task task = prepared.task();
         Metric metric = metric(request.metric(), task);

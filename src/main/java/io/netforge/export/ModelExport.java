@@ -3,7 +3,6 @@ package io.netforge.export;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -174,9 +173,5 @@ final class ModelExport {
     String fileName(String extension) {
         String base = document.name().replaceAll("[^A-Za-z0-9._-]+", "_");
         return (base.isEmpty() ? "model" : base) + "." + extension;
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -60,10 +60,6 @@ public class PlotResponses {
                 .body(bytes);
     }
 
-    int cached() {
-        return cache.size();
-    }
-
     private static byte[] render(JFreeChart chart, String type, int width, int height) {
         return type.equals(ChartImages.PNG) ? ChartImages.png(chart, width, height) : ChartImages.svg(chart, width, height);
     }

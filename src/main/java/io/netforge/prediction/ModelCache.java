@@ -27,8 +27,10 @@ import io.netforge.model.ModelRepository;
 class ModelCache {
 
     private final LoadingCache<UUID, LoadedModel> cache;
+    private final MeterRegistry registry;
 
     ModelCache(ModelRepository models, PredictionProperties properties, MeterRegistry registry) {
+        this.registry = registry;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(properties.cacheSize())
                 .refreshAfterWrite(properties.revalidateAfter())
@@ -63,5 +65,7 @@ class ModelCache {
     @EventListener
     void onDeleted(ModelDeletedEvent event) {
         cache.invalidate(event.id());
+        // its rows counter goes with it: the metrics do not grow with every model ever deleted
+        registry.find("netforge.predict.rows").tag("model", event.id().toString()).meters().forEach(registry::remove);
     }
 }

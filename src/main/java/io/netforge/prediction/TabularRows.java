@@ -39,10 +39,6 @@ final class TabularRows {
         }
     }
 
-    int columnCount() {
-        return positionOfFeature.length == 0 ? 0 : java.util.Arrays.stream(positionOfFeature).max().orElse(0) + 1;
-    }
-
     /** One row of values by column position; {@code field} names the row for errors, e.g. {@code data[3]}. */
     double[] row(List<JsonNode> values, String field) {
         return row(values, field, false);

@@ -17,18 +17,4 @@ public final class JsonProblems {
     public static ApiException invalidValue(String field, JacksonException e) {
         return ApiException.invalidField(field, ProblemHandler.describeCause(e));
     }
-
-    /**
-     * A 400 for JSON under {@code prefix} that could not be bound: {@code prefix.path: problem}, with the field.
-     */
-    public static ApiException invalid(String prefix, JacksonException e) {
-        String detail = ProblemHandler.describeCause(e);
-        String path = ProblemHandler.path(e.getPath());
-        String field = path.isEmpty() ? prefix : prefix + (path.startsWith("[") ? "" : ".") + path;
-        String problem = path.isEmpty() ? detail : detail.startsWith(path) ? detail.substring(path.length()) : ": " + detail;
-        if (problem.startsWith("request body")) {
-            problem = problem.substring("request body".length());
-        }
-        return ApiException.badRequest(field + (problem.startsWith(":") ? problem : ": " + problem)).with("field", field);
-    }
 }

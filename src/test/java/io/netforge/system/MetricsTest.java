@@ -62,6 +62,10 @@ class MetricsTest {
         assertThat(value(text, "netforge_dataset_uploads_total")).isEqualTo(1);
         assertThat(value(text, "netforge_dataset_upload_rows_total")).isEqualTo(4);
         assertThat(value(text, "netforge_dataset_upload_rejections_total{reason=\"400\"}")).isEqualTo(1);
+
+        // a deleted model's rows counter goes with it
+        assertThat(http.delete("/models/" + id).status()).isEqualTo(204);
+        assertThat(http.get("/actuator/prometheus").body()).doesNotContain("model=\"" + id + "\"");
     }
 
     /** The value of the sample named exactly {@code sample} (name and labels as Prometheus writes them). */
