@@ -18,7 +18,10 @@ import io.netforge.model.StoredModel;
 import io.netforge.system.ApiException;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code GET /models/{id}/export?format=npz|json}: a finished model as arrays for numpy and other runtimes. */
+/**
+ * {@code GET /models/{id}/export?format=npz|json|onnx}: a finished model as arrays for numpy and other runtimes, or
+ * as one ONNX graph of the whole pipeline.
+ */
 @RestController
 class ExportController {
 
@@ -35,8 +38,8 @@ class ExportController {
     @GetMapping(path = "/models/{id}/export", produces = {NPZ, MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<byte[]> export(@PathVariable UUID id, @RequestParam(defaultValue = "npz") String format) {
         String kind = format.toLowerCase(Locale.ROOT);
-        if (!kind.equals("npz") && !kind.equals("json")) {
-            throw ApiException.invalidField("format", "must be npz or json, got '" + format + "'");
+        if (!kind.equals("npz") && !kind.equals("json") && !kind.equals("onnx")) {
+            throw ApiException.invalidField("format", "must be npz, json or onnx, got '" + format + "'");
         }
         if (models.getView(id).status() != ModelStatus.SUCCEEDED) {
             throw ApiException.conflict("model " + id + " is " + models.getView(id).status()
@@ -44,9 +47,13 @@ class ExportController {
         }
         StoredModel stored = models.findArtifact(id).orElseThrow(() -> ApiException.notFound("model", id));
         ModelExport export = new ModelExport(stored);
-        byte[] body = kind.equals("npz") ? export.npz(json) : json.writeValueAsBytes(export.json());
+        byte[] body = switch (kind) {
+            case "npz" -> export.npz(json);
+            case "onnx" -> new OnnxExport(stored, export.header()).bytes(json);
+            default -> json.writeValueAsBytes(export.json());
+        };
         return ResponseEntity.ok()
-                .contentType(kind.equals("npz") ? MediaType.APPLICATION_OCTET_STREAM : MediaType.APPLICATION_JSON)
+                .contentType(kind.equals("json") ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_OCTET_STREAM)
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                         .filename(export.fileName(kind)).build().toString())
                 .body(body);

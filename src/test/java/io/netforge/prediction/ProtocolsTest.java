@@ -32,8 +32,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The same rows give the same numbers, bit for bit, through {@code /predict} (JSON and CSV, CSV answered as CSV or
- * JSON) and MLflow's {@code /invocations} (every JSON format and CSV), for a binary, a multi-class and a regression
- * model; and bad input to each is a 4xx naming the row, column or field.
+ * JSON), MLflow's {@code /invocations} (every JSON format and CSV) and KServe V2 {@code infer}, for a binary, a
+ * multi-class and a regression model; runtimes no one here wrote, ONNX Runtime on the ONNX export and numpy on the
+ * npz export, give /predict's numbers to 1e-12 (float64) or 1e-6 (a float32 network) over thousands of rows with
+ * missing values and unseen categories; and bad input to each is a 4xx naming the row, column or field.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "netforge.prediction.max-rows=500")
@@ -69,6 +71,8 @@ class ProtocolsTest {
         // a second version of the name, which V2 serves as the newest
         models.put("binary v2", new Model(train(moons, "{\"hiddenLayers\": [6], \"maxIterations\": 200, \"seed\": 1}",
                 "moons"), moonsCsv(), Set.of()));
+        models.put("binary float32", new Model(train(moons, "{\"hiddenLayers\": [6, 4], \"activation\": \"tanh\","
+                + " \"precision\": \"FLOAT32\", \"maxIterations\": 200}"), moonsCsv(), Set.of()));
         models.put("multiclass", new Model(train(c, "{\"hiddenLayers\": [8], \"maxIterations\": 100}"),
                 Files.readAllBytes(Path.of("examples/data/customers-test.csv")), Set.of("country")));
         models.put("regression", new Model(train(h, "{\"hiddenLayers\": [8], \"maxIterations\": 100}"),
@@ -331,5 +335,177 @@ class ProtocolsTest {
         http.postJson(invocations, Map.of("instances", many)).assertProblem(413, "max-rows");
         http.postJson("/models/00000000-0000-0000-0000-000000000004/invocations", "{\"instances\": [[1]]}")
                 .assertProblem(404, "does not exist");
+    }
+
+    /**
+     * About 3,000 rows for a model: its CSV's rows again and again, from the second pass on with one cell in ten
+     * empty and, for categorical features, one value in twenty a level no training row had.
+     */
+    private static List<Map<String, String>> manyRows(Model model, List<String> features) throws IOException {
+        List<CSVRecord> records = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(new String(model.csv(), StandardCharsets.UTF_8))).getRecords();
+        java.util.Random random = new java.util.Random(11);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (int i = 0; rows.size() < 3000; i++) {
+            CSVRecord record = records.get(i % records.size());
+            Map<String, String> row = new LinkedHashMap<>();
+            for (String f : features) {
+                String cell = record.get(f);
+                if (i >= records.size()) {
+                    double u = random.nextDouble();
+                    cell = u < 0.1 ? "" : model.categorical().contains(f) && u < 0.15 ? "Atlantis" : cell;
+                }
+                row.put(f, Set.of("NA", "N/A", "null", "NaN", "?").contains(cell) ? "" : cell);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static byte[] csv(List<String> features, List<Map<String, String>> rows) {
+        StringBuilder csv = new StringBuilder(String.join(",", features)).append('\n');
+        for (Map<String, String> row : rows) {
+            csv.append(String.join(",", row.values())).append('\n');
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] download(String path) throws IOException {
+        try {
+            java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"binary", "binary float32", "multiclass", "regression"})
+    void onnxRuntimeAndNumpyOnTheExportsGivePredictsNumbers(String key, @org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Model model = models.get(key);
+        String task = key.split(" ")[0];
+        boolean float32 = key.endsWith("float32");
+        List<String> features = new ArrayList<>();
+        http.get("/models/" + model.id()).json().get("features").forEach(f -> features.add(f.asString()));
+        List<Map<String, String>> rows = manyRows(model, features);
+        Path csvFile = dir.resolve("rows.csv");
+        Files.write(csvFile, csv(features, rows));
+        // /predict answers CSV: beyond the JSON row limit
+        Http.Response predicted = http.send("POST", "/models/" + model.id() + "/predict", "text/csv",
+                Files.readAllBytes(csvFile));
+        assertThat(predicted.status()).as(predicted.toString()).isEqualTo(200);
+        org.apache.commons.csv.CSVParser answers = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
+                .get().parse(new StringReader(predicted.body()));
+        List<String> classColumns = answers.getHeaderNames().stream().filter(h -> h.startsWith("probability_")).toList();
+        List<CSVRecord> reference = answers.getRecords();
+        assertThat(reference).hasSize(rows.size());
+        double tolerance = float32 ? 1e-6 : 1e-12;
+
+        // ONNX Runtime on the ONNX export: one [N, 1] input per feature, double (NaN missing) or string ("" missing)
+        byte[] onnx = download("/models/" + model.id() + "/export?format=onnx");
+        double worstOnnx = 0;
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession session = env.createSession(onnx, new ai.onnxruntime.OrtSession.SessionOptions())) {
+            assertThat(session.getMetadata().getCustomMetadata().get("netforge.modelId")).isEqualTo(model.id());
+            assertThat(session.getMetadata().getCustomMetadata().get("netforge.provenance")).contains("datasetSha256");
+            Map<String, ai.onnxruntime.OnnxTensor> inputs = new LinkedHashMap<>();
+            long[] shape = {rows.size(), 1};
+            for (String f : features) {
+                if (model.categorical().contains(f)) {
+                    inputs.put(f, ai.onnxruntime.OnnxTensor.createTensor(env,
+                            rows.stream().map(r -> r.get(f)).toArray(String[]::new), shape));
+                } else {
+                    double[] column = rows.stream().mapToDouble(r -> r.get(f).isEmpty() ? Double.NaN
+                            : Double.parseDouble(r.get(f))).toArray();
+                    inputs.put(f, ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.DoubleBuffer.wrap(column), shape));
+                }
+            }
+            try (ai.onnxruntime.OrtSession.Result result = session.run(inputs)) {
+                if (task.equals("regression")) {
+                    double[][] value = (double[][]) result.get("value").orElseThrow().getValue();
+                    for (int r = 0; r < rows.size(); r++) {
+                        worstOnnx = Math.max(worstOnnx, relative(value[r][0], number(reference.get(r), "value")));
+                    }
+                } else {
+                    Object raw = result.get("probabilities").orElseThrow().getValue();
+                    String[] labels = (String[]) result.get("label").orElseThrow().getValue();
+                    for (int r = 0; r < rows.size(); r++) {
+                        double[] p = raw instanceof float[][] f ? toDoubles(f[r]) : ((double[][]) raw)[r];
+                        CSVRecord expected = reference.get(r);
+                        if (task.equals("binary")) {
+                            worstOnnx = Math.max(worstOnnx, relative(p[1], number(expected, "probability")));
+                        } else {
+                            for (int k = 0; k < classColumns.size(); k++) {
+                                worstOnnx = Math.max(worstOnnx, relative(p[k], number(expected, classColumns.get(k))));
+                            }
+                        }
+                        assertThat(labels[r]).as("row %d", r).isEqualTo(expected.get("label"));
+                    }
+                }
+            } finally {
+                inputs.values().forEach(ai.onnxruntime.OnnxTensor::close);
+            }
+        }
+        System.out.printf("ONNX Runtime on the ONNX export, %s: %d rows, worst relative difference from /predict %.2e%n",
+                key, rows.size(), worstOnnx);
+        assertThat(worstOnnx).isLessThanOrEqualTo(tolerance);
+
+        if (float32) {
+            return; // examples/npz_predict.py computes in float64; the float64 models pin it
+        }
+        // numpy on the npz export, through the README's script
+        Path npz = dir.resolve("model.npz");
+        Files.write(npz, download("/models/" + model.id() + "/export?format=npz"));
+        Process python = new ProcessBuilder("python3", "examples/npz_predict.py", npz.toString(), csvFile.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(python.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(python.exitValue()).as(output).isZero();
+        List<JsonNode> numpy = output.lines().map(Http::parse).toList();
+        assertThat(numpy).hasSize(rows.size());
+        double worstNumpy = 0;
+        for (int r = 0; r < numpy.size(); r++) {
+            CSVRecord expected = reference.get(r);
+            JsonNode got = numpy.get(r);
+            switch (task) {
+                case "binary" -> worstNumpy = Math.max(worstNumpy, relative(got.get("probability").asDouble(),
+                        number(expected, "probability")));
+                case "multiclass" -> {
+                    for (String c : classColumns) {
+                        worstNumpy = Math.max(worstNumpy, relative(got.get("probabilities")
+                                .get(c.substring("probability_".length())).asDouble(), number(expected, c)));
+                    }
+                }
+                default -> worstNumpy = Math.max(worstNumpy, relative(got.get("value").asDouble(),
+                        number(expected, "value")));
+            }
+            if (!task.equals("regression")) {
+                assertThat(got.get("label").asString()).isEqualTo(expected.get("label"));
+            }
+        }
+        System.out.printf("numpy on the npz export, %s: %d rows, worst relative difference from /predict %.2e%n",
+                key, rows.size(), worstNumpy);
+        assertThat(worstNumpy).isLessThanOrEqualTo(1e-12);
+    }
+
+    private static double number(CSVRecord record, String column) {
+        return Double.parseDouble(record.get(column));
+    }
+
+    private static double[] toDoubles(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    private static double relative(double a, double b) {
+        return a == b ? 0 : Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
     }
 }
