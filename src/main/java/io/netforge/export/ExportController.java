@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelStatus;
 import io.netforge.model.StoredModel;
+import io.netforge.model.ModelReferences;
 import io.netforge.system.ApiException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,13 +31,17 @@ class ExportController {
     private final ModelRepository models;
     private final JsonMapper json;
 
-    ExportController(ModelRepository models, JsonMapper json) {
+    private final ModelReferences references;
+
+    ExportController(ModelRepository models, JsonMapper json, ModelReferences references) {
+        this.references = references;
         this.models = models;
         this.json = json;
     }
 
     @GetMapping(path = "/models/{id}/export", produces = {NPZ, MediaType.APPLICATION_JSON_VALUE})
-    ResponseEntity<byte[]> export(@PathVariable UUID id, @RequestParam(defaultValue = "npz") String format) {
+    ResponseEntity<byte[]> export(@PathVariable("id") String reference, @RequestParam(defaultValue = "npz") String format) {
+        UUID id = references.resolve(reference, "id");
         String kind = format.toLowerCase(Locale.ROOT);
         if (!kind.equals("npz") && !kind.equals("json") && !kind.equals("onnx")) {
             throw ApiException.invalidField("format", "must be npz, json or onnx, got '" + format + "'");

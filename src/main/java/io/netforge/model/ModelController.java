@@ -29,7 +29,10 @@ class ModelController {
     private final ModelEvents progress;
     private final ApplicationEventPublisher events;
 
-    ModelController(ModelRepository models, ModelEvents progress, ApplicationEventPublisher events) {
+    private final ModelReferences references;
+
+    ModelController(ModelRepository models, ModelEvents progress, ApplicationEventPublisher events, ModelReferences references) {
+        this.references = references;
         this.models = models;
         this.progress = progress;
         this.events = events;
@@ -46,7 +49,8 @@ class ModelController {
     }
 
     @GetMapping("/models/{id}")
-    ModelView get(@PathVariable UUID id) {
+    ModelView get(@PathVariable("id") String reference) {
+        UUID id = references.resolve(reference, "id");
         return models.getView(id);
     }
 
@@ -58,7 +62,8 @@ class ModelController {
      * one. The model must have SUCCEEDED (runs of experiments have no versions).
      */
     @PutMapping("/models/{id}/aliases/{alias}")
-    ModelView setAlias(@PathVariable UUID id, @PathVariable String alias) {
+    ModelView setAlias(@PathVariable("id") String reference, @PathVariable String alias) {
+        UUID id = references.resolve(reference, "id");
         if (!ALIAS.matcher(alias).matches()) {
             throw ApiException.invalidField("alias", "'" + alias + "' must be 1 to 64 letters, digits, '-' or '_',"
                     + " starting with a letter");
@@ -73,7 +78,8 @@ class ModelController {
     }
 
     @DeleteMapping("/models/{id}/aliases/{alias}")
-    ResponseEntity<Void> deleteAlias(@PathVariable UUID id, @PathVariable String alias) {
+    ResponseEntity<Void> deleteAlias(@PathVariable("id") String reference, @PathVariable String alias) {
+        UUID id = references.resolve(reference, "id");
         models.getView(id);
         if (!models.deleteAlias(id, alias)) {
             throw ApiException.notFound("alias", "'" + alias + "' of model " + id);
@@ -83,13 +89,15 @@ class ModelController {
 
     /** Server-sent events: {@code progress} while the model trains, then {@code model} when it is done. */
     @GetMapping(path = "/models/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(@PathVariable UUID id) {
+    SseEmitter events(@PathVariable("id") String reference) {
+        UUID id = references.resolve(reference, "id");
         return progress.subscribe(id);
     }
 
     /** Deletes a model in any state; a job still training stops within a heartbeat. */
     @DeleteMapping("/models/{id}")
-    ResponseEntity<Void> delete(@PathVariable UUID id) {
+    ResponseEntity<Void> delete(@PathVariable("id") String reference) {
+        UUID id = references.resolve(reference, "id");
         if (!models.delete(id)) {
             throw ApiException.notFound("model", id);
         }

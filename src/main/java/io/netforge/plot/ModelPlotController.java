@@ -18,6 +18,7 @@ import io.netforge.model.ModelDocument;
 import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelStatus;
 import io.netforge.model.ModelView;
+import io.netforge.model.ModelReferences;
 import io.netforge.system.ApiException;
 
 /** A finished model's plots ({@code /models/{id}/plots/roc|loss|confusion}) and its ROC points as JSON. */
@@ -27,21 +28,26 @@ class ModelPlotController {
     private final ModelRepository models;
     private final PlotResponses images;
 
-    ModelPlotController(ModelRepository models, PlotResponses images) {
+    private final ModelReferences references;
+
+    ModelPlotController(ModelRepository models, PlotResponses images, ModelReferences references) {
+        this.references = references;
         this.models = models;
         this.images = images;
     }
 
     @GetMapping("/models/{id}/roc")
-    ModelDocument.Roc roc(@PathVariable UUID id) {
+    ModelDocument.Roc roc(@PathVariable("id") String reference) {
+        UUID id = references.resolve(reference, "id");
         return roc(document(id));
     }
 
     @GetMapping(path = "/models/{id}/plots/{kind}", produces = {ChartImages.SVG, ChartImages.PNG})
-    ResponseEntity<byte[]> plot(@PathVariable UUID id, @PathVariable String kind,
+    ResponseEntity<byte[]> plot(@PathVariable("id") String reference, @PathVariable String kind,
             @RequestParam(required = false) Integer width, @RequestParam(required = false) Integer height,
             @RequestParam(required = false) String format,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        UUID id = references.resolve(reference, "id");
         ModelDocument document = document(id);
         return switch (kind) {
             case "roc" -> images.image("model/" + id + "/roc", () -> rocChart(document), width, height, accept, format);

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.netforge.model.ModelReferences;
 import io.netforge.system.ApiException;
 import io.netforge.tabular.Encoding;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,13 +36,17 @@ class InvocationsController {
     private final PredictionService predictions;
     private final CsvLimits limits;
 
-    InvocationsController(PredictionService predictions, CsvLimits limits) {
+    private final ModelReferences references;
+
+    InvocationsController(PredictionService predictions, CsvLimits limits, ModelReferences references) {
+        this.references = references;
         this.predictions = predictions;
         this.limits = limits;
     }
 
     @PostMapping(path = "/models/{id}/invocations", consumes = MediaType.APPLICATION_JSON_VALUE)
-    InvocationsResponse invoke(@PathVariable UUID id, @RequestBody JsonNode body) {
+    InvocationsResponse invoke(@PathVariable("id") String reference, @RequestBody JsonNode body) {
+        UUID id = references.resolve(reference, "id");
         LoadedModel model = predictions.model(id);
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("request body: expected a JSON object with one of " + String.join(", ", FORMATS));
@@ -68,7 +73,8 @@ class InvocationsController {
     }
 
     @PostMapping(path = "/models/{id}/invocations", consumes = "text/csv")
-    InvocationsResponse invokeCsv(@PathVariable UUID id, HttpServletRequest request) throws IOException {
+    InvocationsResponse invokeCsv(@PathVariable("id") String reference, HttpServletRequest request) throws IOException {
+        UUID id = references.resolve(reference, "id");
         LoadedModel model = predictions.model(id);
         try (CsvScoring scoring = new CsvScoring(model, request.getInputStream(), limits.maxCsvBytes())) {
             predictions.checkRowCount((int) Math.min(scoring.rows(), Integer.MAX_VALUE), "rows");

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelRepository;
 import io.netforge.system.ApiException;
 import io.netforge.tabular.Encoding;
@@ -59,9 +60,12 @@ class OpenInferenceController {
     private final PredictionService predictions;
     private final ModelRepository models;
 
-    OpenInferenceController(PredictionService predictions, ModelRepository models) {
+    private final ModelReferences references;
+
+    OpenInferenceController(PredictionService predictions, ModelRepository models, ModelReferences references) {
         this.predictions = predictions;
         this.models = models;
+        this.references = references;
     }
 
     @GetMapping("/v2/health/live")
@@ -167,26 +171,9 @@ class OpenInferenceController {
             models.getView(id);
             return new Resolved(id, "1", List.of("1"));
         }
-        List<Integer> versions = models.versions(name);
-        if (versions.isEmpty()) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "Not found", "no SUCCEEDED model is named '" + name + "'");
-        }
-        List<String> numbers = versions.stream().map(String::valueOf).toList();
-        if (version == null) {
-            int newest = versions.get(versions.size() - 1);
-            return new Resolved(models.byVersion(name, newest).orElseThrow(), Integer.toString(newest), numbers);
-        }
-        if (version.chars().allMatch(Character::isDigit) && !version.isEmpty() && version.length() < 10) {
-            int v = Integer.parseInt(version);
-            return models.byVersion(name, v).map(found -> new Resolved(found, version, numbers))
-                    .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "Not found", "model '" + name
-                            + "' has no version " + version + "; its versions are " + String.join(", ", numbers)));
-        }
-        // an alias (champion): the version it names
-        UUID aliased = models.byAlias(name, version).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
-                "Not found", "model '" + name + "' has no version or alias '" + version + "'; its versions are "
-                        + String.join(", ", numbers)));
-        return new Resolved(aliased, String.valueOf(models.getView(aliased).version()), numbers);
+        ModelReferences.Version found = references.version(name, version);
+        return new Resolved(found.id(), String.valueOf(found.version()),
+                found.versions().stream().map(String::valueOf).toList());
     }
 
     /** The request's rows: one [N, F] numeric tensor, or a tensor per feature (any order; BYTES for categories). */

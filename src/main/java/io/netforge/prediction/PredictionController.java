@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 
+import io.netforge.model.ModelReferences;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -25,14 +27,18 @@ class PredictionController {
     private final CsvLimits limits;
     private final JsonMapper json;
 
-    PredictionController(PredictionService predictions, CsvLimits limits, JsonMapper json) {
+    private final ModelReferences references;
+
+    PredictionController(PredictionService predictions, CsvLimits limits, JsonMapper json, ModelReferences references) {
+        this.references = references;
         this.predictions = predictions;
         this.limits = limits;
         this.json = json;
     }
 
     @PostMapping(path = "/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
-    PredictResponse predict(@PathVariable UUID id, @RequestBody PredictRequest request) {
+    PredictResponse predict(@PathVariable("id") String reference, @RequestBody PredictRequest request) {
+        UUID id = references.resolve(reference, "id");
         return predictions.predict(id, request);
     }
 
@@ -42,8 +48,9 @@ class PredictionController {
      * {@code /predict}'s JSON when Accept prefers {@code application/json} (then at most max-rows rows).
      */
     @PostMapping(path = "/models/{id}/predict", consumes = "text/csv", produces = {"text/csv", "application/json"})
-    ResponseEntity<StreamingResponseBody> predictCsv(@PathVariable UUID id, HttpServletRequest request,
+    ResponseEntity<StreamingResponseBody> predictCsv(@PathVariable("id") String reference, HttpServletRequest request,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
+        UUID id = references.resolve(reference, "id");
         boolean asJson = prefersJson(accept);
         CsvScoring scoring = new CsvScoring(predictions.model(id), request.getInputStream(), limits.maxCsvBytes());
         if (asJson) {

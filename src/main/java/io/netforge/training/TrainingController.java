@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelView;
 
 /** Starts and cancels training: {@code POST /models}, {@code POST /models/{id}/cancel}. */
@@ -18,7 +19,10 @@ class TrainingController {
 
     private final TrainingService training;
 
-    TrainingController(TrainingService training) {
+    private final ModelReferences references;
+
+    TrainingController(TrainingService training, ModelReferences references) {
+        this.references = references;
         this.training = training;
     }
 
@@ -29,7 +33,8 @@ class TrainingController {
     }
 
     @PostMapping("/models/{id}/cancel")
-    ModelView cancel(@PathVariable UUID id) {
+    ModelView cancel(@PathVariable("id") String reference) {
+        UUID id = references.resolve(reference, "id");
         return training.cancel(id);
     }
 }

@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A model's name is a registered name: successful models of a name are its versions 1, 2, 3 (numbered once, also
  * when they finish at the same moment), an alias names one of them and moves, and names, versions and aliases
- * resolve in the Open Inference Protocol's paths.
+ * resolve wherever an id is taken: {@code /models/{name|name@version|name@alias}/...} and the Open Inference
+ * Protocol's paths.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "netforge.training.workers=2")
 class VersionsTest {
@@ -64,6 +65,30 @@ class VersionsTest {
                 + " \"input\", \"datatype\": \"FP64\", \"shape\": [1, 2], \"data\": [0.3, 0.2]}]}").json();
         assertThat(infer.get("model_version").asString()).isEqualTo("2");
         assertThat(infer.get("outputs").get(0).get("data").get(1).asDouble()).isEqualTo(expected);
+
+        // name, name@version and name@alias wherever an id is taken
+        String v4 = ids.get(versions.indexOf(4));
+        assertThat(http.get("/models/" + name).json().get("id").asString()).isEqualTo(v4);
+        assertThat(http.get("/models/" + name + "@3").json().get("id").asString()).isEqualTo(v3);
+        assertThat(http.get("/models/" + name + "@champion").json().get("id").asString()).isEqualTo(v2);
+        for (String[] call : new String[][] {{"/predict", "rows"}, {"/invocations", "instances"}}) {
+            JsonNode byAlias = http.postJson("/models/" + name + "@champion" + call[0], "{\"" + call[1]
+                    + "\": [[0.3, 0.2]]}").json().get("predictions").get(0);
+            assertThat(byAlias.get("probability").asDouble()).isEqualTo(expected);
+        }
+        assertThat(http.send("POST", "/models/" + name + "@champion/predict", "text/csv",
+                "x0,x1\n0.3,0.2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).body())
+                .contains(Double.toString(expected));
+        assertThat(http.get("/models/" + name + "@2/export?format=json").json().get("header").get("modelId")
+                .asString()).isEqualTo(v2);
+        assertThat(http.get("/models/" + name + "/roc").status()).isEqualTo(200);
+        assertThat(http.get("/models/" + name + "@champion/plots/loss").status()).isEqualTo(200);
+        http.get("/models/" + name + "@9").assertProblem(404, "has no version 9", "its versions are 1, 2, 3, 4");
+        http.get("/models/" + name + "@rookie").assertProblem(404, "no version or alias 'rookie'");
+        http.get("/models/nobody-" + System.nanoTime()).assertProblem(404, "no SUCCEEDED model is named");
+        http.postJson("/models/nobody-" + System.nanoTime() + "@champion/predict", "{\"rows\": [[1, 2]]}")
+                .assertProblem(404, "no SUCCEEDED model is named");
+        http.get("/models/1-2-3-4-5").assertProblem(400, "not a valid id");
 
         // the alias moves; deleting a version leaves the others' numbers alone
         http.send("PUT", "/models/" + v3 + "/aliases/champion", null, new byte[0]);
