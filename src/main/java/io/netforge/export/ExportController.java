@@ -9,14 +9,18 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.netforge.model.ModelRepository;
+import io.netforge.model.ModelView;
+import io.netforge.training.TrainingService;
 import io.netforge.model.ModelStatus;
 import io.netforge.model.StoredModel;
 import io.netforge.model.ModelReferences;
 import io.netforge.system.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,13 +34,37 @@ class ExportController {
 
     private final ModelRepository models;
     private final JsonMapper json;
+    private final TrainingService training;
 
     private final ModelReferences references;
 
-    ExportController(ModelRepository models, JsonMapper json, ModelReferences references) {
+    ExportController(ModelRepository models, JsonMapper json, TrainingService training, ModelReferences references) {
+        this.training = training;
         this.references = references;
         this.models = models;
         this.json = json;
+    }
+
+    /** The largest npz {@code POST /models/import} reads. */
+    static final long MAX_IMPORT_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * Serves an npz that netforge exported as a new model, the next version of its name ({@code ?name=} gives
+     * another): its predictions are the exported model's, bit for bit.
+     */
+    @PostMapping(path = "/models/import", consumes = {NPZ, "application/zip", "application/x-npz"})
+    ResponseEntity<ModelView> importModel(@RequestParam(required = false) String name, HttpServletRequest request)
+            throws java.io.IOException {
+        byte[] body = request.getInputStream().readNBytes((int) MAX_IMPORT_BYTES + 1);
+        if (body.length > MAX_IMPORT_BYTES) {
+            throw ApiException.payloadTooLarge("an import is at most " + MAX_IMPORT_BYTES / (1024 * 1024) + " MB");
+        }
+        if (body.length == 0) {
+            throw ApiException.badRequest("the body is empty: send the npz of GET /models/{id}/export?format=npz");
+        }
+        StoredModel model = new ModelImport(json).read(body, name, MAX_IMPORT_BYTES);
+        ModelView view = training.register(model);
+        return ResponseEntity.created(java.net.URI.create("/models/" + view.id())).body(view);
     }
 
     @GetMapping(path = "/models/{id}/export", produces = {NPZ, MediaType.APPLICATION_JSON_VALUE})

@@ -81,6 +81,14 @@ final class ModelExport {
         }
         header.put("precision", document.network().precision());
         header.put("provenance", document.provenance());
+        // the rest of the model, so that POST /models/import serves it as it was
+        header.put("network", document.network());
+        header.put("objective", document.objective());
+        header.put("metrics", document.metrics());
+        header.put("training", document.training());
+        header.put("lossCurve", document.lossCurve());
+        header.put("validationLossCurve", document.validationLossCurve());
+        header.put("roc", document.roc());
         return header;
     }
 

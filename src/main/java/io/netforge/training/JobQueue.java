@@ -81,7 +81,9 @@ class JobQueue {
         /** A worker stopped a job a client cancelled, or found it cancelled when its worker had died. */
         CANCEL_RUNNING(Set.of(RUNNING), CANCELLED),
         /** This instance shuts down and hands its job back. */
-        RELEASE(Set.of(RUNNING), QUEUED);
+        RELEASE(Set.of(RUNNING), QUEUED),
+        /** A client imported a fitted model exported by netforge ({@link #imported}): no job, already done. */
+        IMPORT(Set.of(), SUCCEEDED);
 
         final Set<ModelStatus> from;
         final ModelStatus to;
@@ -145,6 +147,40 @@ class JobQueue {
                 .param("spec", json.writeValueAsString(spec)).param("data", json.writeValueAsString(data))
                 .param("createdAt", now())
                 .update();
+    }
+
+    /**
+     * Records an imported model, already SUCCEEDED, as the next version of its name, with its fitted model, in one
+     * transaction.
+     */
+    void imported(String name, UUID datasetId, NetworkSpec spec, StoredModel model) {
+        UUID id = model.document().id();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                tx.executeWithoutResult(status -> {
+                    jdbc.sql("""
+                            INSERT INTO models (id, name, status, dataset_id, spec, created_at, started_at, finished_at,
+                                                iteration, loss, training_seconds, version)
+                            VALUES (:id, :name, :to, :dataset, :spec, :now, :now, :now, :iteration, :loss, :seconds,
+                                    (SELECT COALESCE(MAX(v.version), 0) + 1 FROM models v WHERE v.name = :name))
+                            """)
+                            .param("id", id).param("name", name).param("to", Transition.IMPORT.to.name())
+                            .param("dataset", datasetId).param("spec", json.writeValueAsString(spec))
+                            .param("now", now()).param("iteration", model.document().training().epochs())
+                            .param("loss", model.document().lossCurve().isEmpty() ? null
+                                    : model.document().lossCurve().get(model.document().lossCurve().size() - 1).loss())
+                            .param("seconds", model.document().provenance().trainingSeconds())
+                            .update();
+                    models.insertArtifact(model);
+                });
+                return;
+            } catch (org.springframework.dao.DuplicateKeyException e) {
+                // another model of the same name took that version number at the same moment: number again
+                if (attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Claims the next job for {@code owner}, oldest first; empty when there is nothing to do. */

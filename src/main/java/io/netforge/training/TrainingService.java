@@ -9,6 +9,7 @@ import io.netforge.dataset.DatasetInfo;
 import io.netforge.dataset.DatasetStore;
 import io.netforge.dataset.Task;
 import io.netforge.model.ModelRepository;
+import io.netforge.model.StoredModel;
 import io.netforge.model.ModelView;
 import io.netforge.network.NetworkSpec;
 import io.netforge.network.NetworkSpecValidator;
@@ -52,6 +53,20 @@ public class TrainingService {
         log.info("Queued model {} ({}) on dataset {}", id, name, prepared.datasetId());
         workers.wakeUpAfterCommit();
         return models.getView(id);
+    }
+
+    /**
+     * Serves a fitted model made elsewhere (an imported export) as a new SUCCEEDED model: the next version of its
+     * name. The document's id is the new model's.
+     */
+    public ModelView register(StoredModel model) {
+        String name = model.document().name();
+        if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
+            throw ApiException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
+        }
+        queue.imported(name, model.document().provenance().datasetId(), model.document().network(), model);
+        log.info("Imported model {} ({})", model.document().id(), name);
+        return models.getView(model.document().id());
     }
 
     /**

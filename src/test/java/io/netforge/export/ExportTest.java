@@ -196,4 +196,119 @@ class ExportTest {
         http.get("/models/" + running + "/export").assertProblem(409, "SUCCEEDED");
         http.postJson("/models/" + running + "/cancel", "{}");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"binary", "multiclass", "regression"})
+    void anImportedNpzPredictsTheExportedModelsNumbersBitForBit(String task) throws Exception {
+        String id = models.get(task)[0];
+        byte[] npz = download("/models/" + id + "/export?format=npz");
+        Http.Response imported = http.post("/models/import?name=imported-" + task, "application/octet-stream", npz);
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(201);
+        String copy = imported.json().get("id").asString();
+        assertThat(imported.location()).endsWith("/models/" + copy);
+        assertThat(imported.json().get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(imported.json().get("version").asInt()).isEqualTo(1);
+        JsonNode original = http.get("/models/" + id).json();
+        assertThat(imported.json().get("metrics")).isEqualTo(original.get("metrics"));
+        assertThat(imported.json().get("network")).isEqualTo(original.get("network"));
+        assertThat(imported.json().get("provenance")).isEqualTo(original.get("provenance"));
+
+        byte[] rows = Files.readAllBytes(Path.of(models.get(task)[1]));
+        JsonNode expected = http.send("POST", "/models/" + id + "/predict", "text/csv", rows, "application/json").json();
+        JsonNode got = http.send("POST", "/models/imported-" + task + "/predict", "text/csv", rows, "application/json")
+                .json();
+        assertThat(got.get("modelId").asString()).isEqualTo(copy);
+        assertThat(got.get("predictions")).isEqualTo(expected.get("predictions"));
+        // and it exports as the same model
+        JsonNode again = Http.parse(new String(download("/models/" + copy + "/export?format=json"), StandardCharsets.UTF_8));
+        JsonNode first = Http.parse(new String(download("/models/" + id + "/export?format=json"), StandardCharsets.UTF_8));
+        assertThat(again.get("arrays")).isEqualTo(first.get("arrays"));
+        ((tools.jackson.databind.node.ObjectNode) again.get("header")).remove(List.of("modelId", "name"));
+        ((tools.jackson.databind.node.ObjectNode) first.get("header")).remove(List.of("modelId", "name"));
+        assertThat(again.get("header")).isEqualTo(first.get("header"));
+    }
+
+    @Test
+    void refusesNpzFilesItDidNotExportNamingWhatIsWrong() throws Exception {
+        String id = models.get("binary")[0];
+        byte[] npz = download("/models/" + id + "/export?format=npz");
+        String path = "/models/import";
+        http.post(path, "application/octet-stream", "not a zip".getBytes(StandardCharsets.UTF_8))
+                .assertProblem(400, "not an npz");
+        http.post(path, "application/octet-stream", new byte[0]).assertProblem(400, "empty");
+        http.post(path, "application/json", "{}".getBytes(StandardCharsets.UTF_8)).assertProblem(415);
+        Map<String, byte[]> members = members(npz);
+        Map<String, byte[]> noHeader = new java.util.LinkedHashMap<>(members);
+        noHeader.remove("header.npy");
+        http.post(path, "application/octet-stream", zip(noHeader)).assertProblem(400, "no 'header' array");
+        Map<String, byte[]> badShape = new java.util.LinkedHashMap<>(members);
+        badShape.put("W0.npy", npy("<f8", new long[] {3, 6}, new double[18]));
+        http.post(path, "application/octet-stream", zip(badShape)).assertProblem(400, "header.layers[0].weights",
+                "must be 2 x 6");
+        Map<String, byte[]> notFinite = new java.util.LinkedHashMap<>(members);
+        double[] weights = new double[12];
+        weights[5] = Double.NaN;
+        notFinite.put("W0.npy", npy("<f8", new long[] {2, 6}, weights));
+        http.post(path, "application/octet-stream", zip(notFinite)).assertProblem(400, "W0", "must be finite");
+        Map<String, byte[]> truncated = new java.util.LinkedHashMap<>(members);
+        byte[] w = members.get("W0.npy");
+        truncated.put("W0.npy", java.util.Arrays.copyOf(w, w.length - 8));
+        http.post(path, "application/octet-stream", zip(truncated)).assertProblem(400, "W0.npy", "needs 96 bytes");
+        Map<String, byte[]> pickled = new java.util.LinkedHashMap<>(members);
+        pickled.put("W0.npy", npy("|O", new long[] {1}, new double[0]));
+        http.post(path, "application/octet-stream", zip(pickled)).assertProblem(400, "dtype '|O'");
+        Map<String, byte[]> otherHeader = new java.util.LinkedHashMap<>(members);
+        byte[] text = "{\"format\": \"sklearn\"}".getBytes(StandardCharsets.UTF_8);
+        double[] codes = new double[text.length];
+        for (int i = 0; i < text.length; i++) {
+            codes[i] = text[i];
+        }
+        otherHeader.put("header.npy", npy("<i4", new long[] {text.length}, codes));
+        http.post(path, "application/octet-stream", zip(otherHeader)).assertProblem(400, "header.format");
+    }
+
+    private static Map<String, byte[]> members(byte[] npz) throws IOException {
+        Map<String, byte[]> members = new java.util.LinkedHashMap<>();
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(npz))) {
+            for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                members.put(e.getName(), zip.readAllBytes());
+            }
+        }
+        return members;
+    }
+
+    private static byte[] zip(Map<String, byte[]> members) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> e : members.entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A .npy file of version 1.0, as numpy writes one. */
+    private static byte[] npy(String descr, long[] shape, double[] values) {
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            dims.append(d).append(", ");
+        }
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+        header = header + " ".repeat(63 - (10 + header.length()) % 64) + "\n";
+        int size = descr.endsWith("8") ? 8 : 4;
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(10 + header.length() + values.length * size)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0)
+                .putShort((short) header.length()).put(header.getBytes(StandardCharsets.US_ASCII));
+        for (double v : values) {
+            if (size == 8) {
+                out.putDouble(v);
+            } else {
+                out.putInt((int) v);
+            }
+        }
+        return out.array();
+    }
 }
