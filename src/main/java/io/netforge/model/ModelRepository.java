@@ -27,7 +27,7 @@ public class ModelRepository {
     private static final String VIEW_COLUMNS = """
             m.id, m.name, m.status, m.dataset_id, m.test_dataset_id, m.test_fraction, m.spec, m.created_at,
             m.started_at, m.finished_at, m.iteration, m.loss, m.validation_loss, m.attempts, m.cancel_requested, m.error,
-            m.training_seconds, m.data_spec, m.experiment_id, m.version, a.document
+            m.training_seconds, m.data_spec, m.experiment_id, m.version, m.reproduces, m.reproduces_sha256, a.document
             """;
 
     private final JdbcClient jdbc;
@@ -241,7 +241,24 @@ public class ModelRepository {
                 document == null ? null : document.training(),
                 document == null ? null : document.provenance(),
                 rs.getObject("experiment_id", UUID.class),
-                data == null ? null : data.fold());
+                data == null ? null : data.fold(),
+                reproduction(rs, document));
+    }
+
+    private static ModelView.Reproduction reproduction(ResultSet rs, ModelDocument document) throws SQLException {
+        UUID of = rs.getObject("reproduces", UUID.class);
+        if (of == null) {
+            return null;
+        }
+        String expected = rs.getString("reproduces_sha256");
+        String sha256 = document == null ? null : document.weights().sha256();
+        return new ModelView.Reproduction(of, expected, sha256, sha256 == null ? null : sha256.equals(expected));
+    }
+
+    /** How the model's training data was chosen (features, label, preprocessing, fold), if it was trained here. */
+    public Optional<DataSpec> dataSpec(UUID id) {
+        return jdbc.sql("SELECT data_spec FROM models WHERE id = :id").param("id", id).query(String.class).optional()
+                .filter(java.util.Objects::nonNull).map(text -> json.readValue(text, DataSpec.class));
     }
 
     private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

@@ -23,6 +23,8 @@ import io.netforge.tabular.PreprocessingSpec;
  * @param aliases       the aliases of its name that name this model (e.g. champion)
  * @param experimentId  for a run of an experiment, the experiment; else null
  * @param fold          for a cross-validation run, the fold held out as its test rows; else null
+ * @param reproduction  for a retraining of another model from its provenance ({@code POST /models/{id}/reproduce}),
+ *                      which model and whether the weights came out the same; else null
  */
 public record ModelView(UUID id, String name, Integer version, List<String> aliases, ModelStatus status, UUID datasetId, UUID testDatasetId,
         Double testFraction, NetworkSpec network, Progress progress, Timings timings, int attempts,
@@ -30,7 +32,7 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
         PreprocessingSpec preprocessing, List<String> inputs, List<Object> classes,
         Metrics.TrainTest metrics, List<ModelDocument.LossPoint> lossCurve,
         List<ModelDocument.LossPoint> validationLossCurve, ModelDocument.TrainingSummary training,
-        ModelDocument.Provenance provenance, UUID experimentId, DataSpec.Fold fold) {
+        ModelDocument.Provenance provenance, UUID experimentId, DataSpec.Fold fold, Reproduction reproduction) {
 
     /**
      * @param iteration      epochs done by the current (or last) attempt
@@ -40,7 +42,16 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
     public ModelView withAliases(List<String> names) {
         return new ModelView(id, name, version, List.copyOf(names), status, datasetId, testDatasetId, testFraction,
                 network, progress, timings, attempts, cancelRequested, error, task, features, label, preprocessing,
-                inputs, classes, metrics, lossCurve, validationLossCurve, training, provenance, experimentId, fold);
+                inputs, classes, metrics, lossCurve, validationLossCurve, training, provenance, experimentId, fold, reproduction);
+    }
+
+    /**
+     * @param of             the model retrained
+     * @param expectedSha256 the SHA-256 of its weights (as stored: float64 little-endian, layer by layer)
+     * @param sha256         once SUCCEEDED, the SHA-256 of this model's weights; else null
+     * @param matches        once SUCCEEDED, whether the two are the same: the training reproduced bit for bit
+     */
+    public record Reproduction(UUID of, String expectedSha256, String sha256, Boolean matches) {
     }
 
     public record Progress(int iteration, int maxIterations, Double loss, Double validationLoss) {

@@ -131,16 +131,28 @@ class JobQueue {
     record Parent(UUID experimentId, int configuration) {
     }
 
+    /** A retraining of model {@code of} from its provenance; {@code sha256} is its weights'. */
+    record Reproduction(UUID of, String sha256) {
+    }
+
     /** Records a new model whose job waits in the queue (the caller's transaction); {@code parent} may be null. */
     void enqueue(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction, NetworkSpec spec,
             DataSpec data, Parent parent) {
+        enqueue(id, name, datasetId, testDatasetId, testFraction, spec, data, parent, null);
+    }
+
+    /** {@link #enqueue} for a model that reproduces another, or (with a null {@code reproduction}) any model. */
+    void enqueue(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction, NetworkSpec spec,
+            DataSpec data, Parent parent, Reproduction reproduction) {
         jdbc.sql("""
                 INSERT INTO models (id, name, status, dataset_id, test_dataset_id, test_fraction, spec, data_spec,
-                                    created_at, experiment_id, configuration)
+                                    created_at, experiment_id, configuration, reproduces, reproduces_sha256)
                 VALUES (:id, :name, :to, :dataset, :testDataset, :testFraction, :spec, :data, :createdAt,
-                        :experiment, :configuration)
+                        :experiment, :configuration, :reproduces, :reproducesSha256)
                 """)
                 .param("id", id).param("name", name).param("to", Transition.ENQUEUE.to.name())
+                .param("reproduces", reproduction == null ? null : reproduction.of())
+                .param("reproducesSha256", reproduction == null ? null : reproduction.sha256())
                 .param("experiment", parent == null ? null : parent.experimentId())
                 .param("configuration", parent == null ? null : parent.configuration())
                 .param("dataset", datasetId).param("testDataset", testDatasetId).param("testFraction", testFraction)
@@ -322,7 +334,7 @@ class JobQueue {
                     jdbc.sql("""
                             UPDATE models SET version = (SELECT COALESCE(MAX(v.version), 0) + 1 FROM models v
                                                          WHERE v.name = (SELECT n.name FROM models n WHERE n.id = :id))
-                            WHERE id = :id AND experiment_id IS NULL
+                            WHERE id = :id AND experiment_id IS NULL AND reproduces IS NULL
                             """).param("id", id).update();
                     models.insertArtifact(model);
                     return Optional.empty();

@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelView;
 
-/** Starts and cancels training: {@code POST /models}, {@code POST /models/{id}/cancel}. */
+/** Starts, cancels and reproduces training: {@code POST /models}, {@code POST /models/{id}/cancel|reproduce}. */
 @RestController
 class TrainingController {
 
@@ -36,5 +36,16 @@ class TrainingController {
     ModelView cancel(@PathVariable("id") String reference) {
         UUID id = references.resolve(reference, "id");
         return training.cancel(id);
+    }
+
+    /**
+     * Retrains a SUCCEEDED model from its provenance as a new job; 202 with the new model, whose
+     * {@code reproduction.matches} says, once it has SUCCEEDED, whether the weights came out bit for bit the same.
+     */
+    @PostMapping("/models/{id}/reproduce")
+    ResponseEntity<ModelView> reproduce(@PathVariable("id") String reference) {
+        UUID id = references.resolve(reference, "id");
+        ModelView copy = training.reproduce(id);
+        return ResponseEntity.accepted().location(java.net.URI.create("/models/" + copy.id())).body(copy);
     }
 }

@@ -56,6 +56,51 @@ public class TrainingService {
     }
 
     /**
+     * Retrains a SUCCEEDED model from its provenance: the same spec (and seed), the same datasets (checked by their
+     * SHA-256), the same data spec. The new model is an ordinary job marked as the reproduction; once it succeeds
+     * its view says whether its weights' SHA-256 is the original's. It is not a version of the name.
+     */
+    @Transactional
+    public ModelView reproduce(UUID id) {
+        ModelView original = models.getView(id);
+        if (original.status() != io.netforge.model.ModelStatus.SUCCEEDED) {
+            throw ApiException.conflict("model " + id + " is " + original.status()
+                    + "; only a SUCCEEDED model can be reproduced");
+        }
+        StoredModel stored = models.findArtifact(id).orElseThrow(() -> ApiException.notFound("model", id));
+        DataSpec data = models.dataSpec(id).orElseThrow(() -> ApiException.conflict("model " + id
+                + " was imported (or trained before netforge recorded how it chose its data): its training data is"
+                + " not known here"));
+        var provenance = stored.document().provenance();
+        DatasetInfo dataset = trainedOn(original.datasetId(), provenance.datasetSha256(), id);
+        if (original.testDatasetId() != null) {
+            trainedOn(original.testDatasetId(), provenance.testDatasetSha256(), id);
+        }
+        UUID copy = UUID.randomUUID();
+        queue.enqueue(copy, original.name(), dataset.id(), original.testDatasetId(), original.testFraction(),
+                original.network(), data, null, new JobQueue.Reproduction(id, stored.document().weights().sha256()));
+        log.info("Queued model {} to reproduce model {}", copy, id);
+        workers.wakeUpAfterCommit();
+        return models.getView(copy);
+    }
+
+    /** A dataset a model was trained on, locked, if it is still here and still the same bytes. */
+    private DatasetInfo trainedOn(UUID datasetId, String sha256, UUID model) {
+        DatasetInfo dataset;
+        try {
+            dataset = datasets.lockForUse(datasetId);
+        } catch (ApiException e) {
+            throw ApiException.conflict("model " + model + " was trained on dataset " + datasetId
+                    + ", which is no longer here; it cannot be reproduced");
+        }
+        if (sha256 != null && !sha256.equals(dataset.sha256())) {
+            throw ApiException.conflict("dataset " + datasetId + " is not the data model " + model
+                    + " was trained on (SHA-256 " + dataset.sha256() + ", the model's provenance says " + sha256 + ")");
+        }
+        return dataset;
+    }
+
+    /**
      * Serves a fitted model made elsewhere (an imported export) as a new SUCCEEDED model: the next version of its
      * name. The document's id is the new model's.
      */
