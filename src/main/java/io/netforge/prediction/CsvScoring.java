@@ -137,6 +137,11 @@ final class CsvScoring implements AutoCloseable {
 
     /** The output columns of this model's task. */
     List<String> outputHeader() {
+        return outputHeader(model);
+    }
+
+    /** The columns of a CSV answer: {@code probability,label}, {@code label,probability_<class>...} or {@code value}. */
+    static List<String> outputHeader(LoadedModel model) {
         return switch (model.task()) {
             case BINARY -> List.of("probability", "label");
             case MULTICLASS -> {
@@ -157,7 +162,7 @@ final class CsvScoring implements AutoCloseable {
             forEachBatch(predictions -> {
                 for (PredictResponse.Prediction p : predictions) {
                     try {
-                        printer.printRecord(csvRow(p));
+                        printer.printRecord(csvRow(model, p));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -178,7 +183,8 @@ final class CsvScoring implements AutoCloseable {
         return all;
     }
 
-    private List<Object> csvRow(PredictResponse.Prediction p) {
+    /** A prediction as a row of {@link #outputHeader(LoadedModel)}'s columns. */
+    static List<Object> csvRow(LoadedModel model, PredictResponse.Prediction p) {
         return switch (model.task()) {
             case BINARY -> List.of(Double.toString(p.probability()), String.valueOf(p.label()));
             case MULTICLASS -> {
