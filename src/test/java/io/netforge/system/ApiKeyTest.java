@@ -72,6 +72,17 @@ class ApiKeyTest {
             assertThat(send(port, "POST", "/models", null, "application/json", train).statusCode()).isEqualTo(401);
             assertThat(send(port, "POST", "/models", "first-key", "application/json", train).statusCode()).isEqualTo(202);
             assertThat(send(port, "DELETE", "/datasets/" + dataset, null, null, null).statusCode()).isEqualTo(401);
+            // the writes of the protocols issue: import, reproduce, batch scoring
+            String model = "/models/00000000-0000-0000-0000-0000000000aa";
+            assertThat(send(port, "POST", "/models/import", null, "application/octet-stream", "x").statusCode())
+                    .isEqualTo(401);
+            assertThat(send(port, "POST", model + "/reproduce", null, "application/json", "{}").statusCode())
+                    .isEqualTo(401);
+            assertThat(send(port, "POST", model + "/scorings", null, "application/json", train).statusCode())
+                    .isEqualTo(401);
+            assertThat(send(port, "POST", model + "/scorings", "first-key", "application/json", train).statusCode())
+                    .isEqualTo(404);
+            assertThat(send(port, "GET", model + "/scorings", null, null, null).statusCode()).isEqualTo(404);
         }
 
         @Test
