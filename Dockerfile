@@ -9,8 +9,8 @@ COPY src/ src/
 COPY openapi.yaml ./
 RUN ./mvnw -B -q -DskipTests package && cp target/netforge-*.jar /src/netforge.jar
 
-# Runtime stage: a JRE and the jar. ND4J unpacks its native libraries (~400 MiB) into the JavaCPP
-# cache on first start; keep that inside the container's writable /app.
+# Runtime stage: a JRE and the jar. ND4J's native libraries (~400 MiB) are unpacked into the JavaCPP cache here, at
+# build time, into the image's /app/.javacpp: a new container starts without unpacking them again.
 FROM eclipse-temurin:17-jre
 # fontconfig and a font: the plots are drawn with Java2D, which needs them on a headless machine.
 RUN apt-get update && apt-get install -y --no-install-recommends curl fontconfig fonts-dejavu-core \
@@ -21,8 +21,12 @@ COPY --from=build /src/netforge.jar /app/netforge.jar
 RUN mkdir -p /app/data /app/.javacpp && chown -R netforge /app
 USER netforge
 # JDK_JAVA_OPTIONS: the service's JVM options (see pom.xml's service.jvm.options).
-ENV JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/app/.javacpp" \
+# Memory from the container's limit: the heap 40% of it, ND4J's off-heap arrays at most as much again (JavaCPP's
+# maxBytes, relative to the heap), the rest for metaspace, threads, native libraries and the page cache; a JVM out
+# of memory exits (and is restarted) instead of limping on.
+ENV JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/app/.javacpp -XX:MaxRAMPercentage=40 -Dorg.bytedeco.javacpp.maxBytes=100% -XX:+ExitOnOutOfMemoryError" \
     JDK_JAVA_OPTIONS="--add-modules=jdk.incubator.vector -XX:+ExplicitGCInvokesConcurrent -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19"
+RUN java -jar /app/netforge.jar --unpack-native-libraries
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS http://localhost:8080/actuator/health/liveness >/dev/null || exit 1

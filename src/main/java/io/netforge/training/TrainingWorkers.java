@@ -120,6 +120,15 @@ class TrainingWorkers implements SmartLifecycle {
         } else {
             warmedUp.countDown();
         }
+        // Started (and so ready: readiness follows the lifecycle) only once the kernels are compiled, so that the first
+        // job a client or load balancer sends trains as fast as a warm one; bounded, as the workers' own wait.
+        try {
+            if (!warmedUp.await(1, TimeUnit.MINUTES)) {
+                log.warn("The training kernels' warm-up takes over a minute; starting without waiting for it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (int i = 1; i <= properties.workers(); i++) {
             Thread thread = new Thread(this::work, "netforge-trainer-" + i);
             thread.setPriority(TRAINING_PRIORITY);
@@ -154,7 +163,10 @@ class TrainingWorkers implements SmartLifecycle {
         return active;
     }
 
-    /** Compiles the kernels before the workers take their first job, so it trains at full speed. */
+    /**
+     * Compiles the kernels before the workers take their first job, so it trains at full speed; the service is
+     * started (its port open, readiness UP) after it.
+     */
     private void warmUp() {
         long start = System.nanoTime();
         try {
