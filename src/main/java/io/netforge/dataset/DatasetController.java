@@ -105,9 +105,34 @@ class DatasetController {
         return ResponseEntity.created(URI.create("/datasets/" + made.train().id())).body(json.valueToTree(body));
     }
 
+    static final int MAX_LIMIT = 1000;
+
+    /** Newest first, a page of {@code limit}; the next page's address in {@code Link: <...>; rel="next"}. */
     @GetMapping
-    List<DatasetResponse> list() {
-        return store.list().stream().map(DatasetResponse::summary).toList();
+    List<DatasetResponse> list(@RequestParam(defaultValue = "100") int limit,
+            @RequestParam(required = false) String after, jakarta.servlet.http.HttpServletResponse response) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
+        }
+        java.time.Instant beforeCreatedAt = null;
+        UUID beforeId = null;
+        if (after != null) {
+            List<String> parts = io.netforge.system.Cursors.decode(after, "datasets", 2);
+            try {
+                beforeCreatedAt = java.time.Instant.parse(parts.get(0));
+                beforeId = UUID.fromString(parts.get(1));
+            } catch (RuntimeException e) {
+                throw ApiException.invalidField("after", "is not a cursor of this list");
+            }
+        }
+        List<DatasetInfo> found = store.list(limit, beforeCreatedAt, beforeId);
+        if (found.size() > limit) {
+            found = found.subList(0, limit);
+            DatasetInfo last = found.get(limit - 1);
+            response.setHeader(org.springframework.http.HttpHeaders.LINK, io.netforge.system.Cursors.nextLink(
+                    io.netforge.system.Cursors.encode("datasets", last.createdAt(), last.id())));
+        }
+        return found.stream().map(DatasetResponse::summary).toList();
     }
 
     @GetMapping("/{id}")

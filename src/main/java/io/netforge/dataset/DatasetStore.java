@@ -80,7 +80,23 @@ public class DatasetStore {
      * shows): the levels of every categorical column of every dataset could be millions of rows.
      */
     public List<DatasetInfo> list() {
-        List<DatasetInfo> found = datasets(SELECT_DATASETS + " ORDER BY created_at DESC, id DESC");
+        return list(Integer.MAX_VALUE - 1, null, null);
+    }
+
+    /**
+     * A page of {@link #list()}: at most {@code limit} datasets (plus one more, when there is one, so the caller knows
+     * a page follows) created before the dataset {@code (beforeCreatedAt, beforeId)}, or from the newest when null.
+     */
+    public List<DatasetInfo> list(int limit, java.time.Instant beforeCreatedAt, UUID beforeId) {
+        List<DatasetInfo> found = beforeCreatedAt == null
+                ? datasets(SELECT_DATASETS + " ORDER BY created_at DESC, id DESC LIMIT ?", limit + 1)
+                : datasets(SELECT_DATASETS + " WHERE created_at < ? OR (created_at = ? AND id < ?)"
+                        + " ORDER BY created_at DESC, id DESC LIMIT ?",
+                        OffsetDateTime.ofInstant(beforeCreatedAt, java.time.ZoneOffset.UTC),
+                        OffsetDateTime.ofInstant(beforeCreatedAt, java.time.ZoneOffset.UTC), beforeId, limit + 1);
+        if (found.isEmpty()) {
+            return found;
+        }
         Map<UUID, List<DatasetColumn>> columns = columns("", """
                  WHERE (dataset_id, position) IN (SELECT c.dataset_id, c.position FROM dataset_columns c
                                                     JOIN datasets d ON d.id = c.dataset_id AND d.label_name = c.name)

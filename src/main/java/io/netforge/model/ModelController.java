@@ -41,11 +41,27 @@ class ModelController {
     @GetMapping("/models")
     List<ModelView> list(@RequestParam(required = false) ModelStatus status,
             @RequestParam(required = false) UUID experimentId, @RequestParam(required = false) String name,
-            @RequestParam(defaultValue = "100") int limit) {
+            @RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String after,
+            jakarta.servlet.http.HttpServletResponse response) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
-        return models.list(status, experimentId, name, limit);
+        Long before = after == null ? null : parseSeq(io.netforge.system.Cursors.decode(after, "models", 1).get(0));
+        ModelRepository.Page page = models.page(status, experimentId, name, limit, before, true);
+        String next = io.netforge.system.Cursors.nextLink(page.nextSeq() == null ? null
+                : io.netforge.system.Cursors.encode("models", page.nextSeq()));
+        if (next != null) {
+            response.setHeader(org.springframework.http.HttpHeaders.LINK, next);
+        }
+        return page.items();
+    }
+
+    private static long parseSeq(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidField("after", "is not a cursor of this list");
+        }
     }
 
     @GetMapping("/models/{id}")

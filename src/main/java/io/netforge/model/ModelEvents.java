@@ -2,26 +2,36 @@ package io.netforge.model;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Streams a model's progress as server-sent events: a {@code progress} event whenever its status,
  * iteration or loss changed since the last one (checked every {@link #PERIOD}), and a final {@code model}
- * event with the whole model once it is SUCCEEDED, FAILED or CANCELLED, after which the stream ends.
- * Reads the database, so it works on any instance, whichever one trains the model.
+ * event with the whole model once it is SUCCEEDED, FAILED or CANCELLED, after which the stream ends; a model
+ * deleted meanwhile ends its streams with a final {@code deleted} event. Reads the database, so it works on any
+ * instance, whichever one trains the model: once per model and tick, however many clients follow it.
+ *
+ * <p>A stream that has sent nothing for {@code netforge.events.keep-alive} (15 s) gets a comment line, so that
+ * proxies do not close it as idle. When the service shuts down every stream ends at once (before the web server's
+ * graceful shutdown, which would otherwise wait for them); an EventSource then reconnects, to another instance.
  */
 @Component
-class ModelEvents implements DisposableBean {
+class ModelEvents implements SmartLifecycle {
 
     static final Duration PERIOD = Duration.ofMillis(500);
     static final Duration MAX_STREAM = Duration.ofHours(6);
@@ -30,26 +40,29 @@ class ModelEvents implements DisposableBean {
     record ProgressEvent(ModelStatus status, ModelView.Progress progress) {
     }
 
+    /** What the final event of a deleted model's stream carries. */
+    record DeletedEvent(UUID id, String status) {
+    }
+
     private final ModelRepository models;
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "netforge-model-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final long keepAliveNanos;
+    private volatile ScheduledExecutorService ticker;
+    private volatile boolean stopping;
     private final Map<SseEmitter, Subscription> subscriptions = new ConcurrentHashMap<>();
 
     private static final class Subscription {
         final UUID id;
         ProgressEvent last;
+        long lastSent = System.nanoTime();
 
         Subscription(UUID id) {
             this.id = id;
         }
     }
 
-    ModelEvents(ModelRepository models) {
+    ModelEvents(ModelRepository models, @Value("${netforge.events.keep-alive:15s}") Duration keepAlive) {
         this.models = models;
-        ticker.scheduleWithFixedDelay(this::tick, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        this.keepAliveNanos = keepAlive.toNanos();
     }
 
     /** A stream for an existing model (404 otherwise), starting with its current state. */
@@ -60,29 +73,81 @@ class ModelEvents implements DisposableBean {
         emitter.onCompletion(() -> subscriptions.remove(emitter));
         emitter.onTimeout(() -> subscriptions.remove(emitter));
         emitter.onError(e -> subscriptions.remove(emitter));
+        if (stopping) {
+            emitter.complete(); // shutting down: the client reconnects elsewhere
+            return emitter;
+        }
         if (send(emitter, subscription, first)) {
             subscriptions.put(emitter, subscription);
         }
         return emitter;
     }
 
-    private void tick() {
-        subscriptions.forEach((emitter, subscription) -> {
+    /** Followed streams, for tests and metrics. */
+    int streams() {
+        return subscriptions.size();
+    }
+
+    void tick() {
+        // one read per model followed, however many streams follow it
+        Map<UUID, List<Map.Entry<SseEmitter, Subscription>>> byModel = new java.util.HashMap<>();
+        subscriptions.entrySet().forEach(e -> byModel.computeIfAbsent(e.getValue().id, k -> new ArrayList<>()).add(e));
+        long now = System.nanoTime();
+        byModel.forEach((id, followers) -> {
+            Optional<ModelView> view;
             try {
-                models.findView(subscription.id).ifPresentOrElse(
-                        view -> {
-                            if (!send(emitter, subscription, view)) {
-                                subscriptions.remove(emitter);
-                            }
-                        },
-                        () -> {
-                            subscriptions.remove(emitter);
-                            emitter.completeWithError(new IllegalStateException("model " + subscription.id + " was deleted"));
-                        });
+                view = models.findView(id);
             } catch (RuntimeException e) {
-                // A database hiccup: try again at the next tick.
+                keepAlive(followers, now); // a database hiccup: try again at the next tick
+                return;
+            }
+            for (Map.Entry<SseEmitter, Subscription> follower : followers) {
+                SseEmitter emitter = follower.getKey();
+                if (view.isEmpty()) {
+                    subscriptions.remove(emitter);
+                    ended(emitter, id);
+                } else if (!send(emitter, follower.getValue(), view.get())) {
+                    subscriptions.remove(emitter);
+                }
+            }
+            if (view.isPresent()) {
+                keepAlive(followers, now);
             }
         });
+    }
+
+    /** On this instance a deleted model's streams end at once; on others at their next tick. */
+    @EventListener
+    void onDeleted(ModelDeletedEvent event) {
+        subscriptions.forEach((emitter, subscription) -> {
+            if (subscription.id.equals(event.id()) && subscriptions.remove(emitter) != null) {
+                ended(emitter, event.id());
+            }
+        });
+    }
+
+    private static void ended(SseEmitter emitter, UUID id) {
+        try {
+            emitter.send(SseEmitter.event().name("deleted").data(new DeletedEvent(id, "DELETED")));
+            emitter.complete();
+        } catch (IOException | IllegalStateException e) {
+            emitter.completeWithError(e);
+        }
+    }
+
+    private void keepAlive(List<Map.Entry<SseEmitter, Subscription>> followers, long now) {
+        for (Map.Entry<SseEmitter, Subscription> follower : followers) {
+            Subscription subscription = follower.getValue();
+            if (now - subscription.lastSent >= keepAliveNanos && subscriptions.containsKey(follower.getKey())) {
+                try {
+                    follower.getKey().send(SseEmitter.event().comment("keep-alive"));
+                    subscription.lastSent = now;
+                } catch (IOException | IllegalStateException e) {
+                    subscriptions.remove(follower.getKey());
+                    follower.getKey().completeWithError(e);
+                }
+            }
+        }
     }
 
     /** Sends what changed; returns false once the stream is over. */
@@ -92,6 +157,7 @@ class ModelEvents implements DisposableBean {
             if (!Objects.equals(now, subscription.last)) {
                 subscription.last = now;
                 emitter.send(SseEmitter.event().name("progress").data(now));
+                subscription.lastSent = System.nanoTime();
             }
             if (view.status().isTerminal()) {
                 emitter.send(SseEmitter.event().name("model").data(view));
@@ -107,8 +173,39 @@ class ModelEvents implements DisposableBean {
     }
 
     @Override
-    public void destroy() {
-        ticker.shutdownNow();
-        subscriptions.keySet().forEach(SseEmitter::complete);
+    public void start() {
+        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "netforge-model-events");
+            t.setDaemon(true);
+            return t;
+        });
+        started.scheduleWithFixedDelay(this::tick, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        ticker = started;
+    }
+
+    /** Ends every stream at once, so that none holds the web server's graceful shutdown. */
+    @Override
+    public void stop() {
+        stopping = true;
+        ScheduledExecutorService running = ticker;
+        ticker = null;
+        if (running != null) {
+            running.shutdownNow();
+        }
+        subscriptions.keySet().forEach(emitter -> {
+            subscriptions.remove(emitter);
+            emitter.complete();
+        });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return ticker != null;
+    }
+
+    /** Stopped first: before the web server's graceful shutdown (phase {@code DEFAULT_PHASE - 1024}) waits. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 }

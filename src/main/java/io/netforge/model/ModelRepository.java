@@ -81,15 +81,28 @@ public class ModelRepository {
         return findView(id).orElseThrow(() -> ApiException.notFound("model", id));
     }
 
+    /** A page of a list: its items and, when more follow, the queue position after which they do. */
+    public record Page(List<ModelView> items, Long nextSeq) {
+    }
+
     /**
      * Newest first; {@code status} null for all. Without {@code experimentId} only models asked for on their own,
      * with it only that experiment's runs.
      */
     public List<ModelView> list(ModelStatus status, UUID experimentId, String name, int limit) {
+        return page(status, experimentId, name, limit, null, false).items();
+    }
+
+    /**
+     * A page of {@link #list}, newest first: at most {@code limit} models older than queue position {@code before}
+     * (null: from the newest). With {@code summaries}, without their loss curves (what a list shows).
+     */
+    public Page page(ModelStatus status, UUID experimentId, String name, int limit, Long before, boolean summaries) {
         String where = (experimentId == null ? " WHERE m.experiment_id IS NULL" : " WHERE m.experiment_id = :experiment")
-                + (status == null ? "" : " AND m.status = :status") + (name == null ? "" : " AND m.name = :name");
-        var statement = jdbc.sql("SELECT " + VIEW_COLUMNS + " FROM models m LEFT JOIN model_artifacts a"
-                + " ON a.model_id = m.id" + where + " ORDER BY m.seq DESC LIMIT :limit").param("limit", limit);
+                + (status == null ? "" : " AND m.status = :status") + (name == null ? "" : " AND m.name = :name")
+                + (before == null ? "" : " AND m.seq < :before");
+        var statement = jdbc.sql("SELECT m.seq, " + VIEW_COLUMNS + " FROM models m LEFT JOIN model_artifacts a"
+                + " ON a.model_id = m.id" + where + " ORDER BY m.seq DESC LIMIT :limit").param("limit", limit + 1);
         if (status != null) {
             statement = statement.param("status", status.name());
         }
@@ -99,9 +112,22 @@ public class ModelRepository {
         if (name != null) {
             statement = statement.param("name", name);
         }
-        List<ModelView> views = statement.query(this::view).list();
+        if (before != null) {
+            statement = statement.param("before", before);
+        }
+        List<long[]> seqs = new java.util.ArrayList<>();
+        List<ModelView> views = new java.util.ArrayList<>(statement.query((rs, row) -> {
+            seqs.add(new long[] {rs.getLong("seq")});
+            ModelView view = view(rs, row);
+            return summaries ? view.summary() : view;
+        }).list());
+        Long next = null;
+        if (views.size() > limit) {
+            views = views.subList(0, limit);
+            next = seqs.get(limit - 1)[0];
+        }
         if (views.isEmpty()) {
-            return views;
+            return new Page(views, null);
         }
         java.util.Map<UUID, List<String>> aliases = new java.util.HashMap<>();
         jdbc.sql("SELECT model_id, alias FROM model_aliases WHERE model_id IN (:ids) ORDER BY alias")
@@ -109,7 +135,7 @@ public class ModelRepository {
                 .query((rs, row) -> aliases.computeIfAbsent(rs.getObject("model_id", UUID.class),
                         k -> new java.util.ArrayList<>()).add(rs.getString("alias")))
                 .list();
-        return views.stream().map(v -> v.withAliases(aliases.getOrDefault(v.id(), List.of()))).toList();
+        return new Page(views.stream().map(v -> v.withAliases(aliases.getOrDefault(v.id(), List.of()))).toList(), next);
     }
 
     /**

@@ -30,7 +30,10 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
         Double testFraction, NetworkSpec network, Progress progress, Timings timings, int attempts,
         boolean cancelRequested, String error, String task, List<String> features, String label,
         PreprocessingSpec preprocessing, List<String> inputs, List<Object> classes,
-        Metrics.TrainTest metrics, List<ModelDocument.LossPoint> lossCurve,
+        Metrics.TrainTest metrics,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        List<ModelDocument.LossPoint> lossCurve,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         List<ModelDocument.LossPoint> validationLossCurve, ModelDocument.TrainingSummary training,
         ModelDocument.Provenance provenance, UUID experimentId, DataSpec.Fold fold, Reproduction reproduction) {
 
@@ -52,6 +55,13 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
      * @param matches        once SUCCEEDED, whether the two are the same: the training reproduced bit for bit
      */
     public record Reproduction(UUID of, String expectedSha256, String sha256, Boolean matches) {
+    }
+
+    /** The model as a list shows it: without its loss curves (absent from the JSON; GET /models/{id} has them). */
+    public ModelView summary() {
+        return new ModelView(id, name, version, aliases, status, datasetId, testDatasetId, testFraction,
+                network, progress, timings, attempts, cancelRequested, error, task, features, label, preprocessing,
+                inputs, classes, metrics, null, null, training, provenance, experimentId, fold, reproduction);
     }
 
     public record Progress(int iteration, int maxIterations, Double loss, Double validationLoss) {
