@@ -1,0 +1,113 @@
+// The dashboard as a new user meets it, in Debian's headless Chromium driven by Playwright: upload the article's
+// data through the page, train [8, 3], watch the progress bar move, see the metrics and the ROC curve, predict a
+// row; then keyboard and phone checks. A screenshot of each step goes to the given directory.
+//   node dashboard.mjs <base URL> <train.csv> <test.csv> <screenshot dir>
+// Prints one JSON line of what it saw; exits non-zero (with the reason) when a step fails.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+
+const [base, trainCsv, testCsv, shots] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox'] });
+const seen = {};
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', e => errors.push(e.message));
+  const shot = (name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+
+  await page.goto(base + '/');
+  await page.getByRole('heading', { name: 'Upload a dataset' }).waitFor();
+  await shot('01-home');
+
+  // a bad upload is shown as the service's problem detail, naming what is wrong
+  await page.locator('#upload-file').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.from('') });
+  await page.locator('#upload-button').click();
+  await page.locator('p.error').filter({ hasText: /empty/i }).waitFor();
+  seen.uploadError = await page.locator('p.error').first().textContent();
+
+  // the test rows first, then the training rows
+  for (const [file, name] of [[testCsv, 'seed_test'], [trainCsv, 'seed_train']]) {
+    await page.goto(base + '/#/');
+    await page.locator('#upload-file').setInputFiles(file);
+    await page.locator('#upload-name').fill(name);
+    await page.locator('#upload-button').click();
+    await page.waitForURL(/#\/datasets\/[0-9a-f-]{36}$/);
+    await page.locator('#columns tbody tr').first().waitFor();
+  }
+  seen.columns = await page.locator('#columns tbody tr').count();
+  await shot('02-dataset');
+
+  // the article's network and step, its test dataset, and enough iterations to watch it train
+  await page.locator('#train-hidden').fill('8, 3');
+  await page.locator('#train-iterations').fill('20000');
+  await page.locator('#train-form input[name=standardize]').uncheck();
+  await page.locator('#train-test').selectOption({ label: 'dataset seed_test' });
+  await page.locator('#train-button').click();
+  await page.waitForURL(/#\/models\/[0-9a-f-]{36}$/);
+
+  const progress = [];
+  let shotWhileTraining = false;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const status = await page.locator('#model-status').textContent();
+    const value = Number(await page.locator('#model-progress').getAttribute('value'));
+    if (progress.length === 0 || progress[progress.length - 1] !== value) progress.push(value);
+    if (status === 'RUNNING' && value > 0 && !shotWhileTraining) {
+      await shot('03-training');
+      shotWhileTraining = true;
+    }
+    if (status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELLED') {
+      seen.status = status;
+      break;
+    }
+    await page.waitForTimeout(100);
+  }
+  seen.progress = progress;
+  if (seen.status !== 'SUCCEEDED') throw new Error('the model ended ' + seen.status);
+  const moving = progress.filter(v => v > 0 && v < 20000);
+  if (moving.length < 2) throw new Error('the progress bar did not move while training: ' + JSON.stringify(progress));
+
+  await page.locator('#metrics').waitFor();
+  seen.metrics = await page.locator('#metrics tbody tr:visible').allTextContents();
+  await page.waitForFunction(() => {
+    const img = document.getElementById('roc');
+    return img && img.complete && img.naturalWidth > 0;
+  });
+  seen.lossPoints = await page.locator('#loss-chart polyline').getAttribute('points').then(p => p.split(' ').length);
+  await shot('04-trained');
+
+  // predict the first test row
+  const [header, first] = readFileSync(testCsv, 'utf8').split('\n');
+  const names = header.split(',');
+  const values = first.split(',');
+  for (let i = 0; i < names.length - 1; i++) {
+    await page.locator(`#predict-form input[data-feature="${names[i]}"]`).fill(values[i]);
+  }
+  await page.locator('#predict-button').click();
+  await page.locator('#prediction').filter({ hasText: 'probability' }).waitFor();
+  seen.prediction = JSON.parse(await page.locator('#prediction').textContent());
+  await shot('05-predicted');
+
+  // keyboard: the first Tab reaches the skip link, and links and buttons are reachable
+  await page.goto(base + '/#/');
+  await page.keyboard.press('Tab');
+  seen.firstTab = await page.evaluate(() => document.activeElement.textContent.trim());
+  if (seen.firstTab !== 'Skip to content') throw new Error('the first Tab went to ' + seen.firstTab);
+
+  // a phone: nothing wider than the screen
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(page.url());
+  await page.locator('#models tbody tr').first().waitFor();
+  seen.phoneOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await shot('06-phone');
+  if (seen.phoneOverflow > 1) throw new Error('the page is ' + seen.phoneOverflow + ' px wider than a phone');
+  if (errors.length) throw new Error('script errors: ' + errors.join('; '));
+  console.log(JSON.stringify(seen));
+} catch (e) {
+  console.log(JSON.stringify(seen));
+  console.error(e.stack || String(e));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
