@@ -4,9 +4,15 @@
 #   bench/run.sh --quick     # article workloads only, shorter memory run
 #   bench/run.sh --rounds 5
 #   bench/run.sh --against REV   # also runs the article workloads of commit REV, alternating, in the same run
+#   bench/run.sh --starts [--rounds N]   # the packaged service started each way (java -jar, README options,
+#                                        # ND4J), first and warm article jobs through HTTP: bench/starts.sh
 # Prints one JSON document (also written to target/bench/results.json); progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == "--starts" ]]; then
+  shift
+  exec bench/starts.sh "$@"
+fi
 mkdir -p target/bench
 # Offline first (the usual case once dependencies are cached), online otherwise.
 build=(-q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test)
