@@ -3,8 +3,14 @@ package io.netforge.system;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.springframework.http.HttpStatus;
@@ -13,6 +19,10 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.netforge.system.SecurityProperties.Scope;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,70 +30,177 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * When {@link SecurityProperties#enabled()}, answers 401 to any request that writes or trains (every
- * method but GET, HEAD and OPTIONS) without a valid {@code X-API-Key} header. {@code /predict} (and
- * {@code /invocations}, V2 {@code infer}) is open unless {@code protect-predict} is set; reads, including {@code /actuator/health}, stay open.
+ * API keys with scopes, when {@link SecurityProperties#enabled()}. What a request needs:
+ * <ul>
+ * <li>{@code train} for every write but deletes: uploads, training, experiments, cancels, aliases, imports,
+ * reproductions, scorings;</li>
+ * <li>{@code admin} for deletes and {@code GET /audit};</li>
+ * <li>{@code predict} for {@code /predict}, {@code /invocations} and V2 {@code infer} with {@code protect-predict};
+ * otherwise they are open;</li>
+ * <li>{@code read} for {@code /actuator/prometheus} with {@code protect-metrics} and for other reads with
+ * {@code protect-reads}; otherwise reads are open (health, the dashboard's files and the API contract always).</li>
+ * </ul>
+ * 401 without a valid key where one is needed, 403 with a key that lacks the scope; {@code admin} has every scope.
+ * The presented key is hashed (SHA-256) and compared in constant time with every configured key's hash, so keys may
+ * be configured as hashes and timing reveals nothing. A key's prediction and training requests are rate-limited
+ * ({@code netforge.security.rate-limit}; 429 with {@code Retry-After}). The key's id is left in the request for
+ * the audit log ({@link #KEY_ID}).
  */
 @Component
 @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10)
 class ApiKeyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-API-Key";
+    /** The request attribute holding the id of the key that authenticated it (absent: no key). */
+    static final String KEY_ID = "netforge.keyId";
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     /** The read-only prediction paths: /predict, MLflow's /invocations and the Open Inference Protocol's infer. */
-    private static final Pattern PREDICT = Pattern.compile(
+    static final Pattern PREDICT = Pattern.compile(
             "/models/[^/]+/(predict|invocations)/?|/v2/models/[^/]+(/versions/[^/]+)?/infer/?");
+    /** The training paths a key's train rate limit counts: what makes work. */
+    private static final Pattern TRAINING = Pattern.compile(
+            "/datasets(/synthetic)?/?|/models/?|/models/import/?|/models/[^/]+/(reproduce|scorings)/?|/experiments/?"
+                    + "|/experiments/[^/]+/refit/?");
+    /** Reads that stay open with protect-reads: health, the dashboard and Swagger UI's files, the contract. */
+    private static final Pattern ALWAYS_OPEN = Pattern.compile(
+            "/|/index\\.html|/app/.*|/webjars/.*|/docs(/.*)?|/openapi\\.yaml|/favicon\\.ico|/actuator/health(/.*)?");
+
+    private record Configured(String id, byte[] sha256, SecurityProperties.Key key) {
+    }
 
     private final SecurityProperties properties;
-    private final List<byte[]> keys;
+    private final List<Configured> keys = new ArrayList<>();
     private final JsonMapper json;
+    private final Map<String, Bucket> predictBuckets = new ConcurrentHashMap<>();
+    private final Map<String, Bucket> trainBuckets = new ConcurrentHashMap<>();
 
     ApiKeyFilter(SecurityProperties properties, JsonMapper json) {
         this.properties = properties;
-        this.keys = properties.apiKeys().stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
         this.json = json;
+        int n = 1;
+        for (String plain : properties.apiKeys()) {
+            String id = "key-" + n++;
+            keys.add(new Configured(id, sha256(plain), new SecurityProperties.Key(id, plain, null, Set.of(Scope.ADMIN))));
+        }
+        for (SecurityProperties.Key key : properties.keys()) {
+            byte[] hash = key.key() != null && !key.key().isBlank() ? sha256(key.key())
+                    : HexFormat.of().parseHex(key.sha256().strip().toLowerCase(java.util.Locale.ROOT));
+            keys.add(new Configured(key.id(), hash, key));
+        }
+    }
+
+    static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        if (!properties.enabled()) {
-            return true;
+        return !properties.enabled();
+    }
+
+    /** The scope a request needs, or null when it is open. */
+    Scope needed(String method, String path) {
+        if (SAFE_METHODS.contains(method)) {
+            if (path.equals("/audit") || path.startsWith("/audit/")) {
+                return Scope.ADMIN;
+            }
+            if (path.startsWith("/actuator/prometheus")) {
+                return properties.protectMetrics() ? Scope.READ : null;
+            }
+            return properties.protectReads() && !ALWAYS_OPEN.matcher(path).matches() ? Scope.READ : null;
         }
-        if (SAFE_METHODS.contains(request.getMethod())) {
-            // reads are open, the metrics too unless protect-metrics says otherwise
-            return !(properties.protectMetrics() && request.getRequestURI().startsWith("/actuator/prometheus"));
+        if (PREDICT.matcher(path).matches()) {
+            return properties.protectPredict() ? Scope.PREDICT : null;
         }
-        return !properties.protectPredict() && PREDICT.matcher(request.getRequestURI()).matches();
+        return method.equals("DELETE") ? Scope.ADMIN : Scope.TRAIN;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String key = request.getHeader(HEADER);
-        if (key != null && accepted(key.getBytes(StandardCharsets.UTF_8))) {
-            chain.doFilter(request, response);
-            return;
+        String path = request.getRequestURI();
+        Scope needed = needed(request.getMethod(), path);
+        String presented = request.getHeader(HEADER);
+        Configured key = presented == null ? null : find(presented);
+        if (needed != null) {
+            if (key == null) {
+                problem(request, response, HttpStatus.UNAUTHORIZED, presented == null
+                        ? HEADER + ": missing; this endpoint needs an API key with the scope '" + needed.id() + "'"
+                        : HEADER + ": not a valid API key", null);
+                return;
+            }
+            if (!key.key().has(needed)) {
+                problem(request, response, HttpStatus.FORBIDDEN, HEADER + ": key '" + key.id() + "' lacks the scope '"
+                        + needed.id() + "' that " + request.getMethod() + " " + path + " needs (it has "
+                        + key.key().scopes().stream().map(Scope::id).sorted().toList() + ")", null);
+                return;
+            }
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, key == null
-                ? HEADER + ": missing; this endpoint needs an API key"
-                : HEADER + ": not a valid API key");
-        problem.setTitle("Unauthorized");
+        if (key != null) {
+            request.setAttribute(KEY_ID, key.id());
+            Long waitSeconds = rateLimited(key.id(), request.getMethod(), path);
+            if (waitSeconds != null) {
+                problem(request, response, HttpStatus.TOO_MANY_REQUESTS, "key '" + key.id() + "' sent more requests"
+                        + " than netforge.security.rate-limit allows; try again in " + waitSeconds + " s", waitSeconds);
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    /** Hashes the presented key and compares it with every configured hash, in constant time. */
+    private Configured find(String presented) {
+        byte[] hash = sha256(presented);
+        Configured found = null;
+        for (Configured key : keys) {
+            if (MessageDigest.isEqual(key.sha256(), hash)) {
+                found = key;
+            }
+        }
+        return found;
+    }
+
+    /** Null when the request may go on; else the seconds until the key's bucket has a token again. */
+    private Long rateLimited(String id, String method, String path) {
+        SecurityProperties.RateLimit limit = properties.rateLimit();
+        Bucket bucket = null;
+        if (PREDICT.matcher(path).matches() && limit.predictPerSecond() > 0) {
+            bucket = predictBuckets.computeIfAbsent(id, k -> bucket(limit.predictPerSecond(), Duration.ofSeconds(1)));
+        } else if (method.equals("POST") && TRAINING.matcher(path).matches() && limit.trainPerMinute() > 0) {
+            bucket = trainBuckets.computeIfAbsent(id, k -> bucket(limit.trainPerMinute(), limit.trainPeriod()));
+        }
+        if (bucket == null) {
+            return null;
+        }
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        return probe.isConsumed() ? null : Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+    }
+
+    private static Bucket bucket(int tokens, Duration period) {
+        return Bucket.builder().addLimit(Bandwidth.builder().capacity(tokens).refillGreedy(tokens, period).build())
+                .build();
+    }
+
+    private void problem(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail,
+            Long retryAfter) throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(status.getReasonPhrase());
         problem.setInstance(java.net.URI.create(request.getRequestURI()));
         problem.setProperty("field", HEADER);
         ProblemHandler.withRequestId(problem);
-        response.setStatus(HttpStatus.UNAUTHORIZED.value());
-        response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
+        response.setStatus(status.value());
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
+        }
+        if (retryAfter != null) {
+            response.setHeader("Retry-After", Long.toString(retryAfter));
+        }
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.getOutputStream().write(json.writeValueAsBytes(problem));
-    }
-
-    /** Compares in constant time against every key, so timing does not reveal how much of a key matched. */
-    private boolean accepted(byte[] candidate) {
-        boolean match = false;
-        for (byte[] key : keys) {
-            match |= MessageDigest.isEqual(key, candidate);
-        }
-        return match;
     }
 }

@@ -1,6 +1,9 @@
 package io.netforge.system;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -9,17 +12,92 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code NETFORGE_SECURITY_ENABLED=true NETFORGE_SECURITY_API_KEYS=key1,key2}).
  *
  * @param enabled        require a key (header {@code X-API-Key}) on every request that writes or trains
- * @param apiKeys        the accepted keys
- * @param protectPredict also require a key on {@code POST /models/{id}/predict}
- * @param protectMetrics also require a key on {@code GET /actuator/prometheus} (with {@code enabled})
+ * @param apiKeys        keys with every scope, as plain text (ids {@code key-1}, {@code key-2}, ...)
+ * @param keys           keys with scopes: an id, the key or its SHA-256 (hex), and the scopes it has
+ * @param protectPredict also require a key (scope {@code predict}) on {@code /predict}, {@code /invocations}, V2 infer
+ * @param protectMetrics also require a key (scope {@code read}) on {@code GET /actuator/prometheus}
+ * @param protectReads   also require a key (scope {@code read}) on every other read
+ * @param rateLimit      requests per key on the prediction and training paths
  */
 @ConfigurationProperties("netforge.security")
-public record SecurityProperties(boolean enabled, List<String> apiKeys, boolean protectPredict, boolean protectMetrics) {
+public record SecurityProperties(boolean enabled, List<String> apiKeys, List<Key> keys, boolean protectPredict,
+        boolean protectMetrics, boolean protectReads, RateLimit rateLimit) {
+
+    /** What a key may do; {@code admin} may do everything. */
+    public enum Scope {
+        /** Reads (with protect-reads or protect-metrics). */
+        READ,
+        /** /predict, /invocations, V2 infer (with protect-predict). */
+        PREDICT,
+        /** Uploads, training, experiments, cancels, aliases, imports, scorings. */
+        TRAIN,
+        /** Deletes and the audit log. */
+        ADMIN;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * A key with scopes.
+     *
+     * @param id     names the key in the audit log and in problems (never the key itself)
+     * @param key    the key as text; or
+     * @param sha256 the hex SHA-256 of its UTF-8 bytes, so that the configuration holds no usable key
+     * @param scopes {@code read}, {@code predict}, {@code train}, {@code admin}
+     */
+    public record Key(String id, String key, String sha256, Set<Scope> scopes) {
+
+        public Key {
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("netforge.security.keys: every key needs an id");
+            }
+            if ((key == null || key.isBlank()) == (sha256 == null || sha256.isBlank())) {
+                throw new IllegalArgumentException("netforge.security.keys[" + id + "]: give exactly one of key and sha256");
+            }
+            if (sha256 != null && !sha256.isBlank() && !sha256.strip().matches("[0-9a-fA-F]{64}")) {
+                throw new IllegalArgumentException("netforge.security.keys[" + id + "].sha256: 64 hex digits expected");
+            }
+            scopes = scopes == null || scopes.isEmpty() ? Set.of(Scope.READ, Scope.PREDICT) : Set.copyOf(scopes);
+        }
+
+        public boolean has(Scope scope) {
+            return scopes.contains(Scope.ADMIN) || scopes.contains(scope);
+        }
+    }
+
+    /**
+     * Token buckets per key (Bucket4j): a key may send {@code predictPerSecond} prediction requests a second and
+     * {@code trainPerMinute} training requests (uploads, models, experiments, scorings) a minute, with bursts of
+     * as many; 0 turns a limit off.
+     */
+    public record RateLimit(int predictPerSecond, int trainPerMinute) {
+
+        public RateLimit {
+            if (predictPerSecond < 0 || trainPerMinute < 0) {
+                throw new IllegalArgumentException("netforge.security.rate-limit: limits are >= 0");
+            }
+        }
+
+        static final RateLimit DEFAULT = new RateLimit(0, 0);
+
+        Duration trainPeriod() {
+            return Duration.ofMinutes(1);
+        }
+    }
 
     public SecurityProperties {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(k -> !k.isBlank()).toList();
-        if (enabled && apiKeys.isEmpty()) {
-            throw new IllegalArgumentException("netforge.security.enabled is true but netforge.security.api-keys is empty");
+        keys = keys == null ? List.of() : List.copyOf(keys);
+        rateLimit = rateLimit == null ? RateLimit.DEFAULT : rateLimit;
+        if (enabled && apiKeys.isEmpty() && keys.isEmpty()) {
+            throw new IllegalArgumentException("netforge.security.enabled is true but neither netforge.security.api-keys"
+                    + " nor netforge.security.keys has a key");
+        }
+        long ids = keys.stream().map(Key::id).distinct().count();
+        if (ids != keys.size()) {
+            throw new IllegalArgumentException("netforge.security.keys: ids must differ");
         }
     }
 }
