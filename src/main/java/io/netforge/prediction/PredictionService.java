@@ -62,6 +62,14 @@ class PredictionService {
 
     /** The request's rows as raw feature values in the model's order (see {@link LoadedModel#predict}), checked. */
     private double[][] rows(PredictRequest request, Encoding encoding) {
+        return rows(request, encoding, properties.maxRows());
+    }
+
+    /**
+     * {@link #rows(PredictRequest, Encoding)} with a row limit: every problem is an {@link ApiException} (a 4xx)
+     * naming the row and field.
+     */
+    static double[][] rows(PredictRequest request, Encoding encoding, int maxRows) {
         List<String> features = encoding.features().stream().map(Encoding.Feature::name).toList();
         if ((request.rows() == null) == (request.instances() == null)) {
             throw ApiException.badRequest("give exactly one of 'rows' (arrays of " + features.size()
@@ -72,9 +80,9 @@ class PredictionService {
         if (count == 0) {
             throw ApiException.invalidField(field, "must contain at least one row");
         }
-        if (count > properties.maxRows()) {
+        if (count > maxRows) {
             throw ApiException.payloadTooLarge(field + ": " + count + " rows exceed the limit of "
-                    + properties.maxRows() + " per request (netforge.prediction.max-rows)").with("field", field);
+                    + maxRows + " per request (netforge.prediction.max-rows)").with("field", field);
         }
         double[][] out = new double[count][];
         for (int r = 0; r < count; r++) {

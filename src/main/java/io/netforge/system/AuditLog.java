@@ -24,8 +24,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The audit log: every write the API handled (every method but GET, HEAD and OPTIONS; refusals before a handler,
- * 401, 403, 429, are not writes) is recorded in {@code audit_log} with the key's id ({@code anonymous} without
+ * The audit log: every write the API handled (every method but GET, HEAD and OPTIONS, except the read-only
+ * prediction paths {@code /predict}, {@code /invocations} and V2 {@code infer}; refusals before a handler, 401, 403,
+ * 429, are not writes) is recorded in {@code audit_log} with the key's id ({@code anonymous} without
  * one), the time, the action ({@code POST /models/{id}/cancel}: the method and route), the target (the created
  * resource's Location, else the request's path) and the status answered. Append-only: nothing here updates or
  * deletes a row. {@code GET /audit} (scope {@code admin} when keys are on) lists it, newest first, in pages.
@@ -50,9 +51,11 @@ class AuditLog extends OncePerRequestFilter {
         this.clock = clock;
     }
 
+    /** Reads, and the read-only prediction paths (a POST that changes nothing, and must not wait on the database). */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return SAFE_METHODS.contains(request.getMethod());
+        return SAFE_METHODS.contains(request.getMethod())
+                || ApiKeyFilter.PREDICT.matcher(request.getRequestURI()).matches();
     }
 
     @Override

@@ -79,8 +79,61 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, problem);
     }
 
+    /** Seconds a client is told to wait when the database is away. */
+    static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+
+    /**
+     * The database is unreachable (no connection within spring.datasource.hikari.connection-timeout, or one that
+     * broke): 503 with Retry-After, not a 500, so clients and proxies retry.
+     */
+    @ExceptionHandler({org.springframework.dao.DataAccessResourceFailureException.class,
+            org.springframework.dao.TransientDataAccessException.class,
+            org.springframework.transaction.CannotCreateTransactionException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(RuntimeException e) {
+        return unavailable(e);
+    }
+
+    /**
+     * Whether an exception comes of the database being unreachable: a connection that could not be had or broke
+     * (SQLState class 08, PostgreSQL's 57P01-57P03 for a server shutting down or starting), whatever Spring wrapped
+     * it in (a failed rollback on a dropped connection, say).
+     */
+    static boolean databaseAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.net.ConnectException
+                    || t instanceof org.springframework.jdbc.CannotGetJdbcConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql) {
+                String state = sql.getSQLState();
+                if ((state != null && (state.startsWith("08") || state.startsWith("57P0")))
+                        || String.valueOf(sql.getMessage()).contains("onnection is closed")
+                        || String.valueOf(sql.getMessage()).contains("connection has been closed")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private ResponseEntity<ProblemDetail> unavailable(Exception e) {
+        log.warn("The database is unavailable: {}", e.toString());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The database is unavailable; try again in " + DATABASE_RETRY_AFTER_SECONDS + " s. Predictions of"
+                        + " models this instance has loaded go on.");
+        problem.setTitle("Service unavailable");
+        ResponseEntity<ProblemDetail> answer = problem(HttpStatus.SERVICE_UNAVAILABLE, problem);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).headers(answer.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(DATABASE_RETRY_AFTER_SECONDS)).body(answer.getBody());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (databaseAway(e)) {
+            return unavailable(e);
+        }
         log.error("Unhandled error", e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "The server failed to handle the request; it has been logged.");
