@@ -33,7 +33,7 @@ for target in "${targets[@]}"; do
   for round in $(seq 1 "$rounds"); do
     echo "fuzzing $class.$method, round $round of $rounds (30 s)" >&2
     # the project's classes and Jackson instrumented: coverage of the JSON parser guides inputs past it
-    JAZZER_FUZZ=1 JAZZER_INSTRUMENTATION_INCLUDES="io.netforge.**:tools.jackson.**" ./mvnw -o -B test \
+    JAZZER_FUZZ=1 JAZZER_INSTRUMENTATION_INCLUDES="io.netforge.**:tools.jackson.**" ./mvnw -o -B test-compile surefire:test@fuzz-corpus \
       -Dtest="${class##*.}" -Dsurefire.failIfNoSpecifiedTests=false >>"$log" 2>&1 || status=$?
     [[ $status == 0 ]] || break
   done
