@@ -115,6 +115,8 @@ repeat_once() { # repeat number -> one JSON line on stdout
     down_ms=$(nf_now_ms)
     stop_pg fast
     sleep "$OUTAGE"
+    local restart_ms
+    restart_ms=$(nf_now_ms)
     start_pg
     up_ms=$(nf_now_ms)
     wait "$load_pid" || true
@@ -135,7 +137,7 @@ repeat_once() { # repeat number -> one JSON line on stdout
     local a1 a2
     a1=$(curl -sf "$BASE/models/$job1" | jget 'd["attempts"]')
     a2=$(curl -sf "$BASE/models/$job2" | jget 'd["attempts"]')
-    python3 scripts/outage_report.py repeat "$r" "$down_ms" "$up_ms" "$NF_TMP" "$s1" "$s2" "$a1" "$a2" \
+    python3 scripts/outage_report.py repeat "$r" "$down_ms" "$restart_ms" "$up_ms" "$NF_TMP" "$s1" "$s2" "$a1" "$a2" \
         "$upload_status" "$datasets" "$NF_TMP/upload.csv"
 }
 

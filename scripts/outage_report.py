@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The figures of scripts/db-outage.sh.
 
-    outage_report.py repeat R DOWN_MS UP_MS DIR STATUS1 STATUS2 ATTEMPTS1 ATTEMPTS2 UPLOAD_STATUS DATASETS_JSON CSV
+    outage_report.py repeat R DOWN_MS RESTART_MS UP_MS DIR STATUS1 STATUS2 ATTEMPTS1 ATTEMPTS2 UPLOAD_STATUS DATASETS_JSON CSV
         one repeat's JSON line, from the pollers' files in DIR (ready-R.poll, live-R.poll, read-R.poll) and the
         load generator's report (load-R.json)
     outage_report.py summary REPEATS.jsonl FINALS.jsonl ERROR_LINES
@@ -25,13 +25,14 @@ def lines(path):
 
 
 def repeat(args):
-    r, down, up, d, s1, s2, a1, a2, upload_status, datasets, csv = args
-    r, down, up = int(r), int(down), int(up)
+    r, down, restart, up, d, s1, s2, a1, a2, upload_status, datasets, csv = args
+    r, down, restart, up = int(r), int(down), int(restart), int(up)
     ready = lines(f"{d}/ready-{r}.poll")
     live = lines(f"{d}/live-{r}.poll")
     read = lines(f"{d}/read-{r}.poll")
-    # polls sent while the database was certainly away (a second of grace at each end)
-    during = lambda polls: [p for p in polls if down + 1000 <= p[0] <= up - 1000]
+    # polls sent while the database was certainly away: from a second after it was told to stop until it was
+    # told to start again (it accepts connections before pg_ctl returns)
+    during = lambda polls: [p for p in polls if down + 1000 <= p[0] and p[0] + p[2] * 1000 <= restart]
     after = lambda polls: [p for p in polls if p[0] >= up + 15000]
     ready_down = [p for p in during(ready) if p[1] == "503"]
     first_down = min((p[0] for p in ready if p[0] >= down and p[1] == "503"), default=None)
@@ -49,7 +50,7 @@ def repeat(args):
     upload_ok = (upload_status == "201" and stored == [csv_rows]) or (upload_status != "201" and stored == [])
     out = {
         "repeat": r,
-        "outageSeconds": round((up - down) / 1000, 1),
+        "outageSeconds": round((restart - down) / 1000, 1),
         "predict": {"requests": load.get("requests"), "errors": load.get("errors"),
                     "errorKinds": load.get("errorKinds"), "p50Ms": (load.get("latencyMs") or {}).get("p50"),
                     "p99Ms": (load.get("latencyMs") or {}).get("p99"), "maxMs": (load.get("latencyMs") or {}).get("max")},

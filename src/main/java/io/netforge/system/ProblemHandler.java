@@ -93,31 +93,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return unavailable(e);
     }
 
-    /**
-     * Whether an exception comes of the database being unreachable: a connection that could not be had or broke
-     * (SQLState class 08, PostgreSQL's 57P01-57P03 for a server shutting down or starting), whatever Spring wrapped
-     * it in (a failed rollback on a dropped connection, say).
-     */
-    static boolean databaseAway(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException
-                    || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof java.net.ConnectException
-                    || t instanceof org.springframework.jdbc.CannotGetJdbcConnectionException) {
-                return true;
-            }
-            if (t instanceof java.sql.SQLException sql) {
-                String state = sql.getSQLState();
-                if ((state != null && (state.startsWith("08") || state.startsWith("57P0")))
-                        || String.valueOf(sql.getMessage()).contains("onnection is closed")
-                        || String.valueOf(sql.getMessage()).contains("connection has been closed")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     private ResponseEntity<ProblemDetail> unavailable(Exception e) {
         log.warn("The database is unavailable: {}", e.toString());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
@@ -131,7 +106,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
-        if (databaseAway(e)) {
+        if (DatabaseErrors.unavailable(e)) {
             return unavailable(e);
         }
         log.error("Unhandled error", e);

@@ -81,8 +81,7 @@ class TrainingRunner {
             }
             try (TrainingResult result = train(data, job.spec(), handle)) {
                 StoredModel model = fittedModel(job, data, standardization, result);
-                Optional<JobQueue.StopReason> refused = queue.succeed(job.id(), owner, model, result.iterations(),
-                        lastLoss(result), lastValidationLoss(result), result.seconds());
+                Optional<JobQueue.StopReason> refused = succeedRetrying(job, owner, model, result);
                 if (refused.isEmpty()) {
                     log.info("Model {} trained in {} s", job.id(), String.format("%.3f", result.seconds()));
                     metrics.trained(result.trainer(), data.meta().task().id(), result.iterations(), result.seconds());
@@ -102,10 +101,48 @@ class TrainingRunner {
             queue.fail(job.id(), owner, "training ran out of memory; try a smaller network or dataset",
                     handle.iteration(), handle.loss());
         } catch (RuntimeException e) {
+            if (io.netforge.system.DatabaseErrors.unavailable(e)) {
+                // not the job's fault: it stays RUNNING, and is run again (here or elsewhere) once its lease expires
+                log.warn("Model {}: the database is unavailable ({}); the job runs again once its lease expires",
+                        job.id(), e.toString());
+                return;
+            }
             metrics.failed("internal");
             log.error("Model {} failed", job.id(), e);
             queue.fail(job.id(), owner, "training failed because of an internal error ("
                     + e.getClass().getSimpleName() + "); it has been logged", handle.iteration(), handle.loss());
+        }
+    }
+
+    /** How long the final write is retried while the database is away, before the job is left to run again. */
+    static final java.time.Duration FINAL_WRITE_RETRY = java.time.Duration.ofMinutes(2);
+
+    /**
+     * Stores the fitted model, retrying every second while the database is away (up to {@link #FINAL_WRITE_RETRY}):
+     * a trained model is not thrown away for an outage. If another instance took the job over meanwhile, the write
+     * is refused (LOST) and nothing is stored twice.
+     */
+    private Optional<JobQueue.StopReason> succeedRetrying(JobQueue.ClaimedJob job, String owner, StoredModel model,
+            TrainingResult result) {
+        long deadline = System.nanoTime() + FINAL_WRITE_RETRY.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return queue.succeed(job.id(), owner, model, result.iterations(), lastLoss(result),
+                        lastValidationLoss(result), result.seconds());
+            } catch (RuntimeException e) {
+                if (!io.netforge.system.DatabaseErrors.unavailable(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    log.warn("Model {}: the database is unavailable for its final write; retrying", job.id());
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
