@@ -159,6 +159,20 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 }
                 captured.copyBodyToResponse();
             }
+        } catch (RuntimeException e) {
+            // the key's own reads and writes need the database: without it, 503 as ProblemHandler answers
+            if (!DatabaseErrors.unavailable(e) || response.isCommitted()) {
+                throw e;
+            }
+            response.resetBuffer();
+            response.setHeader("Retry-After", Integer.toString(ProblemHandler.DATABASE_RETRY_AFTER_SECONDS));
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                    "The database is unavailable; try again in " + ProblemHandler.DATABASE_RETRY_AFTER_SECONDS + " s.");
+            problem.setTitle("Service unavailable");
+            ProblemHandler.withRequestId(problem);
+            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.getOutputStream().write(json.writeValueAsBytes(problem));
         } finally {
             if (spool != null) {
                 Files.deleteIfExists(spool);

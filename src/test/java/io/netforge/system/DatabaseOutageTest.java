@@ -87,6 +87,14 @@ class DatabaseOutageTest {
             assertThat(seconds).as("answered within the connection timeout and some").isLessThan(10);
             Http.Response upload = http.postJson("/datasets/synthetic", "{\"samples\": 20}");
             assertThat(upload.status()).as(upload.toString()).isEqualTo(503);
+            // a retry-safe request: its Idempotency-Key is kept in the database too
+            HttpResponse<String> keyed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/datasets/synthetic")).header("Idempotency-Key", "k-1")
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"samples\": 20}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(keyed.statusCode()).as(keyed.body()).isEqualTo(503);
+            assertThat(keyed.headers().firstValue("Retry-After")).hasValue("5");
 
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             HttpResponse<String> readiness = get("/actuator/health/readiness");
