@@ -53,7 +53,10 @@ try {
     const status = await page.locator('#model-status').textContent();
     const value = Number(await page.locator('#model-progress').getAttribute('value'));
     if (progress.length === 0 || progress[progress.length - 1] !== value) progress.push(value);
-    if (status === 'RUNNING' && value > 0 && !shotWhileTraining) {
+    if (status === 'RUNNING' && value >= 8000 && !shotWhileTraining) {
+      // the loss curve is drawn live, from the server-sent events: several points by now
+      seen.livePoints = await page.locator('#loss-chart polyline').getAttribute('points')
+        .then(p => p ? p.split(' ').filter(Boolean).length : 0);
       await shot('03-training');
       shotWhileTraining = true;
     }

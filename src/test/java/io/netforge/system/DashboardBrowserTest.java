@@ -76,6 +76,8 @@ class DashboardBrowserTest {
         assertThat(progress).isSorted().endsWith(20000);
         assertThat(seen.get("metrics").toString()).contains("test");
         assertThat(seen.get("lossPoints").asInt()).isGreaterThan(100);
+        assertThat(seen.get("livePoints").asInt()).as("points of the loss curve drawn while it trained")
+                .isGreaterThanOrEqualTo(2);
         double probability = seen.get("prediction").get("probability").asDouble();
         assertThat(probability).isBetween(0.0, 1.0);
         assertThat(seen.get("firstTab").asString()).isEqualTo("Skip to content");
