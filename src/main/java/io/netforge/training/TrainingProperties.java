@@ -15,8 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param pollInterval how often an idle worker looks for queued jobs submitted to other instances
  * @param maxAttempts  starts after which a job whose instance keeps dying is failed instead of retried
  * @param warmUp       compile the training kernels at startup, before the first job (a few seconds of CPU),
- *                     so that the first job trains as fast as later ones; the service starts (opens its port,
- *                     reports readiness) once it is done
+ *                     so that the first job trains as fast as later ones; the service reports ready once it
+ *                     is done
  */
 @ConfigurationProperties("netforge.training")
 public record TrainingProperties(int workers, Duration lease, Duration heartbeat, Duration pollInterval,

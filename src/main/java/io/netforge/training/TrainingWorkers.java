@@ -120,8 +120,9 @@ class TrainingWorkers implements SmartLifecycle {
         } else {
             warmedUp.countDown();
         }
-        // Started (and so ready: readiness follows the lifecycle) only once the kernels are compiled, so that the first
-        // job a client or load balancer sends trains as fast as a warm one; bounded, as the workers' own wait.
+        // Started (and so the service ready: readiness is UP once every lifecycle has started; the port is open and
+        // answers meanwhile) only once the kernels are compiled, so that the first job a client or load balancer
+        // sends when the service is ready trains as fast as a warm one; bounded, as the workers' own wait.
         try {
             if (!warmedUp.await(1, TimeUnit.MINUTES)) {
                 log.warn("The training kernels' warm-up takes over a minute; starting without waiting for it");
@@ -164,8 +165,8 @@ class TrainingWorkers implements SmartLifecycle {
     }
 
     /**
-     * Compiles the kernels before the workers take their first job, so it trains at full speed; the service is
-     * started (its port open, readiness UP) after it.
+     * Compiles the kernels before the workers take their first job, so it trains at full speed; the service reports
+     * ready after it.
      */
     private void warmUp() {
         long start = System.nanoTime();
