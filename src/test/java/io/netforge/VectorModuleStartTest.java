@@ -95,4 +95,23 @@ class VectorModuleStartTest {
             assertThat(second.onExit().get(30, TimeUnit.SECONDS).isAlive()).as(kill ? "killed" : "stopped").isFalse();
         }
     }
+
+    /** The Dockerfile's build step: only ND4J's native libraries unpacked into the cache directory, no service. */
+    @Test
+    void unpackNativeLibrariesFillsTheCacheAndStartsNothing(@org.junit.jupiter.api.io.TempDir Path cache)
+            throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-Dorg.bytedeco.javacpp.cachedir=" + cache,
+                "-cp", System.getProperty("java.class.path"), NetforgeApplication.class.getName(),
+                NetforgeApplication.UNPACK_NATIVE_LIBRARIES);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("native libraries are unpacked").doesNotContain("Started NetforgeApplication");
+        try (var files = java.nio.file.Files.walk(cache)) {
+            assertThat(files.filter(f -> f.getFileName().toString().contains("nd4jcpu")).count())
+                    .as("libnd4jcpu in " + cache).isPositive();
+        }
+    }
 }

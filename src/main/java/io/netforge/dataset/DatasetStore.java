@@ -76,16 +76,10 @@ public class DatasetStore {
     }
 
     /**
-     * Every dataset, newest first, each with its columns but only its label column's levels (what a summary
-     * shows): the levels of every categorical column of every dataset could be millions of rows.
-     */
-    public List<DatasetInfo> list() {
-        return list(Integer.MAX_VALUE - 1, null, null);
-    }
-
-    /**
-     * A page of {@link #list()}: at most {@code limit} datasets (plus one more, when there is one, so the caller knows
-     * a page follows) created before the dataset {@code (beforeCreatedAt, beforeId)}, or from the newest when null.
+     * Datasets, newest first, each with its columns but only its label column's levels (what a summary shows: the
+     * levels of every categorical column of every dataset could be millions of rows): at most {@code limit} (plus one
+     * more, when there is one, so the caller knows a page follows) created before the dataset
+     * {@code (beforeCreatedAt, beforeId)}, or from the newest when null.
      */
     public List<DatasetInfo> list(int limit, java.time.Instant beforeCreatedAt, UUID beforeId) {
         List<DatasetInfo> found = beforeCreatedAt == null

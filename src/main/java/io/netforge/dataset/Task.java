@@ -31,6 +31,15 @@ public enum Task {
         return this != REGRESSION;
     }
 
+    /** The output function and loss a model of this task trains with. */
+    public io.netforge.compute.Objective objective() {
+        return switch (this) {
+            case BINARY -> io.netforge.compute.Objective.SIGMOID_CROSS_ENTROPY;
+            case MULTICLASS -> io.netforge.compute.Objective.SOFTMAX_CROSS_ENTROPY;
+            case REGRESSION -> io.netforge.compute.Objective.SQUARED_ERROR;
+        };
+    }
+
     /** The task a label column suggests (a single-valued column suggests a classification it cannot train). */
     public static Task infer(DatasetColumn label) {
         if (label.categorical()) {

@@ -1,7 +1,5 @@
 package io.netforge.export;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,11 +75,7 @@ final class ModelImport {
                     + (task == Task.BINARY ? "2 classes" : task == Task.MULTICLASS ? "3 or more classes" : "none")
                     + ", found " + classes.size());
         }
-        Objective objective = switch (task) {
-            case BINARY -> Objective.SIGMOID_CROSS_ENTROPY;
-            case MULTICLASS -> Objective.SOFTMAX_CROSS_ENTROPY;
-            case REGRESSION -> Objective.SQUARED_ERROR;
-        };
+        Objective objective = task.objective();
 
         // the layers: shapes chained from the encoding's width to the outputs, known functions, finite values
         JsonNode layers = header.path("layers");
@@ -90,8 +84,8 @@ final class ModelImport {
         }
         List<Integer> sizes = new ArrayList<>(List.of(encoding.width()));
         List<String> activations = new ArrayList<>();
-        ByteBuffer weights = null;
-        List<double[][]> parameters = new ArrayList<>();
+        List<double[]> weights = new ArrayList<>();
+        List<double[]> biases = new ArrayList<>();
         for (int l = 0; l < layers.size(); l++) {
             JsonNode layer = layers.get(l);
             String field = "header.layers[" + l + "]";
@@ -120,22 +114,10 @@ final class ModelImport {
                         + ModelExport.output(objective) + ", got '" + activation + "'");
             }
             sizes.add(out);
-            parameters.add(new double[][] {w.values(), b.values()});
+            weights.add(w.values());
+            biases.add(b.values());
         }
-        int count = 0;
-        for (double[][] p : parameters) {
-            count = Math.addExact(count, p[0].length + p[1].length);
-        }
-        weights = ByteBuffer.allocate(Math.multiplyExact(count, 8)).order(ByteOrder.LITTLE_ENDIAN);
-        for (double[][] p : parameters) {
-            for (double v : p[0]) {
-                weights.putDouble(v);
-            }
-            for (double v : p[1]) {
-                weights.putDouble(v);
-            }
-        }
-        byte[] bytes = weights.array();
+        byte[] bytes = WeightsCodec.encode(new WeightsCodec.Layers(weights, biases));
 
         ModelDocument.StandardizationDoc standardization = null;
         if (header.path("standardize").asBoolean(false)) {

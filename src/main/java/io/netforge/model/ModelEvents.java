@@ -83,11 +83,6 @@ class ModelEvents implements SmartLifecycle {
         return emitter;
     }
 
-    /** Followed streams, for tests and metrics. */
-    int streams() {
-        return subscriptions.size();
-    }
-
     void tick() {
         // one read per model followed, however many streams follow it
         Map<UUID, List<Map.Entry<SseEmitter, Subscription>>> byModel = new java.util.HashMap<>();

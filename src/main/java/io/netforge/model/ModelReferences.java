@@ -30,6 +30,11 @@ public class ModelReferences {
         this.models = models;
     }
 
+    /** Whether a reference is an id (a UUID in its canonical form) rather than a name. */
+    public static boolean isId(String reference) {
+        return reference != null && CANONICAL.matcher(reference.strip()).matches();
+    }
+
     /**
      * A model reference resolved to its id: an id is returned as it is (whether the model exists is the caller's
      * question, answered as for any id); a name, version or alias that names no model is a 404 that says which
@@ -39,7 +44,7 @@ public class ModelReferences {
      */
     public UUID resolve(String reference, String field) {
         String text = reference == null ? "" : reference.strip();
-        if (CANONICAL.matcher(text).matches()) {
+        if (isId(text)) {
             return UUID.fromString(text);
         }
         if (text.isEmpty() || UUID_LIKE.matcher(text).matches()) {

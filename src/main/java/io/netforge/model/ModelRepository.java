@@ -115,17 +115,14 @@ public class ModelRepository {
         if (before != null) {
             statement = statement.param("before", before);
         }
-        List<long[]> seqs = new java.util.ArrayList<>();
-        List<ModelView> views = new java.util.ArrayList<>(statement.query((rs, row) -> {
-            seqs.add(new long[] {rs.getLong("seq")});
-            ModelView view = view(rs, row);
-            return summaries ? view.summary() : view;
-        }).list());
-        Long next = null;
-        if (views.size() > limit) {
-            views = views.subList(0, limit);
-            next = seqs.get(limit - 1)[0];
+        record Row(long seq, ModelView view) {
         }
+        List<Row> rows = statement.query((rs, row) -> {
+            ModelView view = view(rs, row);
+            return new Row(rs.getLong("seq"), summaries ? view.summary() : view);
+        }).list();
+        Long next = rows.size() > limit ? rows.get(limit - 1).seq() : null;
+        List<ModelView> views = rows.stream().limit(limit).map(Row::view).toList();
         if (views.isEmpty()) {
             return new Page(views, null);
         }

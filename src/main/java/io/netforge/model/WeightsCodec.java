@@ -34,6 +34,24 @@ public final class WeightsCodec {
         return out.array();
     }
 
+    /** The same bytes from layers given as arrays: W row-major (inputs x outputs) then b, layer by layer. */
+    public static byte[] encode(Layers layers) {
+        int values = 0;
+        for (int l = 0; l < layers.weights().size(); l++) {
+            values = Math.addExact(values, Math.addExact(layers.weights().get(l).length, layers.biases().get(l).length));
+        }
+        ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(8, values)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int l = 0; l < layers.weights().size(); l++) {
+            for (double w : layers.weights().get(l)) {
+                out.putDouble(w);
+            }
+            for (double b : layers.biases().get(l)) {
+                out.putDouble(b);
+            }
+        }
+        return out.array();
+    }
+
     public static ModelDocument.WeightsLayout layout(byte[] bytes) {
         return new ModelDocument.WeightsLayout(ModelDocument.WeightsLayout.ENCODING, ModelDocument.WeightsLayout.ORDER,
                 bytes.length / 8, sha256(bytes));

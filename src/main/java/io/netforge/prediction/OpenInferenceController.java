@@ -158,13 +158,8 @@ class OpenInferenceController {
 
     /** A model id, or a name and (null for the newest) a version. */
     private Resolved resolve(String name, String version) {
-        UUID id = null;
-        try {
-            id = UUID.fromString(name);
-        } catch (IllegalArgumentException e) {
-            // a name
-        }
-        if (id != null && name.length() == 36) {
+        if (ModelReferences.isId(name)) {
+            UUID id = UUID.fromString(name.strip());
             if (version != null && !version.equals("1")) {
                 throw new ApiException(HttpStatus.NOT_FOUND, "Not found", "model " + name + " has one version, 1");
             }

@@ -172,7 +172,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
         if (PREDICT.matcher(path).matches() && limit.predictPerSecond() > 0) {
             bucket = predictBuckets.computeIfAbsent(id, k -> bucket(limit.predictPerSecond(), Duration.ofSeconds(1)));
         } else if (method.equals("POST") && TRAINING.matcher(path).matches() && limit.trainPerMinute() > 0) {
-            bucket = trainBuckets.computeIfAbsent(id, k -> bucket(limit.trainPerMinute(), limit.trainPeriod()));
+            bucket = trainBuckets.computeIfAbsent(id, k -> bucket(limit.trainPerMinute(), Duration.ofMinutes(1)));
         }
         if (bucket == null) {
             return null;

@@ -1,6 +1,5 @@
 package io.netforge.system;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -81,10 +80,6 @@ public record SecurityProperties(boolean enabled, List<String> apiKeys, List<Key
         }
 
         static final RateLimit DEFAULT = new RateLimit(0, 0);
-
-        Duration trainPeriod() {
-            return Duration.ofMinutes(1);
-        }
     }
 
     public SecurityProperties {

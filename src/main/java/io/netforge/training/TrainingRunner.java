@@ -14,7 +14,6 @@ import org.springframework.stereotype.Component;
 
 import io.netforge.compute.Evaluation;
 import io.netforge.compute.MulticlassEvaluation;
-import io.netforge.compute.Objective;
 import io.netforge.compute.RegressionEvaluation;
 import io.netforge.compute.RocCurve;
 import io.netforge.compute.Network;
@@ -148,16 +147,7 @@ class TrainingRunner {
 
     private static TrainingResult train(TrainingData data, NetworkSpec spec, RunningJob handle) {
         return Trainer.train(data.trainX(), data.trainY(),
-                spec.trainingSettings(objective(data.meta().task()), classes(data.meta())), handle);
-    }
-
-    /** The output function and loss of a task. */
-    static Objective objective(Task task) {
-        return switch (task) {
-            case BINARY -> Objective.SIGMOID_CROSS_ENTROPY;
-            case MULTICLASS -> Objective.SOFTMAX_CROSS_ENTROPY;
-            case REGRESSION -> Objective.SQUARED_ERROR;
-        };
+                spec.trainingSettings(data.meta().task().objective(), classes(data.meta())), handle);
     }
 
     /** The label's classes as text, in class-code order. */

@@ -121,4 +121,44 @@ class DatabaseOutageTest {
                 + " [4], \"maxIterations\": 50}}").json().get("id").asString();
         assertThat(http.awaitModel(again, Duration.ofMinutes(1)).get("status").asString()).isEqualTo("SUCCEEDED");
     }
+
+    /**
+     * A job that finishes training while the database is away keeps its model: the final write is retried until the
+     * database is back (within the lease), and the job SUCCEEDS on its first attempt instead of failing or running
+     * again.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aJobFinishingDuringTheOutageKeepsItsModel(org.springframework.boot.test.system.CapturedOutput output)
+            throws Exception {
+        Http http = new Http(port);
+        String dataset = http.postJson("/datasets/synthetic", "{\"generator\": \"moons\", \"samples\": 400}").json()
+                .get("id").asString();
+        // how fast this machine trains it, for a job of about 4 s
+        String probe = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"network\": {\"hiddenLayers\":"
+                + " [4], \"maxIterations\": 20000}}").json().get("id").asString();
+        double seconds = http.awaitModel(probe, Duration.ofMinutes(1)).get("timings").get("trainingSeconds").asDouble();
+        int iterations = (int) Math.min(1_000_000, Math.max(20_000, 20_000 * 4 / Math.max(seconds, 1e-3)));
+        String model = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"network\": {\"hiddenLayers\":"
+                + " [4], \"maxIterations\": " + iterations + "}}").json().get("id").asString();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode view = http.get("/models/" + model).json();
+        while (view.get("progress").get("iteration").asInt() < iterations / 10 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            view = http.get("/models/" + model).json();
+        }
+        assertThat(view.get("status").asString()).as("still training when the database goes").isEqualTo("RUNNING");
+        proxy.cut();
+        try {
+            // the rest of the training (about 3.6 s) and some, within the 15 s lease
+            Thread.sleep(8000);
+        } finally {
+            proxy.restore();
+        }
+        JsonNode done = http.awaitModel(model, Duration.ofMinutes(1));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        assertThat(done.get("attempts").asInt()).as("not run again").isEqualTo(1);
+        assertThat(output.getOut() + output.getErr())
+                .contains("Model " + model + ": the database is unavailable for its final write; retrying");
+    }
 }
