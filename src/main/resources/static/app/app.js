@@ -17,11 +17,13 @@ document.addEventListener('alpine:init', () => {
     streams: {},        // model id -> EventSource, for the models shown
 
     start() {
-      window.addEventListener('hashchange', () => this.navigate());
-      this.navigate();
+      window.addEventListener('hashchange', () => this.navigate(true));
+      this.navigate(false);
     },
 
-    async navigate() {
+    // moveFocus: after a navigation within the page, focus goes to the new content (as a page load would put it
+    // at the top); on the first load it stays where the browser puts it, so the first Tab reaches the skip link
+    async navigate(moveFocus) {
       this.closeStreams();
       this.error = '';
       this.prediction = '';
@@ -48,7 +50,9 @@ document.addEventListener('alpine:init', () => {
       } catch (e) {
         this.error = e.message;
       }
-      document.getElementById('main')?.focus({ preventScroll: true });
+      if (moveFocus) {
+        document.getElementById('main')?.focus({ preventScroll: true });
+      }
     },
 
     async refreshHome() {
