@@ -25,7 +25,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.io.input.BOMInputStream;
 import org.apache.commons.io.input.SequenceReader;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import io.netforge.tabular.Decimal;
 
 /**
@@ -40,7 +40,7 @@ import io.netforge.tabular.Decimal;
  * ({@code [+-]digits[.digits][e[+-]digits]}, quoted or not), else text; a column with any text, or named as
  * categorical, is categorical (see {@link ColumnProfile} for how cells are stored).
  *
- * <p>Errors are {@link ApiException}s whose detail names the place: "row" counts data rows from 1 (the header
+ * <p>Errors are {@link DomainException}s whose detail names the place: "row" counts data rows from 1 (the header
  * and empty lines are not rows), "line" is the physical line the row starts on, counting from 1. Malformed input
  * is 400, a categorical column with more distinct values than the cap 422, more than {@code maxBytes} 413.
  *
@@ -161,7 +161,7 @@ final class CsvDatasetParser {
             case ",", "comma" -> ',';
             case ";", "semicolon" -> ';';
             case "\t", "tab", "\\t" -> '\t';
-            default -> throw ApiException.invalidField("delimiter", "must be a comma, a semicolon or a tab "
+            default -> throw DomainException.invalidField("delimiter", "must be a comma, a semicolon or a tab "
                     + "(',', ';', 'tab'), got '" + abbreviate(requested) + "'");
         };
     }
@@ -303,7 +303,7 @@ final class CsvDatasetParser {
         private void budget(int chars) {
             recordChars += Math.max(chars, 0);
             if (recordChars > MAX_RECORD_CHARS + 16_384L) { // slack: the CSV reader buffers ahead
-                throw located(ApiException.badRequest(where() + ": a record longer than " + MAX_RECORD_CHARS
+                throw located(DomainException.invalidInput(where() + ": a record longer than " + MAX_RECORD_CHARS
                         + " characters (is a quote never closed?)"));
             }
         }
@@ -328,7 +328,7 @@ final class CsvDatasetParser {
                         : lower.contains("invalid char") && lower.contains("between encapsulated token and delimiter")
                                 ? "unexpected text after the closing quote of a field (a quote inside a quoted field must be doubled)"
                                 : "malformed CSV (" + abbreviate(message) + ")";
-                throw located(ApiException.badRequest(where() + ": " + what));
+                throw located(DomainException.invalidInput(where() + ": " + what));
             }
         }
 
@@ -336,7 +336,7 @@ final class CsvDatasetParser {
             int count = record.size();
             String at = where();
             if (count > maxColumns) {
-                throw located(ApiException.badRequest(at + ": " + count + " columns; at most " + maxColumns
+                throw located(DomainException.invalidInput(at + ": " + count + " columns; at most " + maxColumns
                         + " are allowed"));
             }
             List<String> header = new ArrayList<>(count);
@@ -344,12 +344,12 @@ final class CsvDatasetParser {
             for (int i = 0; i < count; i++) {
                 String name = trim(record.get(i));
                 if (name.isEmpty()) {
-                    throw located(ApiException.badRequest(at + ": column " + (i + 1) + " has an empty name"))
+                    throw located(DomainException.invalidInput(at + ": column " + (i + 1) + " has an empty name"))
                             .with("columnIndex", i + 1);
                 }
                 Integer before = seen.putIfAbsent(name, i);
                 if (before != null) {
-                    throw located(ApiException.badRequest(at + ": duplicate column name '" + abbreviate(name)
+                    throw located(DomainException.invalidInput(at + ": duplicate column name '" + abbreviate(name)
                             + "' (columns " + (before + 1) + " and " + (i + 1) + ")")).with("column", name);
                 }
                 header.add(name);
@@ -358,16 +358,16 @@ final class CsvDatasetParser {
             Set<String> categorical = known(options.categorical(), header, "categorical");
             String label = options.label() == null || options.label().isBlank() ? null : options.label().strip();
             if (label != null && !header.contains(label)) {
-                throw ApiException.invalidField("label", "column '" + abbreviate(label)
+                throw DomainException.invalidField("label", "column '" + abbreviate(label)
                         + "' does not exist; the header has " + count + " columns: " + list(header));
             }
             if (label != null && ignored.contains(label)) {
-                throw ApiException.invalidField("ignore", "names the label column '" + abbreviate(label)
+                throw DomainException.invalidField("ignore", "names the label column '" + abbreviate(label)
                         + "'; the label cannot be left out");
             }
             List<String> stored = header.stream().filter(n -> !ignored.contains(n)).toList();
             if (stored.size() < 2) {
-                throw located(ApiException.badRequest(at + ": found " + stored.size()
+                throw located(DomainException.invalidInput(at + ": found " + stored.size()
                         + (stored.size() == 1 ? " column" : " columns")
                         + (ignored.isEmpty() ? "" : " besides the ignored ones")
                         + "; at least 2 are needed (a label and one or more features)"));
@@ -406,7 +406,7 @@ final class CsvDatasetParser {
                     continue;
                 }
                 if (!header.contains(column)) {
-                    throw ApiException.invalidField(field, "column '" + abbreviate(column)
+                    throw DomainException.invalidField(field, "column '" + abbreviate(column)
                             + "' does not exist; the header has " + header.size() + " columns: " + list(header))
                             .with("column", column);
                 }
@@ -417,7 +417,7 @@ final class CsvDatasetParser {
 
         private void row(CSVRecord record) {
             if (record.size() != columns) {
-                throw located(ApiException.badRequest(where() + ": expected " + columns + " columns, found "
+                throw located(DomainException.invalidInput(where() + ": expected " + columns + " columns, found "
                         + record.size()));
             }
             int width = profiles.length;
@@ -466,7 +466,7 @@ final class CsvDatasetParser {
                 totalLevels++;
                 totalLevelChars += text.length();
                 if (totalLevels > MAX_TOTAL_LEVELS || totalLevelChars > MAX_TOTAL_LEVEL_CHARS) {
-                    throw located(ApiException.unprocessable(where() + ", column '" + abbreviate(column.name())
+                    throw located(DomainException.unprocessable(where() + ", column '" + abbreviate(column.name())
                             + "': the categorical columns together hold more than " + MAX_TOTAL_LEVELS
                             + " distinct values (or " + MAX_TOTAL_LEVEL_CHARS + " characters of them); leave id-like "
                             + "or free-text columns out with ignore=")).with("column", column.name());
@@ -495,12 +495,12 @@ final class CsvDatasetParser {
                             + abbreviate(value) + "' is one more); a categorical column with this many is usually an"
                             + " id or free text: leave it out with ignore=" + name
                             + " (or raise netforge.datasets.max-levels)";
-            throw located(ApiException.unprocessable(where() + ": " + detail)).with("column", column.name())
+            throw located(DomainException.unprocessable(where() + ": " + detail)).with("column", column.name())
                     .with("maxLevels", maxLevels);
         }
 
-        private ApiException badValue(ColumnProfile column, String problem) {
-            return located(ApiException.badRequest(where() + ", column '" + abbreviate(column.name()) + "': "
+        private DomainException badValue(ColumnProfile column, String problem) {
+            return located(DomainException.invalidInput(where() + ", column '" + abbreviate(column.name()) + "': "
                     + problem)).with("column", column.name());
         }
 
@@ -520,11 +520,11 @@ final class CsvDatasetParser {
         private Result finish() {
             if (names == null) {
                 throw upload.count() == 0
-                        ? ApiException.badRequest(source + ": the CSV is empty (0 bytes); expected a header row and data rows")
-                        : ApiException.badRequest(source + ": the CSV has no header row (only empty lines)");
+                        ? DomainException.invalidInput(source + ": the CSV is empty (0 bytes); expected a header row and data rows")
+                        : DomainException.invalidInput(source + ": the CSV has no header row (only empty lines)");
             }
             if (rows == 0) {
-                throw ApiException.badRequest(source + ": the CSV has a header but no data rows");
+                throw DomainException.invalidInput(source + ": the CSV has a header but no data rows");
             }
             flush();
             List<ColumnProfile.Profiled> profiled = new ArrayList<>(profiles.length);
@@ -540,7 +540,7 @@ final class CsvDatasetParser {
         }
 
         /** Adds the current record's place as {@code row} (unless it is the header) and {@code line} members. */
-        private ApiException located(ApiException e) {
+        private DomainException located(DomainException e) {
             return names == null ? e.with("line", recordLine) : e.with("row", rows + 1).with("line", recordLine);
         }
     }

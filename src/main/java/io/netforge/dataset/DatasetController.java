@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -68,7 +68,7 @@ class DatasetController {
     ResponseEntity<DatasetResponse> uploadFile(@RequestParam(required = false) MultipartFile file,
             @RequestParam(required = false) String name, ReadOptions options) throws IOException {
         if (file == null) {
-            throw ApiException.invalidField("file", "missing; send the CSV as the multipart file part 'file'");
+            throw DomainException.invalidField("file", "missing; send the CSV as the multipart file part 'file'");
         }
         var body = file.getInputStream();
         return created(metrics.record(() -> store.create(new DatasetStore.Upload("file", body, file.getSize(),
@@ -80,7 +80,7 @@ class DatasetController {
             @RequestHeader("Content-Type") MediaType contentType, HttpServletRequest request) throws IOException {
         String charset = contentType.getParameter("charset");
         if (charset != null && !UTF8_CHARSETS.contains(charset.replace("\"", "").toLowerCase(Locale.ROOT))) {
-            throw ApiException.unsupportedMediaType("Content-Type '" + contentType + "': only UTF-8 is accepted; "
+            throw DomainException.unsupportedMediaType("Content-Type '" + contentType + "': only UTF-8 is accepted; "
                     + "send text/csv or text/csv;charset=utf-8").with("accepted", List.of("multipart/form-data", TEXT_CSV));
         }
         var body = request.getInputStream();
@@ -112,32 +112,32 @@ class DatasetController {
     List<DatasetResponse> list(@RequestParam(defaultValue = "100") int limit,
             @RequestParam(required = false) String after, jakarta.servlet.http.HttpServletResponse response) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
+            throw DomainException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
         java.time.Instant beforeCreatedAt = null;
         UUID beforeId = null;
         if (after != null) {
-            List<String> parts = io.netforge.system.Cursors.decode(after, "datasets", 2);
+            List<String> parts = io.netforge.web.Cursors.decode(after, "datasets", 2);
             try {
                 beforeCreatedAt = java.time.Instant.parse(parts.get(0));
                 beforeId = UUID.fromString(parts.get(1));
             } catch (RuntimeException e) {
-                throw ApiException.invalidField("after", "is not a cursor of this list");
+                throw DomainException.invalidField("after", "is not a cursor of this list");
             }
         }
         List<DatasetInfo> found = store.list(limit, beforeCreatedAt, beforeId);
         if (found.size() > limit) {
             found = found.subList(0, limit);
             DatasetInfo last = found.get(limit - 1);
-            response.setHeader(org.springframework.http.HttpHeaders.LINK, io.netforge.system.Cursors.nextLink(
-                    io.netforge.system.Cursors.encode("datasets", last.createdAt(), last.id())));
+            response.setHeader(org.springframework.http.HttpHeaders.LINK, io.netforge.web.Cursors.nextLink(
+                    io.netforge.web.Cursors.encode("datasets", last.createdAt(), last.id())));
         }
         return found.stream().map(DatasetResponse::summary).toList();
     }
 
     @GetMapping("/{id}")
     DatasetResponse get(@PathVariable UUID id) {
-        return store.find(id).map(DatasetResponse::of).orElseThrow(() -> ApiException.notFound("dataset", id));
+        return store.find(id).map(DatasetResponse::of).orElseThrow(() -> DomainException.notFound("dataset", id));
     }
 
     @DeleteMapping("/{id}")

@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 
 /**
  * Dataset uploads as metrics: {@code netforge_dataset_uploads_total}, {@code netforge_dataset_upload_bytes_total},
@@ -37,9 +37,9 @@ class DatasetMetrics {
             DatasetInfo info = upload.get();
             stored(info);
             return info;
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             Counter.builder("netforge.dataset.upload.rejections").description("Uploads refused, by the answer's status")
-                    .tag("reason", Integer.toString(e.status().value())).register(registry).increment();
+                    .tag("reason", Integer.toString(io.netforge.web.Problems.status(e.kind()).value())).register(registry).increment();
             throw e;
         }
     }

@@ -24,7 +24,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -103,10 +103,10 @@ public class DatasetStore {
      * of cells at a time, in upload order: a number as itself, a categorical value as its level code, a missing
      * cell as NaN. Each chunk is read in its own short query; no transaction is held while the consumer runs.
      *
-     * @throws ApiException 404 if the dataset does not exist, or was deleted while being read
+     * @throws DomainException 404 if the dataset does not exist, or was deleted while being read
      */
     public void readRows(UUID id, int[] positions, RowChunkConsumer consumer) {
-        DatasetInfo info = find(id).orElseThrow(() -> ApiException.notFound("dataset", id));
+        DatasetInfo info = find(id).orElseThrow(() -> DomainException.notFound("dataset", id));
         int width = info.columns().size();
         Decoder[] decoders = new Decoder[positions.length];
         for (int j = 0; j < positions.length; j++) {
@@ -119,7 +119,7 @@ public class DatasetStore {
                     SELECT first_row, row_count, cells FROM dataset_chunks WHERE dataset_id = ? AND chunk_index = ?
                     """, rs -> rs.next() ? chunk(rs) : null, id, index);
             if (chunk == null) {
-                throw ApiException.notFound("dataset", id);
+                throw DomainException.notFound("dataset", id);
             }
             if (chunk.cells.length != (long) chunk.rows * width * Long.BYTES) {
                 throw new IllegalStateException("dataset " + id + " chunk " + index + " has the wrong size");
@@ -182,30 +182,30 @@ public class DatasetStore {
      * Locks the dataset until the caller's transaction ends, so that it cannot be deleted while a job
      * that needs it is being queued (deletion takes the same lock, then looks for such jobs).
      *
-     * @throws ApiException 404 if it does not exist
+     * @throws DomainException 404 if it does not exist
      */
     public DatasetInfo lockForUse(UUID id) {
         if (jdbc.queryForList("SELECT id FROM datasets WHERE id = ? FOR UPDATE", UUID.class, id).isEmpty()) {
-            throw ApiException.notFound("dataset", id);
+            throw DomainException.notFound("dataset", id);
         }
-        return find(id).orElseThrow(() -> ApiException.notFound("dataset", id));
+        return find(id).orElseThrow(() -> DomainException.notFound("dataset", id));
     }
 
     /**
      * Deletes the dataset with its rows.
      *
-     * @throws ApiException 404 if it does not exist; 409 if a {@link DatasetUsage} reports queued or running
+     * @throws DomainException 404 if it does not exist; 409 if a {@link DatasetUsage} reports queued or running
      *                      models that still need it
      */
     public void delete(UUID id) {
         transactions.executeWithoutResult(status -> {
             if (jdbc.queryForList("SELECT id FROM datasets WHERE id = ? FOR UPDATE", UUID.class, id).isEmpty()) {
-                throw ApiException.notFound("dataset", id);
+                throw DomainException.notFound("dataset", id);
             }
             List<UUID> models = usages.orderedStream().flatMap(usage -> usage.activeModelsUsing(id).stream())
                     .distinct().toList();
             if (!models.isEmpty()) {
-                throw ApiException.conflict("dataset " + id + " is still needed by " + models.size()
+                throw DomainException.conflict("dataset " + id + " is still needed by " + models.size()
                         + (models.size() == 1 ? " queued or running model: " : " queued or running models: ")
                         + String.join(", ", models.stream().map(UUID::toString).toList())
                         + "; cancel them or wait until they finish, then delete it").with("models", models);
@@ -222,11 +222,11 @@ public class DatasetStore {
     /**
      * Parses, validates and stores an upload, streaming; everything or nothing is stored.
      *
-     * @throws ApiException 400/413/422 naming what was wrong (see {@link CsvDatasetParser})
+     * @throws DomainException 400/413/422 naming what was wrong (see {@link CsvDatasetParser})
      */
     DatasetInfo create(Upload upload) {
         if (upload.declaredBytes() > maxUploadBytes) {
-            throw ApiException.payloadTooLarge(upload.source() + ": " + upload.declaredBytes()
+            throw DomainException.tooLarge(upload.source() + ": " + upload.declaredBytes()
                     + " bytes is larger than the limit of " + maxUploadBytes + " bytes").with("limitBytes", maxUploadBytes);
         }
         UUID id = UUID.randomUUID();
@@ -289,10 +289,10 @@ public class DatasetStore {
         if (upload.name() != null && !upload.name().isBlank()) {
             String name = upload.name().strip();
             if (name.length() > MAX_NAME_LENGTH) {
-                throw ApiException.invalidField("name", "at most " + MAX_NAME_LENGTH + " characters, got " + name.length());
+                throw DomainException.invalidField("name", "at most " + MAX_NAME_LENGTH + " characters, got " + name.length());
             }
             if (name.chars().anyMatch(Character::isISOControl)) {
-                throw ApiException.invalidField("name", "must not contain control characters");
+                throw DomainException.invalidField("name", "must not contain control characters");
             }
             return name;
         }

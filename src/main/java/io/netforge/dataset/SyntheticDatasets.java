@@ -13,7 +13,7 @@ import io.netforge.dataset.synthetic.MakeClassification;
 import io.netforge.dataset.synthetic.SyntheticCsv;
 import io.netforge.dataset.synthetic.SyntheticData;
 import io.netforge.dataset.synthetic.TwoShapes;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,11 +44,11 @@ class SyntheticDatasets {
         }
         double fraction = request.testFraction();
         if (!(fraction > 0 && fraction < 1)) {
-            throw ApiException.invalidField("testFraction", "must be between 0 and 1 (exclusive), got " + fraction);
+            throw DomainException.invalidField("testFraction", "must be between 0 and 1 (exclusive), got " + fraction);
         }
         int testRows = (int) Math.round(data.rows() * fraction);
         if (testRows < 1 || testRows >= data.rows()) {
-            throw ApiException.invalidField("testFraction", "leaves " + testRows + " of " + data.rows()
+            throw DomainException.invalidField("testFraction", "leaves " + testRows + " of " + data.rows()
                     + " rows for the test dataset; each dataset needs at least one");
         }
         int trainRows = data.rows() - testRows;
@@ -113,22 +113,22 @@ class SyntheticDatasets {
                     return new TwoShapes(shape, samples, or(r.noise(), 0.0), or(r.factor(), 0.8),
                             r.shuffle() == null || r.shuffle(), seed).generate();
                 }
-                default -> throw ApiException.invalidField("generator", "'" + r.generator()
+                default -> throw DomainException.invalidField("generator", "'" + r.generator()
                         + "' is not a generator; use classification, moons or circles");
             }
         } catch (InvalidParameterException e) {
-            throw ApiException.invalidField(e.parameter(), e.problem());
+            throw DomainException.invalidField(e.parameter(), e.problem());
         }
     }
 
     /** Generated rows live in memory until stored: a cap keeps a request from exhausting the heap. */
     private void checkSize(int samples, int features) {
         if (samples < 1) {
-            throw ApiException.invalidField("samples", "must be at least 1, got " + samples);
+            throw DomainException.invalidField("samples", "must be at least 1, got " + samples);
         }
         long cells = (long) samples * (features + 1);
         if (cells > maxCells) {
-            throw ApiException.invalidField("samples", samples + " rows of " + features + " features are " + cells
+            throw DomainException.invalidField("samples", samples + " rows of " + features + " features are " + cells
                     + " cells; at most " + maxCells + " (netforge.datasets.synthetic-max-cells)")
                     .with("limitCells", maxCells);
         }
@@ -143,7 +143,7 @@ class SyntheticDatasets {
         });
         if (!given.isEmpty()) {
             given.sort(null);
-            throw ApiException.invalidField(given.get(0), "does not apply to the " + generator + " generator");
+            throw DomainException.invalidField(given.get(0), "does not apply to the " + generator + " generator");
         }
     }
 
@@ -154,7 +154,7 @@ class SyntheticDatasets {
         double[] values = new double[weights.size()];
         for (int k = 0; k < values.length; k++) {
             if (weights.get(k) == null) {
-                throw ApiException.invalidField("weights[" + k + "]", "must be a number");
+                throw DomainException.invalidField("weights[" + k + "]", "must be a number");
             }
             values[k] = weights.get(k);
         }
@@ -176,13 +176,13 @@ class SyntheticDatasets {
             double[] values = new double[node.size()];
             for (int j = 0; j < values.length; j++) {
                 if (!node.get(j).isNumber()) {
-                    throw ApiException.invalidField(field + "[" + j + "]", "must be a number");
+                    throw DomainException.invalidField(field + "[" + j + "]", "must be a number");
                 }
                 values[j] = node.get(j).doubleValue();
             }
             return values;
         }
-        throw ApiException.invalidField(field, "must be a number, an array of one number per feature, or \"random\"");
+        throw DomainException.invalidField(field, "must be a number, an array of one number per feature, or \"random\"");
     }
 
     private static int or(Integer value, int fallback) {

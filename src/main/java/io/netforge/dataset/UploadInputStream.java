@@ -7,7 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 
 /**
  * The raw bytes of an upload as they stream past: counts them, hashes them (SHA-256), stops with 413 as
@@ -80,7 +80,7 @@ final class UploadInputStream extends FilterInputStream {
         try {
             n = in.read(b, off, want);
         } catch (IOException e) {
-            ApiException failure = ApiException.badRequest("the upload could not be read to its end after "
+            DomainException failure = DomainException.invalidInput("the upload could not be read to its end after "
                     + count + " bytes (connection closed or reset)");
             failure.initCause(e);
             throw failure;
@@ -94,7 +94,7 @@ final class UploadInputStream extends FilterInputStream {
             return -1;
         }
         if (count + n > maxBytes) {
-            throw ApiException.payloadTooLarge("the upload is larger than the limit of " + maxBytes + " bytes")
+            throw DomainException.tooLarge("the upload is larger than the limit of " + maxBytes + " bytes")
                     .with("limitBytes", maxBytes);
         }
         for (int i = off; i < off + n; i++) {
@@ -162,7 +162,7 @@ final class UploadInputStream extends FilterInputStream {
         sequenceStart = offset;
     }
 
-    private static ApiException notUtf8(String what) {
-        return ApiException.badRequest("the upload is not a UTF-8 text CSV: " + what);
+    private static DomainException notUtf8(String what) {
+        return DomainException.invalidInput("the upload is not a UTF-8 text CSV: " + what);
     }
 }

@@ -20,7 +20,7 @@ import io.netforge.model.ModelView;
 import io.netforge.plot.ChartImages;
 import io.netforge.plot.Charts;
 import io.netforge.plot.PlotResponses;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 
 /** Sweeps and cross-validation: {@code /experiments}. */
 @RestController
@@ -61,7 +61,7 @@ class ExperimentController {
     @GetMapping("/experiments")
     List<ExperimentView> list(@RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
+            throw DomainException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
         return experiments.list(limit);
     }

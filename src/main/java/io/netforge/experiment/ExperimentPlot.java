@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 import io.netforge.dataset.Task;
 import io.netforge.plot.Charts;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import tools.jackson.databind.JsonNode;
 
 /** The data of an experiment's figure: per setting of the grid's fields other than hiddenLayers, a line of points. */
@@ -19,7 +19,7 @@ final class ExperimentPlot {
 
     static List<Charts.Bars> groups(ExperimentView view, String metricId) {
         Metric metric = Metric.byId(metricId).filter(m -> m.appliesTo(Task.byId(view.task()))).orElseThrow(() ->
-                ApiException.notFound("plot", metricId + ": the test metrics of a " + view.task() + " experiment are "
+                DomainException.notFound("plot", metricId + ": the test metrics of a " + view.task() + " experiment are "
                         + Metric.of(Task.byId(view.task())).stream().map(m -> m.id).collect(Collectors.joining(", "))));
         Map<String, List<Leaderboard.Entry>> byOther = new LinkedHashMap<>();
         // in configuration order, so the lines and their points come out as the grid lists them
@@ -32,7 +32,7 @@ final class ExperimentPlot {
             byOther.computeIfAbsent(label(entry.settings()), k -> new ArrayList<>()).add(entry);
         }
         if (byOther.isEmpty()) {
-            throw ApiException.conflict("experiment " + view.id() + " is " + view.status() + " and no run of it has a "
+            throw DomainException.conflict("experiment " + view.id() + " is " + view.status() + " and no run of it has a "
                     + "test " + metric.id + " yet");
         }
         List<Charts.Bars> groups = new ArrayList<>();

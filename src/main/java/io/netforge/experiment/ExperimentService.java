@@ -18,8 +18,8 @@ import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelStatus;
 import io.netforge.model.ModelView;
 import io.netforge.network.NetworkRequest;
-import io.netforge.system.ApiException;
-import io.netforge.system.JsonProblems;
+import io.netforge.problem.DomainException;
+import io.netforge.web.JsonProblems;
 import io.netforge.tabular.DataSpec;
 import io.netforge.training.TrainRequest;
 import io.netforge.training.TrainingService;
@@ -66,25 +66,25 @@ class ExperimentService {
     @Transactional
     ExperimentView create(ExperimentRequest request) {
         if (request.request() == null) {
-            throw ApiException.invalidField("request", "is required: a POST /models body");
+            throw DomainException.invalidField("request", "is required: a POST /models body");
         }
         TrainRequest base = request.request();
         Integer folds = request.folds();
         if (folds != null) {
             if (folds < 2 || folds > MAX_FOLDS) {
-                throw ApiException.invalidField("folds", "must be 2 to " + MAX_FOLDS + ", got " + folds);
+                throw DomainException.invalidField("folds", "must be 2 to " + MAX_FOLDS + ", got " + folds);
             }
             if (base.testDatasetId() != null || base.testFraction() != null) {
-                throw ApiException.invalidField("folds", "cross-validation tests on folds of the dataset; leave out "
+                throw DomainException.invalidField("folds", "cross-validation tests on folds of the dataset; leave out "
                         + (base.testDatasetId() != null ? "request.testDatasetId" : "request.testFraction"));
             }
         } else if (base.testDatasetId() == null && base.testFraction() == null) {
-            throw ApiException.invalidField("request.testFraction", "an experiment needs test rows: give"
+            throw DomainException.invalidField("request.testFraction", "an experiment needs test rows: give"
                     + " request.testDatasetId, request.testFraction or folds");
         }
         String name = request.name() == null ? null : request.name().strip();
         if (name != null && (name.isEmpty() || name.length() > MAX_NAME_LENGTH)) {
-            throw ApiException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
+            throw DomainException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
         UUID id = UUID.randomUUID();
         name = name != null ? name : "experiment-" + id.toString().substring(0, 8);
@@ -93,7 +93,7 @@ class ExperimentService {
         TrainingService.Prepared prepared;
         try {
             prepared = training.prepare(base.withNetwork(baseNetwork), folds, "folds");
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             throw e.under("request.");
         }
         Task task = prepared.task();
@@ -104,20 +104,20 @@ class ExperimentService {
         for (Map.Entry<String, List<JsonNode>> entry : grid.entrySet()) {
             String key = entry.getKey();
             if (!NETWORK_FIELDS.contains(key)) {
-                throw ApiException.invalidField("grid." + key, "is not a field of network; the fields are "
+                throw DomainException.invalidField("grid." + key, "is not a field of network; the fields are "
                         + String.join(", ", NETWORK_FIELDS));
             }
             List<JsonNode> values = entry.getValue();
             if (values == null || values.isEmpty() || values.size() > MAX_VALUES) {
-                throw ApiException.invalidField("grid." + key, "must be a list of 1 to " + MAX_VALUES + " values");
+                throw DomainException.invalidField("grid." + key, "must be a list of 1 to " + MAX_VALUES + " values");
             }
             for (int j = 0; j < values.size(); j++) {
                 // each value alone on the base network, so that a bad one is named
                 NetworkRequest one = network(baseNetwork, Map.of(key, values.get(j)), "grid." + key + "[" + j + "]");
                 try {
                     training.prepare(base.withNetwork(one), folds, "folds");
-                } catch (ApiException e) {
-                    ApiException named = e.renamed("network." + key, "grid." + key + "[" + j + "]");
+                } catch (DomainException e) {
+                    DomainException named = e.renamed("network." + key, "grid." + key + "[" + j + "]");
                     throw named != e ? named : e.under("request.");
                 }
             }
@@ -136,7 +136,7 @@ class ExperimentService {
         List<Map<String, JsonNode>> settings = product(keys, grid);
         long runs = (long) settings.size() * seeds.size() * (folds == null ? 1 : folds);
         if (runs > properties.maxRuns()) {
-            throw ApiException.invalidField("grid", settings.size() + " configurations x " + seeds.size() + " seeds"
+            throw DomainException.invalidField("grid", settings.size() + " configurations x " + seeds.size() + " seeds"
                     + (folds == null ? "" : " x " + folds + " folds") + " are " + runs + " runs; at most "
                     + properties.maxRuns() + " (netforge.experiments.max-runs)");
         }
@@ -152,8 +152,8 @@ class ExperimentService {
                 TrainingService.Prepared run;
                 try {
                     run = training.prepare(base.withNetwork(network), folds, "folds");
-                } catch (ApiException e) {
-                    throw ApiException.invalidField("grid", "configuration " + c + " " + json.writeValueAsString(cell)
+                } catch (DomainException e) {
+                    throw DomainException.invalidField("grid", "configuration " + c + " " + json.writeValueAsString(cell)
                             + ": " + e.getMessage());
                 }
                 hiddenLayers = run.spec().hiddenLayers();
@@ -179,7 +179,7 @@ class ExperimentService {
         }
         Metric metric = Metric.byId(requested).orElse(null);
         if (metric == null || !metric.appliesTo(task)) {
-            throw ApiException.invalidField("metric", "'" + requested + "' is not a test metric of a " + task.id()
+            throw DomainException.invalidField("metric", "'" + requested + "' is not a test metric of a " + task.id()
                     + " model; use one of " + String.join(", ", Metric.of(task).stream().map(m -> m.id).toList()));
         }
         return metric;
@@ -227,7 +227,7 @@ class ExperimentService {
     ExperimentView cancel(UUID id) {
         ExperimentView current = get(id);
         if (current.status().isTerminal()) {
-            throw ApiException.conflict("experiment " + id + " is already " + current.status()
+            throw DomainException.conflict("experiment " + id + " is already " + current.status()
                     + "; only QUEUED or RUNNING experiments can be cancelled");
         }
         experiments.requestCancel(id);
@@ -249,11 +249,11 @@ class ExperimentService {
         ExperimentRepository.Stored stored = find(id);
         ExperimentView view = view(stored);
         if (view.best() == null) {
-            throw ApiException.conflict("experiment " + id + " is " + view.status() + " and has no best configuration"
+            throw DomainException.conflict("experiment " + id + " is " + view.status() + " and has no best configuration"
                     + " yet; refit it once a run of it has succeeded");
         }
         if (!view.status().isTerminal()) {
-            throw ApiException.conflict("experiment " + id + " is still " + view.status() + "; refit it when done");
+            throw DomainException.conflict("experiment " + id + " is still " + view.status() + "; refit it when done");
         }
         TrainRequest base = stored.request().request();
         NetworkRequest baseNetwork = base.network() == null ? NetworkRequest.defaults() : base.network();
@@ -269,7 +269,7 @@ class ExperimentService {
     }
 
     private ExperimentRepository.Stored find(UUID id) {
-        return experiments.find(id).orElseThrow(() -> ApiException.notFound("experiment", id));
+        return experiments.find(id).orElseThrow(() -> DomainException.notFound("experiment", id));
     }
 
     private ExperimentView view(ExperimentRepository.Stored e) {

@@ -19,7 +19,7 @@ import io.netforge.training.TrainingService;
 import io.netforge.model.ModelStatus;
 import io.netforge.model.StoredModel;
 import io.netforge.model.ModelReferences;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,10 +57,10 @@ class ExportController {
             throws java.io.IOException {
         byte[] body = request.getInputStream().readNBytes((int) MAX_IMPORT_BYTES + 1);
         if (body.length > MAX_IMPORT_BYTES) {
-            throw ApiException.payloadTooLarge("an import is at most " + MAX_IMPORT_BYTES / (1024 * 1024) + " MB");
+            throw DomainException.tooLarge("an import is at most " + MAX_IMPORT_BYTES / (1024 * 1024) + " MB");
         }
         if (body.length == 0) {
-            throw ApiException.badRequest("the body is empty: send the npz of GET /models/{id}/export?format=npz");
+            throw DomainException.invalidInput("the body is empty: send the npz of GET /models/{id}/export?format=npz");
         }
         StoredModel model = new ModelImport(json).read(body, name, MAX_IMPORT_BYTES);
         ModelView view = training.register(model);
@@ -72,13 +72,13 @@ class ExportController {
         UUID id = references.resolve(reference, "id");
         String kind = format.toLowerCase(Locale.ROOT);
         if (!kind.equals("npz") && !kind.equals("json") && !kind.equals("onnx")) {
-            throw ApiException.invalidField("format", "must be npz, json or onnx, got '" + format + "'");
+            throw DomainException.invalidField("format", "must be npz, json or onnx, got '" + format + "'");
         }
         if (models.getView(id).status() != ModelStatus.SUCCEEDED) {
-            throw ApiException.conflict("model " + id + " is " + models.getView(id).status()
+            throw DomainException.conflict("model " + id + " is " + models.getView(id).status()
                     + "; a model can be exported once it has SUCCEEDED");
         }
-        StoredModel stored = models.findArtifact(id).orElseThrow(() -> ApiException.notFound("model", id));
+        StoredModel stored = models.findArtifact(id).orElseThrow(() -> DomainException.notFound("model", id));
         ModelExport export = new ModelExport(stored);
         byte[] body = switch (kind) {
             case "npz" -> export.npz(json);

@@ -16,7 +16,7 @@ import io.netforge.model.ModelDocument;
 import io.netforge.model.StoredModel;
 import io.netforge.model.WeightsCodec;
 import io.netforge.network.NetworkSpec;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.TargetScale;
 import tools.jackson.core.JacksonException;
@@ -44,21 +44,21 @@ final class ModelImport {
         JsonNode header = header(arrays);
         String format = header.path("format").asString("");
         if (!ModelExport.FORMAT.equals(format)) {
-            throw ApiException.invalidField("header.format", "must be '" + ModelExport.FORMAT + "', got '" + format
+            throw DomainException.invalidField("header.format", "must be '" + ModelExport.FORMAT + "', got '" + format
                     + "': only npz files netforge exported are imported");
         }
         if (header.path("version").asInt(-1) != ModelExport.VERSION) {
-            throw ApiException.invalidField("header.version", "must be " + ModelExport.VERSION + ", got "
+            throw DomainException.invalidField("header.version", "must be " + ModelExport.VERSION + ", got "
                     + header.path("version"));
         }
         Task task = Task.byId(header.path("task").asString(""));
         if (task == null) {
-            throw ApiException.invalidField("header.task", "must be binary, multiclass or regression");
+            throw DomainException.invalidField("header.task", "must be binary, multiclass or regression");
         }
         List<String> features = strings(header, "features");
         Encoding encoding = read(header, "preprocessing", Encoding.class);
         if (encoding.features().stream().map(Encoding.Feature::name).toList().equals(features) == false) {
-            throw ApiException.invalidField("header.preprocessing.features", "must encode the features "
+            throw DomainException.invalidField("header.preprocessing.features", "must encode the features "
                     + features + " in order");
         }
         List<ModelDocument.ClassValue> classes = new ArrayList<>();
@@ -71,7 +71,7 @@ final class ModelImport {
         };
         if ((task == Task.BINARY && classes.size() != 2) || (task == Task.MULTICLASS && classes.size() < 3)
                 || (task == Task.REGRESSION && !classes.isEmpty())) {
-            throw ApiException.invalidField("header.classes", "a " + task.id() + " model has "
+            throw DomainException.invalidField("header.classes", "a " + task.id() + " model has "
                     + (task == Task.BINARY ? "2 classes" : task == Task.MULTICLASS ? "3 or more classes" : "none")
                     + ", found " + classes.size());
         }
@@ -80,7 +80,7 @@ final class ModelImport {
         // the layers: shapes chained from the encoding's width to the outputs, known functions, finite values
         JsonNode layers = header.path("layers");
         if (!layers.isArray() || layers.isEmpty()) {
-            throw ApiException.invalidField("header.layers", "must list the network's layers");
+            throw DomainException.invalidField("header.layers", "must list the network's layers");
         }
         List<Integer> sizes = new ArrayList<>(List.of(encoding.width()));
         List<String> activations = new ArrayList<>();
@@ -94,11 +94,11 @@ final class ModelImport {
             int in = sizes.get(l);
             int out = l == layers.size() - 1 ? outputs : w.columns();
             if (w.shape().length != 2 || w.rows() != in || w.columns() != out) {
-                throw ApiException.invalidField(field + ".weights", "array '" + w.name() + "' must be " + in + " x "
+                throw DomainException.invalidField(field + ".weights", "array '" + w.name() + "' must be " + in + " x "
                         + out + ", is " + java.util.Arrays.toString(w.shape()));
             }
             if (b.values().length != out || b.shape().length > 2 || (b.shape().length == 2 && b.rows() != 1)) {
-                throw ApiException.invalidField(field + ".bias", "array '" + b.name() + "' must hold " + out
+                throw DomainException.invalidField(field + ".bias", "array '" + b.name() + "' must hold " + out
                         + " values, has shape " + java.util.Arrays.toString(b.shape()));
             }
             finite(w);
@@ -106,11 +106,11 @@ final class ModelImport {
             String activation = layer.path("activation").asString("");
             if (l < layers.size() - 1) {
                 if (Activation.byId(activation) == null) {
-                    throw ApiException.invalidField(field + ".activation", "unknown activation '" + activation + "'");
+                    throw DomainException.invalidField(field + ".activation", "unknown activation '" + activation + "'");
                 }
                 activations.add(activation);
             } else if (!activation.equals(ModelExport.output(objective))) {
-                throw ApiException.invalidField(field + ".activation", "a " + task.id() + " model's last layer is "
+                throw DomainException.invalidField(field + ".activation", "a " + task.id() + " model's last layer is "
                         + ModelExport.output(objective) + ", got '" + activation + "'");
             }
             sizes.add(out);
@@ -124,13 +124,13 @@ final class ModelImport {
             Npz.Array mean = array(arrays, "mean", "mean");
             Npz.Array sd = array(arrays, "sd", "sd");
             if (mean.values().length != encoding.width() || sd.values().length != encoding.width()) {
-                throw ApiException.invalidField("mean", "mean and sd must hold one value per input ("
+                throw DomainException.invalidField("mean", "mean and sd must hold one value per input ("
                         + encoding.width() + "), hold " + mean.values().length + " and " + sd.values().length);
             }
             try {
                 new Standardization(mean.values(), sd.values());
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalidField("sd", e.getMessage());
+                throw DomainException.invalidField("sd", e.getMessage());
             }
             standardization = new ModelDocument.StandardizationDoc(mean.values(), sd.values());
         }
@@ -140,7 +140,7 @@ final class ModelImport {
             try {
                 target = new TargetScale(t.path("mean").asDouble(Double.NaN), t.path("sd").asDouble(Double.NaN));
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalidField("header.target", e.getMessage());
+                throw DomainException.invalidField("header.target", e.getMessage());
             }
         }
 
@@ -150,7 +150,7 @@ final class ModelImport {
                         header.path("threshold").asDouble(NetworkSpec.DEFAULT_THRESHOLD), 0,
                         standardization != null, precision(header), activations, null, null, null, null, null, null);
         if (!spec.hiddenLayers().equals(hidden) || !spec.activation().equals(activations)) {
-            throw ApiException.invalidField("header.network", "its hiddenLayers " + spec.hiddenLayers()
+            throw DomainException.invalidField("header.network", "its hiddenLayers " + spec.hiddenLayers()
                     + " and activation " + spec.activation() + " must be the layers' " + hidden + " and " + activations);
         }
         ModelDocument.Provenance provenance = read(header, "provenance", ModelDocument.Provenance.class);
@@ -174,37 +174,37 @@ final class ModelImport {
     private JsonNode header(Map<String, Npz.Array> arrays) {
         Npz.Array header = arrays.get("header");
         if (header == null) {
-            throw ApiException.badRequest("the npz has no 'header' array: only npz files netforge exported are"
+            throw DomainException.invalidInput("the npz has no 'header' array: only npz files netforge exported are"
                     + " imported");
         }
         byte[] bytes = new byte[header.values().length];
         for (int i = 0; i < bytes.length; i++) {
             double v = header.values()[i];
             if (!(v >= 0 && v <= 255) || v != Math.rint(v)) {
-                throw ApiException.invalidField("header", "must hold the bytes of UTF-8 JSON, found " + v);
+                throw DomainException.invalidField("header", "must hold the bytes of UTF-8 JSON, found " + v);
             }
             bytes[i] = (byte) v;
         }
         try {
             JsonNode node = json.readTree(new String(bytes, StandardCharsets.UTF_8));
             if (!node.isObject()) {
-                throw ApiException.invalidField("header", "must be a JSON object");
+                throw DomainException.invalidField("header", "must be a JSON object");
             }
             return node;
         } catch (JacksonException e) {
-            throw ApiException.invalidField("header", "is not JSON: " + e.getOriginalMessage());
+            throw DomainException.invalidField("header", "is not JSON: " + e.getOriginalMessage());
         }
     }
 
     private <T> T read(JsonNode header, String field, Class<T> type) {
         JsonNode node = header.get(field);
         if (node == null || node.isNull()) {
-            throw ApiException.invalidField("header." + field, "is missing");
+            throw DomainException.invalidField("header." + field, "is missing");
         }
         try {
             return json.treeToValue(node, type);
         } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
-            throw ApiException.invalidField("header." + field, "is not valid: " + e.getMessage());
+            throw DomainException.invalidField("header." + field, "is not valid: " + e.getMessage());
         }
     }
 
@@ -216,7 +216,7 @@ final class ModelImport {
                     points.add(json.treeToValue(p, ModelDocument.LossPoint.class));
                 }
             } catch (JacksonException e) {
-                throw ApiException.invalidField("header." + field, "is not valid: " + e.getOriginalMessage());
+                throw DomainException.invalidField("header." + field, "is not valid: " + e.getOriginalMessage());
             }
         }
         return points;
@@ -225,7 +225,7 @@ final class ModelImport {
     private static List<String> strings(JsonNode header, String field) {
         JsonNode node = header.path(field);
         if (!node.isArray() || node.isEmpty()) {
-            throw ApiException.invalidField("header." + field, "must be a non-empty list");
+            throw DomainException.invalidField("header." + field, "must be a non-empty list");
         }
         List<String> values = new ArrayList<>();
         node.forEach(v -> values.add(v.asString()));
@@ -236,14 +236,14 @@ final class ModelImport {
         try {
             return Precision.valueOf(header.path("precision").asString("FLOAT64"));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalidField("header.precision", "must be FLOAT64 or FLOAT32");
+            throw DomainException.invalidField("header.precision", "must be FLOAT64 or FLOAT32");
         }
     }
 
     private static Npz.Array array(Map<String, Npz.Array> arrays, String name, String field) {
         Npz.Array array = arrays.get(name);
         if (array == null) {
-            throw ApiException.invalidField(field, "the npz has no array '" + name + "'");
+            throw DomainException.invalidField(field, "the npz has no array '" + name + "'");
         }
         return array;
     }
@@ -251,7 +251,7 @@ final class ModelImport {
     private static void finite(Npz.Array array) {
         for (int i = 0; i < array.values().length; i++) {
             if (!Double.isFinite(array.values()[i])) {
-                throw ApiException.invalidField(array.name(), "value " + i + " is " + array.values()[i]
+                throw DomainException.invalidField(array.name(), "value " + i + " is " + array.values()[i]
                         + "; weights must be finite");
             }
         }

@@ -13,7 +13,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 
 /**
  * Reads numpy's npz (a zip of .npy files) in plain Java, failing closed: every member must be a C-ordered .npy array
@@ -51,29 +51,29 @@ final class Npz {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 if (arrays.size() >= MAX_MEMBERS) {
-                    throw ApiException.badRequest("the npz has more than " + MAX_MEMBERS + " members");
+                    throw DomainException.invalidInput("the npz has more than " + MAX_MEMBERS + " members");
                 }
                 String member = entry.getName();
                 if (entry.isDirectory() || !member.endsWith(".npy")) {
-                    throw ApiException.badRequest("npz member '" + member + "' is not a .npy array");
+                    throw DomainException.invalidInput("npz member '" + member + "' is not a .npy array");
                 }
                 String name = member.substring(0, member.length() - 4);
                 byte[] data = zip.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUnpacked - unpacked + 1));
                 unpacked += data.length;
                 if (unpacked > maxUnpacked) {
-                    throw ApiException.payloadTooLarge("the npz unpacks to more than " + maxUnpacked + " bytes");
+                    throw DomainException.tooLarge("the npz unpacks to more than " + maxUnpacked + " bytes");
                 }
                 if (arrays.put(name, npy(name, data)) != null) {
-                    throw ApiException.badRequest("npz member '" + member + "' appears twice");
+                    throw DomainException.invalidInput("npz member '" + member + "' appears twice");
                 }
             }
         } catch (ZipException e) {
-            throw ApiException.badRequest("the body is not an npz (a zip of .npy files): " + e.getMessage());
+            throw DomainException.invalidInput("the body is not an npz (a zip of .npy files): " + e.getMessage());
         } catch (IOException e) {
-            throw ApiException.badRequest("the npz could not be read: " + e.getMessage());
+            throw DomainException.invalidInput("the npz could not be read: " + e.getMessage());
         }
         if (arrays.isEmpty()) {
-            throw ApiException.badRequest("the body is not an npz (a zip of .npy files): it has no members");
+            throw DomainException.invalidInput("the body is not an npz (a zip of .npy files): it has no members");
         }
         return arrays;
     }
@@ -82,7 +82,7 @@ final class Npz {
     static Array npy(String name, byte[] b) {
         String where = "npz member '" + name + ".npy'";
         if (b.length < 10 || (b[0] & 0xff) != 0x93 || !new String(b, 1, 5, StandardCharsets.ISO_8859_1).equals("NUMPY")) {
-            throw ApiException.badRequest(where + " is not a .npy array (no \\x93NUMPY magic)");
+            throw DomainException.invalidInput(where + " is not a .npy array (no \\x93NUMPY magic)");
         }
         int major = b[6];
         ByteBuffer in = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
@@ -93,20 +93,20 @@ final class Npz {
             start = 10;
         } else if (major == 2 || major == 3) {
             if (b.length < 12) {
-                throw ApiException.badRequest(where + " ends inside its header");
+                throw DomainException.invalidInput(where + " ends inside its header");
             }
             headerLength = in.getInt(8) & 0xffffffffL;
             start = 12;
         } else {
-            throw ApiException.badRequest(where + " has .npy format version " + major + "; 1 to 3 are read");
+            throw DomainException.invalidInput(where + " has .npy format version " + major + "; 1 to 3 are read");
         }
         if (start + headerLength > b.length) {
-            throw ApiException.badRequest(where + " ends inside its header");
+            throw DomainException.invalidInput(where + " ends inside its header");
         }
         String header = new String(b, start, (int) headerLength, StandardCharsets.ISO_8859_1);
         String descr = group(DESCR, header, where, "descr");
         if (group(FORTRAN, header, where, "fortran_order").equals("True")) {
-            throw ApiException.badRequest(where + " is in Fortran order; C order is read");
+            throw DomainException.invalidInput(where + " is in Fortran order; C order is read");
         }
         String[] dims = group(SHAPE, header, where, "shape").split(",");
         long[] shape = new long[0];
@@ -117,7 +117,7 @@ final class Npz {
                 continue;
             }
             if (!d.matches("[0-9]{1,10}")) {
-                throw ApiException.badRequest(where + " has a shape dimension '" + d + "'");
+                throw DomainException.invalidInput(where + " has a shape dimension '" + d + "'");
             }
             shape = java.util.Arrays.copyOf(shape, shape.length + 1);
             shape[shape.length - 1] = Long.parseLong(d);
@@ -125,18 +125,18 @@ final class Npz {
                     : count * shape[shape.length - 1];
         }
         if (shape.length > 2) {
-            throw ApiException.badRequest(where + " has " + shape.length + " dimensions; at most 2 are read");
+            throw DomainException.invalidInput(where + " has " + shape.length + " dimensions; at most 2 are read");
         }
         int size = switch (descr) {
             case "<f8", "<i8" -> 8;
             case "<f4", "<i4" -> 4;
             case "|u1", "<u1", "|i1", "<i1" -> 1;
-            default -> throw ApiException.badRequest(where + " has dtype '" + descr
+            default -> throw DomainException.invalidInput(where + " has dtype '" + descr
                     + "'; little-endian float64, float32, int64, int32, uint8 or int8 are read");
         };
         long data = b.length - start - headerLength;
         if (count > Integer.MAX_VALUE || count * size != data) {
-            throw ApiException.badRequest(where + ": its shape " + java.util.Arrays.toString(shape) + " of " + descr
+            throw DomainException.invalidInput(where + ": its shape " + java.util.Arrays.toString(shape) + " of " + descr
                     + " needs " + (count > Integer.MAX_VALUE ? "more than 2^31 values" : count * size + " bytes")
                     + ", the member has " + data);
         }
@@ -158,7 +158,7 @@ final class Npz {
     private static String group(Pattern pattern, String header, String where, String key) {
         Matcher m = pattern.matcher(header);
         if (!m.find()) {
-            throw ApiException.badRequest(where + " has no '" + key + "' in its header");
+            throw DomainException.invalidInput(where + " has no '" + key + "' in its header");
         }
         return m.group(1);
     }

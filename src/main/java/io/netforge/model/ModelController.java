@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 
 /**
  * Reads and deletes models: {@code GET /models}, {@code GET /models/{id}}, {@code GET /models/{id}/events},
@@ -44,12 +44,12 @@ class ModelController {
             @RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String after,
             jakarta.servlet.http.HttpServletResponse response) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
+            throw DomainException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
-        Long before = after == null ? null : parseSeq(io.netforge.system.Cursors.decode(after, "models", 1).get(0));
+        Long before = after == null ? null : parseSeq(io.netforge.web.Cursors.decode(after, "models", 1).get(0));
         ModelRepository.Page page = models.page(status, experimentId, name, limit, before, true);
-        String next = io.netforge.system.Cursors.nextLink(page.nextSeq() == null ? null
-                : io.netforge.system.Cursors.encode("models", page.nextSeq()));
+        String next = io.netforge.web.Cursors.nextLink(page.nextSeq() == null ? null
+                : io.netforge.web.Cursors.encode("models", page.nextSeq()));
         if (next != null) {
             response.setHeader(org.springframework.http.HttpHeaders.LINK, next);
         }
@@ -60,7 +60,7 @@ class ModelController {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw ApiException.invalidField("after", "is not a cursor of this list");
+            throw DomainException.invalidField("after", "is not a cursor of this list");
         }
     }
 
@@ -81,12 +81,12 @@ class ModelController {
     ModelView setAlias(@PathVariable("id") String reference, @PathVariable String alias) {
         UUID id = references.resolve(reference, "id");
         if (!ALIAS.matcher(alias).matches()) {
-            throw ApiException.invalidField("alias", "'" + alias + "' must be 1 to 64 letters, digits, '-' or '_',"
+            throw DomainException.invalidField("alias", "'" + alias + "' must be 1 to 64 letters, digits, '-' or '_',"
                     + " starting with a letter");
         }
         ModelView model = models.getView(id);
         if (model.version() == null) {
-            throw ApiException.conflict("model " + id + " is " + model.status() + (model.experimentId() != null
+            throw DomainException.conflict("model " + id + " is " + model.status() + (model.experimentId() != null
                     ? ", a run of an experiment" : "") + "; only a version of a name (a SUCCEEDED model) takes an alias");
         }
         models.setAlias(id, model.name(), alias);
@@ -98,7 +98,7 @@ class ModelController {
         UUID id = references.resolve(reference, "id");
         models.getView(id);
         if (!models.deleteAlias(id, alias)) {
-            throw ApiException.notFound("alias", "'" + alias + "' of model " + id);
+            throw DomainException.notFound("alias", "'" + alias + "' of model " + id);
         }
         return ResponseEntity.noContent().build();
     }
@@ -115,7 +115,7 @@ class ModelController {
     ResponseEntity<Void> delete(@PathVariable("id") String reference) {
         UUID id = references.resolve(reference, "id");
         if (!models.delete(id)) {
-            throw ApiException.notFound("model", id);
+            throw DomainException.notFound("model", id);
         }
         events.publishEvent(new ModelDeletedEvent(id));
         return ResponseEntity.noContent().build();

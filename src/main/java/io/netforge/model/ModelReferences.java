@@ -5,10 +5,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 
 /**
  * What a model is called where an id is taken ({@code /models/{id}/...}): its id; its registered name, which is the
@@ -48,7 +47,7 @@ public class ModelReferences {
             return UUID.fromString(text);
         }
         if (text.isEmpty() || UUID_LIKE.matcher(text).matches()) {
-            throw ApiException.invalidField(field, "'" + abbreviate(text) + "' is not a valid id (expected a UUID,"
+            throw DomainException.invalidField(field, "'" + abbreviate(text) + "' is not a valid id (expected a UUID,"
                     + " a model name, name@version or name@alias)");
         }
         List<Integer> versions = models.versions(text);
@@ -74,7 +73,7 @@ public class ModelReferences {
 
     private Version resolve(String name, String version, List<Integer> versions) {
         if (versions.isEmpty()) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "Not found", "no SUCCEEDED model is named '"
+            throw DomainException.notFound("no SUCCEEDED model is named '"
                     + abbreviate(name) + "'");
         }
         String numbers = String.join(", ", versions.stream().map(String::valueOf).toList());
@@ -87,12 +86,12 @@ public class ModelReferences {
         if (!version.isEmpty() && version.length() < 10 && version.chars().allMatch(c -> c >= '0' && c <= '9')) {
             number = Integer.parseInt(version);
             found = models.byVersion(name, number);
-            return found.map(id -> new Version(id, number, versions)).orElseThrow(() -> new ApiException(
-                    HttpStatus.NOT_FOUND, "Not found", "model '" + abbreviate(name) + "' has no version " + version
+            return found.map(id -> new Version(id, number, versions)).orElseThrow(() -> DomainException.notFound(
+                    "model '" + abbreviate(name) + "' has no version " + version
                             + "; its versions are " + numbers));
         }
-        UUID aliased = models.byAlias(name, version).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
-                "Not found", "model '" + abbreviate(name) + "' has no version or alias '" + abbreviate(version)
+        UUID aliased = models.byAlias(name, version).orElseThrow(() -> DomainException.notFound(
+                "model '" + abbreviate(name) + "' has no version or alias '" + abbreviate(version)
                         + "'; its versions are " + numbers));
         return new Version(aliased, models.getView(aliased).version(), versions);
     }

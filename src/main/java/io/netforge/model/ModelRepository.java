@@ -14,7 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.netforge.network.NetworkSpec;
 import io.netforge.tabular.DataSpec;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -78,7 +78,7 @@ public class ModelRepository {
     }
 
     public ModelView getView(UUID id) {
-        return findView(id).orElseThrow(() -> ApiException.notFound("model", id));
+        return findView(id).orElseThrow(() -> DomainException.notFound("model", id));
     }
 
     /** A page of a list: its items and, when more follow, the queue position after which they do. */

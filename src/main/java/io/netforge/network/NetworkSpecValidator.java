@@ -12,7 +12,7 @@ import io.netforge.compute.Activation;
 import io.netforge.compute.EarlyStopping;
 import io.netforge.compute.Initialization;
 import io.netforge.compute.Network;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import tools.jackson.databind.JsonNode;
 
 /** Checks a {@link NetworkRequest} against the configured {@link NetworkLimits} and applies defaults. */
@@ -52,7 +52,7 @@ public class NetworkSpecValidator {
      * @param request the client's {@code network} object, or null for all defaults
      * @param data    the features, classes (label values in class-code order) and training rows per class
      * @param prefix  JSON path of the object in the request, for messages (e.g. {@code network})
-     * @throws ApiException 400 naming the first invalid field (422 when the data cannot support the option)
+     * @throws DomainException 400 naming the first invalid field (422 when the data cannot support the option)
      */
     public NetworkSpec validate(NetworkRequest request, Data data, String prefix) {
         NetworkRequest r = request == null ? NetworkRequest.defaults() : request;
@@ -60,7 +60,7 @@ public class NetworkSpecValidator {
         List<String> activation = activation(r.activation(), hidden.size(), prefix + ".activation");
         String initialization = r.initialization() == null ? NetworkSpec.DEFAULT_INITIALIZATION : r.initialization();
         if (Initialization.byId(initialization) == null) {
-            throw ApiException.invalidField(prefix + ".initialization", "must be one of " + INITIALIZATIONS + ", got '"
+            throw DomainException.invalidField(prefix + ".initialization", "must be one of " + INITIALIZATIONS + ", got '"
                     + initialization + "'");
         }
         OptimizerSpec optimizer = optimizer(r.optimizer(), prefix + ".optimizer");
@@ -68,32 +68,32 @@ public class NetworkSpecValidator {
         double learningRate = r.learningRate() == null ? OptimizerSpec.defaultLearningRate(optimizer.type())
                 : r.learningRate();
         if (!Double.isFinite(learningRate) || learningRate <= 0 || learningRate > MAX_LEARNING_RATE) {
-            throw ApiException.invalidField(prefix + ".learningRate",
+            throw DomainException.invalidField(prefix + ".learningRate",
                     "must be a number greater than 0 and at most " + (int) MAX_LEARNING_RATE + ", got " + learningRate);
         }
         long iterations = r.maxIterations() == null ? NetworkSpec.DEFAULT_MAX_ITERATIONS : r.maxIterations();
         if (iterations < 1 || iterations > limits.maxIterations()) {
-            throw ApiException.invalidField(prefix + ".maxIterations",
+            throw DomainException.invalidField(prefix + ".maxIterations",
                     "must be between 1 and " + limits.maxIterations() + ", got " + iterations);
         }
         double threshold = r.threshold() == null ? NetworkSpec.DEFAULT_THRESHOLD : r.threshold();
         if (!(threshold >= 0 && threshold <= 1)) {
-            throw ApiException.invalidField(prefix + ".threshold", "must be between 0 and 1, got " + threshold);
+            throw DomainException.invalidField(prefix + ".threshold", "must be between 0 and 1, got " + threshold);
         }
         long batchSize = r.batchSize() == null ? 0 : r.batchSize();
         if (batchSize < 0 || batchSize > Integer.MAX_VALUE) {
-            throw ApiException.invalidField(prefix + ".batchSize", "must be 0 (full batch) or a number of rows up to "
+            throw DomainException.invalidField(prefix + ".batchSize", "must be 0 (full batch) or a number of rows up to "
                     + Integer.MAX_VALUE + ", got " + batchSize);
         }
         double l2 = r.l2() == null ? 0 : r.l2();
         if (!(l2 >= 0 && l2 <= MAX_L2)) {
-            throw ApiException.invalidField(prefix + ".l2", "must be a number from 0 to " + (int) MAX_L2 + ", got " + l2);
+            throw DomainException.invalidField(prefix + ".l2", "must be a number from 0 to " + (int) MAX_L2 + ", got " + l2);
         }
         EarlyStoppingSpec earlyStopping = earlyStopping(r.earlyStopping(), data, prefix + ".earlyStopping");
         JsonNode classWeights = classWeights(r.classWeights(), data.classes(), prefix + ".classWeights");
         long parameters = Network.parameterCount(data.inputs(), hidden);
         if (parameters > limits.maxParameters()) {
-            throw ApiException.invalidField(prefix + ".hiddenLayers", "a network of " + data.inputs()
+            throw DomainException.invalidField(prefix + ".hiddenLayers", "a network of " + data.inputs()
                     + " inputs and hidden layers " + hidden + " has " + parameters + " parameters; the limit is "
                     + limits.maxParameters());
         }
@@ -109,14 +109,14 @@ public class NetworkSpecValidator {
             return NetworkSpec.DEFAULT_HIDDEN_LAYERS;
         }
         if (requested.size() > limits.maxHiddenLayers()) {
-            throw ApiException.invalidField(field, "at most " + limits.maxHiddenLayers() + " hidden layers, got "
+            throw DomainException.invalidField(field, "at most " + limits.maxHiddenLayers() + " hidden layers, got "
                     + requested.size());
         }
         List<Integer> widths = new ArrayList<>(requested.size());
         for (int i = 0; i < requested.size(); i++) {
             Long width = requested.get(i);
             if (width == null || width < 1 || width > limits.maxLayerWidth()) {
-                throw ApiException.invalidField(field + "[" + i + "]",
+                throw DomainException.invalidField(field + "[" + i + "]",
                         "a layer width must be between 1 and " + limits.maxLayerWidth() + ", got " + width);
             }
             widths.add(width.intValue());
@@ -133,11 +133,11 @@ public class NetworkSpecValidator {
             return Collections.nCopies(hiddenLayers, activationName(requested, field));
         }
         if (!requested.isArray()) {
-            throw ApiException.invalidField(field, "must be an activation name (" + ACTIVATIONS
+            throw DomainException.invalidField(field, "must be an activation name (" + ACTIVATIONS
                     + ") or an array of one per hidden layer");
         }
         if (requested.size() != hiddenLayers) {
-            throw ApiException.invalidField(field, "an array of activations needs one per hidden layer ("
+            throw DomainException.invalidField(field, "an array of activations needs one per hidden layer ("
                     + hiddenLayers + "), got " + requested.size());
         }
         List<String> names = new ArrayList<>();
@@ -149,7 +149,7 @@ public class NetworkSpecValidator {
 
     private static String activationName(JsonNode name, String field) {
         if (!name.isString() || Activation.byId(name.asString()) == null) {
-            throw ApiException.invalidField(field, "must be one of " + ACTIVATIONS + ", got " + describe(name));
+            throw DomainException.invalidField(field, "must be one of " + ACTIVATIONS + ", got " + describe(name));
         }
         return name.asString();
     }
@@ -160,7 +160,7 @@ public class NetworkSpecValidator {
         }
         String type = requested.type() == null ? OptimizerSpec.GD : requested.type();
         if (!OptimizerSpec.TYPES.contains(type)) {
-            throw ApiException.invalidField(field + ".type", "must be one of " + String.join(", ", OptimizerSpec.TYPES)
+            throw DomainException.invalidField(field + ".type", "must be one of " + String.join(", ", OptimizerSpec.TYPES)
                     + ", got '" + type + "'");
         }
         boolean momentumType = type.equals(OptimizerSpec.MOMENTUM) || type.equals(OptimizerSpec.NESTEROV);
@@ -172,7 +172,7 @@ public class NetworkSpecValidator {
         if (momentumType) {
             double momentum = requested.momentum() == null ? OptimizerSpec.DEFAULT_MOMENTUM : requested.momentum();
             if (!(momentum > 0 && momentum < 1)) {
-                throw ApiException.invalidField(field + ".momentum", "must be greater than 0 and less than 1, got "
+                throw DomainException.invalidField(field + ".momentum", "must be greater than 0 and less than 1, got "
                         + momentum);
             }
             return new OptimizerSpec(type, momentum, null, null, null);
@@ -182,7 +182,7 @@ public class NetworkSpecValidator {
             double beta2 = fraction(requested.beta2(), OptimizerSpec.DEFAULT_BETA2, field + ".beta2");
             double epsilon = requested.epsilon() == null ? OptimizerSpec.DEFAULT_EPSILON : requested.epsilon();
             if (!(epsilon > 0 && epsilon <= 1)) {
-                throw ApiException.invalidField(field + ".epsilon", "must be greater than 0 and at most 1, got "
+                throw DomainException.invalidField(field + ".epsilon", "must be greater than 0 and at most 1, got "
                         + epsilon);
             }
             return new OptimizerSpec(type, null, beta1, beta2, epsilon);
@@ -192,7 +192,7 @@ public class NetworkSpecValidator {
 
     private static void onlyFor(Double value, boolean applies, String field, String types, String type) {
         if (value != null && !applies) {
-            throw ApiException.invalidField(field, "is a hyper-parameter of " + types + " only, not of " + type);
+            throw DomainException.invalidField(field, "is a hyper-parameter of " + types + " only, not of " + type);
         }
     }
 
@@ -200,7 +200,7 @@ public class NetworkSpecValidator {
     private static double fraction(Double value, double fallback, String field) {
         double v = value == null ? fallback : value;
         if (!(v >= 0 && v < 1)) {
-            throw ApiException.invalidField(field, "must be at least 0 and less than 1, got " + v);
+            throw DomainException.invalidField(field, "must be at least 0 and less than 1, got " + v);
         }
         return v;
     }
@@ -213,26 +213,26 @@ public class NetworkSpecValidator {
         double fraction = requested.validationFraction() == null ? EarlyStopping.DEFAULT_VALIDATION_FRACTION
                 : requested.validationFraction();
         if (!(fraction > 0 && fraction < 1)) {
-            throw ApiException.invalidField(field + ".validationFraction",
+            throw DomainException.invalidField(field + ".validationFraction",
                     "must be greater than 0 and less than 1, got " + fraction);
         }
         long patience = requested.patience() == null ? EarlyStopping.DEFAULT_PATIENCE : requested.patience();
         if (patience < 1 || patience > MAX_PATIENCE) {
-            throw ApiException.invalidField(field + ".patience", "must be a number of epochs from 1 to " + MAX_PATIENCE
+            throw DomainException.invalidField(field + ".patience", "must be a number of epochs from 1 to " + MAX_PATIENCE
                     + ", got " + patience);
         }
         double minDelta = requested.minDelta() == null ? EarlyStopping.DEFAULT_MIN_DELTA : requested.minDelta();
         if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
-            throw ApiException.invalidField(field + ".minDelta", "must be a finite number of at least 0, got "
+            throw DomainException.invalidField(field + ".minDelta", "must be a finite number of at least 0, got "
                     + minDelta);
         }
         if (data.classes().isEmpty() && data.trainingRowsPerClass()[0] < 2) {
-            throw ApiException.unprocessable(field + ": the model has " + data.trainingRowsPerClass()[0]
+            throw DomainException.unprocessable(field + ": the model has " + data.trainingRowsPerClass()[0]
                     + " training row(s); the validation split needs at least 2").with("field", field);
         }
         for (int c = 0; c < data.classes().size(); c++) {
             if (data.trainingRowsPerClass()[c] < 2) {
-                throw ApiException.unprocessable(field + ": class '" + data.classes().get(c) + "' has "
+                throw DomainException.unprocessable(field + ": class '" + data.classes().get(c) + "' has "
                         + data.trainingRowsPerClass()[c] + " training row(s); the stratified validation split needs at"
                         + " least 2 of each class").with("field", field);
             }
@@ -246,28 +246,28 @@ public class NetworkSpecValidator {
             return null;
         }
         if (classes.isEmpty()) {
-            throw ApiException.invalidField(field, "a regression has no classes to weigh");
+            throw DomainException.invalidField(field, "a regression has no classes to weigh");
         }
         if (requested.isString()) {
             if (!requested.asString().equals(NetworkSpec.BALANCED)) {
-                throw ApiException.invalidField(field, "must be \"balanced\" or an object from label to weight, got "
+                throw DomainException.invalidField(field, "must be \"balanced\" or an object from label to weight, got "
                         + describe(requested));
             }
             return requested;
         }
         if (!requested.isObject() || requested.isEmpty()) {
-            throw ApiException.invalidField(field, "must be \"balanced\" or an object from label ("
+            throw DomainException.invalidField(field, "must be \"balanced\" or an object from label ("
                     + String.join(", ", classes) + ") to weight");
         }
         for (var entry : requested.properties()) {
             String label = entry.getKey();
             if (!classes.contains(label)) {
-                throw ApiException.invalidField(field + "." + label, "is not a class of the dataset; its classes are "
+                throw DomainException.invalidField(field + "." + label, "is not a class of the dataset; its classes are "
                         + String.join(", ", classes));
             }
             JsonNode weight = entry.getValue();
             if (!weight.isNumber() || !(weight.asDouble() > 0 && weight.asDouble() <= MAX_CLASS_WEIGHT)) {
-                throw ApiException.invalidField(field + "." + label, "must be a number greater than 0 and at most "
+                throw DomainException.invalidField(field + "." + label, "must be a number greater than 0 and at most "
                         + MAX_CLASS_WEIGHT + ", got " + describe(weight));
             }
         }

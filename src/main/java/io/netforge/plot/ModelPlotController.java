@@ -19,7 +19,7 @@ import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelStatus;
 import io.netforge.model.ModelView;
 import io.netforge.model.ModelReferences;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 
 /** A finished model's plots ({@code /models/{id}/plots/roc|loss|confusion}) and its ROC points as JSON. */
 @RestController
@@ -58,7 +58,7 @@ class ModelPlotController {
                 yield images.image("model/" + id + "/confusion", () -> confusionChart(document), width, height, accept,
                         format);
             }
-            default -> throw ApiException.notFound("plot", kind + " (plots are roc, loss and confusion)");
+            default -> throw DomainException.notFound("plot", kind + " (plots are roc, loss and confusion)");
         };
     }
 
@@ -66,19 +66,19 @@ class ModelPlotController {
     private ModelDocument document(UUID id) {
         ModelView view = models.getView(id);
         if (view.status() != ModelStatus.SUCCEEDED) {
-            throw ApiException.conflict("model " + id + " is " + view.status() + "; plots exist once it has SUCCEEDED");
+            throw DomainException.conflict("model " + id + " is " + view.status() + "; plots exist once it has SUCCEEDED");
         }
-        return models.findArtifact(id).orElseThrow(() -> ApiException.notFound("model", id)).document();
+        return models.findArtifact(id).orElseThrow(() -> DomainException.notFound("model", id)).document();
     }
 
     private static ModelDocument.Roc roc(ModelDocument document) {
         if (document.roc() == null) {
-            throw ApiException.notFound("ROC curve of model", document.id() + (document.task().equals("regression")
+            throw DomainException.notFound("ROC curve of model", document.id() + (document.task().equals("regression")
                     ? ": a regression has none" : ": it was trained before netforge kept ROC curves (format "
                             + document.formatVersion() + ")"));
         }
         if (document.roc().curves().isEmpty()) {
-            throw ApiException.notFound("ROC curve of model", document.id() + ": its " + document.roc().rows()
+            throw DomainException.notFound("ROC curve of model", document.id() + ": its " + document.roc().rows()
                     + " rows hold one class only");
         }
         return document.roc();
@@ -127,7 +127,7 @@ class ModelPlotController {
             return new Confusion(rows, classes, new long[][] {{c.trueNegatives(), c.falsePositives()},
                     {c.falseNegatives(), c.truePositives()}});
         }
-        throw ApiException.notFound("confusion matrix of model", document.id() + ": a regression has none");
+        throw DomainException.notFound("confusion matrix of model", document.id() + ": a regression has none");
     }
 
     private record Confusion(String rows, List<String> classes, long[][] counts) {

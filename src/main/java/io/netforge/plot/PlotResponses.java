@@ -13,7 +13,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 
 /**
  * Turns a chart into an HTTP answer: SVG by default, PNG for {@code Accept: image/png} (or {@code ?format=png}), at
@@ -69,7 +69,7 @@ public class PlotResponses {
             return fallback;
         }
         if (value < ChartImages.MIN_SIZE || value > ChartImages.MAX_SIZE) {
-            throw ApiException.invalidField(field, "must be " + ChartImages.MIN_SIZE + " to " + ChartImages.MAX_SIZE
+            throw DomainException.invalidField(field, "must be " + ChartImages.MIN_SIZE + " to " + ChartImages.MAX_SIZE
                     + " pixels, got " + value);
         }
         return value;
@@ -81,7 +81,7 @@ public class PlotResponses {
             return switch (format.toLowerCase(java.util.Locale.ROOT)) {
                 case "svg" -> ChartImages.SVG;
                 case "png" -> ChartImages.PNG;
-                default -> throw ApiException.invalidField("format", "must be svg or png, got '" + format + "'");
+                default -> throw DomainException.invalidField("format", "must be svg or png, got '" + format + "'");
             };
         }
         if (accept == null || accept.isBlank()) {
@@ -91,7 +91,7 @@ public class PlotResponses {
         try {
             accepted = MediaType.parseMediaTypes(accept);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("Accept: '" + accept + "' is not a list of media types").with("field", "Accept");
+            throw DomainException.invalidInput("Accept: '" + accept + "' is not a list of media types").with("field", "Accept");
         }
         // by quality, highest first; equal ones in the client's order
         accepted = new java.util.ArrayList<>(accepted);
@@ -107,7 +107,7 @@ public class PlotResponses {
                 return ChartImages.PNG;
             }
         }
-        throw new ApiException(HttpStatus.NOT_ACCEPTABLE, "Not acceptable", "plots are image/svg+xml or image/png;"
+        throw DomainException.notAcceptable("plots are image/svg+xml or image/png;"
                 + " Accept was '" + accept + "'").with("accepted", List.of(ChartImages.SVG, ChartImages.PNG));
     }
 }

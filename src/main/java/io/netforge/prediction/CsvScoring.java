@@ -23,7 +23,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.CSVPrinter;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -47,7 +47,7 @@ final class CsvScoring implements AutoCloseable {
     /**
      * Spools and checks the body.
      *
-     * @throws ApiException 400 naming the row and column of the first bad value; 413 beyond {@code maxBytes}
+     * @throws DomainException 400 naming the row and column of the first bad value; 413 beyond {@code maxBytes}
      */
     CsvScoring(LoadedModel model, InputStream body, long maxBytes) throws IOException {
         this.model = model;
@@ -67,7 +67,7 @@ final class CsvScoring implements AutoCloseable {
                 throw unreadable(e.getCause());
             }
             if (count == 0) {
-                throw ApiException.badRequest("the CSV has a header but no rows");
+                throw DomainException.invalidInput("the CSV has a header but no rows");
             }
             this.columns = header;
             this.rows = count;
@@ -89,26 +89,26 @@ final class CsvScoring implements AutoCloseable {
             while ((n = body.read(buffer)) > 0) {
                 total += n;
                 if (total > maxBytes) {
-                    throw ApiException.payloadTooLarge("the CSV is larger than the limit of " + maxBytes
+                    throw DomainException.tooLarge("the CSV is larger than the limit of " + maxBytes
                             + " bytes (netforge.prediction.max-csv-bytes)").with("limitBytes", maxBytes);
                 }
                 out.write(buffer, 0, n);
             }
         }
         if (Files.size(file) == 0) {
-            throw ApiException.badRequest("the CSV is empty; expected a header row naming the features, then rows");
+            throw DomainException.invalidInput("the CSV is empty; expected a header row naming the features, then rows");
         }
     }
 
     private void check(CSVRecord record, int width, TabularRows header) {
         long line = record.getRecordNumber() + 1;
         if (record.size() != width) {
-            throw ApiException.badRequest("row " + line + ": expected " + width + " columns, found " + record.size())
+            throw DomainException.invalidInput("row " + line + ": expected " + width + " columns, found " + record.size())
                     .with("row", line);
         }
         try {
             header.row(header.cells(record, MISSING), "row " + line, true);
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             throw e.with("row", line);
         }
     }
@@ -121,18 +121,18 @@ final class CsvScoring implements AutoCloseable {
                     .setAllowMissingColumnNames(true).get().parse(reader);
         } catch (IllegalArgumentException e) {
             reader.close();
-            throw ApiException.badRequest("header: " + e.getMessage()).with("field", "header");
+            throw DomainException.invalidInput("header: " + e.getMessage()).with("field", "header");
         } catch (UncheckedIOException | IOException e) {
             reader.close();
             throw unreadable(e instanceof UncheckedIOException u ? u.getCause() : e);
         }
     }
 
-    private static ApiException unreadable(Throwable cause) {
+    private static DomainException unreadable(Throwable cause) {
         if (cause instanceof CharacterCodingException) {
-            return ApiException.badRequest("the CSV is not UTF-8 text");
+            return DomainException.invalidInput("the CSV is not UTF-8 text");
         }
-        return ApiException.badRequest("the CSV could not be read: " + (cause == null ? "malformed" : cause.getMessage()));
+        return DomainException.invalidInput("the CSV could not be read: " + (cause == null ? "malformed" : cause.getMessage()));
     }
 
     /** The output columns of this model's task. */

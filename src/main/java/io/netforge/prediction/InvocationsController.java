@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.netforge.model.ModelReferences;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import io.netforge.tabular.Encoding;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;
@@ -49,18 +49,18 @@ class InvocationsController {
         UUID id = references.resolve(reference, "id");
         LoadedModel model = predictions.model(id);
         if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("request body: expected a JSON object with one of " + String.join(", ", FORMATS));
+            throw DomainException.invalidInput("request body: expected a JSON object with one of " + String.join(", ", FORMATS));
         }
         List<String> given = new ArrayList<>();
         for (String name : body.propertyNames()) {
             if (FORMATS.contains(name)) {
                 given.add(name);
             } else if (!name.equals("params")) {
-                throw ApiException.invalidField(name, "unknown field; give one of " + String.join(", ", FORMATS));
+                throw DomainException.invalidField(name, "unknown field; give one of " + String.join(", ", FORMATS));
             }
         }
         if (given.size() != 1) {
-            throw ApiException.badRequest("give exactly one of " + String.join(", ", FORMATS) + "; got "
+            throw DomainException.invalidInput("give exactly one of " + String.join(", ", FORMATS) + "; got "
                     + (given.isEmpty() ? "none" : String.join(", ", given)));
         }
         String format = given.get(0);
@@ -85,12 +85,12 @@ class InvocationsController {
     /** {@code {"columns": [...], "data": [[...], ...]}}, pandas' split orient. */
     private double[][] split(JsonNode split, Encoding encoding) {
         if (split == null || !split.isObject() || !split.path("columns").isArray() || !split.path("data").isArray()) {
-            throw ApiException.invalidField("dataframe_split", "must be {\"columns\": [names], \"data\": [[values]]}");
+            throw DomainException.invalidField("dataframe_split", "must be {\"columns\": [names], \"data\": [[values]]}");
         }
         List<String> columns = new ArrayList<>();
         for (JsonNode c : split.get("columns")) {
             if (!c.isString()) {
-                throw ApiException.invalidField("dataframe_split.columns", "must be column names");
+                throw DomainException.invalidField("dataframe_split.columns", "must be column names");
             }
             columns.add(c.asString());
         }
@@ -102,7 +102,7 @@ class InvocationsController {
             JsonNode row = data.get(r);
             String field = "dataframe_split.data[" + r + "]";
             if (!row.isArray() || row.size() != columns.size()) {
-                throw ApiException.invalidField(field, "must be an array of " + columns.size() + " values, one per column");
+                throw DomainException.invalidField(field, "must be an array of " + columns.size() + " values, one per column");
             }
             out[r] = rows.row(row.values().stream().toList(), field);
         }
@@ -111,14 +111,14 @@ class InvocationsController {
 
     private double[][] records(JsonNode records, Encoding encoding, String field) {
         if (records == null || !records.isArray()) {
-            throw ApiException.invalidField(field, "must be an array of objects from column to value");
+            throw DomainException.invalidField(field, "must be an array of objects from column to value");
         }
         predictions.checkRowCount(records.size(), field);
         List<Map<String, JsonNode>> maps = new ArrayList<>();
         for (int r = 0; r < records.size(); r++) {
             JsonNode record = records.get(r);
             if (!record.isObject()) {
-                throw ApiException.invalidField(field + "[" + r + "]", "must be an object from column to value");
+                throw DomainException.invalidField(field + "[" + r + "]", "must be an object from column to value");
             }
             Map<String, JsonNode> map = new java.util.LinkedHashMap<>();
             record.properties().forEach(e -> map.put(e.getKey(), e.getValue()));
@@ -138,10 +138,10 @@ class InvocationsController {
             for (String name : instances.propertyNames()) {
                 JsonNode values = instances.get(name);
                 if (!values.isArray()) {
-                    throw ApiException.invalidField(field + "." + name, "must be an array of values, one per row");
+                    throw DomainException.invalidField(field + "." + name, "must be an array of values, one per row");
                 }
                 if (length >= 0 && values.size() != length) {
-                    throw ApiException.invalidField(field + "." + name, "has " + values.size() + " values; the"
+                    throw DomainException.invalidField(field + "." + name, "has " + values.size() + " values; the"
                             + " other columns have " + length);
                 }
                 length = values.size();
@@ -160,7 +160,7 @@ class InvocationsController {
             return out;
         }
         if (instances == null || !instances.isArray()) {
-            throw ApiException.invalidField(field, "must be a list of rows or an object from column to values");
+            throw DomainException.invalidField(field, "must be a list of rows or an object from column to values");
         }
         predictions.checkRowCount(instances.size(), field);
         boolean objects = instances.get(0).isObject();
@@ -173,7 +173,7 @@ class InvocationsController {
         for (int r = 0; r < out.length; r++) {
             JsonNode row = instances.get(r);
             if (!row.isArray() || row.size() != features.size()) {
-                throw ApiException.invalidField(field + "[" + r + "]", "must be an array of " + features.size()
+                throw DomainException.invalidField(field + "[" + r + "]", "must be an array of " + features.size()
                         + " values in feature order (" + String.join(", ", features) + ")");
             }
             out[r] = rows.row(row.values().stream().toList(), field + "[" + r + "]");

@@ -18,7 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelRepository;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import io.netforge.tabular.Encoding;
 import tools.jackson.databind.JsonNode;
 
@@ -116,7 +116,7 @@ class OpenInferenceController {
         Resolved resolved = resolve(name, version);
         LoadedModel model = predictions.model(resolved.id());
         if (request == null || !request.isObject() || !request.path("inputs").isArray() || request.get("inputs").isEmpty()) {
-            throw ApiException.invalidField("inputs", "give the inputs: one FP64 tensor of shape [N, "
+            throw DomainException.invalidField("inputs", "give the inputs: one FP64 tensor of shape [N, "
                     + model.encoding().features().size() + "] or one tensor per feature");
         }
         double[][] rows = rows(request.get("inputs"), model.encoding());
@@ -130,7 +130,7 @@ class OpenInferenceController {
                 String output = wanted.get(i).path("name").asString("");
                 String field = "outputs[" + i + "].name";
                 Tensor tensor = all.stream().filter(t -> t.name().equals(output)).findFirst()
-                        .orElseThrow(() -> ApiException.invalidField(field,
+                        .orElseThrow(() -> DomainException.invalidField(field,
                                 "'" + output + "' is not an output of this model; its outputs are "
                                         + String.join(", ", all.stream().map(Tensor::name).toList())));
                 chosen.add(tensor);
@@ -142,15 +142,15 @@ class OpenInferenceController {
     }
 
     /** The protocol's error shape, for every problem of a V2 request. */
-    @ExceptionHandler(ApiException.class)
-    ResponseEntity<Error> error(ApiException e) {
-        return ResponseEntity.status(e.status()).body(new Error(e.getMessage()));
+    @ExceptionHandler(DomainException.class)
+    ResponseEntity<Error> error(DomainException e) {
+        return ResponseEntity.status(io.netforge.web.Problems.status(e.kind())).body(new Error(e.getMessage()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Error> unreadable(HttpMessageNotReadableException e) {
         return ResponseEntity.badRequest().body(new Error("the request body is not a JSON object: "
-                + io.netforge.system.JsonProblems.describe(e)));
+                + io.netforge.web.JsonProblems.describe(e)));
     }
 
     private record Resolved(UUID id, String version, List<String> versions) {
@@ -161,7 +161,7 @@ class OpenInferenceController {
         if (ModelReferences.isId(name)) {
             UUID id = UUID.fromString(name.strip());
             if (version != null && !version.equals("1")) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "Not found", "model " + name + " has one version, 1");
+                throw DomainException.notFound("model " + name + " has one version, 1");
             }
             models.getView(id);
             return new Resolved(id, "1", List.of("1"));
@@ -180,13 +180,13 @@ class OpenInferenceController {
             List<JsonNode> values = flatten(tensor.path("data"), "inputs[0].data");
             List<Long> shape = shape(tensor, "inputs[0]");
             if (shape.size() != 2 || shape.get(1) != features.size()) {
-                throw ApiException.invalidField("inputs[0].shape", "must be [N, " + features.size() + "] for one"
+                throw DomainException.invalidField("inputs[0].shape", "must be [N, " + features.size() + "] for one"
                         + " tensor of all the features, got " + shape);
             }
             numericType(tensor, "inputs[0]");
             long n = shape.get(0);
             if (values.size() != n * features.size()) {
-                throw ApiException.invalidField("inputs[0].data", "has " + values.size() + " values; shape " + shape
+                throw DomainException.invalidField("inputs[0].data", "has " + values.size() + " values; shape " + shape
                         + " needs " + n * features.size());
             }
             predictions.checkRowCount((int) n, "inputs[0]");
@@ -206,29 +206,29 @@ class OpenInferenceController {
             String field = "inputs[" + i + "]";
             String name = tensor.path("name").asString("");
             Encoding.Feature feature = features.stream().filter(f -> f.name().equals(name)).findFirst()
-                    .orElseThrow(() -> ApiException.invalidField(field + ".name", "'" + name + "' is not a feature;"
+                    .orElseThrow(() -> DomainException.invalidField(field + ".name", "'" + name + "' is not a feature;"
                             + " the features are " + String.join(", ", features.stream().map(Encoding.Feature::name)
                                     .toList())));
             if (byName.containsKey(name)) {
-                throw ApiException.invalidField(field + ".name", "feature '" + name + "' is given twice");
+                throw DomainException.invalidField(field + ".name", "feature '" + name + "' is given twice");
             }
             String datatype = tensor.path("datatype").asString("");
             if (feature.isCategorical() ? !datatype.equals("BYTES") && !isNumeric(datatype) : !isNumeric(datatype)) {
-                throw ApiException.invalidField(field + ".datatype", "feature '" + name + "' is "
+                throw DomainException.invalidField(field + ".datatype", "feature '" + name + "' is "
                         + (feature.isCategorical() ? "categorical: BYTES" : "numeric: FP64, FP32 or an integer type")
                         + ", got '" + datatype + "'");
             }
             List<Long> shape = shape(tensor, field);
             if (shape.isEmpty() || shape.size() > 2 || (shape.size() == 2 && shape.get(1) != 1)) {
-                throw ApiException.invalidField(field + ".shape", "must be [N] or [N, 1], got " + shape);
+                throw DomainException.invalidField(field + ".shape", "must be [N] or [N, 1], got " + shape);
             }
             List<JsonNode> values = flatten(tensor.path("data"), field + ".data");
             if (values.size() != shape.get(0)) {
-                throw ApiException.invalidField(field + ".data", "has " + values.size() + " values; shape " + shape
+                throw DomainException.invalidField(field + ".data", "has " + values.size() + " values; shape " + shape
                         + " needs " + shape.get(0));
             }
             if (n >= 0 && shape.get(0) != n) {
-                throw ApiException.invalidField(field + ".shape", "has " + shape.get(0) + " rows; the other inputs "
+                throw DomainException.invalidField(field + ".shape", "has " + shape.get(0) + " rows; the other inputs "
                         + n);
             }
             n = shape.get(0);
@@ -256,7 +256,7 @@ class OpenInferenceController {
     private static void numericType(JsonNode tensor, String field) {
         String datatype = tensor.path("datatype").asString("");
         if (!isNumeric(datatype)) {
-            throw ApiException.invalidField(field + ".datatype", "one tensor of all the features must be FP64, FP32"
+            throw DomainException.invalidField(field + ".datatype", "one tensor of all the features must be FP64, FP32"
                     + " or an integer type, got '" + datatype + "'; send categorical features as BYTES tensors of"
                     + " their own");
         }
@@ -265,12 +265,12 @@ class OpenInferenceController {
     private static List<Long> shape(JsonNode tensor, String field) {
         JsonNode shape = tensor.path("shape");
         if (!shape.isArray()) {
-            throw ApiException.invalidField(field + ".shape", "is required: an array of dimensions");
+            throw DomainException.invalidField(field + ".shape", "is required: an array of dimensions");
         }
         List<Long> dims = new ArrayList<>();
         for (JsonNode d : shape) {
             if (!d.isIntegralNumber() || d.asLong() < 0) {
-                throw ApiException.invalidField(field + ".shape", "must be non-negative integers, got " + shape);
+                throw DomainException.invalidField(field + ".shape", "must be non-negative integers, got " + shape);
             }
             dims.add(d.asLong());
         }
@@ -280,7 +280,7 @@ class OpenInferenceController {
     /** The data in row-major order: flat, or nested as some clients send it. */
     private static List<JsonNode> flatten(JsonNode data, String field) {
         if (!data.isArray()) {
-            throw ApiException.invalidField(field, "must be an array of values");
+            throw DomainException.invalidField(field, "must be an array of values");
         }
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode v : data) {

@@ -8,7 +8,7 @@ import org.springframework.stereotype.Service;
 
 import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelStatus;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.PreprocessingSpec;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +38,7 @@ class PredictionService {
         LoadedModel model = cache.get(id);
         if (model == null) {
             ModelStatus status = models.getView(id).status();
-            throw ApiException.conflict("model " + id + " is " + status
+            throw DomainException.conflict("model " + id + " is " + status
                     + "; predictions are served once its training SUCCEEDED");
         }
         return model;
@@ -52,10 +52,10 @@ class PredictionService {
     /** Checks a request's row count against {@code netforge.prediction.max-rows}: 400 for none, 413 for too many. */
     void checkRowCount(int count, String field) {
         if (count == 0) {
-            throw ApiException.invalidField(field, "must contain at least one row");
+            throw DomainException.invalidField(field, "must contain at least one row");
         }
         if (count > properties.maxRows()) {
-            throw ApiException.payloadTooLarge(field + ": " + count + " rows exceed the limit of "
+            throw DomainException.tooLarge(field + ": " + count + " rows exceed the limit of "
                     + properties.maxRows() + " per request (netforge.prediction.max-rows)").with("field", field);
         }
     }
@@ -66,22 +66,22 @@ class PredictionService {
     }
 
     /**
-     * {@link #rows(PredictRequest, Encoding)} with a row limit: every problem is an {@link ApiException} (a 4xx)
+     * {@link #rows(PredictRequest, Encoding)} with a row limit: every problem is an {@link DomainException} (a 4xx)
      * naming the row and field.
      */
     static double[][] rows(PredictRequest request, Encoding encoding, int maxRows) {
         List<String> features = encoding.features().stream().map(Encoding.Feature::name).toList();
         if ((request.rows() == null) == (request.instances() == null)) {
-            throw ApiException.badRequest("give exactly one of 'rows' (arrays of " + features.size()
+            throw DomainException.invalidInput("give exactly one of 'rows' (arrays of " + features.size()
                     + " values in feature order) or 'instances' (objects keyed by feature name)");
         }
         String field = request.rows() != null ? "rows" : "instances";
         int count = request.rows() != null ? request.rows().size() : request.instances().size();
         if (count == 0) {
-            throw ApiException.invalidField(field, "must contain at least one row");
+            throw DomainException.invalidField(field, "must contain at least one row");
         }
         if (count > maxRows) {
-            throw ApiException.payloadTooLarge(field + ": " + count + " rows exceed the limit of "
+            throw DomainException.tooLarge(field + ": " + count + " rows exceed the limit of "
                     + maxRows + " per request (netforge.prediction.max-rows)").with("field", field);
         }
         double[][] out = new double[count][];
@@ -94,10 +94,10 @@ class PredictionService {
 
     private static double[] fromArray(List<JsonNode> values, Encoding encoding, List<String> features, String field) {
         if (values == null) {
-            throw ApiException.invalidField(field, "must be an array of " + features.size() + " values");
+            throw DomainException.invalidField(field, "must be an array of " + features.size() + " values");
         }
         if (values.size() != features.size()) {
-            throw ApiException.invalidField(field, "expected " + features.size() + " values (" + describe(features)
+            throw DomainException.invalidField(field, "expected " + features.size() + " values (" + describe(features)
                     + "), found " + values.size());
         }
         double[] row = new double[values.size()];
@@ -110,19 +110,19 @@ class PredictionService {
     private static double[] fromObject(Map<String, JsonNode> values, Encoding encoding, List<String> features,
             String field) {
         if (values == null) {
-            throw ApiException.invalidField(field, "must be an object from feature name to value");
+            throw DomainException.invalidField(field, "must be an object from feature name to value");
         }
         double[] row = new double[features.size()];
         for (int c = 0; c < row.length; c++) {
             String feature = features.get(c);
             if (!values.containsKey(feature)) {
-                throw ApiException.invalidField(field, "missing feature '" + feature + "' (send null for a missing value)");
+                throw DomainException.invalidField(field, "missing feature '" + feature + "' (send null for a missing value)");
             }
             row[c] = value(values.get(feature), encoding, encoding.features().get(c), field + "." + feature);
         }
         if (values.size() != features.size()) {
             String unknown = values.keySet().stream().filter(k -> !features.contains(k)).findFirst().orElse("?");
-            throw ApiException.invalidField(field, "unknown feature '" + unknown + "'; the model's features are "
+            throw DomainException.invalidField(field, "unknown feature '" + unknown + "'; the model's features are "
                     + describe(features));
         }
         return row;
@@ -134,36 +134,36 @@ class PredictionService {
         if (!feature.isCategorical()) {
             if (missing) {
                 if (feature.fill() == null) {
-                    throw ApiException.invalidField(field, "must be a number, got null (this model was trained"
+                    throw DomainException.invalidField(field, "must be a number, got null (this model was trained"
                             + " before missing values could be filled in)");
                 }
                 return Double.NaN;
             }
             if (!value.isNumber()) {
-                throw ApiException.invalidField(field, "must be a number (or null when missing), got " + brief(value));
+                throw DomainException.invalidField(field, "must be a number (or null when missing), got " + brief(value));
             }
             double number = value.asDouble();
             if (!Double.isFinite(number)) {
-                throw ApiException.invalidField(field, "must be a finite number, got " + value);
+                throw DomainException.invalidField(field, "must be a finite number, got " + value);
             }
             return number;
         }
         boolean error = PreprocessingSpec.ERROR.equals(encoding.unknownCategory());
         if (missing) {
             if (!Boolean.TRUE.equals(feature.missingLevel()) && error) {
-                throw ApiException.invalidField(field, "is missing, and the training rows had no missing value of '"
+                throw DomainException.invalidField(field, "is missing, and the training rows had no missing value of '"
                         + feature.name() + "' (unknownCategory is error)");
             }
             return Double.NaN;
         }
         if (!value.isString() && !value.isNumber()) {
-            throw ApiException.invalidField(field, "must be a string (a level of '" + feature.name()
+            throw DomainException.invalidField(field, "must be a string (a level of '" + feature.name()
                     + "'), a number or null, got " + brief(value));
         }
         String text = value.isString() ? value.asString().strip() : value.asString();
         int level = feature.levelOf(text);
         if (level < 0 && error) {
-            throw ApiException.invalidField(field, "'" + abbreviate(text) + "' is not a level of '" + feature.name()
+            throw DomainException.invalidField(field, "'" + abbreviate(text) + "' is not a level of '" + feature.name()
                     + "' the model was trained on (unknownCategory is error); its levels are "
                     + describe(feature.levels().stream().map(Encoding.Level::value).toList()));
         }

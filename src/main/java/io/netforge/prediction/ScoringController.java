@@ -21,7 +21,7 @@ import io.netforge.dataset.DatasetStore;
 import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelStatus;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 
 /**
  * Batch scoring of a stored dataset as a job: {@code POST /models/{id}/scorings {"datasetId"}} (202), its state at
@@ -50,15 +50,15 @@ class ScoringController {
     ResponseEntity<Scorings.View> submit(@PathVariable("id") String reference, @RequestBody ScoringRequest request) {
         UUID id = references.resolve(reference, "id");
         if (request == null || request.datasetId() == null) {
-            throw ApiException.invalidField("datasetId", "is required");
+            throw DomainException.invalidField("datasetId", "is required");
         }
         ModelStatus status = models.getView(id).status();
         if (status != ModelStatus.SUCCEEDED) {
-            throw ApiException.conflict("model " + id + " is " + status + "; a model scores once it has SUCCEEDED");
+            throw DomainException.conflict("model " + id + " is " + status + "; a model scores once it has SUCCEEDED");
         }
         try {
             datasets.lockForUse(request.datasetId());
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             throw e.with("field", "datasetId");
         }
         Scorings.View view = scorings.submit(id, request.datasetId());
@@ -76,7 +76,7 @@ class ScoringController {
     @GetMapping("/models/{id}/scorings/{scoringId}")
     Scorings.View get(@PathVariable("id") String reference, @PathVariable UUID scoringId) {
         UUID id = references.resolve(reference, "id");
-        return scorings.find(id, scoringId).orElseThrow(() -> ApiException.notFound("scoring", scoringId));
+        return scorings.find(id, scoringId).orElseThrow(() -> DomainException.notFound("scoring", scoringId));
     }
 
     /**
@@ -87,12 +87,12 @@ class ScoringController {
     ResponseEntity<StreamingResponseBody> result(@PathVariable("id") String reference, @PathVariable UUID scoringId,
             @RequestHeader(value = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
         UUID id = references.resolve(reference, "id");
-        Scorings.View view = scorings.find(id, scoringId).orElseThrow(() -> ApiException.notFound("scoring", scoringId));
+        Scorings.View view = scorings.find(id, scoringId).orElseThrow(() -> DomainException.notFound("scoring", scoringId));
         if (view.status() != Scorings.Status.SUCCEEDED) {
-            throw ApiException.conflict("scoring " + scoringId + " is " + view.status()
+            throw DomainException.conflict("scoring " + scoringId + " is " + view.status()
                     + (view.error() == null ? "" : " (" + view.error() + ")") + "; its CSV is ready once it has SUCCEEDED");
         }
-        byte[] gzip = scorings.result(scoringId).orElseThrow(() -> ApiException.notFound("scoring", scoringId));
+        byte[] gzip = scorings.result(scoringId).orElseThrow(() -> DomainException.notFound("scoring", scoringId));
         boolean compressed = acceptEncoding != null && acceptEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip");
         ResponseEntity.BodyBuilder answer = ResponseEntity.ok().contentType(MediaType.parseMediaType("text/csv"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
@@ -114,7 +114,7 @@ class ScoringController {
     ResponseEntity<Void> delete(@PathVariable("id") String reference, @PathVariable UUID scoringId) {
         UUID id = references.resolve(reference, "id");
         if (!scorings.delete(id, scoringId)) {
-            throw ApiException.notFound("scoring", scoringId);
+            throw DomainException.notFound("scoring", scoringId);
         }
         return ResponseEntity.noContent().build();
     }

@@ -32,7 +32,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import io.netforge.dataset.DatasetColumn;
 import io.netforge.dataset.DatasetInfo;
 import io.netforge.dataset.DatasetStore;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.PreprocessingSpec;
 
@@ -232,7 +232,7 @@ class Scorings implements SmartLifecycle {
             Scored scored = csv(job, model);
             finish(job.id(), owner, Status.SUCCEEDED, scored.rows(), scored.gzip(), null);
             log.info("Scored dataset {} with model {}: {} rows", job.datasetId(), job.modelId(), scored.rows());
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             finish(job.id(), owner, Status.FAILED, null, null, e.getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {
             log.error("Scoring {} failed", job.id(), e);
@@ -245,7 +245,7 @@ class Scorings implements SmartLifecycle {
 
     /** The dataset's rows through the model, as gzip-compressed CSV. */
     private Scored csv(Claimed job, LoadedModel model) {
-        DatasetInfo dataset = datasets.find(job.datasetId()).orElseThrow(() -> ApiException.notFound("dataset",
+        DatasetInfo dataset = datasets.find(job.datasetId()).orElseThrow(() -> DomainException.notFound("dataset",
                 job.datasetId()));
         Encoding encoding = model.encoding();
         List<Encoding.Feature> features = encoding.features();
@@ -255,11 +255,11 @@ class Scorings implements SmartLifecycle {
         for (int j = 0; j < features.size(); j++) {
             Encoding.Feature f = features.get(j);
             DatasetColumn column = dataset.columns().stream().filter(c -> c.name().equals(f.name())).findFirst()
-                    .orElseThrow(() -> ApiException.unprocessable("dataset " + dataset.id() + " has no column '"
+                    .orElseThrow(() -> DomainException.unprocessable("dataset " + dataset.id() + " has no column '"
                             + f.name() + "', a feature of the model").with("field", "datasetId"));
             positions[j] = column.position();
             if (!f.isCategorical() && column.categorical()) {
-                throw ApiException.unprocessable("column '" + f.name() + "' of dataset " + dataset.id()
+                throw DomainException.unprocessable("column '" + f.name() + "' of dataset " + dataset.id()
                         + " is categorical (row " + column.firstTextRow() + " has text); the model takes numbers")
                         .with("field", "datasetId");
             }
@@ -290,7 +290,7 @@ class Scorings implements SmartLifecycle {
                         if (features.get(j).isCategorical() && !Double.isNaN(v)) {
                             v = numbersAsLevels[j] ? levelOfNumber(features.get(j), v) : levelOfCode[j][(int) v];
                             if (v < 0 && strict) {
-                                throw ApiException.unprocessable("row " + (firstRow + r + 2) + ", column '"
+                                throw DomainException.unprocessable("row " + (firstRow + r + 2) + ", column '"
                                         + features.get(j).name() + "': a level the training rows did not have"
                                         + " (unknownCategory=error)");
                             }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import io.netforge.tabular.Encoding;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -28,12 +28,12 @@ final class TabularRows {
             String name = features.get(f).name();
             int at = columns.indexOf(name);
             if (at < 0) {
-                throw ApiException.invalidField(field, "no column '" + name + "'; the model's features are "
+                throw DomainException.invalidField(field, "no column '" + name + "'; the model's features are "
                         + String.join(", ", features.stream().map(Encoding.Feature::name).toList()))
                         .with("column", name);
             }
             if (columns.lastIndexOf(name) != at) {
-                throw ApiException.invalidField(field, "column '" + name + "' appears twice").with("column", name);
+                throw DomainException.invalidField(field, "column '" + name + "' appears twice").with("column", name);
             }
             positionOfFeature[f] = at;
         }
@@ -53,7 +53,7 @@ final class TabularRows {
         for (int f = 0; f < row.length; f++) {
             int at = positionOfFeature[f];
             if (at >= values.size()) {
-                throw ApiException.invalidField(field, "has " + values.size() + " values; column '"
+                throw DomainException.invalidField(field, "has " + values.size() + " values; column '"
                         + encoding.features().get(f).name() + "' is number " + (at + 1));
             }
             row[f] = PredictionService.value(values.get(at), encoding, encoding.features().get(f),
@@ -69,13 +69,13 @@ final class TabularRows {
         for (int r = 0; r < rows.length; r++) {
             Map<String, JsonNode> record = records.get(r);
             if (record == null) {
-                throw ApiException.invalidField(field + "[" + r + "]", "must be an object from column to value");
+                throw DomainException.invalidField(field + "[" + r + "]", "must be an object from column to value");
             }
             double[] row = new double[features.size()];
             for (int f = 0; f < row.length; f++) {
                 String name = features.get(f);
                 if (!record.containsKey(name)) {
-                    throw ApiException.invalidField(field + "[" + r + "]", "missing feature '" + name
+                    throw DomainException.invalidField(field + "[" + r + "]", "missing feature '" + name
                             + "' (send null for a missing value)");
                 }
                 row[f] = PredictionService.value(record.get(name), encoding, encoding.features().get(f),

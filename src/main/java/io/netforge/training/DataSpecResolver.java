@@ -9,7 +9,7 @@ import io.netforge.dataset.DatasetColumn;
 import io.netforge.dataset.DatasetInfo;
 import io.netforge.dataset.Task;
 import io.netforge.network.NetworkSpecValidator;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import io.netforge.tabular.DataSpec;
 import io.netforge.tabular.PreprocessingSpec;
 import tools.jackson.databind.JsonNode;
@@ -45,7 +45,7 @@ final class DataSpecResolver {
         DatasetColumn label = column(dataset, labelName, "label");
         Set<String> ignored = new HashSet<>(names(request.ignore(), dataset, "ignore"));
         if (ignored.contains(labelName)) {
-            throw ApiException.invalidField("ignore", "names the label column '" + labelName + "'");
+            throw DomainException.invalidField("ignore", "names the label column '" + labelName + "'");
         }
         List<String> features = features(request, dataset, labelName, ignored);
         Task task = task(request.task(), label, dataset);
@@ -54,7 +54,7 @@ final class DataSpecResolver {
         for (String name : features) {
             DatasetColumn column = dataset.column(name).orElseThrow();
             if (column.present(dataset.rows()) == 0) {
-                throw ApiException.unprocessable("feature column '" + name + "' has no values: all " + dataset.rows()
+                throw DomainException.unprocessable("feature column '" + name + "' has no values: all " + dataset.rows()
                         + " of its cells are missing; leave it out with \"ignore\": [\"" + name + "\"]")
                         .with("column", name);
             }
@@ -71,7 +71,7 @@ final class DataSpecResolver {
         if (folds != null) {
             for (int g = 0; g < groups.length; g++) {
                 if (groups[g] < folds) {
-                    throw ApiException.unprocessable(foldsField + ": " + (task.classification()
+                    throw DomainException.unprocessable(foldsField + ": " + (task.classification()
                             ? "class '" + classes.get(g) + "' has only " + groups[g] + " rows"
                             : "the label has only " + groups[g] + " values") + "; " + folds
                             + " stratified folds need at least " + folds).with("field", foldsField);
@@ -94,7 +94,7 @@ final class DataSpecResolver {
             String detail = dataset.ignored().contains(name)
                     ? "column '" + name + "' was left out of the dataset at upload (ignore=)"
                     : "column '" + name + "' does not exist; the dataset's columns are " + describe(dataset.columnNames());
-            return ApiException.invalidField(field, detail).with("column", name);
+            return DomainException.invalidField(field, detail).with("column", name);
         });
     }
 
@@ -107,11 +107,11 @@ final class DataSpecResolver {
         for (int i = 0; i < requested.size(); i++) {
             String name = requested.get(i);
             if (name == null || name.isBlank()) {
-                throw ApiException.invalidField(field + "[" + i + "]", "must be a column name");
+                throw DomainException.invalidField(field + "[" + i + "]", "must be a column name");
             }
             column(dataset, name.strip(), field + "[" + i + "]");
             if (names.contains(name.strip())) {
-                throw ApiException.invalidField(field + "[" + i + "]", "names column '" + name.strip() + "' twice");
+                throw DomainException.invalidField(field + "[" + i + "]", "names column '" + name.strip() + "' twice");
             }
             names.add(name.strip());
         }
@@ -125,22 +125,22 @@ final class DataSpecResolver {
             List<String> named = names(request.features(), dataset, "features");
             for (int i = 0; i < named.size(); i++) {
                 if (named.get(i).equals(label)) {
-                    throw ApiException.invalidField("features[" + i + "]", "names the label column '" + label
+                    throw DomainException.invalidField("features[" + i + "]", "names the label column '" + label
                             + "'; a model cannot learn its label from itself");
                 }
                 if (ignored.contains(named.get(i))) {
-                    throw ApiException.invalidField("features[" + i + "]", "column '" + named.get(i)
+                    throw DomainException.invalidField("features[" + i + "]", "column '" + named.get(i)
                             + "' is both in features and in ignore");
                 }
             }
             features = dataset.columnNames().stream().filter(named::contains).toList();
             if (features.isEmpty()) {
-                throw ApiException.invalidField("features", "must name at least one column");
+                throw DomainException.invalidField("features", "must name at least one column");
             }
         } else {
             features = dataset.columnNames().stream().filter(n -> !n.equals(label) && !ignored.contains(n)).toList();
             if (features.isEmpty()) {
-                throw ApiException.invalidField("ignore", "leaves no feature to train on: the dataset's columns are "
+                throw DomainException.invalidField("ignore", "leaves no feature to train on: the dataset's columns are "
                         + describe(dataset.columnNames()) + " and '" + label + "' is the label");
             }
         }
@@ -154,7 +154,7 @@ final class DataSpecResolver {
         } else {
             task = Task.byId(requested);
             if (task == null) {
-                throw ApiException.invalidField("task", "must be one of binary, multiclass, regression, got '"
+                throw DomainException.invalidField("task", "must be one of binary, multiclass, regression, got '"
                         + requested + "'");
             }
         }
@@ -162,14 +162,14 @@ final class DataSpecResolver {
         long present = label.present(dataset.rows());
         if (label.distinctExact() && label.distinct() < 2) {
             String only = label.levels().isEmpty() ? "" : " '" + label.levels().get(0).value() + "',";
-            throw ApiException.unprocessable("label column '" + name + "' has a single value," + only + " in all "
+            throw DomainException.unprocessable("label column '" + name + "' has a single value," + only + " in all "
                     + present + (present == 1 ? " row" : " rows") + " that have one; a model needs at least two"
                     + " distinct label values").with("column", name);
         }
         switch (task) {
             case BINARY -> {
                 if (!label.distinctExact() || label.distinct() != 2) {
-                    throw ApiException.unprocessable("task binary: label column '" + name + "' has "
+                    throw DomainException.unprocessable("task binary: label column '" + name + "' has "
                             + (label.distinctExact() ? "" : "more than ") + label.distinct()
                             + " distinct values; a binary label has exactly two (use \"task\": \""
                             + (label.categorical() || label.integers() ? "multiclass" : "regression") + "\")")
@@ -178,7 +178,7 @@ final class DataSpecResolver {
             }
             case MULTICLASS -> {
                 if (!label.distinctExact()) {
-                    throw ApiException.unprocessable("task multiclass: label column '" + name + "' has more than "
+                    throw DomainException.unprocessable("task multiclass: label column '" + name + "' has more than "
                             + (label.distinct() - 1) + " distinct numbers; too many to be classes (is it a"
                             + " regression?)").with("field", "task").with("column", name);
                 }
@@ -187,7 +187,7 @@ final class DataSpecResolver {
                 if (label.categorical()) {
                     String example = label.levels().stream().filter(l -> l.number() == null)
                             .map(DatasetColumn.Level::value).findFirst().orElse("?");
-                    throw ApiException.unprocessable("task regression: label column '" + name + "' is not numeric: row "
+                    throw DomainException.unprocessable("task regression: label column '" + name + "' is not numeric: row "
                             + label.firstTextRow() + " has '" + example + "'; a regression needs a number in every"
                             + " label").with("field", "task").with("column", name).with("row", label.firstTextRow());
                 }
@@ -207,20 +207,20 @@ final class DataSpecResolver {
             if (requested.isNumber()) {
                 fill = requested.asDouble();
                 if (!Double.isFinite(fill)) {
-                    throw ApiException.invalidField("preprocessing.imputation", "must be a finite number");
+                    throw DomainException.invalidField("preprocessing.imputation", "must be a finite number");
                 }
                 imputation = PreprocessingSpec.CONSTANT;
             } else if (requested.isString() && (requested.asString().equals(PreprocessingSpec.MEAN)
                     || requested.asString().equals(PreprocessingSpec.MEDIAN))) {
                 imputation = requested.asString();
             } else {
-                throw ApiException.invalidField("preprocessing.imputation", "must be \"mean\", \"median\" or a number,"
+                throw DomainException.invalidField("preprocessing.imputation", "must be \"mean\", \"median\" or a number,"
                         + " got " + requested);
             }
         }
         String unknown = request.unknownCategory() == null ? PreprocessingSpec.IGNORE : request.unknownCategory();
         if (!PreprocessingSpec.UNKNOWN_CATEGORY.contains(unknown)) {
-            throw ApiException.invalidField("preprocessing.unknownCategory", "must be \"ignore\" or \"error\", got '"
+            throw DomainException.invalidField("preprocessing.unknownCategory", "must be \"ignore\" or \"error\", got '"
                     + unknown + "'");
         }
         return new PreprocessingSpec(imputation, fill, Boolean.TRUE.equals(request.missingIndicators()), unknown);
@@ -231,35 +231,35 @@ final class DataSpecResolver {
         List<String> needed = new ArrayList<>(features);
         needed.add(0, label.name());
         for (String name : needed) {
-            DatasetColumn theirs = test.column(name).orElseThrow(() -> ApiException.unprocessable("testDatasetId: the"
+            DatasetColumn theirs = test.column(name).orElseThrow(() -> DomainException.unprocessable("testDatasetId: the"
                     + " test dataset has no column '" + name + "'; its columns are " + describe(test.columnNames()))
                     .with("field", "testDatasetId").with("column", name));
             DatasetColumn ours = dataset.column(name).orElseThrow();
             boolean labelColumn = name.equals(label.name());
             if (!labelColumn && theirs.type() != ours.type()) {
-                throw ApiException.unprocessable("testDatasetId: column '" + name + "' is " + theirs.type().id()
+                throw DomainException.unprocessable("testDatasetId: column '" + name + "' is " + theirs.type().id()
                         + " in the test dataset but " + ours.type().id() + " in the training dataset")
                         .with("field", "testDatasetId").with("column", name);
             }
         }
         DatasetColumn theirs = test.column(label.name()).orElseThrow();
         if (theirs.present(test.rows()) == 0) {
-            throw ApiException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
+            throw DomainException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
                     + "' has no values").with("field", "testDatasetId").with("column", label.name());
         }
         if (task == Task.REGRESSION && theirs.categorical()) {
-            throw ApiException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
+            throw DomainException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
                     + "' is not numeric (row " + theirs.firstTextRow() + ")").with("field", "testDatasetId")
                     .with("column", label.name());
         }
         if (task.classification()) {
             if (!theirs.distinctExact()) {
-                throw ApiException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
+                throw DomainException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
                         + "' has more distinct values than the training dataset's classes").with("field", "testDatasetId");
             }
             for (DatasetColumn.Level level : theirs.levels()) {
                 if (TrainingDataLoader.indexOfLevel(label.levels(), level) < 0) {
-                    throw ApiException.unprocessable("testDatasetId: the test dataset's label has the class '"
+                    throw DomainException.unprocessable("testDatasetId: the test dataset's label has the class '"
                             + level.value() + "', which the training dataset's label does not have; its classes are "
                             + describe(label.levels().stream().map(DatasetColumn.Level::value).toList()))
                             .with("field", "testDatasetId").with("column", label.name());
@@ -270,11 +270,11 @@ final class DataSpecResolver {
 
     private static void checkTestFraction(double fraction, List<String> classes, long[] groups, Task task) {
         if (!(fraction > 0 && fraction < 1)) {
-            throw ApiException.invalidField("testFraction", "must be greater than 0 and less than 1, got " + fraction);
+            throw DomainException.invalidField("testFraction", "must be greater than 0 and less than 1, got " + fraction);
         }
         for (int g = 0; g < groups.length; g++) {
             if (groups[g] < 2) {
-                throw ApiException.unprocessable(task.classification()
+                throw DomainException.unprocessable(task.classification()
                         ? "testFraction: class '" + classes.get(g) + "' has only " + groups[g]
                                 + " row; a stratified split needs at least 2 rows of each class"
                         : "testFraction: the label has " + groups[g] + " value(s); a split needs at least 2 rows")

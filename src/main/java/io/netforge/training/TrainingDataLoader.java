@@ -18,7 +18,7 @@ import io.netforge.dataset.DatasetColumn;
 import io.netforge.dataset.DatasetInfo;
 import io.netforge.dataset.DatasetStore;
 import io.netforge.dataset.Task;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import io.netforge.tabular.DataSpec;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.EncodingFit;
@@ -288,7 +288,7 @@ class TrainingDataLoader {
                     }
                 }
             });
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             throw new DataUnavailableException("the dataset " + dataset.id() + " was deleted while it was being read");
         }
     }

@@ -13,7 +13,7 @@ import io.netforge.model.StoredModel;
 import io.netforge.model.ModelView;
 import io.netforge.network.NetworkSpec;
 import io.netforge.network.NetworkSpecValidator;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import io.netforge.tabular.DataSpec;
 
 /** Accepts training requests into the queue and cancels them; queues and cancels experiments' runs. */
@@ -64,11 +64,11 @@ public class TrainingService {
     public ModelView reproduce(UUID id) {
         ModelView original = models.getView(id);
         if (original.status() != io.netforge.model.ModelStatus.SUCCEEDED) {
-            throw ApiException.conflict("model " + id + " is " + original.status()
+            throw DomainException.conflict("model " + id + " is " + original.status()
                     + "; only a SUCCEEDED model can be reproduced");
         }
-        StoredModel stored = models.findArtifact(id).orElseThrow(() -> ApiException.notFound("model", id));
-        DataSpec data = models.dataSpec(id).orElseThrow(() -> ApiException.conflict("model " + id
+        StoredModel stored = models.findArtifact(id).orElseThrow(() -> DomainException.notFound("model", id));
+        DataSpec data = models.dataSpec(id).orElseThrow(() -> DomainException.conflict("model " + id
                 + " was imported (or trained before netforge recorded how it chose its data): its training data is"
                 + " not known here"));
         var provenance = stored.document().provenance();
@@ -89,12 +89,12 @@ public class TrainingService {
         DatasetInfo dataset;
         try {
             dataset = datasets.lockForUse(datasetId);
-        } catch (ApiException e) {
-            throw ApiException.conflict("model " + model + " was trained on dataset " + datasetId
+        } catch (DomainException e) {
+            throw DomainException.conflict("model " + model + " was trained on dataset " + datasetId
                     + ", which is no longer here; it cannot be reproduced");
         }
         if (sha256 != null && !sha256.equals(dataset.sha256())) {
-            throw ApiException.conflict("dataset " + datasetId + " is not the data model " + model
+            throw DomainException.conflict("dataset " + datasetId + " is not the data model " + model
                     + " was trained on (SHA-256 " + dataset.sha256() + ", the model's provenance says " + sha256 + ")");
         }
         return dataset;
@@ -107,7 +107,7 @@ public class TrainingService {
     public ModelView register(StoredModel model) {
         String name = model.document().name();
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-            throw ApiException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
+            throw DomainException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
         queue.imported(name, model.document().provenance().datasetId(), model.document().network(), model);
         log.info("Imported model {} ({})", model.document().id(), name);
@@ -128,21 +128,21 @@ public class TrainingService {
      * Validates a request and locks its datasets until the caller's transaction ends (so they cannot be deleted
      * before its jobs are recorded). With {@code folds}, its runs will hold out one of that many folds as test rows.
      *
-     * @throws ApiException 400/404/422 naming the field as a {@code POST /models} body
+     * @throws DomainException 400/404/422 naming the field as a {@code POST /models} body
      */
     @Transactional
     public Prepared prepare(TrainRequest request, Integer folds, String foldsField) {
         if (request.datasetId() == null) {
-            throw ApiException.invalidField("datasetId", "is required");
+            throw DomainException.invalidField("datasetId", "is required");
         }
         DatasetInfo dataset = lock(request.datasetId(), "datasetId");
         if (request.testDatasetId() != null && request.testFraction() != null) {
-            throw ApiException.invalidField("testFraction", "give either testDatasetId or testFraction, not both");
+            throw DomainException.invalidField("testFraction", "give either testDatasetId or testFraction, not both");
         }
         DatasetInfo testDataset = request.testDatasetId() == null ? null : lock(request.testDatasetId(), "testDatasetId");
         String name = request.name() == null ? null : request.name().strip();
         if (name != null && (name.isEmpty() || name.length() > MAX_NAME_LENGTH)) {
-            throw ApiException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
+            throw DomainException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
         DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset, folds, foldsField);
         NetworkSpec spec = validator.validate(request.network(), resolved.validator(), "network");
@@ -174,7 +174,7 @@ public class TrainingService {
     private DatasetInfo lock(UUID id, String field) {
         try {
             return datasets.lockForUse(id);
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             throw e.with("field", field);
         }
     }
@@ -186,8 +186,8 @@ public class TrainingService {
      */
     ModelView cancel(UUID id) {
         switch (queue.cancel(id)) {
-            case NOT_FOUND -> throw ApiException.notFound("model", id);
-            case ALREADY_FINISHED -> throw ApiException.conflict("model " + id + " is already "
+            case NOT_FOUND -> throw DomainException.notFound("model", id);
+            case ALREADY_FINISHED -> throw DomainException.conflict("model " + id + " is already "
                     + models.getView(id).status() + "; only QUEUED or RUNNING models can be cancelled");
             case REQUESTED -> {
                 workers.stopLocally(id, JobQueue.StopReason.CANCELLED);

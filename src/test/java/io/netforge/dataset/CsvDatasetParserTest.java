@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpStatus;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 
 /** The CSV parser alone, without Spring or a database. */
 class CsvDatasetParserTest {
@@ -94,10 +94,10 @@ class CsvDatasetParserTest {
         return new CsvDatasetParser.Options(label, null, null, null, null);
     }
 
-    private static ApiException failure(Runnable parse) {
+    private static DomainException failure(Runnable parse) {
         try {
             parse.run();
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             return e;
         }
         throw new AssertionError("expected the upload to be rejected");
@@ -290,11 +290,11 @@ class CsvDatasetParserTest {
         for (int i = 0; i < 12; i++) {
             csv.append("n").append(i).append(',').append(i % 2).append('\n');
         }
-        ApiException e = failure(() -> new CsvDatasetParser(LIMIT, 100, 10, CsvDatasetParser.DEFAULT_MISSING)
+        DomainException e = failure(() -> new CsvDatasetParser(LIMIT, 100, 10, CsvDatasetParser.DEFAULT_MISSING)
                 .parse(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), "file",
                         CsvDatasetParser.Options.defaults(), sink));
 
-        assertThat(e.status()).isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+        assertThat(e.kind()).isEqualTo(DomainException.Kind.UNPROCESSABLE);
         assertThat(e.getMessage()).isEqualTo("row 11 (line 12): column 'name' has more than 10 distinct values ('n10'"
                 + " is one more); a categorical column with this many is usually an id or free text: leave it out with"
                 + " ignore=name (or raise netforge.datasets.max-levels)");
@@ -308,9 +308,9 @@ class CsvDatasetParserTest {
             csv.append(i).append(',').append(i % 2).append('\n');
         }
         csv.append("unknown,1\n");
-        ApiException e = failure(() -> parse(csv.toString()));
+        DomainException e = failure(() -> parse(csv.toString()));
 
-        assertThat(e.status()).isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+        assertThat(e.kind()).isEqualTo(DomainException.Kind.UNPROCESSABLE);
         assertThat(e.getMessage()).startsWith("row 1201 (line 1202): column 'a' holds numbers and text (e.g. 'unknown')")
                 .contains("list it in missing=").contains("ignore=a");
     }
@@ -365,16 +365,16 @@ class CsvDatasetParserTest {
     void countsRowsAndLinesPastEmptyLinesAndMultiLineQuotedFields() {
         String csv = "a,y\n\n1,0\n\"2\n\",1\n3,inf\n";
         // rows: 1 on line 3, 2 on lines 4-5, row 3 on line 6
-        ApiException e = failure(() -> parse(csv));
+        DomainException e = failure(() -> parse(csv));
 
-        assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID_INPUT);
         assertThat(e.getMessage()).isEqualTo("row 3 (line 6), column 'y': 'inf' is not a finite number (to mark a"
                 + " missing value, leave the cell empty or use one of [NA, N/A, null, NaN, ?])");
     }
 
     @Test
     void namesRowAndLineOfARaggedRow() {
-        ApiException e = failure(() -> parse("a,b,y\r\n1,2,0\r\n\r\n3,1\r\n"));
+        DomainException e = failure(() -> parse("a,b,y\r\n1,2,0\r\n\r\n3,1\r\n"));
 
         assertThat(e.getMessage()).isEqualTo("row 2 (line 4): expected 3 columns, found 2");
         assertThat(e.properties()).containsEntry("row", 2L).containsEntry("line", 4L);
@@ -382,7 +382,7 @@ class CsvDatasetParserTest {
 
     @Test
     void refusesNumbersBeyondFloat64() {
-        ApiException e = failure(() -> parse("a,y\n1,0\n1e400,1\n"));
+        DomainException e = failure(() -> parse("a,y\n1,0\n1e400,1\n"));
 
         assertThat(e.getMessage()).isEqualTo("row 2 (line 3), column 'a': '1e400' is out of range for a float64"
                 + " (overflows to infinity)");
@@ -390,15 +390,15 @@ class CsvDatasetParserTest {
 
     @Test
     void rejectsAnUnclosedQuoteNamingWhereTheRecordStarts() {
-        ApiException e = failure(() -> parse("a,y\n1,0\n\"2,1\n3,0\n"));
+        DomainException e = failure(() -> parse("a,y\n1,0\n\"2,1\n3,0\n"));
 
-        assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID_INPUT);
         assertThat(e.getMessage()).isEqualTo("row 2 (line 3): a quoted field is never closed");
     }
 
     @Test
     void rejectsTextAfterAClosingQuote() {
-        ApiException e = failure(() -> parse("a,y\n\"1\"x,0\n"));
+        DomainException e = failure(() -> parse("a,y\n\"1\"x,0\n"));
 
         assertThat(e.getMessage()).startsWith("row 1 (line 2): unexpected text after the closing quote");
     }
@@ -406,7 +406,7 @@ class CsvDatasetParserTest {
     @Test
     void boundsTheLengthOfOneRecord() {
         byte[] csv = ("a,y\n\"" + "1".repeat(CsvDatasetParser.MAX_RECORD_CHARS + 100_000)).getBytes(StandardCharsets.UTF_8);
-        ApiException e = failure(() -> parser(Long.MAX_VALUE, 100)
+        DomainException e = failure(() -> parser(Long.MAX_VALUE, 100)
                 .parse(new ByteArrayInputStream(csv), "file", CsvDatasetParser.Options.defaults(), sink));
 
         assertThat(e.getMessage()).isEqualTo("row 1 (line 2): a record longer than " + CsvDatasetParser.MAX_RECORD_CHARS
@@ -415,7 +415,7 @@ class CsvDatasetParserTest {
 
     @Test
     void namesTheHeaderWhenTheHeaderIsMalformed() {
-        ApiException e = failure(() -> parse("\n\"a,y\n1,0\n"));
+        DomainException e = failure(() -> parse("\n\"a,y\n1,0\n"));
 
         assertThat(e.getMessage()).isEqualTo("header (line 2): a quoted field is never closed");
         assertThat(e.properties()).containsEntry("line", 2L).doesNotContainKey("row");
@@ -425,10 +425,10 @@ class CsvDatasetParserTest {
     void stopsReadingOnceTheLimitIsCrossed() {
         long limit = 100_000;
         CountingRows body = new CountingRows(10_000_000);
-        ApiException e = failure(() -> parser(limit, 100).parse(body, "request body", CsvDatasetParser.Options.defaults(),
+        DomainException e = failure(() -> parser(limit, 100).parse(body, "request body", CsvDatasetParser.Options.defaults(),
                 sink));
 
-        assertThat(e.status()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
+        assertThat(e.kind()).isEqualTo(DomainException.Kind.TOO_LARGE);
         assertThat(e.getMessage()).isEqualTo("the upload is larger than the limit of 100000 bytes");
         assertThat(body.served).isEqualTo(limit + 1);
     }
@@ -446,9 +446,9 @@ class CsvDatasetParserTest {
             "truncated at the end | 612C790A 312CE282 | truncated UTF-8 sequence E2 82 at byte offset 6 (line 2): the last character is cut off" })
     void rejectsBytesThatAreNotUtf8Text(String name, String hex, String problem) {
         byte[] bytes = HexFormat.of().parseHex(hex.replace(" ", ""));
-        ApiException e = failure(() -> parse(bytes, CsvDatasetParser.Options.defaults()));
+        DomainException e = failure(() -> parse(bytes, CsvDatasetParser.Options.defaults()));
 
-        assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID_INPUT);
         assertThat(e.getMessage()).isEqualTo("the upload is not a UTF-8 text CSV: " + problem);
     }
 

@@ -1,5 +1,7 @@
 package io.netforge.dataset;
 
+import io.netforge.problem.DomainException;
+
 import java.io.ByteArrayInputStream;
 import java.util.List;
 
@@ -10,7 +12,7 @@ import io.netforge.support.Fuzzing;
 
 /**
  * Any bytes as a CSV upload, with any label, delimiter, categorical, ignore and missing options: the parser
- * either stores rows whose cells fit the header or refuses with an ApiException (a 4xx naming the row and
+ * either stores rows whose cells fit the header or refuses with an DomainException (a 4xx naming the row and
  * column); never another exception, a hang, or memory beyond its limits (1 MiB body, 50 columns, 100 levels).
  * The corpus is src/test/resources/io/netforge/dataset/CsvParserFuzzTestInputs/; scripts/fuzz.sh fuzzes.
  */

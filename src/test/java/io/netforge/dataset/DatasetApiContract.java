@@ -32,7 +32,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.netforge.dataset.DatasetHttp.Part;
 import io.netforge.support.Http.Response;
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -447,7 +447,7 @@ abstract class DatasetApiContract {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dataset_levels WHERE dataset_id = ?", Long.class, id)).isZero();
         assertThat(store.find(id)).isEmpty();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.readRows(id, new int[] { 0 }, (a, b, c) -> { }))
-                .isInstanceOf(ApiException.class).hasMessage("dataset " + id + " does not exist");
+                .isInstanceOf(DomainException.class).hasMessage("dataset " + id + " does not exist");
     }
 
     @Test

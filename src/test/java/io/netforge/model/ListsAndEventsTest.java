@@ -88,7 +88,7 @@ class ListsAndEventsTest {
 
         http.get("/datasets?after=bm9wZQ").assertProblem(400, "after", "not a cursor of this list");
         // a model list's cursor is not a dataset list's
-        String modelCursor = io.netforge.system.Cursors.encode("models", 5);
+        String modelCursor = io.netforge.web.Cursors.encode("models", 5);
         http.get("/datasets?after=" + modelCursor).assertProblem(400, "after");
         http.get("/models?after=%25%25").assertProblem(400, "after");
         http.get("/datasets?limit=0").assertProblem(400, "limit");

@@ -1,5 +1,7 @@
 package io.netforge.network;
 
+import io.netforge.problem.DomainException;
+
 import java.util.List;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -10,7 +12,7 @@ import io.netforge.support.Fuzzing;
 /**
  * Any text as the {@code network} object of {@code POST /models}, read as the service reads it, validated against
  * a binary, a three-class or a regression dataset: it becomes a complete spec within the limits, or is refused with
- * an ApiException (a 4xx naming the field) or a JSON error (400); never another exception or a hang. The corpus is
+ * an DomainException (a 4xx naming the field) or a JSON error (400); never another exception or a hang. The corpus is
  * src/test/resources/io/netforge/network/NetworkRequestFuzzTestInputs/; scripts/fuzz.sh fuzzes.
  */
 class NetworkRequestFuzzTest {

@@ -1,5 +1,7 @@
 package io.netforge.prediction;
 
+import io.netforge.problem.DomainException;
+
 import java.util.List;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -12,7 +14,7 @@ import io.netforge.tabular.PreprocessingSpec;
 /**
  * Any text as a {@code /predict} body for a model of numeric and categorical features (ignoring or refusing unseen
  * levels): it becomes one value per feature per row (a number, a level index, -1 or NaN) or is refused with an
- * ApiException (a 4xx naming the row and field) or a JSON error (400); never another exception or a hang. The
+ * DomainException (a 4xx naming the row and field) or a JSON error (400); never another exception or a hang. The
  * corpus is src/test/resources/io/netforge/prediction/PredictBodyFuzzTestInputs/; scripts/fuzz.sh fuzzes.
  */
 class PredictBodyFuzzTest {

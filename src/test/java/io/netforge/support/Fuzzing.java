@@ -1,6 +1,6 @@
 package io.netforge.support;
 
-import io.netforge.system.ApiException;
+import io.netforge.problem.DomainException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
@@ -64,14 +64,14 @@ public final class Fuzzing {
     }
 
     /**
-     * A refusal the service answers with a 4xx: an {@link ApiException} of a 4xx status, or a JSON body Jackson could
+     * A refusal the service answers with a 4xx: an {@link DomainException} of a 4xx status, or a JSON body Jackson could
      * not read (400 by ProblemHandler). Anything else is rethrown, and Jazzer reports it as a finding.
      */
     public static void refused(RuntimeException e) {
-        if (e instanceof ApiException api) {
-            int status = api.status().value();
+        if (e instanceof DomainException api) {
+            int status = io.netforge.web.Problems.status(api.kind()).value();
             if (status < 400 || status >= 500) {
-                throw new AssertionError("an ApiException of status " + status + ": " + api.getMessage(), api);
+                throw new AssertionError("an DomainException of status " + status + ": " + api.getMessage(), api);
             }
             if (api.getMessage() == null || api.getMessage().isBlank()) {
                 throw new AssertionError("a refusal without a detail", api);

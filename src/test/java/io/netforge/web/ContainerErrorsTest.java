@@ -1,4 +1,4 @@
-package io.netforge.system;
+package io.netforge.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

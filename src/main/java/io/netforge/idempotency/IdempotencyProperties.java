@@ -1,4 +1,4 @@
-package io.netforge.system;
+package io.netforge.idempotency;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.netforge.system;
+package io.netforge.idempotency;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +27,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
+import io.netforge.system.DatabaseErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -165,11 +166,11 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 throw e;
             }
             response.resetBuffer();
-            response.setHeader("Retry-After", Integer.toString(ProblemHandler.DATABASE_RETRY_AFTER_SECONDS));
+            response.setHeader("Retry-After", Integer.toString(io.netforge.web.Problems.DATABASE_RETRY_AFTER_SECONDS));
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                    "The database is unavailable; try again in " + ProblemHandler.DATABASE_RETRY_AFTER_SECONDS + " s.");
+                    "The database is unavailable; try again in " + io.netforge.web.Problems.DATABASE_RETRY_AFTER_SECONDS + " s.");
             problem.setTitle("Service unavailable");
-            ProblemHandler.withRequestId(problem);
+            io.netforge.web.Problems.withRequestId(problem);
             response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.getOutputStream().write(json.writeValueAsBytes(problem));
@@ -224,7 +225,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(status == HttpStatus.BAD_REQUEST ? "Invalid request" : status.getReasonPhrase());
         problem.setProperty("field", HEADER);
-        ProblemHandler.withRequestId(problem);
+        io.netforge.web.Problems.withRequestId(problem);
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.getOutputStream().write(json.writeValueAsBytes(problem));

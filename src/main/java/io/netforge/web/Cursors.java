@@ -1,4 +1,6 @@
-package io.netforge.system;
+package io.netforge.web;
+
+import io.netforge.problem.DomainException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -28,7 +30,7 @@ public final class Cursors {
     /**
      * The parts of a cursor of {@code kind} with {@code count} parts.
      *
-     * @throws ApiException 400 naming {@code after} for anything else
+     * @throws DomainException 400 naming {@code after} for anything else
      */
     public static List<String> decode(String cursor, String kind, int count) {
         try {
@@ -40,7 +42,7 @@ public final class Cursors {
         } catch (IllegalArgumentException e) {
             // below
         }
-        throw ApiException.invalidField("after", "'" + (cursor.length() > 80 ? cursor.substring(0, 77) + "..." : cursor)
+        throw DomainException.invalidField("after", "'" + (cursor.length() > 80 ? cursor.substring(0, 77) + "..." : cursor)
                 + "' is not a cursor of this list: pass the after= of the Link rel=\"next\" header unchanged");
     }
 

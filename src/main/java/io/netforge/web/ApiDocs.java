@@ -1,4 +1,4 @@
-package io.netforge.system;
+package io.netforge.web;
 
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;

@@ -1,4 +1,6 @@
-package io.netforge.system;
+package io.netforge.security;
+
+import io.netforge.problem.DomainException;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -18,6 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerMapping;
 
+import io.netforge.web.Cursors;
+import io.netforge.web.RequestIds;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -126,14 +130,14 @@ class AuditLog extends OncePerRequestFilter {
         ResponseEntity<List<Entry>> list(@RequestParam(defaultValue = "100") int limit,
                 @RequestParam(required = false) String after) {
             if (limit < 1 || limit > MAX_LIMIT) {
-                throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
+                throw DomainException.invalidField("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
             }
             Long before = null;
             if (after != null) {
                 try {
                     before = Long.parseLong(Cursors.decode(after, "audit", 1).get(0));
                 } catch (NumberFormatException e) {
-                    throw ApiException.invalidField("after", "is not a cursor of this list");
+                    throw DomainException.invalidField("after", "is not a cursor of this list");
                 }
             }
             List<Entry> entries = audit.page(limit, before);

@@ -1,4 +1,6 @@
-package io.netforge.system;
+package io.netforge.web;
+
+import io.netforge.problem.DomainException;
 
 import tools.jackson.core.JacksonException;
 
@@ -14,7 +16,7 @@ public final class JsonProblems {
     }
 
     /** A 400 naming {@code field} for a value that could not be bound, saying why (inner paths included). */
-    public static ApiException invalidValue(String field, JacksonException e) {
-        return ApiException.invalidField(field, ProblemHandler.describeCause(e));
+    public static DomainException invalidValue(String field, JacksonException e) {
+        return DomainException.invalidField(field, ProblemHandler.describeCause(e));
     }
 }

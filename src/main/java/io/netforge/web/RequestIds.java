@@ -1,4 +1,4 @@
-package io.netforge.system;
+package io.netforge.web;
 
 import java.io.IOException;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package io.netforge.system;
+package io.netforge.security;
 
 import java.util.List;
 import java.util.Locale;

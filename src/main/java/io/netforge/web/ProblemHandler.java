@@ -1,4 +1,7 @@
-package io.netforge.system;
+package io.netforge.web;
+
+import io.netforge.problem.DomainException;
+import io.netforge.system.DatabaseErrors;
 
 import java.util.List;
 import java.util.Locale;
@@ -49,12 +52,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         this.maxMultipartBytes = maxMultipartRequest.toBytes();
     }
 
-    @ExceptionHandler(ApiException.class)
-    ResponseEntity<ProblemDetail> api(ApiException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
-        problem.setTitle(e.title());
-        e.properties().forEach(problem::setProperty);
-        return problem(e.status(), problem);
+    @ExceptionHandler(DomainException.class)
+    ResponseEntity<ProblemDetail> api(DomainException e) {
+        return problem(Problems.status(e.kind()), Problems.of(e));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -79,8 +79,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, problem);
     }
 
-    /** Seconds a client is told to wait when the database is away. */
-    static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+    static final int DATABASE_RETRY_AFTER_SECONDS = Problems.DATABASE_RETRY_AFTER_SECONDS;
 
     /**
      * The database is unreachable (no connection within spring.datasource.hikari.connection-timeout, or one that
@@ -186,13 +185,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(withRequestId(body));
     }
 
-    /** Every problem names its request ({@link RequestIds}), for finding its log lines. */
     static ProblemDetail withRequestId(ProblemDetail problem) {
-        String id = RequestIds.current();
-        if (id != null) {
-            problem.setProperty("requestId", id);
-        }
-        return problem;
+        return Problems.withRequestId(problem);
     }
 
     /** A message for an unreadable body that names the offending field and never leaks class names. */

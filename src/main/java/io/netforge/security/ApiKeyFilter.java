@@ -1,4 +1,4 @@
-package io.netforge.system;
+package io.netforge.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.netforge.system.SecurityProperties.Scope;
+import io.netforge.security.SecurityProperties.Scope;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -192,7 +192,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
         problem.setTitle(status.getReasonPhrase());
         problem.setInstance(java.net.URI.create(request.getRequestURI()));
         problem.setProperty("field", HEADER);
-        ProblemHandler.withRequestId(problem);
+        io.netforge.web.Problems.withRequestId(problem);
         response.setStatus(status.value());
         if (status == HttpStatus.UNAUTHORIZED) {
             response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
