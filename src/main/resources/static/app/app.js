@@ -12,12 +12,14 @@ document.addEventListener('alpine:init', () => {
     dataset: null,
     model: null,
     experiment: null,
+    options: null,      // GET /training/options: tasks and their metrics, every option's choices, defaults
     curve: [],          // [iteration, loss] of the model page, from the model and its live events
     prediction: '',
     streams: {},        // model id -> EventSource, for the models shown
 
     start() {
       window.addEventListener('hashchange', () => this.navigate(true));
+      this.get('/training/options').then(options => { this.options = options; }).catch(e => { this.error = e.message; });
       this.navigate(false);
     },
 
@@ -208,16 +210,19 @@ document.addEventListener('alpine:init', () => {
       if (typeof v !== 'number') return String(v);
       return Number.isInteger(v) ? String(v) : v.toPrecision(4);
     },
+    // a task's metrics, as the API lists them (GET /training/options)
+    taskOptions(task) { return (this.options && this.options.tasks.find(t => t.id === task)) || null; },
     headline(m) {
       const t = m.metrics && (m.metrics.test || m.metrics.train);
-      if (!t) return '';
-      if (m.task === 'regression') return 'RMSE ' + this.fmt(t.rmse);
-      return 'accuracy ' + this.fmt(t.accuracy) + (t.auc != null ? ', AUC ' + this.fmt(t.auc) : '');
+      const task = this.taskOptions(m.task);
+      if (!t || !task) return '';
+      // the task's metric an experiment ranks by, and accuracy beside it for a classifier
+      const shown = [task.defaultMetric].concat(task.classification && task.defaultMetric !== 'accuracy' ? ['accuracy'] : []);
+      return shown.filter(k => t[k] != null).map(k => k + ' ' + this.fmt(t[k])).join(', ');
     },
     metricNames() {
-      return this.model.task === 'regression' ? ['rows', 'rmse', 'mae', 'r2']
-        : this.model.task === 'multiclass' ? ['rows', 'accuracy', 'logLoss', 'macroF1', 'auc']
-          : ['rows', 'accuracy', 'logLoss', 'auc', 'prAuc'];
+      const task = this.taskOptions(this.model.task);
+      return ['rows'].concat(task ? task.metrics.map(m => m.id) : []);
     },
     columnSummary(c) {
       if (c.type === 'numeric') {

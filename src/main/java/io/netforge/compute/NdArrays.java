@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Small ND4J conveniences shared by the compute core; nothing here does arithmetic of the model. */
-final class NdArrays {
+public final class NdArrays {
 
     private NdArrays() {
     }
@@ -47,7 +47,7 @@ final class NdArrays {
     }
 
     /** The elements of {@code array} in row-major order, as doubles (a copy). */
-    static double[] toDoubles(INDArray array) {
+    public static double[] toDoubles(INDArray array) {
         if (isPlainRowMajor(array)) {
             return array.data().asDouble();
         }

@@ -83,8 +83,14 @@ public final class Network implements AutoCloseable {
     /** Rebuild from persisted values: weights.get(l) is W_l row-major (n_in*n_out), biases.get(l) is b_l. */
     public static Network of(Architecture architecture, List<double[]> weights, List<double[]> biases,
             Precision precision) {
-        requireArchitecture(architecture);
         requirePrecision(precision);
+        requireLayers(architecture, weights, biases);
+        return build(architecture, weights, biases, precision);
+    }
+
+    /** Fails with a message naming the layer unless the weights and biases have the architecture's shapes. */
+    static void requireLayers(Architecture architecture, List<double[]> weights, List<double[]> biases) {
+        requireArchitecture(architecture);
         List<Integer> sizes = architecture.layerSizes();
         int layers = sizes.size() - 1;
         if (weights == null || weights.size() != layers || biases == null || biases.size() != layers) {
@@ -104,7 +110,6 @@ public final class Network implements AutoCloseable {
                         + " values, found " + (biases.get(l) == null ? "null" : biases.get(l).length));
             }
         }
-        return build(architecture, weights, biases, precision);
     }
 
     /** {@link #of(Architecture, List, List, Precision)} for the article's sigmoid network of these layer sizes. */

@@ -30,6 +30,25 @@ public abstract sealed class Predictor {
         return precision == Precision.FLOAT64 ? new Doubles(architecture, w, b) : new Floats(architecture, w, b);
     }
 
+    /**
+     * A predictor of a network's stored layers (W row-major n_in x n_out, b, layer by layer): for networks of up to
+     * {@link Network#JAVA_PREDICTION_MAX_PARAMETERS} parameters the arrays themselves on the heap, evaluated in plain
+     * Java, with nothing off-heap to free; for larger ones a network of its own on ND4J, which the predictor keeps.
+     * The same choice, and so the same bits, as {@link Network#predictor()} of that network.
+     */
+    public static Predictor of(Architecture architecture, Precision precision, java.util.List<double[]> weights,
+            java.util.List<double[]> biases) {
+        long parameters = 0;
+        for (int l = 0; l < weights.size(); l++) {
+            parameters += weights.get(l).length + biases.get(l).length;
+        }
+        if (parameters > Network.JAVA_PREDICTION_MAX_PARAMETERS) {
+            return Network.of(architecture, weights, biases, precision).predictor();
+        }
+        Network.requireLayers(architecture, weights, biases);
+        return java(architecture, precision, weights.toArray(double[][]::new), biases.toArray(double[][]::new));
+    }
+
     /** A predictor that runs {@link Network#predict(INDArray)}; the network must stay open. */
     static Predictor nd4j(Network network) {
         return new Nd4jPath(network);

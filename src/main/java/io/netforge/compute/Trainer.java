@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * the Java Vector API kernel for small networks ({@link #VECTOR_F64}, {@link #VECTOR_F32}), ND4J for large ones
  * and whenever the Vector API is not available ({@link #ND4J}). {@link TrainingResult#trainer()} names it.
  *
- * <p>x is N x d and y is N x 1 (labels 0/1), both of the settings' data type; the caller keeps owning
+ * <p>x is N x d and y is N x K, the objective's labels (0/1 for the sigmoid, one-hot rows for the softmax, targets
+ * for squared error), both of the settings' data type; the caller keeps owning
  * them. All working arrays are allocated once before the loop and freed when the run ends, however it ends.
  */
 public final class Trainer {

@@ -149,11 +149,11 @@ final class ColumnProfile {
             if (distinct.overflowed()) {
                 throw new IllegalStateException("column " + name + ": its numbers were not all counted");
             }
-            return new Profiled(new DatasetColumn(position, name, DatasetColumn.Type.CATEGORICAL, missing,
+            return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.CATEGORICAL, missing,
                     ordered.size(), true, false, null, null, null, null, textRow, ordered), stored);
         }
         boolean any = numbers > 0;
-        return new Profiled(new DatasetColumn(position, name, DatasetColumn.Type.NUMERIC, missing, distinct.size(),
+        return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.NUMERIC, missing, distinct.size(),
                 !distinct.overflowed(), any && integers, any ? min : null, any ? max : null, any ? mean : null,
                 numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : null, null, ordered), stored);
     }

@@ -4,6 +4,10 @@ import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.List;
 
+import io.netforge.tabular.ColumnKind;
+import io.netforge.tabular.Encoding;
+import io.netforge.tabular.EncodingFit;
+
 /**
  * One stored column of a dataset, as profiled at upload.
  *
@@ -19,34 +23,12 @@ import java.util.List;
  * @param levels        categorical columns: every level in code order (level i has code i); numeric columns: their
  *                      distinct values in ascending order when {@code distinctExact}, else empty
  */
-public record DatasetColumn(int position, String name, Type type, long missing, long distinct, boolean distinctExact,
-        boolean integers, Double min, Double max, Double mean, Double sd, Long firstTextRow, List<Level> levels) {
+public record DatasetColumn(int position, String name, ColumnKind type, long missing, long distinct, boolean distinctExact,
+        boolean integers, Double min, Double max, Double mean, Double sd, Long firstTextRow, List<Level> levels)
+        implements io.netforge.tabular.LabelSummary {
 
     public DatasetColumn {
         levels = List.copyOf(levels);
-    }
-
-    public enum Type {
-        NUMERIC("numeric"), CATEGORICAL("categorical");
-
-        private final String id;
-
-        Type(String id) {
-            this.id = id;
-        }
-
-        public String id() {
-            return id;
-        }
-
-        public static Type byId(String id) {
-            for (Type type : values()) {
-                if (type.id.equals(id)) {
-                    return type;
-                }
-            }
-            throw new IllegalArgumentException("unknown column type " + id);
-        }
     }
 
     /**
@@ -59,13 +41,26 @@ public record DatasetColumn(int position, String name, Type type, long missing, 
     public record Level(String value, Double number, long count) {
     }
 
+    @Override
     public boolean categorical() {
-        return type == Type.CATEGORICAL;
+        return type == ColumnKind.CATEGORICAL;
+    }
+
+    /** The column as a feature's source: its kind and, for a categorical column, its levels by code. */
+    public EncodingFit.Source source() {
+        return new EncodingFit.Source(name, type, categorical()
+                ? levels.stream().map(l -> new Encoding.Level(l.value(), l.number())).toList() : null);
     }
 
     /** Values that are present: the rows minus the missing cells. */
+    @Override
     public long present(long rows) {
         return rows - missing;
+    }
+
+    @Override
+    public String firstText() {
+        return levels.stream().filter(l -> l.number() == null).map(Level::value).findFirst().orElse(null);
     }
 
     /** The order of levels: numbers first, ascending (equal numbers by their text), then text by its UTF-16 order. */

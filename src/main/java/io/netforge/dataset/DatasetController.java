@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import io.netforge.problem.DomainException;
+import io.netforge.web.Route;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,6 +65,7 @@ class DatasetController {
     record TrainTest(DatasetResponse train, DatasetResponse test) {
     }
 
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true)
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<DatasetResponse> uploadFile(@RequestParam(required = false) MultipartFile file,
             @RequestParam(required = false) String name, ReadOptions options) throws IOException {
@@ -75,6 +77,7 @@ class DatasetController {
                 file.getOriginalFilename(), name, options.parserOptions()))));
     }
 
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true)
     @PostMapping(consumes = TEXT_CSV)
     ResponseEntity<DatasetResponse> uploadBody(@RequestParam(required = false) String name, ReadOptions options,
             @RequestHeader("Content-Type") MediaType contentType, HttpServletRequest request) throws IOException {
@@ -92,6 +95,7 @@ class DatasetController {
      * Generates a dataset (scikit-learn's make_classification, make_moons or make_circles, seeded): 201 with the
      * dataset, or with {@code testFraction} {@code {"train": ..., "test": ...}}.
      */
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true)
     @PostMapping(path = "/synthetic", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JsonNode> generate(@RequestBody SyntheticRequest request) {
         SyntheticDatasets.Made made = synthetic.create(request);
@@ -108,6 +112,7 @@ class DatasetController {
     static final int MAX_LIMIT = 1000;
 
     /** Newest first, a page of {@code limit}; the next page's address in {@code Link: <...>; rel="next"}. */
+    @Route(access = Route.Access.READ)
     @GetMapping
     List<DatasetResponse> list(@RequestParam(defaultValue = "100") int limit,
             @RequestParam(required = false) String after, jakarta.servlet.http.HttpServletResponse response) {
@@ -135,11 +140,13 @@ class DatasetController {
         return found.stream().map(DatasetResponse::summary).toList();
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/{id}")
     DatasetResponse get(@PathVariable UUID id) {
         return store.find(id).map(DatasetResponse::of).orElseThrow(() -> DomainException.notFound("dataset", id));
     }
 
+    @Route(access = Route.Access.ADMIN)
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable UUID id) {

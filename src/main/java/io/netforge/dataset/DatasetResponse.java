@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.netforge.tabular.Task;
+
 /**
  * A dataset as the API shows it.
  *
@@ -20,7 +22,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<String> features, String label,
-        String task, List<ClassCount> classes, List<ColumnResponse> columns, List<String> ignored, String delimiter,
+        Task task, List<ClassCount> classes, List<ColumnResponse> columns, List<String> ignored, String delimiter,
         List<String> missingValues, long sizeBytes, String sha256) {
 
     /** Most frequent levels a categorical column shows. */
@@ -56,7 +58,7 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
         List<ClassCount> classes = task.classification()
                 ? label.levels().stream().map(l -> new ClassCount(json(l), l.count())).toList() : List.of();
         return new DatasetResponse(info.id(), info.name(), info.createdAt(), info.rows(), info.features(), info.label(),
-                task.id(), classes, withColumns ? info.columns().stream().map(DatasetResponse::column).toList() : null,
+                task, classes, withColumns ? info.columns().stream().map(DatasetResponse::column).toList() : null,
                 info.ignored(), info.delimiter() == '\t' ? "tab" : String.valueOf(info.delimiter()), info.missing(),
                 info.sizeBytes(), info.sha256());
     }

@@ -194,21 +194,23 @@ public class DatasetStore {
     /**
      * Deletes the dataset with its rows.
      *
-     * @throws DomainException 404 if it does not exist; 409 if a {@link DatasetUsage} reports queued or running
-     *                      models that still need it
+     * @throws DomainException 404 if it does not exist; 409 if a {@link DatasetUsage} reports queued or running jobs
+     *                         that still need it
      */
     public void delete(UUID id) {
         transactions.executeWithoutResult(status -> {
             if (jdbc.queryForList("SELECT id FROM datasets WHERE id = ? FOR UPDATE", UUID.class, id).isEmpty()) {
                 throw DomainException.notFound("dataset", id);
             }
-            List<UUID> models = usages.orderedStream().flatMap(usage -> usage.activeModelsUsing(id).stream())
+            List<UUID> jobs = usages.orderedStream().flatMap(usage -> usage.activeJobsUsing(id).stream())
                     .distinct().toList();
-            if (!models.isEmpty()) {
-                throw DomainException.conflict("dataset " + id + " is still needed by " + models.size()
-                        + (models.size() == 1 ? " queued or running model: " : " queued or running models: ")
-                        + String.join(", ", models.stream().map(UUID::toString).toList())
-                        + "; cancel them or wait until they finish, then delete it").with("models", models);
+            if (!jobs.isEmpty()) {
+                // a model's training job has the model's id: "models" names them as the answer always has
+                throw DomainException.conflict("dataset " + id + " is still needed by " + jobs.size()
+                        + (jobs.size() == 1 ? " queued or running job: " : " queued or running jobs: ")
+                        + String.join(", ", jobs.stream().map(UUID::toString).toList())
+                        + "; cancel them or wait until they finish, then delete it").with("jobs", jobs)
+                        .with("models", jobs);
             }
             jdbc.update("DELETE FROM datasets WHERE id = ?", id);
         });
@@ -340,7 +342,7 @@ public class DatasetStore {
                     int position = rs.getInt("position");
                     List<DatasetColumn.Level> own = levels.getOrDefault(dataset, Map.of()).getOrDefault(position, List.of());
                     columns.computeIfAbsent(dataset, k -> new ArrayList<>()).add(new DatasetColumn(position,
-                            rs.getString("name"), DatasetColumn.Type.byId(rs.getString("type")),
+                            rs.getString("name"), io.netforge.tabular.ColumnKind.byId(rs.getString("type")),
                             rs.getLong("missing_count"), rs.getLong("distinct_count"), rs.getBoolean("distinct_exact"),
                             rs.getBoolean("integers"), nullableDouble(rs, "min_value"), nullableDouble(rs, "max_value"),
                             nullableDouble(rs, "mean_value"), nullableDouble(rs, "sd_value"),

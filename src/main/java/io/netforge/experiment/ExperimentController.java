@@ -21,6 +21,7 @@ import io.netforge.plot.ChartImages;
 import io.netforge.plot.Charts;
 import io.netforge.plot.PlotResponses;
 import io.netforge.problem.DomainException;
+import io.netforge.web.Route;
 
 /** Sweeps and cross-validation: {@code /experiments}. */
 @RestController
@@ -40,6 +41,7 @@ class ExperimentController {
      * The article's figure: a test metric against total hidden nodes, mean ± sd over seeds and folds, a line per
      * setting of the grid's other fields. Cached once the experiment has finished.
      */
+    @Route(access = Route.Access.READ)
     @GetMapping(path = "/experiments/{id}/plots/{metric}", produces = {ChartImages.SVG, ChartImages.PNG})
     ResponseEntity<byte[]> plot(@PathVariable UUID id, @PathVariable String metric,
             @RequestParam(required = false) Integer width, @RequestParam(required = false) Integer height,
@@ -52,12 +54,14 @@ class ExperimentController {
                 metric, groups), width, height, accept, format);
     }
 
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true)
     @PostMapping(path = "/experiments", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ExperimentView> create(@RequestBody ExperimentRequest request) {
         ExperimentView view = experiments.create(request);
         return ResponseEntity.accepted().location(URI.create("/experiments/" + view.id())).body(view);
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/experiments")
     List<ExperimentView> list(@RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
@@ -66,16 +70,19 @@ class ExperimentController {
         return experiments.list(limit);
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/experiments/{id}")
     ExperimentView get(@PathVariable UUID id) {
         return experiments.get(id);
     }
 
+    @Route(access = Route.Access.TRAIN)
     @PostMapping("/experiments/{id}/cancel")
     ExperimentView cancel(@PathVariable UUID id) {
         return experiments.cancel(id);
     }
 
+    @Route(access = Route.Access.ADMIN)
     @DeleteMapping("/experiments/{id}")
     ResponseEntity<Void> delete(@PathVariable UUID id) {
         experiments.delete(id);
@@ -83,6 +90,7 @@ class ExperimentController {
     }
 
     /** Trains the best configuration on all the data as an ordinary model: 202 with the model. */
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN)
     @PostMapping("/experiments/{id}/refit")
     ResponseEntity<ModelView> refit(@PathVariable UUID id) {
         ModelView model = experiments.refit(id);

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.netforge.dataset.Task;
 import io.netforge.plot.Charts;
 import io.netforge.problem.DomainException;
+import io.netforge.tabular.Score;
 import tools.jackson.databind.JsonNode;
 
 /** The data of an experiment's figure: per setting of the grid's fields other than hiddenLayers, a line of points. */
@@ -18,22 +18,22 @@ final class ExperimentPlot {
     }
 
     static List<Charts.Bars> groups(ExperimentView view, String metricId) {
-        Metric metric = Metric.byId(metricId).filter(m -> m.appliesTo(Task.byId(view.task()))).orElseThrow(() ->
-                DomainException.notFound("plot", metricId + ": the test metrics of a " + view.task() + " experiment are "
-                        + Metric.of(Task.byId(view.task())).stream().map(m -> m.id).collect(Collectors.joining(", "))));
+        Score metric = view.task().score(metricId).orElseThrow(() ->
+                DomainException.notFound("plot", metricId + ": the test metrics of a " + view.task().id() + " experiment"
+                        + " are " + view.task().scores().stream().map(Score::id).collect(Collectors.joining(", "))));
         Map<String, List<Leaderboard.Entry>> byOther = new LinkedHashMap<>();
         // in configuration order, so the lines and their points come out as the grid lists them
         List<Leaderboard.Entry> entries = new ArrayList<>(view.leaderboard());
         entries.sort(java.util.Comparator.comparingInt(Leaderboard.Entry::configuration));
         for (Leaderboard.Entry entry : entries) {
-            if (!entry.metrics().containsKey(metric.id)) {
+            if (!entry.metrics().containsKey(metric.id())) {
                 continue;
             }
             byOther.computeIfAbsent(label(entry.settings()), k -> new ArrayList<>()).add(entry);
         }
         if (byOther.isEmpty()) {
             throw DomainException.conflict("experiment " + view.id() + " is " + view.status() + " and no run of it has a "
-                    + "test " + metric.id + " yet");
+                    + "test " + metric.id() + " yet");
         }
         List<Charts.Bars> groups = new ArrayList<>();
         byOther.forEach((label, points) -> {
@@ -42,7 +42,7 @@ final class ExperimentPlot {
             double[] mean = new double[points.size()];
             double[] sd = new double[points.size()];
             for (int i = 0; i < points.size(); i++) {
-                Leaderboard.Summary s = points.get(i).metrics().get(metric.id);
+                Leaderboard.Summary s = points.get(i).metrics().get(metric.id());
                 x[i] = points.get(i).hiddenNodes();
                 mean[i] = s.mean();
                 sd[i] = s.sd() == null ? Double.NaN : s.sd();

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.netforge.tabular.Task;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,7 +26,7 @@ class ExperimentRepository {
     record Plan(List<Configuration> configurations, List<Long> seeds) {
     }
 
-    record Stored(UUID id, String name, ExperimentRequest request, Plan plan, String task, String metric,
+    record Stored(UUID id, String name, ExperimentRequest request, Plan plan, Task task, String metric,
             Integer folds, int runs, Instant createdAt, boolean cancelRequested) {
     }
 
@@ -43,7 +44,7 @@ class ExperimentRepository {
                 VALUES (:id, :name, :request, :plan, :task, :metric, :folds, :runs, :createdAt)
                 """)
                 .param("id", e.id()).param("name", e.name()).param("request", json.writeValueAsString(e.request()))
-                .param("plan", json.writeValueAsString(e.plan())).param("task", e.task()).param("metric", e.metric())
+                .param("plan", json.writeValueAsString(e.plan())).param("task", e.task().id()).param("metric", e.metric())
                 .param("folds", e.folds()).param("runs", e.runs()).param("createdAt", Timestamp.from(e.createdAt()))
                 .update();
     }
@@ -74,7 +75,7 @@ class ExperimentRepository {
         Integer foldsOrNull = rs.wasNull() ? null : folds;
         return new Stored(rs.getObject("id", UUID.class), rs.getString("name"),
                 json.readValue(rs.getString("request"), ExperimentRequest.class),
-                json.readValue(rs.getString("configurations"), Plan.class), rs.getString("task"),
+                json.readValue(rs.getString("configurations"), Plan.class), Task.byId(rs.getString("task")),
                 rs.getString("metric"), foldsOrNull, rs.getInt("runs"), rs.getTimestamp("created_at").toInstant(),
                 rs.getBoolean("cancel_requested"));
     }

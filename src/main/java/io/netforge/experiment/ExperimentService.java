@@ -12,17 +12,18 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import io.netforge.dataset.Task;
+import io.netforge.job.JobStatus;
 import io.netforge.model.ModelDeletedEvent;
 import io.netforge.model.ModelRepository;
-import io.netforge.model.ModelStatus;
 import io.netforge.model.ModelView;
 import io.netforge.network.NetworkRequest;
 import io.netforge.problem.DomainException;
-import io.netforge.web.JsonProblems;
 import io.netforge.tabular.DataSpec;
+import io.netforge.tabular.Score;
+import io.netforge.tabular.Task;
 import io.netforge.training.TrainRequest;
 import io.netforge.training.TrainingService;
+import io.netforge.web.JsonProblems;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -97,7 +98,7 @@ class ExperimentService {
             throw e.under("request.");
         }
         Task task = prepared.task();
-        Metric metric = metric(request.metric(), task);
+        Score metric = metric(request.metric(), task);
 
         Map<String, List<JsonNode>> grid = request.grid() == null ? Map.of() : request.grid();
         List<String> keys = new ArrayList<>();
@@ -166,23 +167,20 @@ class ExperimentService {
             }
             configurations.add(new ExperimentRepository.Configuration(settings.get(c), hiddenLayers));
         }
-        ExperimentRequest normalized = new ExperimentRequest(name, base, grid, folds, metric.id, foldSeed);
+        ExperimentRequest normalized = new ExperimentRequest(name, base, grid, folds, metric.id(), foldSeed);
         experiments.insert(new ExperimentRepository.Stored(id, name, normalized,
-                new ExperimentRepository.Plan(configurations, seeds), task.id(), metric.id, folds, (int) runs,
+                new ExperimentRepository.Plan(configurations, seeds), task, metric.id(), folds, (int) runs,
                 clock.instant(), false));
         return get(id);
     }
 
-    private static Metric metric(String requested, Task task) {
+    private static Score metric(String requested, Task task) {
         if (requested == null) {
-            return Metric.defaultFor(task);
+            return task.defaultScore();
         }
-        Metric metric = Metric.byId(requested).orElse(null);
-        if (metric == null || !metric.appliesTo(task)) {
-            throw DomainException.invalidField("metric", "'" + requested + "' is not a test metric of a " + task.id()
-                    + " model; use one of " + String.join(", ", Metric.of(task).stream().map(m -> m.id).toList()));
-        }
-        return metric;
+        return task.score(requested).orElseThrow(() -> DomainException.invalidField("metric", "'" + requested
+                + "' is not a test metric of a " + task.id() + " model; use one of "
+                + String.join(", ", task.scores().stream().map(Score::id).toList())));
     }
 
     /** The base network with some fields replaced by JSON values, bound as a request's network would be. */
@@ -293,17 +291,17 @@ class ExperimentService {
             }
         }
         boolean done = queued + running == 0;
-        ModelStatus status = !done ? (queued == runs.size() ? ModelStatus.QUEUED : ModelStatus.RUNNING)
-                : e.cancelRequested() && cancelled > 0 ? ModelStatus.CANCELLED
-                : succeeded > 0 ? ModelStatus.SUCCEEDED
-                : cancelled > 0 ? ModelStatus.CANCELLED : ModelStatus.FAILED;
-        Task task = Task.byId(e.task());
-        Metric metric = Metric.byId(e.metric()).orElseThrow();
+        JobStatus status = !done ? (queued == runs.size() ? JobStatus.QUEUED : JobStatus.RUNNING)
+                : e.cancelRequested() && cancelled > 0 ? JobStatus.CANCELLED
+                : succeeded > 0 ? JobStatus.SUCCEEDED
+                : cancelled > 0 ? JobStatus.CANCELLED : JobStatus.FAILED;
+        Task task = e.task();
+        Score metric = task.score(e.metric()).orElseThrow();
         List<ExperimentRepository.Configuration> configurations = e.plan().configurations();
         Leaderboard.Result result = Leaderboard.of(configurations.stream().map(ExperimentRepository.Configuration::settings)
                         .toList(), configurations.stream().map(ExperimentRepository.Configuration::hiddenLayers).toList(),
-                runs, Metric.of(task), metric);
-        Leaderboard.Entry best = result.entries().isEmpty() || !result.entries().get(0).metrics().containsKey(metric.id)
+                runs, task.scores(), metric);
+        Leaderboard.Entry best = result.entries().isEmpty() || !result.entries().get(0).metrics().containsKey(metric.id())
                 ? null : result.entries().get(0);
         return new ExperimentView(e.id(), e.name(), status, e.task(), e.metric(), e.folds(), configurations.size(),
                 e.plan().seeds(), new ExperimentView.Progress(runs.size(), queued, running, succeeded, failed, cancelled),

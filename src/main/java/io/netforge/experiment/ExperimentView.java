@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import io.netforge.model.ModelStatus;
+import io.netforge.job.JobStatus;
+import io.netforge.tabular.Task;
 
 /**
  * An experiment as the API shows it.
@@ -16,7 +17,7 @@ import io.netforge.model.ModelStatus;
  * @param best        the leaderboard's first configuration once it has a value of the metric, else null
  * @param series      {@code metric} against total hidden nodes, one point per configuration
  */
-record ExperimentView(UUID id, String name, ModelStatus status, String task, String metric, Integer folds,
+record ExperimentView(UUID id, String name, JobStatus status, Task task, String metric, Integer folds,
         int configurations, List<Long> seeds, Progress progress, boolean cancelRequested, Instant createdAt,
         Instant finishedAt, List<Leaderboard.Entry> leaderboard, Leaderboard.Entry best,
         List<Leaderboard.Point> series) {

@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.netforge.job.JobStatus;
 import io.netforge.model.ModelRepository;
-import io.netforge.model.ModelStatus;
+import io.netforge.tabular.Score;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -62,7 +63,7 @@ final class Leaderboard {
     }
 
     static Result of(List<Map<String, JsonNode>> configurations, List<List<Integer>> hiddenLayers,
-            List<ModelRepository.Run> runs, List<Metric> metrics, Metric rankBy) {
+            List<ModelRepository.Run> runs, List<Score> metrics, Score rankBy) {
         int count = configurations.size();
         List<List<ModelRepository.Run>> byConfiguration = new ArrayList<>();
         for (int c = 0; c < count; c++) {
@@ -78,19 +79,19 @@ final class Leaderboard {
             int failed = 0;
             Map<String, Summary> summaries = new LinkedHashMap<>();
             for (ModelRepository.Run run : mine) {
-                succeeded += run.status() == ModelStatus.SUCCEEDED ? 1 : 0;
-                failed += run.status() == ModelStatus.FAILED ? 1 : 0;
+                succeeded += run.status() == JobStatus.SUCCEEDED ? 1 : 0;
+                failed += run.status() == JobStatus.FAILED ? 1 : 0;
             }
-            for (Metric metric : metrics) {
+            for (Score metric : metrics) {
                 List<Double> values = new ArrayList<>();
                 for (ModelRepository.Run run : mine) {
-                    Double value = run.status() == ModelStatus.SUCCEEDED ? metric.of(run.metrics()) : null;
+                    Double value = run.status() == JobStatus.SUCCEEDED ? metric.of(run.metrics()) : null;
                     if (value != null && Double.isFinite(value)) {
                         values.add(value);
                     }
                 }
                 if (!values.isEmpty()) {
-                    summaries.put(metric.id, Summary.of(values));
+                    summaries.put(metric.id(), Summary.of(values));
                 }
             }
             List<Integer> layers = hiddenLayers.get(c);
@@ -98,18 +99,18 @@ final class Leaderboard {
                     mine.size(), succeeded, failed, summaries));
         }
         List<Point> series = entries.stream()
-                .filter(e -> e.metrics().containsKey(rankBy.id))
+                .filter(e -> e.metrics().containsKey(rankBy.id()))
                 .map(e -> {
-                    Summary s = e.metrics().get(rankBy.id);
+                    Summary s = e.metrics().get(rankBy.id());
                     return new Point(e.configuration(), e.hiddenNodes(), e.hiddenLayers(), e.settings(), s.mean(),
                             s.sd(), s.n());
                 })
                 .sorted(Comparator.comparingInt(Point::hiddenNodes).thenComparingInt(Point::configuration))
                 .toList();
-        Comparator<Entry> best = Comparator.comparing((Entry e) -> !e.metrics().containsKey(rankBy.id))
+        Comparator<Entry> best = Comparator.comparing((Entry e) -> !e.metrics().containsKey(rankBy.id()))
                 .thenComparingDouble(e -> {
-                    Summary s = e.metrics().get(rankBy.id);
-                    return s == null ? 0 : rankBy.higherIsBetter ? -s.mean() : s.mean();
+                    Summary s = e.metrics().get(rankBy.id());
+                    return s == null ? 0 : rankBy.higherIsBetter() ? -s.mean() : s.mean();
                 })
                 .thenComparingInt(Entry::configuration);
         return new Result(entries.stream().sorted(best).toList(), series);

@@ -13,13 +13,14 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.netforge.job.JobStatus;
+import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelView;
-import io.netforge.training.TrainingService;
-import io.netforge.model.ModelStatus;
 import io.netforge.model.StoredModel;
-import io.netforge.model.ModelReferences;
 import io.netforge.problem.DomainException;
+import io.netforge.training.TrainingService;
+import io.netforge.web.Route;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,6 +53,7 @@ class ExportController {
      * Serves an npz that netforge exported as a new model, the next version of its name ({@code ?name=} gives
      * another): its predictions are the exported model's, bit for bit.
      */
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN)
     @PostMapping(path = "/models/import", consumes = {NPZ, "application/zip", "application/x-npz"})
     ResponseEntity<ModelView> importModel(@RequestParam(required = false) String name, HttpServletRequest request)
             throws java.io.IOException {
@@ -67,6 +69,7 @@ class ExportController {
         return ResponseEntity.created(java.net.URI.create("/models/" + view.id())).body(view);
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping(path = "/models/{id}/export", produces = {NPZ, MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<byte[]> export(@PathVariable("id") String reference, @RequestParam(defaultValue = "npz") String format) {
         UUID id = references.resolve(reference, "id");
@@ -74,7 +77,7 @@ class ExportController {
         if (!kind.equals("npz") && !kind.equals("json") && !kind.equals("onnx")) {
             throw DomainException.invalidField("format", "must be npz, json or onnx, got '" + format + "'");
         }
-        if (models.getView(id).status() != ModelStatus.SUCCEEDED) {
+        if (models.getView(id).status() != JobStatus.SUCCEEDED) {
             throw DomainException.conflict("model " + id + " is " + models.getView(id).status()
                     + "; a model can be exported once it has SUCCEEDED");
         }

@@ -53,7 +53,7 @@ final class ModelExport {
         header.put("task", document.task());
         header.put("features", document.features());
         header.put("label", document.label());
-        header.put("classes", document.classes().stream().map(ModelDocument.ClassValue::json).toList());
+        header.put("classes", document.readout().classValues());
         header.put("inputs", document.preprocessing().inputNames());
         header.put("preprocessing", document.preprocessing());
         header.put("standardize", document.standardization() != null);
@@ -73,7 +73,7 @@ final class ModelExport {
         header.put("layers", described);
         header.put("leakyReluSlope", Activation.LEAKY_SLOPE);
         header.put("output", output(document.architecture().objective()));
-        if ("binary".equals(document.task())) {
+        if (document.task().thresholded()) {
             header.put("threshold", document.network().threshold());
         }
         if (document.target() != null) {

@@ -10,15 +10,17 @@ import io.netforge.compute.Activation;
 import io.netforge.compute.Objective;
 import io.netforge.compute.Precision;
 import io.netforge.compute.Standardization;
-import io.netforge.dataset.Task;
-import io.netforge.model.Metrics;
 import io.netforge.model.ModelDocument;
 import io.netforge.model.StoredModel;
 import io.netforge.model.WeightsCodec;
 import io.netforge.network.NetworkSpec;
 import io.netforge.problem.DomainException;
+import io.netforge.tabular.ClassValue;
 import io.netforge.tabular.Encoding;
+import io.netforge.tabular.Metrics;
+import io.netforge.tabular.Roc;
 import io.netforge.tabular.TargetScale;
+import io.netforge.tabular.Task;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,28 +55,19 @@ final class ModelImport {
         }
         Task task = Task.byId(header.path("task").asString(""));
         if (task == null) {
-            throw DomainException.invalidField("header.task", "must be binary, multiclass or regression");
+            throw DomainException.invalidField("header.task", "must be one of " + Task.names());
         }
         List<String> features = strings(header, "features");
         Encoding encoding = read(header, "preprocessing", Encoding.class);
-        if (encoding.features().stream().map(Encoding.Feature::name).toList().equals(features) == false) {
+        if (!encoding.names().equals(features)) {
             throw DomainException.invalidField("header.preprocessing.features", "must encode the features "
                     + features + " in order");
         }
-        List<ModelDocument.ClassValue> classes = new ArrayList<>();
-        header.path("classes").forEach(c -> classes.add(new ModelDocument.ClassValue(
+        List<ClassValue> classes = new ArrayList<>();
+        header.path("classes").forEach(c -> classes.add(new ClassValue(
                 c.isNumber() ? c.toString() : c.asString(), c.isNumber())));
-        int outputs = switch (task) {
-            case BINARY -> 1;
-            case MULTICLASS -> classes.size();
-            case REGRESSION -> 1;
-        };
-        if ((task == Task.BINARY && classes.size() != 2) || (task == Task.MULTICLASS && classes.size() < 3)
-                || (task == Task.REGRESSION && !classes.isEmpty())) {
-            throw DomainException.invalidField("header.classes", "a " + task.id() + " model has "
-                    + (task == Task.BINARY ? "2 classes" : task == Task.MULTICLASS ? "3 or more classes" : "none")
-                    + ", found " + classes.size());
-        }
+        task.checkClasses(classes.size(), "header.classes");
+        int outputs = task.outputs(classes.size());
         Objective objective = task.objective();
 
         // the layers: shapes chained from the encoding's width to the outputs, known functions, finite values
@@ -135,7 +128,7 @@ final class ModelImport {
             standardization = new ModelDocument.StandardizationDoc(mean.values(), sd.values());
         }
         TargetScale target = null;
-        if (task == Task.REGRESSION) {
+        if (!task.classification()) {
             JsonNode t = header.path("target");
             try {
                 target = new TargetScale(t.path("mean").asDouble(Double.NaN), t.path("sd").asDouble(Double.NaN));
@@ -161,11 +154,11 @@ final class ModelImport {
                 ? read(header, "training", ModelDocument.TrainingSummary.class)
                 : new ModelDocument.TrainingSummary(provenance.iterations(), "maxIterations", null, null, null);
         ModelDocument document = new ModelDocument(ModelDocument.FORMAT_VERSION, UUID.randomUUID(), modelName,
-                task.id(), features, header.path("label").asString(""), classes, encoding, standardization, target,
+                task, features, header.path("label").asString(""), classes, encoding, standardization, target,
                 spec, sizes, objective.id(), WeightsCodec.layout(bytes),
                 header.hasNonNull("metrics") ? read(header, "metrics", Metrics.TrainTest.class) : null,
                 lossCurve, validationLossCurve, training, provenance,
-                header.hasNonNull("roc") ? read(header, "roc", ModelDocument.Roc.class) : null);
+                header.hasNonNull("roc") ? read(header, "roc", Roc.class) : null);
         StoredModel model = new StoredModel(document, bytes);
         WeightsCodec.decode(model).close(); // the network builds from what is stored
         return model;

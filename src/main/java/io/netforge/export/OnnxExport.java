@@ -10,13 +10,16 @@ import org.nd4j.shade.protobuf.ByteString;
 import io.netforge.compute.Activation;
 import io.netforge.compute.Objective;
 import io.netforge.compute.Precision;
-import io.netforge.dataset.Task;
 import io.netforge.model.ModelDocument;
 import io.netforge.model.StoredModel;
 import io.netforge.model.WeightsCodec;
+import io.netforge.tabular.CategoricalFeature;
 import io.netforge.tabular.Encoding;
-import onnx.Onnx;
+import io.netforge.tabular.Feature;
+import io.netforge.tabular.NumericFeature;
+import io.netforge.tabular.Task;
 import onnx.Onnx.TensorProto.DataType;
+import onnx.Onnx;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -80,7 +83,7 @@ final class OnnxExport {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("netforge.modelId", String.valueOf(document.id()));
         metadata.put("netforge.name", document.name());
-        metadata.put("netforge.task", document.task());
+        metadata.put("netforge.task", document.task().id());
         metadata.put("netforge.features", json.writeValueAsString(document.features()));
         metadata.put("netforge.classes", json.writeValueAsString(header.get("classes")));
         metadata.put("netforge.outputs", json.writeValueAsString(outputs));
@@ -97,8 +100,9 @@ final class OnnxExport {
     /** Each feature's input and the graph values of its network inputs, in {@link Encoding#inputNames()} order. */
     private List<String> encodeFeatures() {
         List<String> parts = new ArrayList<>();
-        for (Encoding.Feature f : document.preprocessing().features()) {
-            if (f.isCategorical()) {
+        for (Feature feature : document.preprocessing().features()) {
+            // each kind of feature as ONNX operators; a kind ONNX cannot express is refused when exported
+            if (feature instanceof CategoricalFeature f) {
                 input(f.name(), DataType.STRING_VALUE);
                 String[] levels = f.levels().stream().map(Encoding.Level::value).toArray(String[]::new);
                 if (levels.length > 0) { // [N, 1] == [L] -> [N, L], one 1 where the text is the level's
@@ -107,7 +111,7 @@ final class OnnxExport {
                 if (Boolean.TRUE.equals(f.missingLevel())) {
                     parts.add(cast(node("Equal", f.name(), constant(new String[] {""})), DataType.DOUBLE_VALUE));
                 }
-            } else {
+            } else if (feature instanceof NumericFeature f) {
                 input(f.name(), DataType.DOUBLE_VALUE);
                 String missing = node("IsNaN", f.name());
                 double fill = f.fill() == null ? Double.NaN : f.fill();
@@ -171,8 +175,8 @@ final class OnnxExport {
     private void answers(String logits, int type) {
         String z = type == DataType.DOUBLE_VALUE ? logits : cast(logits, DataType.DOUBLE_VALUE);
         Objective objective = document.architecture().objective();
-        Task task = document.taskValue();
-        String[] classes = document.classes().stream().map(ModelDocument.ClassValue::value).toArray(String[]::new);
+        Task task = document.task();
+        String[] classes = document.readout().classNames().toArray(String[]::new);
         switch (task) {
             case BINARY -> {
                 String p = sigmoid(z, DataType.DOUBLE_VALUE);

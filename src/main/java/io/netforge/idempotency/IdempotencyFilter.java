@@ -13,7 +13,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.springframework.core.Ordered;
@@ -28,6 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 import io.netforge.system.DatabaseErrors;
+import io.netforge.web.Routes;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -52,7 +52,6 @@ import tools.jackson.databind.json.JsonMapper;
 class IdempotencyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "Idempotency-Key";
-    private static final Set<String> PATHS = Set.of("/datasets", "/datasets/synthetic", "/models", "/experiments");
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final JdbcClient jdbc;
@@ -61,22 +60,24 @@ class IdempotencyFilter extends OncePerRequestFilter {
     private final Clock clock;
 
     private final long maxBodyBytes;
+    private final Routes routes;
 
-    IdempotencyFilter(JdbcClient jdbc, JsonMapper json, IdempotencyProperties properties, Clock clock,
+    IdempotencyFilter(JdbcClient jdbc, JsonMapper json, IdempotencyProperties properties, Clock clock, Routes routes,
             @org.springframework.beans.factory.annotation.Value("${netforge.datasets.max-upload-bytes}")
             org.springframework.util.unit.DataSize maxUploadBytes) {
         this.jdbc = jdbc;
         this.json = json;
         this.properties = properties;
         this.clock = clock;
+        this.routes = routes;
         this.maxBodyBytes = maxUploadBytes.toBytes();
     }
 
+    /** Only the routes that declare it ({@link io.netforge.web.Route#idempotent()}), as Spring routes the request. */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
         return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null
-                || !PATHS.contains(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+                || !routes.of(request).idempotent();
     }
 
     private record Kept(String sha256, int status, String location, String contentType, String body) {

@@ -14,7 +14,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.netforge.job.JobStatus;
 import io.netforge.problem.DomainException;
+import io.netforge.web.Route;
 
 /**
  * Reads and deletes models: {@code GET /models}, {@code GET /models/{id}}, {@code GET /models/{id}/events},
@@ -38,8 +40,9 @@ class ModelController {
         this.events = events;
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/models")
-    List<ModelView> list(@RequestParam(required = false) ModelStatus status,
+    List<ModelView> list(@RequestParam(required = false) JobStatus status,
             @RequestParam(required = false) UUID experimentId, @RequestParam(required = false) String name,
             @RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String after,
             jakarta.servlet.http.HttpServletResponse response) {
@@ -64,6 +67,7 @@ class ModelController {
         }
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/models/{id}")
     ModelView get(@PathVariable("id") String reference) {
         UUID id = references.resolve(reference, "id");
@@ -77,6 +81,7 @@ class ModelController {
      * Points an alias of the model's name (e.g. champion) at this model, moving it from another version if it named
      * one. The model must have SUCCEEDED (runs of experiments have no versions).
      */
+    @Route(access = Route.Access.TRAIN)
     @PutMapping("/models/{id}/aliases/{alias}")
     ModelView setAlias(@PathVariable("id") String reference, @PathVariable String alias) {
         UUID id = references.resolve(reference, "id");
@@ -93,6 +98,7 @@ class ModelController {
         return models.getView(id);
     }
 
+    @Route(access = Route.Access.ADMIN)
     @DeleteMapping("/models/{id}/aliases/{alias}")
     ResponseEntity<Void> deleteAlias(@PathVariable("id") String reference, @PathVariable String alias) {
         UUID id = references.resolve(reference, "id");
@@ -104,6 +110,7 @@ class ModelController {
     }
 
     /** Server-sent events: {@code progress} while the model trains, then {@code model} when it is done. */
+    @Route(access = Route.Access.READ)
     @GetMapping(path = "/models/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable("id") String reference) {
         UUID id = references.resolve(reference, "id");
@@ -111,6 +118,7 @@ class ModelController {
     }
 
     /** Deletes a model in any state; a job still training stops within a heartbeat. */
+    @Route(access = Route.Access.ADMIN)
     @DeleteMapping("/models/{id}")
     ResponseEntity<Void> delete(@PathVariable("id") String reference) {
         UUID id = references.resolve(reference, "id");

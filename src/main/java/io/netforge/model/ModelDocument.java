@@ -10,11 +10,15 @@ import io.netforge.compute.Activation;
 import io.netforge.compute.Architecture;
 import io.netforge.compute.Objective;
 import io.netforge.compute.TrainingResult;
-import io.netforge.dataset.Task;
 import io.netforge.network.NetworkSpec;
+import io.netforge.tabular.ClassValue;
 import io.netforge.tabular.Encoding;
+import io.netforge.tabular.Metrics;
 import io.netforge.tabular.PreprocessingSpec;
+import io.netforge.tabular.Readout;
+import io.netforge.tabular.Roc;
 import io.netforge.tabular.TargetScale;
+import io.netforge.tabular.Task;
 
 /**
  * A fitted model described in full, as persisted beside its weights: everything needed to use it
@@ -29,7 +33,7 @@ import io.netforge.tabular.TargetScale;
  * {@code target}: earlier documents are binary models of numeric features without missing values. Format 4 adds
  * {@code roc}, the ROC curves of a classifier (null in earlier documents and for regressions).
  *
- * @param task            {@code binary}, {@code multiclass} or {@code regression}
+ * @param task            what the label asks for (stored by its id)
  * @param features        feature names; a row at predict time has these values in this order
  * @param classes         binary: the two label classes, index 0 is encoded 0 (negative), index 1 is positive;
  *                        multi-class: the K classes in output order; regression: empty
@@ -45,7 +49,7 @@ import io.netforge.tabular.TargetScale;
  * @param training            how the training ended
  * @param roc                 a classifier's ROC curves on its test rows (else its training rows); null otherwise
  */
-public record ModelDocument(int formatVersion, UUID id, String name, String task, List<String> features,
+public record ModelDocument(int formatVersion, UUID id, String name, Task task, List<String> features,
         String label, List<ClassValue> classes, Encoding preprocessing, StandardizationDoc standardization,
         TargetScale target, NetworkSpec network, List<Integer> layerSizes, String objective, WeightsLayout weights,
         Metrics.TrainTest metrics, List<LossPoint> lossCurve, List<LossPoint> validationLossCurve,
@@ -57,12 +61,12 @@ public record ModelDocument(int formatVersion, UUID id, String name, String task
     public static final int OLDEST_READABLE_FORMAT = 1;
 
     public ModelDocument {
-        task = task == null ? Task.BINARY.id() : task;
+        task = task == null ? Task.BINARY : task;
         features = List.copyOf(features);
         if (preprocessing == null) { // formats 1 and 2: every feature numeric, as it is; a missing value is refused
             preprocessing = new Encoding(features.stream()
-                    .map(f -> new Encoding.Feature(f, Encoding.NUMERIC, null, false, null, null)).toList(),
-                    PreprocessingSpec.ERROR);
+                    .map(f -> (io.netforge.tabular.Feature) new io.netforge.tabular.NumericFeature(f, null, false))
+                    .toList(), PreprocessingSpec.ERROR);
         }
         classes = List.copyOf(classes);
         layerSizes = List.copyOf(layerSizes);
@@ -75,28 +79,14 @@ public record ModelDocument(int formatVersion, UUID id, String name, String task
         }
     }
 
-    /**
-     * ROC curves: binary, one (positive class the second); multi-class, one per class against the rest.
-     *
-     * @param rows {@code test} or {@code train}: the rows the curves were computed on
-     */
-    public record Roc(String rows, List<RocCurve> curves) {
-    }
-
-    /**
-     * @param positiveClass the class scored (as uploaded: a number or a string)
-     * @param auc           the area under the full curve (the points may be thinned to at most 1000)
-     * @param points        from (0, 0) to (1, 1); the first has no threshold (nothing called positive)
-     */
-    public record RocCurve(Object positiveClass, double auc, List<RocPoint> points) {
-    }
-
-    public record RocPoint(double falsePositiveRate, double truePositiveRate, Double threshold) {
-    }
-
     /** Whether this version can read a document of this format. */
     public static boolean readable(int formatVersion) {
         return formatVersion >= OLDEST_READABLE_FORMAT && formatVersion <= FORMAT_VERSION;
+    }
+
+    /** How the network's outputs read as answers: the classes, the threshold, a regression's target scale. */
+    public Readout readout() {
+        return new Readout(classes, network.threshold(), target);
     }
 
     /** The network's layers and functions, as the weights need them. */
@@ -127,19 +117,6 @@ public record ModelDocument(int formatVersion, UUID id, String name, String task
      */
     public record TrainingSummary(int epochs, String stoppedBy, Integer bestEpoch, Long validationRows,
             Map<String, Double> classWeights) {
-    }
-
-    /** A class as uploaded; {@code numeric} classes are answered as JSON numbers. */
-    public record ClassValue(String value, boolean numeric) {
-
-        /** The value for a JSON answer: a number (as written, e.g. {@code 1} or {@code 0.5}) when numeric, else text. */
-        public Object json() {
-            return numeric ? new java.math.BigDecimal(value) : value;
-        }
-    }
-
-    public Task taskValue() {
-        return Task.byId(task);
     }
 
     /** Column means and (population) standard deviations of the training rows; a row becomes (x - mean) / sd. */

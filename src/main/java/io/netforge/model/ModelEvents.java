@@ -19,6 +19,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.netforge.job.JobStatus;
+
 /**
  * Streams a model's progress as server-sent events: a {@code progress} event whenever its status,
  * iteration or loss changed since the last one (checked every {@link #PERIOD}), and a final {@code model}
@@ -37,7 +39,7 @@ class ModelEvents implements SmartLifecycle {
     static final Duration MAX_STREAM = Duration.ofHours(6);
 
     /** What a {@code progress} event carries. */
-    record ProgressEvent(ModelStatus status, ModelView.Progress progress) {
+    record ProgressEvent(JobStatus status, ModelView.Progress progress) {
     }
 
     /** What the final event of a deleted model's stream carries. */

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,35 +13,148 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.netforge.job.JobStatus;
+import io.netforge.job.JobWorkers;
+import io.netforge.job.Jobs;
 import io.netforge.network.NetworkSpec;
-import io.netforge.tabular.DataSpec;
 import io.netforge.problem.DomainException;
+import io.netforge.tabular.ClassValue;
+import io.netforge.tabular.DataSpec;
+import io.netforge.tabular.Metrics;
+import io.netforge.tabular.Task;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads and writes the {@code models} and {@code model_artifacts} tables, except for a job's status, which only the
- * training queue writes (io.netforge.training.JobQueue).
+ * Reads and writes the {@code models} and {@code model_artifacts} tables. A model is the outcome of its training job
+ * (a row of {@code jobs} with the model's id, which the job engine alone writes): its status, progress and timings
+ * are its job's, and deleting the job deletes the model.
  */
 @Repository
 public class ModelRepository {
 
     private static final String VIEW_COLUMNS = """
-            m.id, m.name, m.status, m.dataset_id, m.test_dataset_id, m.test_fraction, m.spec, m.created_at,
-            m.started_at, m.finished_at, m.iteration, m.loss, m.validation_loss, m.attempts, m.cancel_requested, m.error,
-            m.training_seconds, m.data_spec, m.experiment_id, m.version, m.reproduces, m.reproduces_sha256, a.document
-            """;
+            m.id, m.name, m.dataset_id, m.test_dataset_id, m.test_fraction, m.spec, m.training_seconds, m.data_spec,
+            m.experiment_id, m.version, m.reproduces, m.reproduces_sha256, a.document,
+            """ + Jobs.columns("j");
+
+    /** The models, each with its job and (once SUCCEEDED) its fitted model. */
+    private static final String FROM = " FROM models m JOIN jobs j ON j.id = m.id"
+            + " LEFT JOIN model_artifacts a ON a.model_id = m.id";
+
+    /** The kind of job that trains a model; a model's job has the model's id. */
+    public static final String TRAINING = "training";
+
+    /** The measures a training job reports: the loss of the last epoch and, with early stopping, the validation loss. */
+    public static final String LOSS = "loss";
+    public static final String VALIDATION_LOSS = "validationLoss";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final Jobs jobs;
+    private final JobWorkers workers;
 
-    public ModelRepository(JdbcClient jdbc, JsonMapper json) {
+    public ModelRepository(JdbcClient jdbc, JsonMapper json, Jobs jobs, JobWorkers workers) {
         this.jdbc = jdbc;
         this.json = json;
+        this.jobs = jobs;
+        this.workers = workers;
+    }
+
+    /**
+     * A model to train, as asked for: queued as a training job in the caller's transaction, reading its dataset(s).
+     *
+     * @param experimentId  the experiment whose run it is, and {@code configuration} which of its configurations;
+     *                      null for a model asked for on its own
+     * @param reproduces    the model it retrains from its provenance, and {@code reproducesSha256} its weights'; or null
+     */
+    public record NewModel(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction,
+            NetworkSpec spec, DataSpec data, UUID experimentId, Integer configuration, UUID reproduces,
+            String reproducesSha256) {
+    }
+
+    /** Records a new model whose training job waits in the queue (the caller's transaction). */
+    public void enqueue(NewModel m) {
+        List<UUID> datasets = m.testDatasetId() == null ? List.of(m.datasetId())
+                : List.of(m.datasetId(), m.testDatasetId());
+        jobs.enqueue(m.id(), TRAINING, null, datasets);
+        jdbc.sql("""
+                INSERT INTO models (id, name, dataset_id, test_dataset_id, test_fraction, spec, data_spec,
+                                    experiment_id, configuration, reproduces, reproduces_sha256)
+                VALUES (:id, :name, :dataset, :testDataset, :testFraction, :spec, :data, :experiment, :configuration,
+                        :reproduces, :reproducesSha256)
+                """)
+                .param("id", m.id()).param("name", m.name()).param("dataset", m.datasetId())
+                .param("testDataset", m.testDatasetId()).param("testFraction", m.testFraction())
+                .param("spec", json.writeValueAsString(m.spec())).param("data", json.writeValueAsString(m.data()))
+                .param("experiment", m.experimentId()).param("configuration", m.configuration())
+                .param("reproduces", m.reproduces()).param("reproducesSha256", m.reproducesSha256())
+                .update();
+        workers.wakeUpAfterCommit(TRAINING);
+    }
+
+    /** What a training job needs of its model to run. */
+    public record Training(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction,
+            NetworkSpec spec, DataSpec data) {
+    }
+
+    /** The training job of a model, if the model is still here. */
+    public Optional<Training> training(UUID id) {
+        return jdbc.sql("SELECT id, name, dataset_id, test_dataset_id, test_fraction, spec, data_spec FROM models"
+                        + " WHERE id = :id")
+                .param("id", id)
+                .query((rs, row) -> {
+                    double fraction = rs.getDouble("test_fraction");
+                    Double fractionOrNull = rs.wasNull() ? null : fraction;
+                    String data = rs.getString("data_spec");
+                    return new Training(rs.getObject("id", UUID.class), rs.getString("name"),
+                            rs.getObject("dataset_id", UUID.class), rs.getObject("test_dataset_id", UUID.class),
+                            fractionOrNull, json.readValue(rs.getString("spec"), NetworkSpec.class),
+                            data == null ? null : json.readValue(data, DataSpec.class));
+                })
+                .optional();
+    }
+
+    /**
+     * Stores a fitted model as the outcome of its training job (the job engine's transaction, which marks the job
+     * SUCCEEDED): the next version of its name (experiment runs and reproductions have none), its training time and
+     * its artifact.
+     */
+    public void storeFitted(StoredModel model, double trainingSeconds) {
+        UUID id = model.document().id();
+        jdbc.sql("UPDATE models SET training_seconds = :seconds WHERE id = :id").param("seconds", trainingSeconds)
+                .param("id", id).update();
+        jdbc.sql("""
+                UPDATE models SET version = (SELECT COALESCE(MAX(v.version), 0) + 1 FROM models v
+                                             WHERE v.name = (SELECT n.name FROM models n WHERE n.id = :id))
+                WHERE id = :id AND experiment_id IS NULL AND reproduces IS NULL
+                """).param("id", id).update();
+        insertArtifact(model);
+    }
+
+    /**
+     * Records an imported model, already SUCCEEDED, as the next version of its name, with its fitted model, in one
+     * transaction: its training job is recorded as done.
+     */
+    @Transactional
+    public void insertImported(String name, UUID datasetId, NetworkSpec spec, StoredModel model) {
+        UUID id = model.document().id();
+        List<ModelDocument.LossPoint> curve = model.document().lossCurve();
+        jobs.recordDone(id, TRAINING, model.document().training().epochs(),
+                curve.isEmpty() ? Map.of() : Map.of(LOSS, curve.get(curve.size() - 1).loss()));
+        jdbc.sql("""
+                INSERT INTO models (id, name, dataset_id, spec, training_seconds, version)
+                VALUES (:id, :name, :dataset, :spec, :seconds,
+                        (SELECT COALESCE(MAX(v.version), 0) + 1 FROM models v WHERE v.name = :name))
+                """)
+                .param("id", id).param("name", name).param("dataset", datasetId)
+                .param("spec", json.writeValueAsString(spec))
+                .param("seconds", model.document().provenance().trainingSeconds())
+                .update();
+        insertArtifact(model);
     }
 
     public Optional<ModelView> findView(UUID id) {
-        return jdbc.sql("SELECT " + VIEW_COLUMNS + " FROM models m LEFT JOIN model_artifacts a ON a.model_id = m.id"
-                        + " WHERE m.id = :id")
+        return jdbc.sql("SELECT " + VIEW_COLUMNS + FROM + " WHERE m.id = :id")
                 .param("id", id).query(this::view).optional().map(v -> v.withAliases(aliasesOf(v.id())));
     }
 
@@ -89,7 +203,7 @@ public class ModelRepository {
      * Newest first; {@code status} null for all. Without {@code experimentId} only models asked for on their own,
      * with it only that experiment's runs.
      */
-    public List<ModelView> list(ModelStatus status, UUID experimentId, String name, int limit) {
+    public List<ModelView> list(JobStatus status, UUID experimentId, String name, int limit) {
         return page(status, experimentId, name, limit, null, false).items();
     }
 
@@ -97,12 +211,12 @@ public class ModelRepository {
      * A page of {@link #list}, newest first: at most {@code limit} models older than queue position {@code before}
      * (null: from the newest). With {@code summaries}, without their loss curves (what a list shows).
      */
-    public Page page(ModelStatus status, UUID experimentId, String name, int limit, Long before, boolean summaries) {
+    public Page page(JobStatus status, UUID experimentId, String name, int limit, Long before, boolean summaries) {
         String where = (experimentId == null ? " WHERE m.experiment_id IS NULL" : " WHERE m.experiment_id = :experiment")
-                + (status == null ? "" : " AND m.status = :status") + (name == null ? "" : " AND m.name = :name")
+                + (status == null ? "" : " AND j.status = :status") + (name == null ? "" : " AND m.name = :name")
                 + (before == null ? "" : " AND m.seq < :before");
-        var statement = jdbc.sql("SELECT m.seq, " + VIEW_COLUMNS + " FROM models m LEFT JOIN model_artifacts a"
-                + " ON a.model_id = m.id" + where + " ORDER BY m.seq DESC LIMIT :limit").param("limit", limit + 1);
+        var statement = jdbc.sql("SELECT m.seq, " + VIEW_COLUMNS + FROM + where + " ORDER BY m.seq DESC LIMIT :limit")
+                .param("limit", limit + 1);
         if (status != null) {
             statement = statement.param("status", status.name());
         }
@@ -145,15 +259,14 @@ public class ModelRepository {
     }
 
     /** One run of an experiment: its configuration, status and (once SUCCEEDED) its metrics. */
-    public record Run(UUID id, int configuration, ModelStatus status, long seed, DataSpec.Fold fold, Metrics metrics,
+    public record Run(UUID id, int configuration, JobStatus status, long seed, DataSpec.Fold fold, Metrics metrics,
             java.time.Instant finishedAt) {
     }
 
     /** Every run of an experiment, in the order they were queued; metrics are the test (held-out) ones. */
     public List<Run> runs(UUID experimentId) {
-        return jdbc.sql("SELECT m.id, m.configuration, m.status, m.spec, m.data_spec, m.finished_at, a.document"
-                        + " FROM models m LEFT JOIN model_artifacts a ON a.model_id = m.id"
-                        + " WHERE m.experiment_id = :experiment ORDER BY m.seq")
+        return jdbc.sql("SELECT m.id, m.configuration, j.status, m.spec, m.data_spec, j.finished_at, a.document"
+                        + FROM + " WHERE m.experiment_id = :experiment ORDER BY m.seq")
                 .param("experiment", experimentId)
                 .query((rs, row) -> {
                     String documentJson = rs.getString("document");
@@ -162,32 +275,37 @@ public class ModelRepository {
                     DataSpec data = json.readValue(rs.getString("data_spec"), DataSpec.class);
                     NetworkSpec spec = json.readValue(rs.getString("spec"), NetworkSpec.class);
                     return new Run(rs.getObject("id", UUID.class), rs.getInt("configuration"),
-                            ModelStatus.valueOf(rs.getString("status")), spec.seed(), data.fold(),
+                            JobStatus.valueOf(rs.getString("status")), spec.seed(), data.fold(),
                             document == null ? null : document.metrics().test(), instant(rs, "finished_at"));
                 })
                 .list();
     }
 
+    /** The runs of an experiment, in the order they were queued. */
+    public List<UUID> runIds(UUID experimentId) {
+        return jdbc.sql("SELECT id FROM models WHERE experiment_id = :experiment ORDER BY seq")
+                .param("experiment", experimentId).query(UUID.class).list();
+    }
+
     /**
-     * Deletes every run of an experiment, whatever its state; workers still training one notice and stop.
+     * Deletes every run of an experiment, whatever its state; workers still training one stop.
      *
      * @return the runs deleted
      */
     @Transactional
     public List<UUID> deleteRuns(UUID experimentId) {
-        List<UUID> ids = jdbc.sql("SELECT id FROM models WHERE experiment_id = :experiment")
-                .param("experiment", experimentId).query(UUID.class).list();
-        jdbc.sql("DELETE FROM model_artifacts WHERE model_id IN (SELECT id FROM models WHERE experiment_id = :experiment)")
-                .param("experiment", experimentId).update();
-        jdbc.sql("DELETE FROM models WHERE experiment_id = :experiment").param("experiment", experimentId).update();
+        List<UUID> ids = runIds(experimentId);
+        workers.delete(ids);
         return ids;
     }
 
-    /** Deletes a model whatever its state; a worker still training it notices and stops. */
+    /**
+     * Deletes a model whatever its state, with its training job and the jobs that work for it (scorings); a worker
+     * still training it stops.
+     */
     @Transactional
     public boolean delete(UUID id) {
-        jdbc.sql("DELETE FROM model_artifacts WHERE model_id = :id").param("id", id).update();
-        return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() == 1;
+        return exists(id) && !workers.delete(List.of(id)).isEmpty();
     }
 
     public boolean exists(UUID id) {
@@ -224,14 +342,11 @@ public class ModelRepository {
 
     private ModelView view(ResultSet rs, int row) throws SQLException {
         NetworkSpec spec = json.readValue(rs.getString("spec"), NetworkSpec.class);
+        Jobs.State job = jobs.state(rs);
         String documentJson = rs.getString("document");
         ModelDocument document = documentJson == null ? null : json.readValue(documentJson, ModelDocument.class);
         String dataJson = rs.getString("data_spec");
         DataSpec data = dataJson == null ? null : json.readValue(dataJson, DataSpec.class);
-        double loss = rs.getDouble("loss");
-        Double lossOrNull = rs.wasNull() ? null : loss;
-        double validationLoss = rs.getDouble("validation_loss");
-        Double validationLossOrNull = rs.wasNull() ? null : validationLoss;
         double testFraction = rs.getDouble("test_fraction");
         Double testFractionOrNull = rs.wasNull() ? null : testFraction;
         double seconds = rs.getDouble("training_seconds");
@@ -241,23 +356,23 @@ public class ModelRepository {
                 rs.getString("name"),
                 nullableInt(rs, "version"),
                 List.of(),
-                ModelStatus.valueOf(rs.getString("status")),
+                job.status(),
                 rs.getObject("dataset_id", UUID.class),
                 rs.getObject("test_dataset_id", UUID.class),
                 testFractionOrNull,
                 spec,
-                new ModelView.Progress(rs.getInt("iteration"), spec.maxIterations(), lossOrNull, validationLossOrNull),
-                new ModelView.Timings(instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
-                        secondsOrNull),
-                rs.getInt("attempts"),
-                rs.getBoolean("cancel_requested"),
-                rs.getString("error"),
-                document != null ? document.task() : data != null ? data.task() : "binary",
+                new ModelView.Progress((int) job.step(), spec.maxIterations(), job.measures().get(LOSS),
+                        job.measures().get(VALIDATION_LOSS)),
+                new ModelView.Timings(job.createdAt(), job.startedAt(), job.finishedAt(), secondsOrNull),
+                job.attempts(),
+                job.cancelRequested(),
+                job.error(),
+                document != null ? document.task() : data != null ? data.task() : Task.BINARY,
                 document != null ? document.features() : data != null ? data.features() : null,
                 document != null ? document.label() : data != null ? data.label() : null,
                 data != null ? data.preprocessing() : null,
                 document == null ? null : document.preprocessing().inputNames(),
-                document == null ? null : document.classes().stream().map(ModelDocument.ClassValue::json).toList(),
+                document == null ? null : document.classes().stream().map(ClassValue::json).toList(),
                 document == null ? null : document.metrics(),
                 document == null ? List.of() : document.lossCurve(),
                 document == null ? List.of() : document.validationLossCurve(),

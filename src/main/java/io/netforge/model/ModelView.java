@@ -4,15 +4,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import io.netforge.job.JobStatus;
 import io.netforge.network.NetworkSpec;
 import io.netforge.tabular.DataSpec;
+import io.netforge.tabular.Metrics;
 import io.netforge.tabular.PreprocessingSpec;
+import io.netforge.tabular.Task;
 
 /**
  * A model as the API shows it: its job's state while it trains, and once SUCCEEDED what it learned.
  * Fields that do not apply yet are null ({@code metrics}, {@code features}, ...) or empty ({@code lossCurve}).
  *
- * @param task          {@code binary}, {@code multiclass} or {@code regression}
+ * @param task          what the label asks for: {@code binary}, {@code multiclass} or {@code regression}
  * @param features      the feature columns, in the order of a row at predict
  * @param preprocessing how the features become inputs (null for models asked for before it could be chosen)
  * @param inputs        once trained, the network's inputs: numeric features, {@code column=level} one-hot inputs and
@@ -26,9 +29,9 @@ import io.netforge.tabular.PreprocessingSpec;
  * @param reproduction  for a retraining of another model from its provenance ({@code POST /models/{id}/reproduce}),
  *                      which model and whether the weights came out the same; else null
  */
-public record ModelView(UUID id, String name, Integer version, List<String> aliases, ModelStatus status, UUID datasetId, UUID testDatasetId,
+public record ModelView(UUID id, String name, Integer version, List<String> aliases, JobStatus status, UUID datasetId, UUID testDatasetId,
         Double testFraction, NetworkSpec network, Progress progress, Timings timings, int attempts,
-        boolean cancelRequested, String error, String task, List<String> features, String label,
+        boolean cancelRequested, String error, Task task, List<String> features, String label,
         PreprocessingSpec preprocessing, List<String> inputs, List<Object> classes,
         Metrics.TrainTest metrics,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)

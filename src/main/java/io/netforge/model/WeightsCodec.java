@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import io.netforge.compute.Network;
+import io.netforge.compute.Predictor;
 
 /**
  * Encodes a network's parameters as the bytes stored beside its {@link ModelDocument}: IEEE 754 float64
@@ -62,6 +63,16 @@ public final class WeightsCodec {
         Layers layers = layers(model);
         return Network.of(model.document().architecture(), layers.weights(), layers.biases(),
                 model.document().network().precision());
+    }
+
+    /**
+     * A predictor of a stored model, straight from its stored weights (no network off-heap for a small one), after
+     * checking its bytes against the document.
+     */
+    public static Predictor predictor(StoredModel model) {
+        Layers layers = layers(model);
+        return Predictor.of(model.document().architecture(), model.document().network().precision(), layers.weights(),
+                layers.biases());
     }
 
     /**

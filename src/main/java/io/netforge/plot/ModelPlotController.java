@@ -13,13 +13,15 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.netforge.model.Metrics;
+import io.netforge.job.JobStatus;
 import io.netforge.model.ModelDocument;
-import io.netforge.model.ModelRepository;
-import io.netforge.model.ModelStatus;
-import io.netforge.model.ModelView;
 import io.netforge.model.ModelReferences;
+import io.netforge.model.ModelRepository;
+import io.netforge.model.ModelView;
 import io.netforge.problem.DomainException;
+import io.netforge.tabular.Metrics;
+import io.netforge.tabular.Roc;
+import io.netforge.web.Route;
 
 /** A finished model's plots ({@code /models/{id}/plots/roc|loss|confusion}) and its ROC points as JSON. */
 @RestController
@@ -36,12 +38,14 @@ class ModelPlotController {
         this.images = images;
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/models/{id}/roc")
-    ModelDocument.Roc roc(@PathVariable("id") String reference) {
+    Roc roc(@PathVariable("id") String reference) {
         UUID id = references.resolve(reference, "id");
         return roc(document(id));
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping(path = "/models/{id}/plots/{kind}", produces = {ChartImages.SVG, ChartImages.PNG})
     ResponseEntity<byte[]> plot(@PathVariable("id") String reference, @PathVariable String kind,
             @RequestParam(required = false) Integer width, @RequestParam(required = false) Integer height,
@@ -65,15 +69,15 @@ class ModelPlotController {
     /** The fitted model's document: 404 for no model, 409 for one that has not SUCCEEDED. */
     private ModelDocument document(UUID id) {
         ModelView view = models.getView(id);
-        if (view.status() != ModelStatus.SUCCEEDED) {
+        if (view.status() != JobStatus.SUCCEEDED) {
             throw DomainException.conflict("model " + id + " is " + view.status() + "; plots exist once it has SUCCEEDED");
         }
         return models.findArtifact(id).orElseThrow(() -> DomainException.notFound("model", id)).document();
     }
 
-    private static ModelDocument.Roc roc(ModelDocument document) {
+    private static Roc roc(ModelDocument document) {
         if (document.roc() == null) {
-            throw DomainException.notFound("ROC curve of model", document.id() + (document.task().equals("regression")
+            throw DomainException.notFound("ROC curve of model", document.id() + (!document.task().classification()
                     ? ": a regression has none" : ": it was trained before netforge kept ROC curves (format "
                             + document.formatVersion() + ")"));
         }
@@ -85,11 +89,11 @@ class ModelPlotController {
     }
 
     private static JFreeChart rocChart(ModelDocument document) {
-        ModelDocument.Roc roc = roc(document);
+        Roc roc = roc(document);
         List<Charts.Line> lines = new ArrayList<>();
-        for (ModelDocument.RocCurve curve : roc.curves()) {
-            double[] x = curve.points().stream().mapToDouble(ModelDocument.RocPoint::falsePositiveRate).toArray();
-            double[] y = curve.points().stream().mapToDouble(ModelDocument.RocPoint::truePositiveRate).toArray();
+        for (Roc.Curve curve : roc.curves()) {
+            double[] x = curve.points().stream().mapToDouble(Roc.Point::falsePositiveRate).toArray();
+            double[] y = curve.points().stream().mapToDouble(Roc.Point::truePositiveRate).toArray();
             String label = (roc.curves().size() == 1 ? document.name() : "class " + curve.positiveClass() + " vs rest")
                     + " (AUC " + Charts.format(curve.auc()) + ")";
             lines.add(new Charts.Line(label, x, y));
@@ -116,18 +120,11 @@ class ModelPlotController {
         Metrics.TrainTest metrics = document.metrics();
         String rows = metrics.test() != null ? "test" : "training";
         Metrics m = metrics.test() != null ? metrics.test() : metrics.train();
-        List<String> classes = document.classes().stream().map(ModelDocument.ClassValue::value).toList();
-        if (m.confusion() != null) {
-            return new Confusion(rows, m.confusion().classes().stream().map(String::valueOf).toList(),
-                    m.confusion().counts());
+        Metrics.Confusion table = m.confusionTable(document.readout().classNames());
+        if (table == null) {
+            throw DomainException.notFound("confusion matrix of model", document.id() + ": a regression has none");
         }
-        if (m.confusionMatrix() != null) {
-            var c = m.confusionMatrix();
-            // actual negative (first class), actual positive
-            return new Confusion(rows, classes, new long[][] {{c.trueNegatives(), c.falsePositives()},
-                    {c.falseNegatives(), c.truePositives()}});
-        }
-        throw DomainException.notFound("confusion matrix of model", document.id() + ": a regression has none");
+        return new Confusion(rows, table.classes().stream().map(String::valueOf).toList(), table.counts());
     }
 
     private record Confusion(String rows, List<String> classes, long[][] counts) {

@@ -16,15 +16,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
 import io.netforge.problem.DomainException;
-import tools.jackson.databind.JsonNode;
+import io.netforge.tabular.Prediction;
 
 /**
  * Scores a CSV of any length with bounded memory: the body is spooled to a temporary file, read once to check every
@@ -107,7 +106,7 @@ final class CsvScoring implements AutoCloseable {
                     .with("row", line);
         }
         try {
-            header.row(header.cells(record, MISSING), "row " + line, true);
+            header.row(record, MISSING, "row " + line);
         } catch (DomainException e) {
             throw e.with("row", line);
         }
@@ -142,16 +141,7 @@ final class CsvScoring implements AutoCloseable {
 
     /** The columns of a CSV answer: {@code probability,label}, {@code label,probability_<class>...} or {@code value}. */
     static List<String> outputHeader(LoadedModel model) {
-        return switch (model.task()) {
-            case BINARY -> List.of("probability", "label");
-            case MULTICLASS -> {
-                List<String> names = new ArrayList<>();
-                names.add("label");
-                model.classNames().forEach(c -> names.add("probability_" + c));
-                yield names;
-            }
-            case REGRESSION -> List.of("value");
-        };
+        return model.task().columns(model.classNames());
     }
 
     /** Writes one output row per input row, in order, as CSV. */
@@ -160,9 +150,9 @@ final class CsvScoring implements AutoCloseable {
         try (CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
             printer.printRecord(outputHeader());
             forEachBatch(predictions -> {
-                for (PredictResponse.Prediction p : predictions) {
+                for (Prediction p : predictions) {
                     try {
-                        printer.printRecord(csvRow(model, p));
+                        printer.printRecord(p.cells());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -177,36 +167,19 @@ final class CsvScoring implements AutoCloseable {
     }
 
     /** All predictions, for the JSON answers (the caller has checked the row count). */
-    List<PredictResponse.Prediction> all() throws IOException {
-        List<PredictResponse.Prediction> all = new ArrayList<>((int) rows);
+    List<Prediction> all() throws IOException {
+        List<Prediction> all = new ArrayList<>((int) rows);
         forEachBatch(all::addAll);
         return all;
     }
 
-    /** A prediction as a row of {@link #outputHeader(LoadedModel)}'s columns. */
-    static List<Object> csvRow(LoadedModel model, PredictResponse.Prediction p) {
-        return switch (model.task()) {
-            case BINARY -> List.of(Double.toString(p.probability()), String.valueOf(p.label()));
-            case MULTICLASS -> {
-                List<Object> cells = new ArrayList<>();
-                cells.add(String.valueOf(p.label()));
-                for (Map.Entry<String, Double> e : p.probabilities().entrySet()) {
-                    cells.add(Double.toString(e.getValue()));
-                }
-                yield cells;
-            }
-            case REGRESSION -> List.of(Double.toString(p.value()));
-        };
-    }
-
-    private void forEachBatch(java.util.function.Consumer<List<PredictResponse.Prediction>> sink) throws IOException {
+    private void forEachBatch(java.util.function.Consumer<List<Prediction>> sink) throws IOException {
         try (CSVParser parser = parser()) {
             Iterator<CSVRecord> records = parser.iterator();
             List<double[]> batch = new ArrayList<>(BATCH);
             while (records.hasNext()) {
                 CSVRecord record = records.next();
-                List<JsonNode> cells = columns.cells(record, MISSING);
-                batch.add(columns.row(cells, "row " + (record.getRecordNumber() + 1), true));
+                batch.add(columns.row(record, MISSING, "row " + (record.getRecordNumber() + 1)));
                 if (batch.size() == BATCH || !records.hasNext()) {
                     sink.accept(model.predict(batch.toArray(double[][]::new)));
                     batch.clear();

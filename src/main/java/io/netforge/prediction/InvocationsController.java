@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 import io.netforge.model.ModelReferences;
 import io.netforge.problem.DomainException;
 import io.netforge.tabular.Encoding;
+import io.netforge.tabular.Prediction;
+import io.netforge.web.Route;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;
 
@@ -30,7 +32,7 @@ class InvocationsController {
     static final List<String> FORMATS = List.of("dataframe_split", "dataframe_records", "instances", "inputs");
 
     /** @param predictions one per row, in order, as {@code /predict}'s */
-    record InvocationsResponse(List<PredictResponse.Prediction> predictions) {
+    record InvocationsResponse(List<Prediction> predictions) {
     }
 
     private final PredictionService predictions;
@@ -44,6 +46,7 @@ class InvocationsController {
         this.limits = limits;
     }
 
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "mlflow")
     @PostMapping(path = "/models/{id}/invocations", consumes = MediaType.APPLICATION_JSON_VALUE)
     InvocationsResponse invoke(@PathVariable("id") String reference, @RequestBody JsonNode body) {
         UUID id = references.resolve(reference, "id");
@@ -72,6 +75,7 @@ class InvocationsController {
         return new InvocationsResponse(model.predict(rows));
     }
 
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "mlflow")
     @PostMapping(path = "/models/{id}/invocations", consumes = "text/csv")
     InvocationsResponse invokeCsv(@PathVariable("id") String reference, HttpServletRequest request) throws IOException {
         UUID id = references.resolve(reference, "id");
@@ -167,7 +171,7 @@ class InvocationsController {
         if (objects) {
             return records(instances, encoding, field);
         }
-        List<String> features = encoding.features().stream().map(Encoding.Feature::name).toList();
+        List<String> features = encoding.names();
         TabularRows rows = new TabularRows(encoding, features, field);
         double[][] out = new double[instances.size()][];
         for (int r = 0; r < out.length; r++) {

@@ -1,18 +1,16 @@
 package io.netforge.prediction;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.netforge.compute.Predictor;
 import io.netforge.compute.Standardization;
-import io.netforge.dataset.Task;
 import io.netforge.model.ModelDocument;
 import io.netforge.model.StoredModel;
 import io.netforge.model.WeightsCodec;
 import io.netforge.tabular.Encoding;
-import io.netforge.tabular.TargetScale;
+import io.netforge.tabular.Prediction;
+import io.netforge.tabular.Readout;
+import io.netforge.tabular.Task;
 
 /**
  * A fitted model ready to serve: its network's predictor (the weights are read once, when the model is loaded)
@@ -26,8 +24,7 @@ final class LoadedModel {
     private final Predictor predictor;
     private final Encoding encoding;
     private final Standardization standardization;
-    private final TargetScale target;
-    private final List<Object> classes;
+    private final Readout readout;
 
     private final io.micrometer.core.instrument.Counter rows;
 
@@ -39,13 +36,12 @@ final class LoadedModel {
     LoadedModel(StoredModel stored, io.micrometer.core.instrument.Counter rows) {
         this.rows = rows;
         this.document = stored.document();
-        this.task = document.taskValue();
-        this.predictor = WeightsCodec.decode(stored).predictor();
+        this.task = document.task();
+        this.predictor = WeightsCodec.predictor(stored);
         this.encoding = document.preprocessing();
         ModelDocument.StandardizationDoc s = document.standardization();
         this.standardization = s == null ? null : new Standardization(s.mean(), s.sd());
-        this.target = document.target();
-        this.classes = document.classes().stream().map(ModelDocument.ClassValue::json).toList();
+        this.readout = document.readout();
     }
 
     List<String> features() {
@@ -66,19 +62,19 @@ final class LoadedModel {
 
     /** The classes as uploaded, as text, in output order (the keys of a multi-class prediction's probabilities). */
     List<String> classNames() {
-        return document.classes().stream().map(ModelDocument.ClassValue::value).toList();
+        return readout.classNames();
     }
 
     /** The classes as JSON values (numbers for numeric labels), in output order. */
     List<Object> classes() {
-        return classes;
+        return readout.classValues();
     }
 
     /**
      * The predictions of rows of raw feature values (one per feature: a number or NaN for a numeric feature, a
-     * level index, -1 or NaN for a categorical one; see {@link Encoding#encode}).
+     * level index, -1 or NaN for a categorical one; see {@link Encoding#encode}), typed by the model's task.
      */
-    List<PredictResponse.Prediction> predict(double[][] rows) {
+    List<Prediction> predict(double[][] rows) {
         if (this.rows != null) {
             this.rows.increment(rows.length);
         }
@@ -88,33 +84,12 @@ final class LoadedModel {
             encoding.encode(rows[r], 0, encoded, 0);
             input[r] = standardization == null ? encoded : standardization.apply(encoded);
         }
-        List<PredictResponse.Prediction> predictions = new ArrayList<>(rows.length);
-        switch (task) {
-            case BINARY -> {
-                for (double p : predictor.probabilities(input)) {
-                    predictions.add(PredictResponse.Prediction.binary(p,
-                            p >= document.network().threshold() ? classes.get(1) : classes.get(0)));
-                }
-            }
-            case MULTICLASS -> {
-                for (double[] p : predictor.predict(input)) {
-                    int best = 0;
-                    Map<String, Double> byClass = new LinkedHashMap<>();
-                    for (int k = 0; k < p.length; k++) {
-                        byClass.put(document.classes().get(k).value(), p[k]);
-                        if (p[k] > p[best]) {
-                            best = k;
-                        }
-                    }
-                    predictions.add(PredictResponse.Prediction.multiclass(classes.get(best), byClass));
-                }
-            }
-            case REGRESSION -> {
-                for (double z : predictor.probabilities(input)) {
-                    predictions.add(PredictResponse.Prediction.regression(target.original(z)));
-                }
-            }
+        double[][] outputs = predictor.predict(input);
+        int width = predictor.outputs();
+        double[] flat = new double[outputs.length * width];
+        for (int r = 0; r < outputs.length; r++) {
+            System.arraycopy(outputs[r], 0, flat, r * width, width);
         }
-        return predictions;
+        return task.predict(flat, readout);
     }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -20,6 +19,10 @@ import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelRepository;
 import io.netforge.problem.DomainException;
 import io.netforge.tabular.Encoding;
+import io.netforge.tabular.Feature;
+import io.netforge.tabular.Prediction;
+import io.netforge.tabular.RegressionPrediction;
+import io.netforge.web.Route;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -68,37 +71,43 @@ class OpenInferenceController {
         this.references = references;
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/v2/health/live")
     Live live() {
         return new Live(true);
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/v2/health/ready")
     Ready ready() {
         return new Ready(true);
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/v2/models/{name}")
     ModelMetadata metadata(@PathVariable String name) {
         return metadata(name, null);
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/v2/models/{name}/versions/{version}")
     ModelMetadata metadata(@PathVariable String name, @PathVariable String version) {
         Resolved resolved = resolve(name, version);
         LoadedModel model = predictions.model(resolved.id());
         List<TensorMetadata> inputs = new ArrayList<>();
-        for (Encoding.Feature feature : model.encoding().features()) {
-            inputs.add(new TensorMetadata(feature.name(), feature.isCategorical() ? "BYTES" : "FP64", List.of(-1L)));
+        for (Feature feature : model.encoding().features()) {
+            inputs.add(new TensorMetadata(feature.name(), feature.textual() ? "BYTES" : "FP64", List.of(-1L)));
         }
         return new ModelMetadata(name, resolved.versions(), "netforge", inputs, outputs(model));
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/v2/models/{name}/ready")
     ModelReady modelReady(@PathVariable String name) {
         return modelReady(name, null);
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/v2/models/{name}/versions/{version}/ready")
     ModelReady modelReady(@PathVariable String name, @PathVariable String version) {
         Resolved resolved = resolve(name, version);
@@ -106,11 +115,13 @@ class OpenInferenceController {
         return new ModelReady(name, true);
     }
 
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "v2")
     @PostMapping("/v2/models/{name}/infer")
     InferResponse infer(@PathVariable String name, @RequestBody JsonNode request) {
         return infer(name, null, request);
     }
 
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "v2")
     @PostMapping("/v2/models/{name}/versions/{version}/infer")
     InferResponse infer(@PathVariable String name, @PathVariable String version, @RequestBody JsonNode request) {
         Resolved resolved = resolve(name, version);
@@ -120,7 +131,7 @@ class OpenInferenceController {
                     + model.encoding().features().size() + "] or one tensor per feature");
         }
         double[][] rows = rows(request.get("inputs"), model.encoding());
-        List<PredictResponse.Prediction> predicted = model.predict(rows);
+        List<Prediction> predicted = model.predict(rows);
         List<Tensor> outputs = tensors(model, predicted);
         JsonNode wanted = request.get("outputs");
         if (wanted != null && wanted.isArray() && !wanted.isEmpty()) {
@@ -173,7 +184,7 @@ class OpenInferenceController {
 
     /** The request's rows: one [N, F] numeric tensor, or a tensor per feature (any order; BYTES for categories). */
     private double[][] rows(JsonNode inputs, Encoding encoding) {
-        List<Encoding.Feature> features = encoding.features();
+        List<Feature> features = encoding.features();
         if (inputs.size() == 1 && !features.stream().anyMatch(f -> f.name().equals(inputs.get(0).path("name").asString("")))
                 && features.size() != 1) {
             JsonNode tensor = inputs.get(0);
@@ -190,7 +201,7 @@ class OpenInferenceController {
                         + " needs " + n * features.size());
             }
             predictions.checkRowCount((int) n, "inputs[0]");
-            TabularRows columns = new TabularRows(encoding, features.stream().map(Encoding.Feature::name).toList(),
+            TabularRows columns = new TabularRows(encoding, encoding.names(),
                     "inputs[0]");
             double[][] rows = new double[(int) n][];
             for (int r = 0; r < n; r++) {
@@ -205,17 +216,16 @@ class OpenInferenceController {
             JsonNode tensor = inputs.get(i);
             String field = "inputs[" + i + "]";
             String name = tensor.path("name").asString("");
-            Encoding.Feature feature = features.stream().filter(f -> f.name().equals(name)).findFirst()
+            Feature feature = features.stream().filter(f -> f.name().equals(name)).findFirst()
                     .orElseThrow(() -> DomainException.invalidField(field + ".name", "'" + name + "' is not a feature;"
-                            + " the features are " + String.join(", ", features.stream().map(Encoding.Feature::name)
-                                    .toList())));
+                            + " the features are " + String.join(", ", encoding.names())));
             if (byName.containsKey(name)) {
                 throw DomainException.invalidField(field + ".name", "feature '" + name + "' is given twice");
             }
             String datatype = tensor.path("datatype").asString("");
-            if (feature.isCategorical() ? !datatype.equals("BYTES") && !isNumeric(datatype) : !isNumeric(datatype)) {
+            if (feature.textual() ? !datatype.equals("BYTES") && !isNumeric(datatype) : !isNumeric(datatype)) {
                 throw DomainException.invalidField(field + ".datatype", "feature '" + name + "' is "
-                        + (feature.isCategorical() ? "categorical: BYTES" : "numeric: FP64, FP32 or an integer type")
+                        + (feature.textual() ? feature.type() + ": BYTES" : feature.type() + ": FP64, FP32 or an integer type")
                         + ", got '" + datatype + "'");
             }
             List<Long> shape = shape(tensor, field);
@@ -294,38 +304,30 @@ class OpenInferenceController {
     }
 
     private static List<TensorMetadata> outputs(LoadedModel model) {
-        return switch (model.task()) {
-            case BINARY, MULTICLASS -> List.of(
-                    new TensorMetadata("probabilities", "FP64", List.of(-1L, (long) model.classes().size())),
-                    new TensorMetadata("label", "BYTES", List.of(-1L)));
-            case REGRESSION -> List.of(new TensorMetadata("value", "FP64", List.of(-1L)));
-        };
+        if (!model.task().classification()) {
+            return List.of(new TensorMetadata("value", "FP64", List.of(-1L)));
+        }
+        return List.of(new TensorMetadata("probabilities", "FP64", List.of(-1L, (long) model.classes().size())),
+                new TensorMetadata("label", "BYTES", List.of(-1L)));
     }
 
     /** probabilities [N, K] (binary: 1 - p and p) and label [N], or value [N]. */
-    private static List<Tensor> tensors(LoadedModel model, List<PredictResponse.Prediction> predicted) {
+    private static List<Tensor> tensors(LoadedModel model, List<Prediction> predicted) {
         long n = predicted.size();
-        switch (model.task()) {
-            case REGRESSION -> {
-                List<Object> values = new ArrayList<>();
-                predicted.forEach(p -> values.add(p.value()));
-                return List.of(new Tensor("value", List.of(n), "FP64", values));
-            }
-            default -> {
-                List<Object> probabilities = new ArrayList<>();
-                List<Object> labels = new ArrayList<>();
-                for (PredictResponse.Prediction p : predicted) {
-                    if (model.task() == io.netforge.dataset.Task.BINARY) {
-                        probabilities.add(1 - p.probability());
-                        probabilities.add(p.probability());
-                    } else {
-                        probabilities.addAll(p.probabilities().values());
-                    }
-                    labels.add(String.valueOf(p.label()));
-                }
-                return List.of(new Tensor("probabilities", List.of(n, (long) model.classes().size()), "FP64",
-                        probabilities), new Tensor("label", List.of(n), "BYTES", labels));
-            }
+        if (!model.task().classification()) {
+            List<Object> values = new ArrayList<>();
+            predicted.forEach(p -> values.add(((RegressionPrediction) p).value()));
+            return List.of(new Tensor("value", List.of(n), "FP64", values));
         }
+        List<Object> probabilities = new ArrayList<>();
+        List<Object> labels = new ArrayList<>();
+        for (Prediction p : predicted) {
+            for (double probability : p.classProbabilities()) {
+                probabilities.add(probability);
+            }
+            labels.add(String.valueOf(p.predictedClass()));
+        }
+        return List.of(new Tensor("probabilities", List.of(n, (long) model.classes().size()), "FP64", probabilities),
+                new Tensor("label", List.of(n), "BYTES", labels));
     }
 }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 
-import io.netforge.model.ModelReferences;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -16,6 +14,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import io.netforge.model.ModelReferences;
+import io.netforge.web.Route;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,6 +36,7 @@ class PredictionController {
         this.json = json;
     }
 
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "predict")
     @PostMapping(path = "/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
     PredictResponse predict(@PathVariable("id") String reference, @RequestBody PredictRequest request) {
         UUID id = references.resolve(reference, "id");
@@ -47,6 +48,7 @@ class PredictionController {
      * first (a bad one is a 400 naming it), then the predictions stream out, one per input row, as CSV, or as
      * {@code /predict}'s JSON when Accept prefers {@code application/json} (then at most max-rows rows).
      */
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "csv")
     @PostMapping(path = "/models/{id}/predict", consumes = "text/csv", produces = {"text/csv", "application/json"})
     ResponseEntity<StreamingResponseBody> predictCsv(@PathVariable("id") String reference, HttpServletRequest request,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {

@@ -1,13 +1,14 @@
 package io.netforge.prediction;
 
 import java.io.IOException;
-import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netforge.web.Route;
+import io.netforge.web.Routes;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,19 +22,17 @@ import jakarta.servlet.http.HttpServletResponse;
 @Component
 class PredictionMetricsFilter extends OncePerRequestFilter {
 
-    private static final Pattern PREDICT = Pattern.compile("/models/[^/]+/predict/?");
-    private static final Pattern INVOCATIONS = Pattern.compile("/models/[^/]+/invocations/?");
-    private static final Pattern V2 = Pattern.compile("/v2/models/[^/]+(/versions/[^/]+)?/infer/?");
-
     private final MeterRegistry registry;
+    private final Routes routes;
 
-    PredictionMetricsFilter(MeterRegistry registry) {
+    PredictionMetricsFilter(MeterRegistry registry, Routes routes) {
         this.registry = registry;
+        this.routes = routes;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || protocol(request) == null;
+        return protocol(request).isEmpty();
     }
 
     @Override
@@ -41,16 +40,9 @@ class PredictionMetricsFilter extends OncePerRequestFilter {
         return true;
     }
 
-    private static String protocol(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        if (PREDICT.matcher(path).matches()) {
-            String type = request.getContentType();
-            return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv") ? "csv" : "predict";
-        }
-        if (INVOCATIONS.matcher(path).matches()) {
-            return "mlflow";
-        }
-        return V2.matcher(path).matches() ? "v2" : null;
+    /** The protocol the route Spring serves the request by declares ({@link Route#protocol()}); empty for none. */
+    private String protocol(HttpServletRequest request) {
+        return routes.of(request).protocol();
     }
 
     @Override

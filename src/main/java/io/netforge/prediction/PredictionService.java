@@ -6,11 +6,11 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Service;
 
+import io.netforge.job.JobStatus;
 import io.netforge.model.ModelRepository;
-import io.netforge.model.ModelStatus;
 import io.netforge.problem.DomainException;
 import io.netforge.tabular.Encoding;
-import io.netforge.tabular.PreprocessingSpec;
+import io.netforge.tabular.Feature;
 import tools.jackson.databind.JsonNode;
 
 /** Checks predict requests against the model they name and answers them from the {@link ModelCache}. */
@@ -37,7 +37,7 @@ class PredictionService {
     LoadedModel model(UUID id) {
         LoadedModel model = cache.get(id);
         if (model == null) {
-            ModelStatus status = models.getView(id).status();
+            JobStatus status = models.getView(id).status();
             throw DomainException.conflict("model " + id + " is " + status
                     + "; predictions are served once its training SUCCEEDED");
         }
@@ -70,7 +70,7 @@ class PredictionService {
      * naming the row and field.
      */
     static double[][] rows(PredictRequest request, Encoding encoding, int maxRows) {
-        List<String> features = encoding.features().stream().map(Encoding.Feature::name).toList();
+        List<String> features = encoding.names();
         if ((request.rows() == null) == (request.instances() == null)) {
             throw DomainException.invalidInput("give exactly one of 'rows' (arrays of " + features.size()
                     + " values in feature order) or 'instances' (objects keyed by feature name)");
@@ -129,54 +129,8 @@ class PredictionService {
     }
 
     /** One value as {@link LoadedModel#predict} takes it, or a 400 naming the field. */
-    static double value(JsonNode value, Encoding encoding, Encoding.Feature feature, String field) {
-        boolean missing = value == null || value.isNull();
-        if (!feature.isCategorical()) {
-            if (missing) {
-                if (feature.fill() == null) {
-                    throw DomainException.invalidField(field, "must be a number, got null (this model was trained"
-                            + " before missing values could be filled in)");
-                }
-                return Double.NaN;
-            }
-            if (!value.isNumber()) {
-                throw DomainException.invalidField(field, "must be a number (or null when missing), got " + brief(value));
-            }
-            double number = value.asDouble();
-            if (!Double.isFinite(number)) {
-                throw DomainException.invalidField(field, "must be a finite number, got " + value);
-            }
-            return number;
-        }
-        boolean error = PreprocessingSpec.ERROR.equals(encoding.unknownCategory());
-        if (missing) {
-            if (!Boolean.TRUE.equals(feature.missingLevel()) && error) {
-                throw DomainException.invalidField(field, "is missing, and the training rows had no missing value of '"
-                        + feature.name() + "' (unknownCategory is error)");
-            }
-            return Double.NaN;
-        }
-        if (!value.isString() && !value.isNumber()) {
-            throw DomainException.invalidField(field, "must be a string (a level of '" + feature.name()
-                    + "'), a number or null, got " + brief(value));
-        }
-        String text = value.isString() ? value.asString().strip() : value.asString();
-        int level = feature.levelOf(text);
-        if (level < 0 && error) {
-            throw DomainException.invalidField(field, "'" + abbreviate(text) + "' is not a level of '" + feature.name()
-                    + "' the model was trained on (unknownCategory is error); its levels are "
-                    + describe(feature.levels().stream().map(Encoding.Level::value).toList()));
-        }
-        return level;
-    }
-
-    private static String brief(JsonNode value) {
-        String text = value.toString();
-        return abbreviate(text);
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    static double value(JsonNode value, Encoding encoding, Feature feature, String field) {
+        return feature.fromJson(value, field, encoding.strict());
     }
 
     private static String describe(List<String> names) {

@@ -18,14 +18,15 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import io.netforge.dataset.DatasetStore;
+import io.netforge.job.JobStatus;
 import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelRepository;
-import io.netforge.model.ModelStatus;
 import io.netforge.problem.DomainException;
+import io.netforge.web.Route;
 
 /**
  * Batch scoring of a stored dataset as a job: {@code POST /models/{id}/scorings {"datasetId"}} (202), its state at
- * {@code GET /models/{id}/scorings/{scoringId}}, and once SUCCEEDED the CSV at {@code .../result}.
+ * {@code GET /models/{id}/scorings/{scoringId}}, {@code .../cancel}, and once SUCCEEDED the CSV at {@code .../result}.
  */
 @RestController
 class ScoringController {
@@ -45,6 +46,7 @@ class ScoringController {
         this.references = references;
     }
 
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN)
     @PostMapping("/models/{id}/scorings")
     @Transactional
     ResponseEntity<Scorings.View> submit(@PathVariable("id") String reference, @RequestBody ScoringRequest request) {
@@ -52,8 +54,8 @@ class ScoringController {
         if (request == null || request.datasetId() == null) {
             throw DomainException.invalidField("datasetId", "is required");
         }
-        ModelStatus status = models.getView(id).status();
-        if (status != ModelStatus.SUCCEEDED) {
+        JobStatus status = models.getView(id).status();
+        if (status != JobStatus.SUCCEEDED) {
             throw DomainException.conflict("model " + id + " is " + status + "; a model scores once it has SUCCEEDED");
         }
         try {
@@ -66,6 +68,7 @@ class ScoringController {
                 .body(view);
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/models/{id}/scorings")
     List<Scorings.View> list(@PathVariable("id") String reference) {
         UUID id = references.resolve(reference, "id");
@@ -73,6 +76,7 @@ class ScoringController {
         return scorings.list(id);
     }
 
+    @Route(access = Route.Access.READ)
     @GetMapping("/models/{id}/scorings/{scoringId}")
     Scorings.View get(@PathVariable("id") String reference, @PathVariable UUID scoringId) {
         UUID id = references.resolve(reference, "id");
@@ -83,12 +87,13 @@ class ScoringController {
      * The scored CSV, gzip-compressed on the wire for clients that accept it ({@code Accept-Encoding: gzip}, as
      * curl --compressed and browsers do) and plain otherwise.
      */
+    @Route(access = Route.Access.READ)
     @GetMapping(path = "/models/{id}/scorings/{scoringId}/result", produces = "text/csv")
     ResponseEntity<StreamingResponseBody> result(@PathVariable("id") String reference, @PathVariable UUID scoringId,
             @RequestHeader(value = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
         UUID id = references.resolve(reference, "id");
         Scorings.View view = scorings.find(id, scoringId).orElseThrow(() -> DomainException.notFound("scoring", scoringId));
-        if (view.status() != Scorings.Status.SUCCEEDED) {
+        if (view.status() != JobStatus.SUCCEEDED) {
             throw DomainException.conflict("scoring " + scoringId + " is " + view.status()
                     + (view.error() == null ? "" : " (" + view.error() + ")") + "; its CSV is ready once it has SUCCEEDED");
         }
@@ -110,6 +115,23 @@ class ScoringController {
         });
     }
 
+    /** Cancels a queued or running scoring; 409 once it has finished. */
+    @Route(access = Route.Access.TRAIN)
+    @PostMapping("/models/{id}/scorings/{scoringId}/cancel")
+    Scorings.View cancel(@PathVariable("id") String reference, @PathVariable UUID scoringId) {
+        UUID id = references.resolve(reference, "id");
+        switch (scorings.cancel(id, scoringId)) {
+            case NOT_FOUND -> throw DomainException.notFound("scoring", scoringId);
+            case ALREADY_FINISHED -> throw DomainException.conflict("scoring " + scoringId + " is already "
+                    + scorings.find(id, scoringId).map(Scorings.View::status).orElse(JobStatus.CANCELLED)
+                    + "; only QUEUED or RUNNING scorings can be cancelled");
+            case REQUESTED, CANCELLED -> {
+            }
+        }
+        return scorings.find(id, scoringId).orElseThrow(() -> DomainException.notFound("scoring", scoringId));
+    }
+
+    @Route(access = Route.Access.ADMIN)
     @DeleteMapping("/models/{id}/scorings/{scoringId}")
     ResponseEntity<Void> delete(@PathVariable("id") String reference, @PathVariable UUID scoringId) {
         UUID id = references.resolve(reference, "id");

@@ -1,13 +1,12 @@
 package io.netforge.prediction;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.netforge.problem.DomainException;
 import io.netforge.tabular.Encoding;
+import io.netforge.tabular.Feature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Rows named by columns, as the ecosystem's protocols send them (a data frame, CSV, named tensors), turned into the
@@ -22,14 +21,14 @@ final class TabularRows {
     /** @param field the request field the columns come from, for errors */
     TabularRows(Encoding encoding, List<String> columns, String field) {
         this.encoding = encoding;
-        List<Encoding.Feature> features = encoding.features();
+        List<Feature> features = encoding.features();
         positionOfFeature = new int[features.size()];
         for (int f = 0; f < features.size(); f++) {
             String name = features.get(f).name();
             int at = columns.indexOf(name);
             if (at < 0) {
                 throw DomainException.invalidField(field, "no column '" + name + "'; the model's features are "
-                        + String.join(", ", features.stream().map(Encoding.Feature::name).toList()))
+                        + String.join(", ", encoding.names()))
                         .with("column", name);
             }
             if (columns.lastIndexOf(name) != at) {
@@ -41,14 +40,6 @@ final class TabularRows {
 
     /** One row of values by column position; {@code field} names the row for errors, e.g. {@code data[3]}. */
     double[] row(List<JsonNode> values, String field) {
-        return row(values, field, false);
-    }
-
-    /**
-     * @param byName name a bad value's column by name ({@code row 3, column 'income'}, for CSV) rather than by
-     *               position ({@code data[3][1]})
-     */
-    double[] row(List<JsonNode> values, String field, boolean byName) {
         double[] row = new double[positionOfFeature.length];
         for (int f = 0; f < row.length; f++) {
             int at = positionOfFeature[f];
@@ -56,15 +47,14 @@ final class TabularRows {
                 throw DomainException.invalidField(field, "has " + values.size() + " values; column '"
                         + encoding.features().get(f).name() + "' is number " + (at + 1));
             }
-            row[f] = PredictionService.value(values.get(at), encoding, encoding.features().get(f),
-                    byName ? field + ", column '" + encoding.features().get(f).name() + "'" : field + "[" + at + "]");
+            row[f] = encoding.features().get(f).fromJson(values.get(at), field + "[" + at + "]", encoding.strict());
         }
         return row;
     }
 
     /** Rows as objects from column name to value (every feature must be a key). */
     static double[][] fromRecords(List<Map<String, JsonNode>> records, Encoding encoding, String field) {
-        List<String> features = encoding.features().stream().map(Encoding.Feature::name).toList();
+        List<String> features = encoding.names();
         double[][] rows = new double[records.size()][];
         for (int r = 0; r < rows.length; r++) {
             Map<String, JsonNode> record = records.get(r);
@@ -78,40 +68,32 @@ final class TabularRows {
                     throw DomainException.invalidField(field + "[" + r + "]", "missing feature '" + name
                             + "' (send null for a missing value)");
                 }
-                row[f] = PredictionService.value(record.get(name), encoding, encoding.features().get(f),
-                        field + "[" + r + "]." + name);
+                row[f] = encoding.features().get(f).fromJson(record.get(name), field + "[" + r + "]." + name,
+                        encoding.strict());
             }
             rows[r] = row;
         }
         return rows;
     }
 
-    /** A CSV cell as a JSON value of the feature's type: empty or a missing token is null. */
-    static JsonNode cell(String text, Encoding.Feature feature, List<String> missing) {
-        String value = text.strip();
-        if (value.isEmpty() || missing.stream().anyMatch(m -> m.equalsIgnoreCase(value))) {
-            return JsonNodeFactory.instance.nullNode();
-        }
-        if (feature.isCategorical()) {
-            return JsonNodeFactory.instance.stringNode(value);
-        }
-        try {
-            return JsonNodeFactory.instance.numberNode(Double.parseDouble(value));
-        } catch (NumberFormatException e) {
-            return JsonNodeFactory.instance.stringNode(value);
-        }
-    }
-
-    /** The CSV cells of a row as JSON values for the features (other columns are not looked at). */
-    List<JsonNode> cells(org.apache.commons.csv.CSVRecord record, List<String> missing) {
-        List<JsonNode> values = new ArrayList<>(java.util.Collections.nCopies(record.size(),
-                JsonNodeFactory.instance.nullNode()));
-        for (int f = 0; f < positionOfFeature.length; f++) {
+    /**
+     * A CSV row's raw feature values (other columns are not looked at): an empty cell or a missing token is missing;
+     * a bad value is a 400 naming its row and column ({@code row 3, column 'income'}).
+     */
+    double[] row(org.apache.commons.csv.CSVRecord record, List<String> missing, String field) {
+        double[] row = new double[positionOfFeature.length];
+        for (int f = 0; f < row.length; f++) {
+            Feature feature = encoding.features().get(f);
             int at = positionOfFeature[f];
-            if (at < record.size()) {
-                values.set(at, cell(record.get(at), encoding.features().get(f), missing));
+            String name = field + ", column '" + feature.name() + "'";
+            if (at >= record.size()) {
+                throw DomainException.invalidField(field, "has " + record.size() + " values; column '"
+                        + feature.name() + "' is number " + (at + 1));
             }
+            String value = record.get(at).strip();
+            boolean absent = value.isEmpty() || missing.stream().anyMatch(m -> m.equalsIgnoreCase(value));
+            row[f] = absent ? feature.missing(name, encoding.strict()) : feature.fromText(value, name, encoding.strict());
         }
-        return values;
+        return row;
     }
 }

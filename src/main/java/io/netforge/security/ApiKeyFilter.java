@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -23,6 +22,8 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.netforge.security.SecurityProperties.Scope;
+import io.netforge.web.Route;
+import io.netforge.web.Routes;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,15 +31,17 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * API keys with scopes, when {@link SecurityProperties#enabled()}. What a request needs:
+ * API keys with scopes, when {@link SecurityProperties#enabled()}. What a request needs follows from the
+ * {@link Route.Access} of the route Spring serves it by ({@link Routes}), never from its raw path:
  * <ul>
- * <li>{@code train} for every write but deletes: uploads, training, experiments, cancels, aliases, imports,
- * reproductions, scorings;</li>
- * <li>{@code admin} for deletes and {@code GET /audit};</li>
- * <li>{@code predict} for {@code /predict}, {@code /invocations} and V2 {@code infer} with {@code protect-predict};
- * otherwise they are open;</li>
- * <li>{@code read} for {@code /actuator/prometheus} with {@code protect-metrics} and for other reads with
- * {@code protect-reads}; otherwise reads are open (health, the dashboard's files and the API contract always).</li>
+ * <li>{@code train} for {@code TRAIN} routes, every write but deletes: uploads, training, experiments, cancels,
+ * aliases, imports, reproductions, scorings;</li>
+ * <li>{@code admin} for {@code ADMIN} routes: deletes and {@code GET /audit};</li>
+ * <li>{@code predict} for {@code PREDICT} routes ({@code /predict}, {@code /invocations}, V2 {@code infer}) with
+ * {@code protect-predict}; otherwise they are open;</li>
+ * <li>{@code read} for the metrics scrape with {@code protect-metrics} and for {@code READ} routes with
+ * {@code protect-reads}; otherwise reads are open ({@code PUBLIC} routes always: health, the dashboard's files and
+ * the API contract).</li>
  * </ul>
  * 401 without a valid key where one is needed, 403 with a key that lacks the scope; {@code admin} has every scope.
  * The presented key is hashed (SHA-256) and compared in constant time with every configured key's hash, so keys may
@@ -54,29 +57,20 @@ class ApiKeyFilter extends OncePerRequestFilter {
     /** The request attribute holding the id of the key that authenticated it (absent: no key). */
     static final String KEY_ID = "netforge.keyId";
 
-    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
-    /** The read-only prediction paths: /predict, MLflow's /invocations and the Open Inference Protocol's infer. */
-    static final Pattern PREDICT = Pattern.compile(
-            "/models/[^/]+/(predict|invocations)/?|/v2/models/[^/]+(/versions/[^/]+)?/infer/?");
-    /** The training paths a key's train rate limit counts: what makes work. */
-    private static final Pattern TRAINING = Pattern.compile(
-            "/datasets(/synthetic)?/?|/models/?|/models/import/?|/models/[^/]+/(reproduce|scorings)/?|/experiments/?"
-                    + "|/experiments/[^/]+/refit/?");
-    /** Reads that stay open with protect-reads: health, the dashboard and Swagger UI's files, the contract. */
-    private static final Pattern ALWAYS_OPEN = Pattern.compile(
-            "/|/index\\.html|/app/.*|/webjars/.*|/docs(/.*)?|/openapi\\.yaml|/favicon\\.ico|/actuator/health(/.*)?");
 
     private record Configured(String id, byte[] sha256, SecurityProperties.Key key) {
     }
 
     private final SecurityProperties properties;
+    private final Routes routes;
     private final List<Configured> keys = new ArrayList<>();
     private final JsonMapper json;
     private final Map<String, Bucket> predictBuckets = new ConcurrentHashMap<>();
     private final Map<String, Bucket> trainBuckets = new ConcurrentHashMap<>();
 
-    ApiKeyFilter(SecurityProperties properties, JsonMapper json) {
+    ApiKeyFilter(SecurityProperties properties, Routes routes, JsonMapper json) {
         this.properties = properties;
+        this.routes = routes;
         this.json = json;
         int n = 1;
         for (String plain : properties.apiKeys()) {
@@ -103,28 +97,23 @@ class ApiKeyFilter extends OncePerRequestFilter {
         return !properties.enabled();
     }
 
-    /** The scope a request needs, or null when it is open. */
-    Scope needed(String method, String path) {
-        if (SAFE_METHODS.contains(method)) {
-            if (path.equals("/audit") || path.startsWith("/audit/")) {
-                return Scope.ADMIN;
-            }
-            if (path.startsWith("/actuator/prometheus")) {
-                return properties.protectMetrics() ? Scope.READ : null;
-            }
-            return properties.protectReads() && !ALWAYS_OPEN.matcher(path).matches() ? Scope.READ : null;
-        }
-        if (PREDICT.matcher(path).matches()) {
-            return properties.protectPredict() ? Scope.PREDICT : null;
-        }
-        return method.equals("DELETE") ? Scope.ADMIN : Scope.TRAIN;
+    /** The scope a route needs, or null when it is open. */
+    Scope needed(Route.Access access) {
+        return switch (access) {
+            case PUBLIC -> null;
+            case READ -> properties.protectReads() ? Scope.READ : null;
+            case METRICS -> properties.protectMetrics() ? Scope.READ : null;
+            case PREDICT -> properties.protectPredict() ? Scope.PREDICT : null;
+            case TRAIN -> Scope.TRAIN;
+            case ADMIN -> Scope.ADMIN;
+        };
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI();
-        Scope needed = needed(request.getMethod(), path);
+        Routes.Policy route = routes.of(request);
+        Scope needed = needed(route.access());
         String presented = request.getHeader(HEADER);
         Configured key = presented == null ? null : find(presented);
         if (needed != null) {
@@ -136,14 +125,14 @@ class ApiKeyFilter extends OncePerRequestFilter {
             }
             if (!key.key().has(needed)) {
                 problem(request, response, HttpStatus.FORBIDDEN, HEADER + ": key '" + key.id() + "' lacks the scope '"
-                        + needed.id() + "' that " + request.getMethod() + " " + path + " needs (it has "
+                        + needed.id() + "' that " + route.pattern() + " needs (it has "
                         + key.key().scopes().stream().map(Scope::id).sorted().toList() + ")", null);
                 return;
             }
         }
         if (key != null) {
             request.setAttribute(KEY_ID, key.id());
-            Long waitSeconds = rateLimited(key.id(), request.getMethod(), path);
+            Long waitSeconds = rateLimited(key.id(), route.limit());
             if (waitSeconds != null) {
                 problem(request, response, HttpStatus.TOO_MANY_REQUESTS, "key '" + key.id() + "' sent more requests"
                         + " than netforge.security.rate-limit allows; try again in " + waitSeconds + " s", waitSeconds);
@@ -166,12 +155,12 @@ class ApiKeyFilter extends OncePerRequestFilter {
     }
 
     /** Null when the request may go on; else the seconds until the key's bucket has a token again. */
-    private Long rateLimited(String id, String method, String path) {
+    private Long rateLimited(String id, Route.Limit counted) {
         SecurityProperties.RateLimit limit = properties.rateLimit();
         Bucket bucket = null;
-        if (PREDICT.matcher(path).matches() && limit.predictPerSecond() > 0) {
+        if (counted == Route.Limit.PREDICT && limit.predictPerSecond() > 0) {
             bucket = predictBuckets.computeIfAbsent(id, k -> bucket(limit.predictPerSecond(), Duration.ofSeconds(1)));
-        } else if (method.equals("POST") && TRAINING.matcher(path).matches() && limit.trainPerMinute() > 0) {
+        } else if (counted == Route.Limit.TRAIN && limit.trainPerMinute() > 0) {
             bucket = trainBuckets.computeIfAbsent(id, k -> bucket(limit.trainPerMinute(), Duration.ofMinutes(1)));
         }
         if (bucket == null) {

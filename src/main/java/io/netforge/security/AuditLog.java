@@ -1,7 +1,5 @@
 package io.netforge.security;
 
-import io.netforge.problem.DomainException;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,8 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerMapping;
 
+import io.netforge.problem.DomainException;
 import io.netforge.web.Cursors;
 import io.netforge.web.RequestIds;
+import io.netforge.web.Route;
+import io.netforge.web.Routes;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -49,17 +50,21 @@ class AuditLog extends OncePerRequestFilter {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final Routes routes;
 
-    AuditLog(JdbcClient jdbc, Clock clock) {
+    AuditLog(JdbcClient jdbc, Clock clock, Routes routes) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.routes = routes;
     }
 
-    /** Reads, and the read-only prediction paths (a POST that changes nothing, and must not wait on the database). */
+    /**
+     * Reads, and the prediction routes (a POST that changes nothing, and must not wait on the database), as Spring
+     * routes the request.
+     */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return SAFE_METHODS.contains(request.getMethod())
-                || ApiKeyFilter.PREDICT.matcher(request.getRequestURI()).matches();
+        return SAFE_METHODS.contains(request.getMethod()) || routes.of(request).access() == Route.Access.PREDICT;
     }
 
     @Override
@@ -126,6 +131,7 @@ class AuditLog extends OncePerRequestFilter {
             this.audit = audit;
         }
 
+        @Route(access = Route.Access.ADMIN)
         @GetMapping("/audit")
         ResponseEntity<List<Entry>> list(@RequestParam(defaultValue = "100") int limit,
                 @RequestParam(required = false) String after) {

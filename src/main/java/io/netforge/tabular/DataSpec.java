@@ -9,21 +9,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * for (validated, defaults filled in); stored with the model's job and shown with the model.
  *
  * @param label         the label column
- * @param task          {@code binary}, {@code multiclass} or {@code regression}
+ * @param task          what the label asks for
  * @param features      the feature columns, in the dataset's column order: the order of a row at predict
  * @param preprocessing how the features become the network's inputs
  * @param fold          for a cross-validation run (an experiment's child): which fold of the dataset is held out
  *                      as the test rows; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DataSpec(String label, String task, List<String> features, PreprocessingSpec preprocessing, Fold fold) {
+public record DataSpec(String label, Task task, List<String> features, PreprocessingSpec preprocessing, Fold fold) {
 
     public DataSpec {
         features = List.copyOf(features);
         preprocessing = preprocessing == null ? PreprocessingSpec.DEFAULT : preprocessing;
     }
 
-    public DataSpec(String label, String task, List<String> features, PreprocessingSpec preprocessing) {
+    public DataSpec(String label, Task task, List<String> features, PreprocessingSpec preprocessing) {
         this(label, task, features, preprocessing, null);
     }
 

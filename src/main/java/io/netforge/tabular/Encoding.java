@@ -8,14 +8,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * What a model learned from its training rows to turn a row of features into the network's inputs, and applies to
- * every row after: numeric features filled in when missing (and, when asked, a 0/1 "was missing" input beside),
- * categorical ones one-hot over the levels the training rows had (a missing value is a level of its own when the
- * training rows had one). Inputs are laid out feature by feature, in feature order; a categorical feature's
- * levels in their order, its missing level last. Standardisation comes after, on the numeric inputs.
+ * every row after: one fitted {@link Feature} per feature (numeric ones filled in when missing, categorical ones
+ * one-hot over the levels the training rows had). Inputs are laid out feature by feature, in feature order.
+ * Standardisation comes after, on the inputs features {@link Feature#scaled() scale}.
  *
- * <p>Rows reach {@link #encode} as one value per feature: a number (NaN when missing) for a numeric feature, and
- * for a categorical one the index of its level in {@link Feature#levels()}, -1 for a value the training rows did
- * not have, NaN when missing.
+ * <p>Rows reach {@link #encode} as one raw value per feature (see {@link Feature}).
  *
  * @param features        one per feature, in the order of a row
  * @param unknownCategory at predict, what a level the training rows did not have does: {@code ignore} or
@@ -23,70 +20,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 public record Encoding(List<Feature> features, String unknownCategory) {
 
-    public static final String NUMERIC = "numeric";
-    public static final String CATEGORICAL = "categorical";
     /** How an input that stands for a missing value is named: {@code "city=<missing>"}, {@code "age=<missing>"}. */
     public static final String MISSING_NAME = "<missing>";
 
     public Encoding {
         features = List.copyOf(features);
         unknownCategory = unknownCategory == null ? PreprocessingSpec.IGNORE : unknownCategory;
-    }
-
-    /**
-     * One feature's encoding.
-     *
-     * @param type         {@code numeric} or {@code categorical}
-     * @param fill         numeric: the value a missing cell gets
-     * @param indicator    numeric: whether a 0/1 "was missing" input follows the value
-     * @param levels       categorical: the levels the training rows had, in order, each a one-hot input
-     * @param missingLevel categorical: whether the training rows had missing values, whose input follows the levels
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Feature(String name, String type, Double fill, Boolean indicator, List<Level> levels,
-            Boolean missingLevel) {
-
-        public Feature {
-            levels = levels == null ? null : List.copyOf(levels);
-        }
-
-        public static Feature numeric(String name, double fill, boolean indicator) {
-            return new Feature(name, NUMERIC, fill, indicator, null, null);
-        }
-
-        public static Feature categorical(String name, List<Level> levels, boolean missingLevel) {
-            return new Feature(name, CATEGORICAL, null, null, levels, missingLevel);
-        }
-
-        @JsonIgnore
-        public boolean isCategorical() {
-            return CATEGORICAL.equals(type);
-        }
-
-        /** The inputs this feature takes. */
-        @JsonIgnore
-        public int width() {
-            return isCategorical() ? levels.size() + (Boolean.TRUE.equals(missingLevel) ? 1 : 0)
-                    : Boolean.TRUE.equals(indicator) ? 2 : 1;
-        }
-
-        /** The index in {@link #levels()} of a value given as text, or -1; numbers match numeric levels by value. */
-        public int levelOf(String text) {
-            for (int i = 0; i < levels.size(); i++) {
-                if (levels.get(i).number() == null && levels.get(i).value().equals(text)) {
-                    return i;
-                }
-            }
-            if (Decimal.isDecimal(text)) {
-                double number = Double.parseDouble(text);
-                for (int i = 0; i < levels.size(); i++) {
-                    if (levels.get(i).number() != null && levels.get(i).number() == number) {
-                        return i;
-                    }
-                }
-            }
-            return -1;
-        }
     }
 
     /**
@@ -99,6 +38,18 @@ public record Encoding(List<Feature> features, String unknownCategory) {
     public record Level(String value, Double number) {
     }
 
+    /** Whether a value the training rows did not have is refused at predict ({@code unknownCategory=error}). */
+    @JsonIgnore
+    public boolean strict() {
+        return PreprocessingSpec.ERROR.equals(unknownCategory);
+    }
+
+    /** The features' names, in order. */
+    @JsonIgnore
+    public List<String> names() {
+        return features.stream().map(Feature::name).toList();
+    }
+
     /** The network's inputs. */
     @JsonIgnore
     public int width() {
@@ -109,75 +60,39 @@ public record Encoding(List<Feature> features, String unknownCategory) {
         return width;
     }
 
-    /** The names of the inputs: a numeric feature's name, {@code name=<missing>}, {@code name=level}. */
+    /** The names of the inputs, feature by feature. */
     @JsonIgnore
     public List<String> inputNames() {
         List<String> names = new ArrayList<>();
-        for (Feature f : features) {
-            if (f.isCategorical()) {
-                f.levels().forEach(l -> names.add(f.name() + "=" + l.value()));
-                if (Boolean.TRUE.equals(f.missingLevel())) {
-                    names.add(f.name() + "=" + MISSING_NAME);
-                }
-            } else {
-                names.add(f.name());
-                if (Boolean.TRUE.equals(f.indicator())) {
-                    names.add(f.name() + "=" + MISSING_NAME);
-                }
-            }
-        }
+        features.forEach(f -> names.addAll(f.inputNames()));
         return names;
     }
 
-    /** Which inputs carry a numeric feature's value (and are standardised); one-hot and indicator inputs do not. */
+    /** Which inputs carry a value that standardisation scales; one-hot and indicator inputs do not. */
     @JsonIgnore
     public boolean[] numericInputs() {
         boolean[] numeric = new boolean[width()];
         int at = 0;
         for (Feature f : features) {
-            if (!f.isCategorical()) {
-                numeric[at] = true;
-            }
+            numeric[at] = f.scaled();
             at += f.width();
         }
         return numeric;
     }
 
-    /** Whether every feature is numeric and takes one input: a row is its own encoding once nothing is missing. */
+    /** Whether every feature's input is its raw value: a row is its own encoding once nothing is missing. */
     @JsonIgnore
     public boolean isIdentity() {
-        return features.stream().allMatch(f -> !f.isCategorical() && !Boolean.TRUE.equals(f.indicator()));
+        return features.stream().allMatch(Feature::identity);
     }
 
-    /**
-     * Writes the inputs of the row {@code values[from .. from + features)} to {@code out[to .. to + width)}.
-     * An unknown level (-1) encodes as all zeros.
-     */
+    /** Writes the inputs of the row {@code values[from .. from + features)} to {@code out[to .. to + width)}. */
     public void encode(double[] values, int from, double[] out, int to) {
         int at = to;
         for (int i = 0; i < features.size(); i++) {
             Feature f = features.get(i);
-            double v = values[from + i];
-            if (f.isCategorical()) {
-                int width = f.width();
-                for (int k = 0; k < width; k++) {
-                    out[at + k] = 0;
-                }
-                if (Double.isNaN(v)) {
-                    if (Boolean.TRUE.equals(f.missingLevel())) {
-                        out[at + f.levels().size()] = 1;
-                    }
-                } else if (v >= 0) {
-                    out[at + (int) v] = 1;
-                }
-                at += width;
-            } else {
-                boolean missing = Double.isNaN(v);
-                out[at++] = missing ? f.fill() : v;
-                if (Boolean.TRUE.equals(f.indicator())) {
-                    out[at++] = missing ? 1 : 0;
-                }
-            }
+            f.encode(values[from + i], out, at);
+            at += f.width();
         }
     }
 }

@@ -4,11 +4,11 @@ import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 
 /**
- * Learns an {@link Encoding} from the training rows alone: a numeric feature's fill value (the mean or median of
- * its values there, or the constant asked for) and whether it had missing values; a categorical feature's levels as
- * the training rows have them, and whether they had missing values.
+ * Learns an {@link Encoding} from the training rows alone, each feature by its column's {@link ColumnKind}, and turns
+ * stored cells into the raw values the encoding takes.
  */
 public final class EncodingFit {
 
@@ -18,13 +18,9 @@ public final class EncodingFit {
     /**
      * A feature as its dataset stores it.
      *
-     * @param levels for a categorical feature, the dataset's levels by code (what its cells hold); null for numeric
+     * @param levels a categorical column's levels by code (what its cells hold); null for a numeric column
      */
-    public record Source(String name, List<Encoding.Level> levels) {
-
-        public boolean categorical() {
-            return levels != null;
-        }
+    public record Source(String name, ColumnKind kind, List<Encoding.Level> levels) {
     }
 
     /** Thrown when the training rows cannot give a feature what it needs (a mean without any value). */
@@ -38,49 +34,36 @@ public final class EncodingFit {
      * The encoding of the training rows {@code train} (rows x features, row-major: numbers, or the dataset's level
      * codes of categorical features; NaN for missing).
      */
-    public static Fitted fit(List<Source> features, DoubleBuffer train, int rows, PreprocessingSpec spec) {
+    public static Encoding fit(List<Source> features, DoubleBuffer train, int rows, PreprocessingSpec spec) {
         int width = features.size();
-        List<Encoding.Feature> encoded = new ArrayList<>(width);
-        List<int[]> indexOfCode = new ArrayList<>(width);
+        List<Feature> fitted = new ArrayList<>(width);
+        double[] column = new double[rows];
         for (int j = 0; j < width; j++) {
+            for (int r = 0; r < rows; r++) {
+                column[r] = train.get(r * width + j);
+            }
             Source source = features.get(j);
-            if (source.categorical()) {
-                boolean[] seen = new boolean[source.levels().size()];
-                boolean missing = false;
-                for (int r = 0; r < rows; r++) {
-                    double v = train.get(r * width + j);
-                    if (Double.isNaN(v)) {
-                        missing = true;
-                    } else {
-                        seen[(int) v] = true;
-                    }
-                }
-                int[] index = new int[seen.length];
-                List<Encoding.Level> kept = new ArrayList<>();
-                for (int code = 0; code < seen.length; code++) {
-                    index[code] = seen[code] ? kept.size() : -1;
-                    if (seen[code]) {
-                        kept.add(source.levels().get(code));
-                    }
-                }
-                encoded.add(Encoding.Feature.categorical(source.name(), kept, missing));
-                indexOfCode.add(index);
-            } else {
-                double[] values = new double[rows];
-                int present = 0;
-                for (int r = 0; r < rows; r++) {
-                    double v = train.get(r * width + j);
-                    if (!Double.isNaN(v)) {
-                        values[present++] = v;
-                    }
-                }
-                boolean missing = present < rows;
-                double fill = fill(source.name(), Arrays.copyOf(values, present), spec);
-                encoded.add(Encoding.Feature.numeric(source.name(), fill, spec.missingIndicators() && missing));
-                indexOfCode.add(null);
+            fitted.add(source.kind().fit(source.name(), source.levels(), column, spec));
+        }
+        return new Encoding(fitted, spec.unknownCategory());
+    }
+
+    /**
+     * Rewrites rows of stored cells (rows x features, row-major) in place to the raw values of {@code encoding}'s
+     * features, reading each feature's column as {@code columns} (the dataset the rows come from) stores it.
+     */
+    public static void toRaw(Encoding encoding, List<Source> columns, DoubleBuffer rowsOfValues, int rows) {
+        int width = columns.size();
+        for (int j = 0; j < width; j++) {
+            DoubleUnaryOperator reader = encoding.features().get(j).reader(columns.get(j).levels());
+            if (reader == null) {
+                continue;
+            }
+            for (int r = 0; r < rows; r++) {
+                int at = r * width + j;
+                rowsOfValues.put(at, reader.applyAsDouble(rowsOfValues.get(at)));
             }
         }
-        return new Fitted(new Encoding(encoded, spec.unknownCategory()), indexOfCode);
     }
 
     /** The mean (summed in row order), the median (the mean of the middle two of an even count) or the constant. */
@@ -103,30 +86,5 @@ public final class EncodingFit {
             sum += v;
         }
         return sum / values.length;
-    }
-
-    /**
-     * An encoding and, for each categorical feature, the index among its kept levels of each dataset level code
-     * (-1 for a level the training rows did not have); null for numeric features.
-     */
-    public record Fitted(Encoding encoding, List<int[]> indexOfCode) {
-
-        /** Rewrites the dataset level codes of {@code rows} rows in place to level indices of the encoding. */
-        public void toLevelIndices(DoubleBuffer rowsOfValues, int rows) {
-            int width = indexOfCode.size();
-            for (int j = 0; j < width; j++) {
-                int[] index = indexOfCode.get(j);
-                if (index == null) {
-                    continue;
-                }
-                for (int r = 0; r < rows; r++) {
-                    int at = r * width + j;
-                    double v = rowsOfValues.get(at);
-                    if (!Double.isNaN(v)) {
-                        rowsOfValues.put(at, v < 0 ? -1 : index[(int) v]);
-                    }
-                }
-            }
-        }
     }
 }

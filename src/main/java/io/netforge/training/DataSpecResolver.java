@@ -7,11 +7,11 @@ import java.util.Set;
 
 import io.netforge.dataset.DatasetColumn;
 import io.netforge.dataset.DatasetInfo;
-import io.netforge.dataset.Task;
 import io.netforge.network.NetworkSpecValidator;
 import io.netforge.problem.DomainException;
 import io.netforge.tabular.DataSpec;
 import io.netforge.tabular.PreprocessingSpec;
+import io.netforge.tabular.Task;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -58,8 +58,7 @@ final class DataSpecResolver {
                         + " of its cells are missing; leave it out with \"ignore\": [\"" + name + "\"]")
                         .with("column", name);
             }
-            inputs += column.categorical() ? column.levels().size() + (column.missing() > 0 ? 1 : 0)
-                    : 1 + (preprocessing.missingIndicators() && column.missing() > 0 ? 1 : 0);
+            inputs += column.type().inputs(column.levels().size(), column.missing() > 0, preprocessing);
         }
         if (testDataset != null) {
             checkTestDataset(dataset, testDataset, label, features, task);
@@ -85,7 +84,7 @@ final class DataSpecResolver {
                 groups[g] -= TrainingDataLoader.StratifiedSplit.testRowsOfClass(groups[g], request.testFraction());
             }
         }
-        return new Resolved(new DataSpec(labelName, task.id(), features, preprocessing), task,
+        return new Resolved(new DataSpec(labelName, task, features, preprocessing), task,
                 new NetworkSpecValidator.Data((int) Math.min(inputs, Integer.MAX_VALUE), classes, groups));
     }
 
@@ -154,7 +153,7 @@ final class DataSpecResolver {
         } else {
             task = Task.byId(requested);
             if (task == null) {
-                throw DomainException.invalidField("task", "must be one of binary, multiclass, regression, got '"
+                throw DomainException.invalidField("task", "must be one of " + Task.names() + ", got '"
                         + requested + "'");
             }
         }
@@ -166,33 +165,7 @@ final class DataSpecResolver {
                     + present + (present == 1 ? " row" : " rows") + " that have one; a model needs at least two"
                     + " distinct label values").with("column", name);
         }
-        switch (task) {
-            case BINARY -> {
-                if (!label.distinctExact() || label.distinct() != 2) {
-                    throw DomainException.unprocessable("task binary: label column '" + name + "' has "
-                            + (label.distinctExact() ? "" : "more than ") + label.distinct()
-                            + " distinct values; a binary label has exactly two (use \"task\": \""
-                            + (label.categorical() || label.integers() ? "multiclass" : "regression") + "\")")
-                            .with("field", "task").with("column", name);
-                }
-            }
-            case MULTICLASS -> {
-                if (!label.distinctExact()) {
-                    throw DomainException.unprocessable("task multiclass: label column '" + name + "' has more than "
-                            + (label.distinct() - 1) + " distinct numbers; too many to be classes (is it a"
-                            + " regression?)").with("field", "task").with("column", name);
-                }
-            }
-            case REGRESSION -> {
-                if (label.categorical()) {
-                    String example = label.levels().stream().filter(l -> l.number() == null)
-                            .map(DatasetColumn.Level::value).findFirst().orElse("?");
-                    throw DomainException.unprocessable("task regression: label column '" + name + "' is not numeric: row "
-                            + label.firstTextRow() + " has '" + example + "'; a regression needs a number in every"
-                            + " label").with("field", "task").with("column", name).with("row", label.firstTextRow());
-                }
-            }
-        }
+        task.checkLabel(label);
         return task;
     }
 
@@ -247,7 +220,7 @@ final class DataSpecResolver {
             throw DomainException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
                     + "' has no values").with("field", "testDatasetId").with("column", label.name());
         }
-        if (task == Task.REGRESSION && theirs.categorical()) {
+        if (!task.classification() && theirs.categorical()) {
             throw DomainException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
                     + "' is not numeric (row " + theirs.firstTextRow() + ")").with("field", "testDatasetId")
                     .with("column", label.name());

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -12,26 +13,40 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelView;
+import io.netforge.web.Route;
 
-/** Starts, cancels and reproduces training: {@code POST /models}, {@code POST /models/{id}/cancel|reproduce}. */
+/**
+ * Starts, cancels and reproduces training: {@code POST /models}, {@code POST /models/{id}/cancel|reproduce}; and says
+ * what a request may ask for, {@code GET /training/options}.
+ */
 @RestController
 class TrainingController {
 
     private final TrainingService training;
-
     private final ModelReferences references;
+    private final TrainingOptions options;
 
-    TrainingController(TrainingService training, ModelReferences references) {
+    TrainingController(TrainingService training, ModelReferences references, io.netforge.network.NetworkLimits limits) {
         this.references = references;
         this.training = training;
+        this.options = TrainingOptions.of(limits);
     }
 
+    /** What a training request may ask for: tasks and their metrics, every option's choices, defaults, limits. */
+    @Route(access = Route.Access.READ)
+    @GetMapping("/training/options")
+    TrainingOptions options() {
+        return options;
+    }
+
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true)
     @PostMapping(path = "/models", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ModelView> train(@RequestBody TrainRequest request) {
         ModelView model = training.submit(request);
         return ResponseEntity.accepted().location(URI.create("/models/" + model.id())).body(model);
     }
 
+    @Route(access = Route.Access.TRAIN)
     @PostMapping("/models/{id}/cancel")
     ModelView cancel(@PathVariable("id") String reference) {
         UUID id = references.resolve(reference, "id");
@@ -42,6 +57,7 @@ class TrainingController {
      * Retrains a SUCCEEDED model from its provenance as a new job; 202 with the new model, whose
      * {@code reproduction.matches} says, once it has SUCCEEDED, whether the weights came out bit for bit the same.
      */
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN)
     @PostMapping("/models/{id}/reproduce")
     ResponseEntity<ModelView> reproduce(@PathVariable("id") String reference) {
         UUID id = references.resolve(reference, "id");

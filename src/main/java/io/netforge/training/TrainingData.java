@@ -5,10 +5,11 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.netforge.dataset.DatasetInfo;
-import io.netforge.dataset.Task;
 import io.netforge.tabular.DataSpec;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.TargetScale;
+import io.netforge.tabular.Targets;
+import io.netforge.tabular.Task;
 
 /**
  * The rows one job trains and evaluates on, encoded, in the precision of its spec. Owns its arrays.
@@ -22,37 +23,6 @@ import io.netforge.tabular.TargetScale;
  */
 record TrainingData(INDArray trainX, INDArray trainY, Targets train, INDArray testX, Targets test, Meta meta)
         implements AutoCloseable {
-
-    /** Each row's class code (classification) or target value (regression). */
-    record Targets(int[] classes, double[] values) {
-
-        int rows() {
-            return classes != null ? classes.length : values.length;
-        }
-
-        byte[] binary() {
-            byte[] labels = new byte[classes.length];
-            for (int r = 0; r < labels.length; r++) {
-                labels[r] = (byte) classes[r];
-            }
-            return labels;
-        }
-
-        Targets subset(int[] rows) {
-            if (classes != null) {
-                int[] picked = new int[rows.length];
-                for (int i = 0; i < rows.length; i++) {
-                    picked[i] = classes[rows[i]];
-                }
-                return new Targets(picked, null);
-            }
-            double[] picked = new double[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                picked[i] = values[rows[i]];
-            }
-            return new Targets(null, picked);
-        }
-    }
 
     /**
      * @param dataset          the training dataset

@@ -17,13 +17,15 @@ import io.netforge.compute.Precision;
 import io.netforge.dataset.DatasetColumn;
 import io.netforge.dataset.DatasetInfo;
 import io.netforge.dataset.DatasetStore;
-import io.netforge.dataset.Task;
+import io.netforge.model.ModelRepository;
 import io.netforge.problem.DomainException;
 import io.netforge.tabular.DataSpec;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.EncodingFit;
 import io.netforge.tabular.PreprocessingSpec;
 import io.netforge.tabular.TargetScale;
+import io.netforge.tabular.Targets;
+import io.netforge.tabular.Task;
 
 /**
  * Streams a job's dataset(s) from the database into ND4J arrays and encodes them: the label and feature columns of
@@ -47,10 +49,10 @@ class TrainingDataLoader {
         }
     }
 
-    TrainingData load(JobQueue.ClaimedJob job) {
+    TrainingData load(ModelRepository.Training job) {
         DatasetInfo dataset = info(job.datasetId(), "dataset");
         DataSpec data = job.data() != null ? job.data() : legacy(dataset);
-        Task task = Task.byId(data.task());
+        Task task = data.task();
         Columns columns = Columns.of(dataset, data);
         Labels labels = Labels.of(task, dataset, columns.label);
         List<Raw> owned = new ArrayList<>();
@@ -62,12 +64,12 @@ class TrainingDataLoader {
                 testDataset = info(job.testDatasetId(), "test dataset");
                 train = own(owned, Raw.allocate(labels.presentRows, columns.features.size(), task));
                 Raw rows = train;
-                read(dataset, columns, labels, null, group -> rows);
+                read(dataset, columns, labels, group -> rows);
                 Columns testColumns = Columns.of(testDataset, data);
                 Labels testLabels = labels.forTest(testDataset, testColumns.label);
                 test = own(owned, Raw.allocate(testLabels.presentRows, columns.features.size(), task));
                 Raw testRows = test;
-                read(testDataset, testColumns, testLabels, testColumns.codesIn(columns), group -> testRows);
+                read(testDataset, testColumns, testLabels, group -> testRows);
             } else if (data.fold() != null) {
                 DataSpec.Fold fold = data.fold();
                 KFold folds = KFold.of(labels.groupCounts, fold.count(), fold.seed());
@@ -76,24 +78,24 @@ class TrainingDataLoader {
                 test = own(owned, Raw.allocate(heldOut, columns.features.size(), task));
                 Raw trainRows = train;
                 Raw testRows = test;
-                read(dataset, columns, labels, null,
+                read(dataset, columns, labels,
                         group -> folds.nextFold(group) == fold.index() ? testRows : trainRows);
             } else if (job.testFraction() == null) {
                 train = own(owned, Raw.allocate(labels.presentRows, columns.features.size(), task));
                 Raw rows = train;
-                read(dataset, columns, labels, null, group -> rows);
+                read(dataset, columns, labels, group -> rows);
             } else {
                 StratifiedSplit split = StratifiedSplit.of(labels.groupCounts, job.testFraction(), job.spec().seed());
                 train = own(owned, Raw.allocate(labels.presentRows - split.testRows(), columns.features.size(), task));
                 test = own(owned, Raw.allocate(split.testRows(), columns.features.size(), task));
                 Raw trainRows = train;
                 Raw testRows = test;
-                read(dataset, columns, labels, null, group -> split.nextIsTest(group) ? testRows : trainRows);
+                read(dataset, columns, labels, group -> split.nextIsTest(group) ? testRows : trainRows);
             }
             long withoutLabel = columns.label.missing() + (test != null && testDataset != null
                     ? Columns.of(testDataset, data).label.missing() : 0);
-            return encode(train, test, columns, labels, task, data, job.spec().precision(),
-                    new MetaSource(dataset, testDataset, withoutLabel), owned);
+            return encode(train, test, columns, testDataset == null ? columns : Columns.of(testDataset, data), labels,
+                    task, data, job.spec().precision(), new MetaSource(dataset, testDataset, withoutLabel), owned);
 
         } finally {
             owned.forEach(Raw::close);
@@ -102,7 +104,7 @@ class TrainingDataLoader {
 
     /** What a job queued before models named their label, task and features asked for: the binary default. */
     static DataSpec legacy(DatasetInfo dataset) {
-        return new DataSpec(dataset.label(), Task.BINARY.id(), dataset.features(), PreprocessingSpec.DEFAULT);
+        return new DataSpec(dataset.label(), Task.BINARY, dataset.features(), PreprocessingSpec.DEFAULT);
     }
 
     private record MetaSource(DatasetInfo dataset, DatasetInfo testDataset, long rowsWithoutLabel) {
@@ -141,24 +143,8 @@ class TrainingDataLoader {
             return positions;
         }
 
-        /**
-         * For each categorical feature of this (test) dataset, the training dataset's level code of each of its
-         * level codes (-1 for a level the training dataset does not have); null for numeric features.
-         */
-        int[][] codesIn(Columns training) {
-            int[][] codes = new int[features.size()][];
-            for (int j = 0; j < features.size(); j++) {
-                DatasetColumn mine = features.get(j);
-                if (!mine.categorical()) {
-                    continue;
-                }
-                List<DatasetColumn.Level> theirs = training.features.get(j).levels();
-                codes[j] = new int[mine.levels().size()];
-                for (int code = 0; code < codes[j].length; code++) {
-                    codes[j][code] = indexOfLevel(theirs, mine.levels().get(code));
-                }
-            }
-            return codes;
+        List<EncodingFit.Source> sources() {
+            return features.stream().map(DatasetColumn::source).toList();
         }
     }
 
@@ -258,11 +244,8 @@ class TrainingDataLoader {
         Raw route(int group);
     }
 
-    /**
-     * Reads the job's columns of {@code dataset} into the routed raw matrices; {@code testCodes} remaps a test
-     * dataset's categorical codes to the training dataset's (null for the training dataset itself).
-     */
-    private void read(DatasetInfo dataset, Columns columns, Labels labels, int[][] testCodes, Router router) {
+    /** Reads the job's columns of {@code dataset} (as it stores them) into the routed raw matrices. */
+    private void read(DatasetInfo dataset, Columns columns, Labels labels, Router router) {
         int width = columns.features.size() + 1;
         try {
             datasets.readRows(dataset.id(), columns.positions(), (firstRow, rows, values) -> {
@@ -271,14 +254,6 @@ class TrainingDataLoader {
                     double label = values[at];
                     if (Double.isNaN(label)) {
                         continue;
-                    }
-                    if (testCodes != null) {
-                        for (int j = 0; j < testCodes.length; j++) {
-                            double v = values[at + 1 + j];
-                            if (testCodes[j] != null && !Double.isNaN(v)) {
-                                values[at + 1 + j] = testCodes[j][(int) v];
-                            }
-                        }
                     }
                     if (labels.task.classification()) {
                         int c = labels.classOf(label);
@@ -293,9 +268,12 @@ class TrainingDataLoader {
         }
     }
 
-    /** Learns the encoding from the training rows and encodes both sides. */
-    private static TrainingData encode(Raw train, Raw test, Columns columns, Labels labels, Task task, DataSpec data,
-            Precision precision, MetaSource source, List<Raw> owned) {
+    /**
+     * Learns the encoding from the training rows and encodes both sides, each read as its own dataset stores it
+     * ({@code testColumns}: the test dataset's columns, or the training dataset's for a split of it).
+     */
+    private static TrainingData encode(Raw train, Raw test, Columns columns, Columns testColumns, Labels labels,
+            Task task, DataSpec data, Precision precision, MetaSource source, List<Raw> owned) {
         train.requireFull();
         if (test != null) {
             test.requireFull();
@@ -306,23 +284,17 @@ class TrainingDataLoader {
         if (test != null && test.rows == 0) {
             throw new DataUnavailableException("no test rows: every test row's label is missing");
         }
-        List<EncodingFit.Source> sources = new ArrayList<>();
-        for (DatasetColumn feature : columns.features) {
-            sources.add(new EncodingFit.Source(feature.name(), feature.categorical()
-                    ? feature.levels().stream().map(l -> new Encoding.Level(l.value(), l.number())).toList() : null));
-        }
-        EncodingFit.Fitted fitted;
+        Encoding encoding;
         try {
-            fitted = EncodingFit.fit(sources, train.values, train.rows, data.preprocessing());
+            encoding = EncodingFit.fit(columns.sources(), train.values, train.rows, data.preprocessing());
         } catch (EncodingFit.NoValuesException e) {
             throw new DataUnavailableException(e.getMessage());
         }
-        fitted.toLevelIndices(train.values, train.rows);
+        EncodingFit.toRaw(encoding, columns.sources(), train.values, train.rows);
         if (test != null) {
-            fitted.toLevelIndices(test.values, test.rows);
+            EncodingFit.toRaw(encoding, testColumns.sources(), test.values, test.rows);
         }
-        Encoding encoding = fitted.encoding();
-        TargetScale scale = task == Task.REGRESSION ? TargetScale.fit(train.targetValues) : null;
+        TargetScale scale = task.fitTarget(train.targetValues);
         int classCount = labels.classes.size();
         INDArray trainX = null;
         INDArray trainY = null;
@@ -377,27 +349,23 @@ class TrainingDataLoader {
         return x;
     }
 
-    /** 0/1 labels (binary), one-hot rows (multi-class) or standardised targets (regression). */
+    /** What the network learns, {@link Task#label} of each row: 0/1, one-hot rows or standardised targets. */
     private static INDArray outputs(Raw raw, Task task, int classCount, TargetScale scale, Precision precision) {
-        int width = task == Task.MULTICLASS ? classCount : 1;
+        int width = task.outputs(classCount);
         INDArray y = Nd4j.create(precision.dataType(), raw.rows, width);
         boolean doubles = precision == Precision.FLOAT64;
         DoubleBuffer yd = doubles ? y.data().asNioDouble() : null;
         FloatBuffer yf = doubles ? null : y.data().asNioFloat();
+        double[] row = new double[width];
         for (int r = 0; r < raw.rows; r++) {
-            int at;
-            double value;
-            if (task == Task.MULTICLASS) {
-                at = r * width + raw.classes[r];
-                value = 1;
-            } else {
-                at = r;
-                value = task == Task.BINARY ? raw.classes[r] : scale.standardize(raw.targetValues[r]);
-            }
-            if (doubles) {
-                yd.put(at, value);
-            } else {
-                yf.put(at, (float) value);
+            task.label(raw.classes == null ? 0 : raw.classes[r], raw.targetValues == null ? Double.NaN
+                    : raw.targetValues[r], scale, row);
+            for (int k = 0; k < width; k++) {
+                if (doubles) {
+                    yd.put(r * width + k, row[k]);
+                } else {
+                    yf.put(r * width + k, (float) row[k]);
+                }
             }
         }
         return y;
@@ -572,8 +540,8 @@ class TrainingDataLoader {
             return false;
         }
 
-        TrainingData.Targets targets(Task task) {
-            return task.classification() ? new TrainingData.Targets(classes, null) : new TrainingData.Targets(null, targetValues);
+        Targets targets(Task task) {
+            return task.classification() ? Targets.ofClasses(classes) : Targets.ofValues(targetValues);
         }
 
         @Override

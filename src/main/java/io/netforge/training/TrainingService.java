@@ -7,14 +7,16 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.netforge.dataset.DatasetInfo;
 import io.netforge.dataset.DatasetStore;
-import io.netforge.dataset.Task;
+import io.netforge.job.JobStatus;
+import io.netforge.job.JobWorkers;
 import io.netforge.model.ModelRepository;
-import io.netforge.model.StoredModel;
 import io.netforge.model.ModelView;
+import io.netforge.model.StoredModel;
 import io.netforge.network.NetworkSpec;
 import io.netforge.network.NetworkSpecValidator;
 import io.netforge.problem.DomainException;
 import io.netforge.tabular.DataSpec;
+import io.netforge.tabular.Task;
 
 /** Accepts training requests into the queue and cancels them; queues and cancels experiments' runs. */
 @Service
@@ -27,15 +29,12 @@ public class TrainingService {
     private final DatasetStore datasets;
     private final NetworkSpecValidator validator;
     private final ModelRepository models;
-    private final JobQueue queue;
-    private final TrainingWorkers workers;
+    private final JobWorkers workers;
 
-    TrainingService(DatasetStore datasets, NetworkSpecValidator validator, ModelRepository models, JobQueue queue,
-            TrainingWorkers workers) {
+    TrainingService(DatasetStore datasets, NetworkSpecValidator validator, ModelRepository models, JobWorkers workers) {
         this.datasets = datasets;
         this.validator = validator;
         this.models = models;
-        this.queue = queue;
         this.workers = workers;
     }
 
@@ -48,10 +47,9 @@ public class TrainingService {
         Prepared prepared = prepare(request, null, "folds");
         UUID id = UUID.randomUUID();
         String name = prepared.name() != null ? prepared.name() : "model-" + id.toString().substring(0, 8);
-        queue.enqueue(id, name, prepared.datasetId(), prepared.testDatasetId(), prepared.testFraction(),
-                prepared.spec(), prepared.data(), null);
+        models.enqueue(new ModelRepository.NewModel(id, name, prepared.datasetId(), prepared.testDatasetId(),
+                prepared.testFraction(), prepared.spec(), prepared.data(), null, null, null, null));
         log.info("Queued model {} ({}) on dataset {}", id, name, prepared.datasetId());
-        workers.wakeUpAfterCommit();
         return models.getView(id);
     }
 
@@ -63,7 +61,7 @@ public class TrainingService {
     @Transactional
     public ModelView reproduce(UUID id) {
         ModelView original = models.getView(id);
-        if (original.status() != io.netforge.model.ModelStatus.SUCCEEDED) {
+        if (original.status() != JobStatus.SUCCEEDED) {
             throw DomainException.conflict("model " + id + " is " + original.status()
                     + "; only a SUCCEEDED model can be reproduced");
         }
@@ -77,10 +75,9 @@ public class TrainingService {
             trainedOn(original.testDatasetId(), provenance.testDatasetSha256(), id);
         }
         UUID copy = UUID.randomUUID();
-        queue.enqueue(copy, original.name(), dataset.id(), original.testDatasetId(), original.testFraction(),
-                original.network(), data, null, new JobQueue.Reproduction(id, stored.document().weights().sha256()));
+        models.enqueue(new ModelRepository.NewModel(copy, original.name(), dataset.id(), original.testDatasetId(),
+                original.testFraction(), original.network(), data, null, null, id, stored.document().weights().sha256()));
         log.info("Queued model {} to reproduce model {}", copy, id);
-        workers.wakeUpAfterCommit();
         return models.getView(copy);
     }
 
@@ -109,7 +106,18 @@ public class TrainingService {
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
             throw DomainException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
-        queue.imported(name, model.document().provenance().datasetId(), model.document().network(), model);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                models.insertImported(name, model.document().provenance().datasetId(), model.document().network(),
+                        model);
+                break;
+            } catch (org.springframework.dao.DuplicateKeyException e) {
+                // another model of the same name took that version number at the same moment: number again
+                if (attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
         log.info("Imported model {} ({})", model.document().id(), name);
         return models.getView(model.document().id());
     }
@@ -157,18 +165,15 @@ public class TrainingService {
     public UUID enqueueRun(Prepared prepared, String name, UUID experimentId, int configuration,
             DataSpec.Fold fold) {
         UUID id = UUID.randomUUID();
-        queue.enqueue(id, name, prepared.datasetId(), prepared.testDatasetId(), prepared.testFraction(),
-                prepared.spec(), fold == null ? prepared.data() : prepared.data().withFold(fold),
-                new JobQueue.Parent(experimentId, configuration));
-        workers.wakeUpAfterCommit();
+        models.enqueue(new ModelRepository.NewModel(id, name, prepared.datasetId(), prepared.testDatasetId(),
+                prepared.testFraction(), prepared.spec(), fold == null ? prepared.data() : prepared.data().withFold(fold),
+                experimentId, configuration, null, null));
         return id;
     }
 
     /** Cancels every unfinished run of an experiment: queued ones at once, running ones within a heartbeat. */
     public void cancelRuns(UUID experimentId) {
-        for (UUID running : queue.cancelRuns(experimentId)) {
-            workers.stopLocally(running, JobQueue.StopReason.CANCELLED);
-        }
+        workers.cancelAll(models.runIds(experimentId));
     }
 
     private DatasetInfo lock(UUID id, String field) {
@@ -185,34 +190,16 @@ public class TrainingService {
      * @return the model's view afterwards
      */
     ModelView cancel(UUID id) {
-        switch (queue.cancel(id)) {
+        if (!models.exists(id)) {
+            throw DomainException.notFound("model", id);
+        }
+        switch (workers.cancel(id)) {
             case NOT_FOUND -> throw DomainException.notFound("model", id);
             case ALREADY_FINISHED -> throw DomainException.conflict("model " + id + " is already "
                     + models.getView(id).status() + "; only QUEUED or RUNNING models can be cancelled");
-            case REQUESTED -> {
-                workers.stopLocally(id, JobQueue.StopReason.CANCELLED);
-                awaitTerminal(id);
-            }
-            case CANCELLED -> {
+            case REQUESTED, CANCELLED -> {
             }
         }
         return models.getView(id);
-    }
-
-    /** Waits up to two seconds for a running job to acknowledge its cancellation. */
-    private void awaitTerminal(UUID id) {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            var view = models.findView(id);
-            if (view.isEmpty() || view.get().status().isTerminal()) {
-                return;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 }

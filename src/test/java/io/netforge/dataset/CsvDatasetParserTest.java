@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.http.HttpStatus;
 
 import io.netforge.problem.DomainException;
 
@@ -121,7 +120,7 @@ class CsvDatasetParserTest {
         assertThat(result.header().delimiter()).isEqualTo(',');
         assertThat(result.rows()).isEqualTo(2);
         assertThat(sink.numbers(3)).containsExactly(new double[] { 1, 2.5, 0 }, new double[] { -3, 400, 1 });
-        assertThat(column(result, "y").type()).isEqualTo(DatasetColumn.Type.NUMERIC);
+        assertThat(column(result, "y").type()).isEqualTo(io.netforge.tabular.ColumnKind.NUMERIC);
         assertThat(levels(column(result, "y"))).containsExactly("0", "1");
     }
 
@@ -131,7 +130,7 @@ class CsvDatasetParserTest {
 
         assertThat(sink.rows).extracting(row -> row.get(1)).containsExactly("#0", "#1", "#0", "#2");
         ColumnProfile.Profiled y = result.columns().get(1);
-        assertThat(y.column().type()).isEqualTo(DatasetColumn.Type.CATEGORICAL);
+        assertThat(y.column().type()).isEqualTo(io.netforge.tabular.ColumnKind.CATEGORICAL);
         assertThat(y.column().levels()).containsExactly(new DatasetColumn.Level("cat", null, 1),
                 new DatasetColumn.Level("cow", null, 1), new DatasetColumn.Level("dog", null, 2));
         assertThat(y.storedCodes()).containsExactly(1, 2, 0);
@@ -143,7 +142,7 @@ class CsvDatasetParserTest {
         CsvDatasetParser.Result result = parse("a,y\n1,0\n2,1.0\n3,x\n4,1\n5,-2\n");
 
         DatasetColumn y = column(result, "y");
-        assertThat(y.type()).isEqualTo(DatasetColumn.Type.CATEGORICAL);
+        assertThat(y.type()).isEqualTo(io.netforge.tabular.ColumnKind.CATEGORICAL);
         // numbers first, ascending, named in plain form; "1.0" and "1" are one level
         assertThat(y.levels()).containsExactly(new DatasetColumn.Level("-2", -2.0, 1),
                 new DatasetColumn.Level("0", 0.0, 1), new DatasetColumn.Level("1", 1.0, 2),
@@ -176,7 +175,7 @@ class CsvDatasetParserTest {
         assertThat(column(result, "a").missing()).isEqualTo(3);
         assertThat(column(result, "b").missing()).isEqualTo(3);
         assertThat(column(result, "y").missing()).isEqualTo(2);
-        assertThat(column(result, "a").type()).isEqualTo(DatasetColumn.Type.NUMERIC);
+        assertThat(column(result, "a").type()).isEqualTo(io.netforge.tabular.ColumnKind.NUMERIC);
         assertThat(sink.rows.get(1)).containsExactly(null, 2.0, null);
         assertThat(result.header().missing()).isEqualTo(CsvDatasetParser.DEFAULT_MISSING);
     }
@@ -198,7 +197,7 @@ class CsvDatasetParserTest {
                 new CsvDatasetParser.Options(null, null, List.of("zip"), null, null));
 
         DatasetColumn zip = column(result, "zip");
-        assertThat(zip.type()).isEqualTo(DatasetColumn.Type.CATEGORICAL);
+        assertThat(zip.type()).isEqualTo(io.netforge.tabular.ColumnKind.CATEGORICAL);
         assertThat(zip.levels()).containsExactly(new DatasetColumn.Level("02134", null, 2),
                 new DatasetColumn.Level("2134", null, 1));
     }
@@ -216,7 +215,7 @@ class CsvDatasetParserTest {
     @Test
     void detectsTheDelimiterFromTheHeader() {
         assertThat(parseAlone("a;b;y\n1,5;2;0\n3;4;1\n").header().delimiter()).isEqualTo(';');
-        assertThat(column(parseAlone("a;b;y\n1,5;2;0\n3;4;1\n"), "a").type()).isEqualTo(DatasetColumn.Type.CATEGORICAL);
+        assertThat(column(parseAlone("a;b;y\n1,5;2;0\n3;4;1\n"), "a").type()).isEqualTo(io.netforge.tabular.ColumnKind.CATEGORICAL);
         assertThat(parseAlone("a\tb\ty\n1\t2\t0\n").header().delimiter()).isEqualTo('\t');
         // delimiters inside quotes do not count
         CsvDatasetParser.Result quoted = parseAlone("\"a,1\";\"b,2\";y\n1;2;0\n3;4;1\n");

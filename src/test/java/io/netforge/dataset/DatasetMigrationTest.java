@@ -1,7 +1,5 @@
 package io.netforge.dataset;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.Timestamp;
@@ -23,7 +21,10 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.util.unit.DataSize;
 
 import io.netforge.support.TestDatabases;
+import io.netforge.tabular.Task;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Datasets stored in the binary layout (V1: float64 features, a byte label code per row, the classes in
@@ -72,7 +73,7 @@ class DatasetMigrationTest {
         assertThat(n.features()).containsExactly("a", "b");
         assertThat(n.rows()).isEqualTo(3);
         DatasetColumn y = n.column("y").orElseThrow();
-        assertThat(y.type()).isEqualTo(DatasetColumn.Type.NUMERIC);
+        assertThat(y.type()).isEqualTo(io.netforge.tabular.ColumnKind.NUMERIC);
         assertThat(y.levels()).containsExactly(new DatasetColumn.Level("0", 0.0, 1), new DatasetColumn.Level("1", 1.0, 2));
         assertThat(Task.infer(y)).isEqualTo(Task.BINARY);
         DatasetColumn a = n.column("a").orElseThrow();
@@ -85,7 +86,7 @@ class DatasetMigrationTest {
 
         DatasetInfo t = store.find(textId).orElseThrow();
         DatasetColumn answer = t.column("answer").orElseThrow();
-        assertThat(answer.type()).isEqualTo(DatasetColumn.Type.CATEGORICAL);
+        assertThat(answer.type()).isEqualTo(io.netforge.tabular.ColumnKind.CATEGORICAL);
         assertThat(answer.levels()).containsExactly(new DatasetColumn.Level("no", null, 2),
                 new DatasetColumn.Level("yes", null, 2));
         // level codes in sorted order: "no" is 0, "yes" is 1, whatever the stored codes were

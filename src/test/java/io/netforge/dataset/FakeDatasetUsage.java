@@ -14,7 +14,7 @@ class FakeDatasetUsage implements DatasetUsage {
     final Map<UUID, List<UUID>> active = new ConcurrentHashMap<>();
 
     @Override
-    public List<UUID> activeModelsUsing(UUID datasetId) {
+    public List<UUID> activeJobsUsing(UUID datasetId) {
         return active.getOrDefault(datasetId, List.of());
     }
 }

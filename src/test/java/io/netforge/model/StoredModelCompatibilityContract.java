@@ -109,24 +109,29 @@ abstract class StoredModelCompatibilityContract {
         UUID id = UUID.randomUUID(); // a fresh id, so the parameterised runs never collide
         String oldId = row.get("id").asString();
         String document = stored.get("document").asString().replace(oldId, id.toString());
+        // the row's job state lives in jobs since V15, which moved it there as written here (JobMigrationTest)
         jdbc.sql("""
-                INSERT INTO models (id, name, status, dataset_id, test_dataset_id, test_fraction, spec, created_at,
-                                    started_at, finished_at, iteration, loss, attempts, training_seconds)
-                VALUES (:id, :name, :status, :dataset, :testDataset, :testFraction, :spec, :created, :started,
-                        :finished, :iteration, :loss, :attempts, :seconds)
+                INSERT INTO jobs (id, kind, status, created_at, started_at, finished_at, step, measures, attempts)
+                VALUES (:id, 'training', :status, :created, :started, :finished, :iteration, :measures, :attempts)
                 """)
-                .param("id", id).param("name", row.get("name").asString()).param("status", row.get("status").asString())
+                .param("id", id).param("status", row.get("status").asString())
+                .param("created", timestamp(row.get("created_at"))).param("started", timestamp(row.get("started_at")))
+                .param("finished", timestamp(row.get("finished_at")))
+                .param("iteration", Integer.valueOf(row.get("iteration").asString()))
+                .param("measures", "{\"loss\":" + Double.valueOf(row.get("loss").asString()) + "}")
+                .param("attempts", Integer.valueOf(row.get("attempts").asString()))
+                .update();
+        jdbc.sql("""
+                INSERT INTO models (id, name, dataset_id, test_dataset_id, test_fraction, spec, training_seconds)
+                VALUES (:id, :name, :dataset, :testDataset, :testFraction, :spec, :seconds)
+                """)
+                .param("id", id).param("name", row.get("name").asString())
                 .param("dataset", UUID.fromString(row.get("dataset_id").asString()))
                 .param("testDataset", row.get("test_dataset_id").isNull() ? null
                         : UUID.fromString(row.get("test_dataset_id").asString()))
                 .param("testFraction", row.get("test_fraction").isNull() ? null
                         : Double.valueOf(row.get("test_fraction").asString()))
                 .param("spec", row.get("spec").asString())
-                .param("created", timestamp(row.get("created_at"))).param("started", timestamp(row.get("started_at")))
-                .param("finished", timestamp(row.get("finished_at")))
-                .param("iteration", Integer.valueOf(row.get("iteration").asString()))
-                .param("loss", Double.valueOf(row.get("loss").asString()))
-                .param("attempts", Integer.valueOf(row.get("attempts").asString()))
                 .param("seconds", Double.valueOf(row.get("training_seconds").asString()))
                 .update();
         jdbc.sql("INSERT INTO model_artifacts (model_id, format_version, document, weights)"

@@ -1,14 +1,16 @@
 package io.netforge.prediction;
 
-import io.netforge.problem.DomainException;
-
 import java.util.List;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import io.netforge.problem.DomainException;
 import io.netforge.support.Fuzzing;
+import io.netforge.tabular.CategoricalFeature;
 import io.netforge.tabular.Encoding;
+import io.netforge.tabular.Feature;
+import io.netforge.tabular.NumericFeature;
 import io.netforge.tabular.PreprocessingSpec;
 
 /**
@@ -20,12 +22,12 @@ import io.netforge.tabular.PreprocessingSpec;
 class PredictBodyFuzzTest {
 
     private static final List<Encoding> MODELS = List.of(
-            new Encoding(List.of(Encoding.Feature.numeric("age", 40.0, true),
-                    Encoding.Feature.categorical("country", List.of(new Encoding.Level("France", null),
+            new Encoding(List.of(new NumericFeature("age", 40.0, true),
+                    new CategoricalFeature("country", List.of(new Encoding.Level("France", null),
                             new Encoding.Level("Spain", null), new Encoding.Level("3", 3.0)), true),
-                    Encoding.Feature.numeric("income", 25000.0, false)), PreprocessingSpec.IGNORE),
-            new Encoding(List.of(Encoding.Feature.numeric("x0", 0.0, false),
-                    Encoding.Feature.categorical("city", List.of(new Encoding.Level("east", null)), false)),
+                    new NumericFeature("income", 25000.0, false)), PreprocessingSpec.IGNORE),
+            new Encoding(List.of(new NumericFeature("x0", 0.0, false),
+                    new CategoricalFeature("city", List.of(new Encoding.Level("east", null)), false)),
                     PreprocessingSpec.ERROR));
 
     static final String[] KEYS = {"rows", "instances", "age", "country", "income", "x0", "city"};
@@ -67,10 +69,10 @@ class PredictBodyFuzzTest {
                     throw new AssertionError("a row of " + row.length + " values for " + encoding.features().size());
                 }
                 for (int c = 0; c < row.length; c++) {
-                    Encoding.Feature f = encoding.features().get(c);
+                    Feature f = encoding.features().get(c);
                     double v = row[c];
-                    boolean ok = f.isCategorical() ? Double.isNaN(v) || (v == Math.rint(v) && v >= -1
-                            && v < f.levels().size()) : Double.isNaN(v) || Double.isFinite(v);
+                    boolean ok = f instanceof CategoricalFeature cf ? Double.isNaN(v) || (v == Math.rint(v) && v >= -1
+                            && v < cf.levels().size()) : Double.isNaN(v) || Double.isFinite(v);
                     if (!ok) {
                         throw new AssertionError("feature " + f.name() + " got " + v);
                     }

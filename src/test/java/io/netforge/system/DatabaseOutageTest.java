@@ -159,6 +159,6 @@ class DatabaseOutageTest {
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         assertThat(done.get("attempts").asInt()).as("not run again").isEqualTo(1);
         assertThat(output.getOut() + output.getErr())
-                .contains("Model " + model + ": the database is unavailable for its final write; retrying");
+                .contains("Job " + model + ": the database is unavailable for its final write; retrying");
     }
 }

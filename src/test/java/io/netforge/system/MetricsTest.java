@@ -47,9 +47,9 @@ class MetricsTest {
         Http.Response scrape = http.get("/actuator/prometheus");
         assertThat(scrape.status()).isEqualTo(200);
         String text = scrape.body();
-        assertThat(value(text, "netforge_jobs{status=\"SUCCEEDED\"}")).isGreaterThanOrEqualTo(1);
-        assertThat(value(text, "netforge_jobs{status=\"RUNNING\"}")).isZero();
-        assertThat(value(text, "netforge_job_queue_wait_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "netforge_jobs{kind=\"training\",status=\"SUCCEEDED\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "netforge_jobs{kind=\"training\",status=\"RUNNING\"}")).isZero();
+        assertThat(value(text, "netforge_job_queue_wait_seconds_count{kind=\"training\"}")).isGreaterThanOrEqualTo(1);
         assertThat(text).containsPattern("netforge_training_seconds_count\\{path=\"[a-z0-9-]+\",task=\"binary\"\\} 1");
         assertThat(text).contains("netforge_training_iterations_per_second_count{path=");
         assertThat(value(text, "netforge_predict_rows_total{model=\"" + id + "\"}")).isEqualTo(7);

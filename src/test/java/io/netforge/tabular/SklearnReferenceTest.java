@@ -111,7 +111,7 @@ class SklearnReferenceTest {
         List<List<String>> levels = new ArrayList<>();
         for (int j = 0; j < 4; j++) {
             if (j < 2) {
-                sources.add(new EncodingFit.Source("f" + j, null));
+                sources.add(new EncodingFit.Source("f" + j, ColumnKind.NUMERIC, null));
                 levels.add(null);
                 continue;
             }
@@ -124,17 +124,17 @@ class SklearnReferenceTest {
                 }
             }
             levels.add(List.copyOf(values));
-            sources.add(new EncodingFit.Source("f" + j, values.stream().map(v -> new Encoding.Level(v, null)).toList()));
+            sources.add(new EncodingFit.Source("f" + j, ColumnKind.CATEGORICAL,
+                    values.stream().map(v -> new Encoding.Level(v, null)).toList()));
         }
         DoubleBuffer trainValues = raw(train, levels);
         DoubleBuffer testValues = raw(test, levels);
         PreprocessingSpec spec = new PreprocessingSpec(imputation, imputation.equals("constant")
                 ? f.get("constantFill").asDouble() : null, true, PreprocessingSpec.IGNORE);
 
-        EncodingFit.Fitted fitted = EncodingFit.fit(sources, trainValues, train.size(), spec);
-        fitted.toLevelIndices(testValues, test.size());
+        Encoding encoding = EncodingFit.fit(sources, trainValues, train.size(), spec);
+        EncodingFit.toRaw(encoding, sources, testValues, test.size());
 
-        Encoding encoding = fitted.encoding();
         for (int r = 0; r < test.size(); r++) {
             double[] row = new double[4];
             testValues.get(r * 4, row, 0, 4);

@@ -104,7 +104,7 @@ abstract class ModelLifecycleTest {
     @Test
     void trainsOnLowestPriorityThreads() {
         List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("netforge-trainer-")).toList();
+                .filter(t -> t.getName().startsWith("netforge-training-")).toList();
         assertThat(workers).isNotEmpty().allSatisfy(t -> assertThat(t.getPriority()).isEqualTo(Thread.MIN_PRIORITY));
     }
 

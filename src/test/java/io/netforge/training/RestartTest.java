@@ -82,7 +82,7 @@ class RestartTest {
         }
         // As if an instance had claimed the job and been killed: RUNNING, its lease already run out.
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
-                "UPDATE models SET status = 'RUNNING', owner = 'dead-instance', attempts = 1, lease_until = ?"
+                "UPDATE jobs SET status = 'RUNNING', owner = 'dead-instance', attempts = 1, lease_until = ?"
                         + " WHERE id = ?")) {
             s.setLong(1, System.currentTimeMillis() - 1);
             s.setObject(2, UUID.fromString(id));

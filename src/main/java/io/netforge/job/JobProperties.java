@@ -1,13 +1,13 @@
-package io.netforge.training;
+package io.netforge.job;
 
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * How this instance runs training jobs (configuration {@code netforge.training.*}).
+ * How this instance runs jobs (configuration {@code netforge.training.*}, named for training, the first kind of job).
  *
- * @param workers      jobs this instance trains at once
+ * @param workers      training jobs this instance runs at once (other kinds say their own)
  * @param lease        how long a claimed job stays this instance's without a heartbeat; after that
  *                     another instance may take it over (so also the longest wait after a crash)
  * @param heartbeat    how often a running job's lease is renewed and its progress and cancellation
@@ -19,10 +19,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                     is done
  */
 @ConfigurationProperties("netforge.training")
-public record TrainingProperties(int workers, Duration lease, Duration heartbeat, Duration pollInterval,
+public record JobProperties(int workers, Duration lease, Duration heartbeat, Duration pollInterval,
         int maxAttempts, boolean warmUp) {
 
-    public TrainingProperties {
+    public JobProperties {
         if (workers < 0) {
             throw new IllegalArgumentException("netforge.training.workers must be >= 0, got " + workers);
         }

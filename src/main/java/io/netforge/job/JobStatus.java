@@ -1,7 +1,7 @@
-package io.netforge.model;
+package io.netforge.job;
 
-/** Where a model is in its life: a training job until it is SUCCEEDED, FAILED or CANCELLED. */
-public enum ModelStatus {
+/** Where a job is in its life: QUEUED, RUNNING, then SUCCEEDED, FAILED or CANCELLED. */
+public enum JobStatus {
     QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
     public boolean isTerminal() {
