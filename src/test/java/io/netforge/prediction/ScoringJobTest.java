@@ -1,16 +1,14 @@
 package io.netforge.prediction;
 
+import static io.netforge.support.Instances.http;
+import static io.netforge.support.Instances.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.netforge.NetforgeApplication;
 import io.netforge.support.ArticleData;
 import io.netforge.support.Http;
 import io.netforge.support.TestDatabases;
@@ -62,20 +60,5 @@ class ScoringJobTest {
             // its job went with it: the dataset is free
             assertThat(http.delete("/datasets/" + another).status()).isEqualTo(204);
         }
-    }
-
-    private static ConfigurableApplicationContext start(TestDatabases.Db db, int workers) {
-        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
-                "--netforge.training.workers=" + workers));
-        if (db.schema() != null) {
-            args.add("--spring.flyway.schemas=" + db.schema());
-            args.add("--spring.flyway.default-schema=" + db.schema());
-        }
-        return new SpringApplicationBuilder(NetforgeApplication.class).run(args.toArray(String[]::new));
-    }
-
-    private static Http http(ConfigurableApplicationContext context) {
-        return new Http(((WebServerApplicationContext) context).getWebServer().getPort());
     }
 }

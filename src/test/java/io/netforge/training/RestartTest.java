@@ -1,5 +1,7 @@
 package io.netforge.training;
 
+import static io.netforge.support.Instances.http;
+import static io.netforge.support.Instances.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -12,11 +14,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.netforge.NetforgeApplication;
 import io.netforge.support.ArticleData;
 import io.netforge.support.Http;
 import io.netforge.support.TestDatabases;
@@ -126,18 +125,4 @@ class RestartTest {
     }
 
     /** Starts the application as from the command line, so these settings win over application.yml. */
-    private static ConfigurableApplicationContext start(TestDatabases.Db db, int workers) {
-        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
-                "--netforge.training.workers=" + workers));
-        if (db.schema() != null) {
-            args.add("--spring.flyway.schemas=" + db.schema());
-            args.add("--spring.flyway.default-schema=" + db.schema());
-        }
-        return new SpringApplicationBuilder(NetforgeApplication.class).run(args.toArray(String[]::new));
-    }
-
-    private static Http http(ConfigurableApplicationContext context) {
-        return new Http(((WebServerApplicationContext) context).getWebServer().getPort());
-    }
 }
