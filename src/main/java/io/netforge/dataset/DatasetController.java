@@ -65,7 +65,7 @@ class DatasetController {
     record TrainTest(DatasetResponse train, DatasetResponse test) {
     }
 
-    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true)
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true, body = Route.Body.STREAMED)
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<DatasetResponse> uploadFile(@RequestParam(required = false) MultipartFile file,
             @RequestParam(required = false) String name, ReadOptions options) throws IOException {
@@ -77,7 +77,7 @@ class DatasetController {
                 file.getOriginalFilename(), name, options.parserOptions()))));
     }
 
-    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true)
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true, body = Route.Body.STREAMED)
     @PostMapping(consumes = TEXT_CSV)
     ResponseEntity<DatasetResponse> uploadBody(@RequestParam(required = false) String name, ReadOptions options,
             @RequestHeader("Content-Type") MediaType contentType, HttpServletRequest request) throws IOException {

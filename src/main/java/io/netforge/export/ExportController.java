@@ -53,7 +53,7 @@ class ExportController {
      * Serves an npz that netforge exported as a new model, the next version of its name ({@code ?name=} gives
      * another): its predictions are the exported model's, bit for bit.
      */
-    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN)
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, body = Route.Body.STREAMED)
     @PostMapping(path = "/models/import", consumes = {NPZ, "application/zip", "application/x-npz"})
     ResponseEntity<ModelView> importModel(@RequestParam(required = false) String name, HttpServletRequest request)
             throws java.io.IOException {

@@ -48,7 +48,10 @@ final class CsvScoring implements AutoCloseable {
      *
      * @throws DomainException 400 naming the row and column of the first bad value; 413 beyond {@code maxBytes}
      */
-    CsvScoring(LoadedModel model, InputStream body, long maxBytes) throws IOException {
+    CsvScoring(LoadedModel model, InputStream body, long declaredBytes, long maxBytes) throws IOException {
+        if (declaredBytes > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
         this.model = model;
         this.file = Files.createTempFile("netforge-score-", ".csv");
         try {
@@ -88,8 +91,7 @@ final class CsvScoring implements AutoCloseable {
             while ((n = body.read(buffer)) > 0) {
                 total += n;
                 if (total > maxBytes) {
-                    throw DomainException.tooLarge("the CSV is larger than the limit of " + maxBytes
-                            + " bytes (netforge.prediction.max-csv-bytes)").with("limitBytes", maxBytes);
+                    throw tooLarge(maxBytes);
                 }
                 out.write(buffer, 0, n);
             }
@@ -97,6 +99,11 @@ final class CsvScoring implements AutoCloseable {
         if (Files.size(file) == 0) {
             throw DomainException.invalidInput("the CSV is empty; expected a header row naming the features, then rows");
         }
+    }
+
+    private static DomainException tooLarge(long maxBytes) {
+        return DomainException.tooLarge("the CSV is larger than the limit of " + maxBytes
+                + " bytes (netforge.prediction.csv.max-bytes)").with("limitBytes", maxBytes);
     }
 
     private void check(CSVRecord record, int width, TabularRows header) {

@@ -46,7 +46,7 @@ class InvocationsController {
         this.limits = limits;
     }
 
-    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "mlflow")
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "mlflow", body = Route.Body.ROWS)
     @PostMapping(path = "/models/{id}/invocations", consumes = MediaType.APPLICATION_JSON_VALUE)
     InvocationsResponse invoke(@PathVariable("id") String reference, @RequestBody JsonNode body) {
         UUID id = references.resolve(reference, "id");
@@ -75,12 +75,13 @@ class InvocationsController {
         return new InvocationsResponse(model.predict(rows));
     }
 
-    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "mlflow")
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "mlflow", body = Route.Body.STREAMED)
     @PostMapping(path = "/models/{id}/invocations", consumes = "text/csv")
     InvocationsResponse invokeCsv(@PathVariable("id") String reference, HttpServletRequest request) throws IOException {
         UUID id = references.resolve(reference, "id");
         LoadedModel model = predictions.model(id);
-        try (CsvScoring scoring = new CsvScoring(model, request.getInputStream(), limits.maxCsvBytes())) {
+        try (CsvScoring scoring = new CsvScoring(model, request.getInputStream(), request.getContentLengthLong(),
+                limits.maxCsvBytes())) {
             predictions.checkRowCount((int) Math.min(scoring.rows(), Integer.MAX_VALUE), "rows");
             return new InvocationsResponse(scoring.all());
         }

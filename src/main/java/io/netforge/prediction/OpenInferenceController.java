@@ -115,13 +115,13 @@ class OpenInferenceController {
         return new ModelReady(name, true);
     }
 
-    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "v2")
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "v2", body = Route.Body.ROWS)
     @PostMapping("/v2/models/{name}/infer")
     InferResponse infer(@PathVariable String name, @RequestBody JsonNode request) {
         return infer(name, null, request);
     }
 
-    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "v2")
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "v2", body = Route.Body.ROWS)
     @PostMapping("/v2/models/{name}/versions/{version}/infer")
     InferResponse infer(@PathVariable String name, @PathVariable String version, @RequestBody JsonNode request) {
         Resolved resolved = resolve(name, version);

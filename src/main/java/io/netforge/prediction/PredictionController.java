@@ -9,7 +9,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -36,11 +35,11 @@ class PredictionController {
         this.json = json;
     }
 
-    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "predict")
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "predict", body = Route.Body.ROWS)
     @PostMapping(path = "/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
-    PredictResponse predict(@PathVariable("id") String reference, @RequestBody PredictRequest request) {
+    PredictResponse predict(@PathVariable("id") String reference, HttpServletRequest request) throws IOException {
         UUID id = references.resolve(reference, "id");
-        return predictions.predict(id, request);
+        return predictions.predict(id, request.getInputStream(), json);
     }
 
     /**
@@ -48,13 +47,14 @@ class PredictionController {
      * first (a bad one is a 400 naming it), then the predictions stream out, one per input row, as CSV, or as
      * {@code /predict}'s JSON when Accept prefers {@code application/json} (then at most max-rows rows).
      */
-    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "csv")
+    @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "csv", body = Route.Body.STREAMED)
     @PostMapping(path = "/models/{id}/predict", consumes = "text/csv", produces = {"text/csv", "application/json"})
     ResponseEntity<StreamingResponseBody> predictCsv(@PathVariable("id") String reference, HttpServletRequest request,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
         UUID id = references.resolve(reference, "id");
         boolean asJson = prefersJson(accept);
-        CsvScoring scoring = new CsvScoring(predictions.model(id), request.getInputStream(), limits.maxCsvBytes());
+        CsvScoring scoring = new CsvScoring(predictions.model(id), request.getInputStream(), request.getContentLengthLong(),
+                limits.maxCsvBytes());
         if (asJson) {
             try {
                 predictions.checkRowCount((int) Math.min(scoring.rows(), Integer.MAX_VALUE), "rows");

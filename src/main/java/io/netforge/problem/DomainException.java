@@ -28,8 +28,12 @@ public final class DomainException extends RuntimeException {
         UNSUPPORTED_MEDIA_TYPE,
         /** No answer of a type the request accepts can be given (406). */
         NOT_ACCEPTABLE,
-        /** Too many requests from one client, or a capacity is full (429). */
-        TOO_MANY_REQUESTS
+        /** Too many requests from one client (429). */
+        TOO_MANY_REQUESTS,
+        /** A capacity of the service is full for now; the client may retry (503). */
+        UNAVAILABLE,
+        /** The request did not arrive in time (408). */
+        TIMEOUT
     }
 
     private final Kind kind;
@@ -78,9 +82,22 @@ public final class DomainException extends RuntimeException {
         return new DomainException(Kind.NOT_ACCEPTABLE, detail);
     }
 
-    public static DomainException tooManyRequests(String detail) {
-        return new DomainException(Kind.TOO_MANY_REQUESTS, detail);
+    /** @param retryAfterSeconds how long the client should wait before it tries again */
+    public static DomainException tooManyRequests(String detail, long retryAfterSeconds) {
+        return new DomainException(Kind.TOO_MANY_REQUESTS, detail).with(RETRY_AFTER, retryAfterSeconds);
     }
+
+    /** @param retryAfterSeconds how long the client should wait before it tries again */
+    public static DomainException unavailable(String detail, long retryAfterSeconds) {
+        return new DomainException(Kind.UNAVAILABLE, detail).with(RETRY_AFTER, retryAfterSeconds);
+    }
+
+    public static DomainException timeout(String detail) {
+        return new DomainException(Kind.TIMEOUT, detail);
+    }
+
+    /** The property (and so problem member) a refusal that may be retried carries: seconds to wait. */
+    public static final String RETRY_AFTER = "retryAfterSeconds";
 
     /**
      * The same problem for a field seen from further out: a field {@code from...} becomes {@code to...}, in the

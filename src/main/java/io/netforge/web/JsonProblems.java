@@ -1,7 +1,6 @@
 package io.netforge.web;
 
 import io.netforge.problem.DomainException;
-
 import tools.jackson.core.JacksonException;
 
 /** Problems with JSON the code binds itself (a request inside a request), worded as a body's would be. */
@@ -13,6 +12,11 @@ public final class JsonProblems {
     /** What is wrong with an unreadable request body, naming the field (the words of a problem's detail). */
     public static String describe(org.springframework.http.converter.HttpMessageNotReadableException e) {
         return ProblemHandler.describe(e);
+    }
+
+    /** What is wrong with JSON the code reads itself (a streamed body), naming the field. */
+    public static String describe(JacksonException e) {
+        return ProblemHandler.describeCause(e);
     }
 
     /** A 400 naming {@code field} for a value that could not be bound, saying why (inner paths included). */

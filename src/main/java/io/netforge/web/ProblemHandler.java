@@ -54,7 +54,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DomainException.class)
     ResponseEntity<ProblemDetail> api(DomainException e) {
-        return problem(Problems.status(e.kind()), Problems.of(e));
+        ResponseEntity<ProblemDetail> answer = problem(Problems.status(e.kind()), Problems.of(e));
+        Object retryAfter = e.properties().get(DomainException.RETRY_AFTER);
+        if (retryAfter == null) {
+            return answer;
+        }
+        return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter)).body(answer.getBody());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

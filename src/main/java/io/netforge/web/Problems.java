@@ -28,6 +28,8 @@ public final class Problems {
             case UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case NOT_ACCEPTABLE -> HttpStatus.NOT_ACCEPTABLE;
             case TOO_MANY_REQUESTS -> HttpStatus.TOO_MANY_REQUESTS;
+            case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case TIMEOUT -> HttpStatus.REQUEST_TIMEOUT;
         };
     }
 
@@ -41,6 +43,8 @@ public final class Problems {
             case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
             case NOT_ACCEPTABLE -> "Not acceptable";
             case TOO_MANY_REQUESTS -> "Too many requests";
+            case UNAVAILABLE -> "Service unavailable";
+            case TIMEOUT -> "Request timeout";
         };
     }
 

@@ -29,6 +29,9 @@ public @interface Route {
     /** The prediction protocol ({@code predict}, {@code csv}, {@code mlflow}, {@code v2}) its latency is measured as. */
     String protocol() default "";
 
+    /** What its request body is, and so how large it may be ({@link BodyLimits}). */
+    Body body() default Body.SMALL;
+
     /** Who may call a route, when API keys are on ({@code netforge.security.*}). */
     enum Access {
         /** Anyone, always: health, the dashboard's and API docs' files, the contract. */
@@ -43,6 +46,16 @@ public @interface Route {
         TRAIN,
         /** A delete, or the audit log: scope {@code admin}. */
         ADMIN
+    }
+
+    /** What a route's request body is, for its limit. */
+    enum Body {
+        /** A JSON request of a few fields, or no body: at most {@code netforge.limits.body.request-bytes}. */
+        SMALL,
+        /** Rows to predict, as JSON: at most {@code netforge.limits.body.rows-bytes}. */
+        ROWS,
+        /** A file the handler streams and bounds itself (an upload, a CSV to score, an npz to import). */
+        STREAMED
     }
 
     /** Which of a key's rate limits a call counts against. */

@@ -39,8 +39,8 @@ public class Routes {
      *                serves it
      * @param handled whether a handler runs for it (else Spring answers 404, 405 or 415 itself)
      */
-    public record Policy(Route.Access access, Route.Limit limit, boolean idempotent, String protocol, String pattern,
-            boolean handled) {
+    public record Policy(Route.Access access, Route.Limit limit, boolean idempotent, String protocol,
+            Route.Body body, String pattern, boolean handled) {
     }
 
     private final ObjectProvider<DispatcherServlet> dispatcher;
@@ -81,27 +81,29 @@ public class Routes {
                 }
             } catch (Exception e) {
                 // no handler takes it as sent (a method or media type it does not serve): Spring answers 4xx itself
-                return new Policy(Route.Access.PUBLIC, Route.Limit.NONE, false, "", request.getMethod() + " "
-                        + request.getRequestURI(), false);
+                return new Policy(Route.Access.PUBLIC, Route.Limit.NONE, false, "", Route.Body.SMALL,
+                        request.getMethod() + " " + request.getRequestURI(), false);
             }
         }
         Object matched = isolated.attributes.get(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
         String pattern = request.getMethod() + " " + (matched != null ? matched : request.getRequestURI());
         if (handler == null) {
-            return new Policy(Route.Access.PUBLIC, Route.Limit.NONE, false, "", pattern, false);
+            return new Policy(Route.Access.PUBLIC, Route.Limit.NONE, false, "", Route.Body.SMALL, pattern, false);
         }
         if (handler instanceof HandlerMethod method) {
             Route route = method.getMethodAnnotation(Route.class);
             if (route != null) {
-                return new Policy(route.access(), route.limit(), route.idempotent(), route.protocol(), pattern, true);
+                return new Policy(route.access(), route.limit(), route.idempotent(), route.protocol(), route.body(),
+                        pattern, true);
             }
             if (method.getBeanType().getName().startsWith("io.netforge.")) {
-                return new Policy(Route.Access.ADMIN, Route.Limit.NONE, false, "", pattern, true);
+                return new Policy(Route.Access.ADMIN, Route.Limit.NONE, false, "", Route.Body.SMALL, pattern, true);
             }
-            return new Policy(foreign(String.valueOf(matched)), Route.Limit.NONE, false, "", pattern, true);
+            return new Policy(foreign(String.valueOf(matched)), Route.Limit.NONE, false, "", Route.Body.SMALL, pattern,
+                    true);
         }
         // static files, the docs' redirects, the welcome page
-        return new Policy(Route.Access.PUBLIC, Route.Limit.NONE, false, "", pattern, true);
+        return new Policy(Route.Access.PUBLIC, Route.Limit.NONE, false, "", Route.Body.SMALL, pattern, true);
     }
 
     /** Spring Boot's own handlers: the actuator's endpoints by their route, the error page. */

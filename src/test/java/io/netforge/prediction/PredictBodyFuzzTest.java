@@ -62,8 +62,8 @@ class PredictBodyFuzzTest {
             body = request.toString();
         }
         try {
-            PredictRequest request = Fuzzing.JSON.readValue(body, PredictRequest.class);
-            double[][] rows = PredictionService.rows(request, encoding, 50);
+            double[][] rows = new PredictBody(encoding, 50).read(
+                    new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), Fuzzing.JSON);
             for (double[] row : rows) {
                 if (row.length != encoding.features().size()) {
                     throw new AssertionError("a row of " + row.length + " values for " + encoding.features().size());
