@@ -38,8 +38,13 @@ class ExportController {
     private final TrainingService training;
 
     private final ModelReferences references;
+    private final io.netforge.network.NetworkSpecValidator validator;
+    private final io.netforge.network.NetworkLimits limits;
 
-    ExportController(ModelRepository models, JsonMapper json, TrainingService training, ModelReferences references) {
+    ExportController(ModelRepository models, JsonMapper json, TrainingService training, ModelReferences references,
+            io.netforge.network.NetworkSpecValidator validator, io.netforge.network.NetworkLimits limits) {
+        this.validator = validator;
+        this.limits = limits;
         this.training = training;
         this.references = references;
         this.models = models;
@@ -57,6 +62,9 @@ class ExportController {
     @PostMapping(path = "/models/import", consumes = {NPZ, "application/zip", "application/x-npz"})
     ResponseEntity<ModelView> importModel(@RequestParam(required = false) String name, HttpServletRequest request)
             throws java.io.IOException {
+        if (request.getContentLengthLong() > MAX_IMPORT_BYTES) {
+            throw DomainException.tooLarge("an import is at most " + MAX_IMPORT_BYTES / (1024 * 1024) + " MB");
+        }
         byte[] body = request.getInputStream().readNBytes((int) MAX_IMPORT_BYTES + 1);
         if (body.length > MAX_IMPORT_BYTES) {
             throw DomainException.tooLarge("an import is at most " + MAX_IMPORT_BYTES / (1024 * 1024) + " MB");
@@ -64,7 +72,10 @@ class ExportController {
         if (body.length == 0) {
             throw DomainException.invalidInput("the body is empty: send the npz of GET /models/{id}/export?format=npz");
         }
-        StoredModel model = new ModelImport(json).read(body, name, MAX_IMPORT_BYTES);
+        StoredModel model;
+        try (Npz npz = Npz.open(body)) {
+            model = new ModelImport(json, validator, limits).read(npz, name);
+        }
         ModelView view = training.register(model);
         return ResponseEntity.created(java.net.URI.create("/models/" + view.id())).body(view);
     }

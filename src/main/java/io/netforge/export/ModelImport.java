@@ -3,18 +3,19 @@ package io.netforge.export;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
-import io.netforge.compute.Activation;
 import io.netforge.compute.Objective;
-import io.netforge.compute.Precision;
 import io.netforge.compute.Standardization;
 import io.netforge.model.ModelDocument;
 import io.netforge.model.StoredModel;
 import io.netforge.model.WeightsCodec;
+import io.netforge.network.NetworkLimits;
+import io.netforge.network.NetworkRequest;
 import io.netforge.network.NetworkSpec;
+import io.netforge.network.NetworkSpecValidator;
 import io.netforge.problem.DomainException;
+import io.netforge.tabular.CategoricalFeature;
 import io.netforge.tabular.ClassValue;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.Metrics;
@@ -34,16 +35,29 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ModelImport {
 
-    private final JsonMapper json;
+    /** The most bytes the header member may unpack to (its JSON, four bytes a character as int32). */
+    static final long MAX_HEADER_BYTES = 64L * 1024 * 1024;
 
-    ModelImport(JsonMapper json) {
+    private final JsonMapper json;
+    private final NetworkSpecValidator validator;
+    private final NetworkLimits limits;
+
+    ModelImport(JsonMapper json, NetworkSpecValidator validator, NetworkLimits limits) {
         this.json = json;
+        this.validator = validator;
+        this.limits = limits;
     }
 
-    /** @param name the new model's name, or null for the exported model's */
-    StoredModel read(byte[] npz, String name, long maxUnpacked) {
-        Map<String, Npz.Array> arrays = Npz.read(npz, maxUnpacked);
-        JsonNode header = header(arrays);
+    /**
+     * The model an npz holds. The header is read and checked first, with the rules of a training request (the
+     * network, by {@link NetworkSpecValidator}, limits included) and of the model format (distinct features, classes
+     * and levels; the task's classes; metrics of the task's kind and in range); then each array its layers name is
+     * unpacked only as far as its shape needs, and a member the header does not name is refused.
+     *
+     * @param name the new model's name, or null for the exported model's
+     */
+    StoredModel read(Npz npz, String name) {
+        JsonNode header = header(npz);
         String format = header.path("format").asString("");
         if (!ModelExport.FORMAT.equals(format)) {
             throw DomainException.invalidField("header.format", "must be '" + ModelExport.FORMAT + "', got '" + format
@@ -57,69 +71,110 @@ final class ModelImport {
         if (task == null) {
             throw DomainException.invalidField("header.task", "must be one of " + Task.names());
         }
-        List<String> features = strings(header, "features");
+        List<String> features = distinct(strings(header, "features"), "header.features");
         Encoding encoding = read(header, "preprocessing", Encoding.class);
         if (!encoding.names().equals(features)) {
             throw DomainException.invalidField("header.preprocessing.features", "must encode the features "
                     + features + " in order");
         }
+        for (int f = 0; f < encoding.features().size(); f++) {
+            if (encoding.features().get(f) instanceof CategoricalFeature c) {
+                distinct(c.levels().stream().map(Encoding.Level::value).toList(),
+                        "header.preprocessing.features[" + f + "].levels");
+            }
+        }
         List<ClassValue> classes = new ArrayList<>();
         header.path("classes").forEach(c -> classes.add(new ClassValue(
                 c.isNumber() ? c.toString() : c.asString(), c.isNumber())));
+        distinct(classes.stream().map(ClassValue::value).toList(), "header.classes");
         task.checkClasses(classes.size(), "header.classes");
         int outputs = task.outputs(classes.size());
         Objective objective = task.objective();
 
-        // the layers: shapes chained from the encoding's width to the outputs, known functions, finite values
+        // the network as a training request would have it, then the layers the header says the arrays are
+        JsonNode network = header.path("network");
+        if (!network.isObject()) {
+            throw DomainException.invalidField("header.network", "is missing");
+        }
+        NetworkRequest request;
+        try {
+            request = json.treeToValue(network, NetworkRequest.class);
+        } catch (JacksonException e) {
+            throw io.netforge.web.JsonProblems.invalidValue("header.network", e);
+        }
+        long unbounded = Long.MAX_VALUE / 4;
+        NetworkSpec spec = validator.validate(request, new NetworkSpecValidator.Data(encoding.width(),
+                classes.stream().map(ClassValue::value).toList(),
+                java.util.Collections.nCopies(Math.max(1, classes.size()), unbounded).stream().mapToLong(Long::longValue)
+                        .toArray()), "header.network");
         JsonNode layers = header.path("layers");
-        if (!layers.isArray() || layers.isEmpty()) {
-            throw DomainException.invalidField("header.layers", "must list the network's layers");
+        if (!layers.isArray() || layers.size() != spec.hiddenLayers().size() + 1) {
+            throw DomainException.invalidField("header.layers", "must list the network's " + (spec.hiddenLayers().size()
+                    + 1) + " layers (hidden " + spec.hiddenLayers() + " and the output)");
         }
         List<Integer> sizes = new ArrayList<>(List.of(encoding.width()));
-        List<String> activations = new ArrayList<>();
+        sizes.addAll(spec.hiddenLayers());
+        sizes.add(outputs);
+        java.util.Set<String> named = new java.util.HashSet<>(List.of("header"));
+        for (int l = 0; l < layers.size(); l++) {
+            JsonNode layer = layers.get(l);
+            String field = "header.layers[" + l + "]";
+            if (layer.path("inputs").asLong(-1) != sizes.get(l) || layer.path("outputs").asLong(-1) != sizes.get(l + 1)) {
+                throw DomainException.invalidField(field, "must take " + sizes.get(l) + " inputs to " + sizes.get(l + 1)
+                        + " outputs, says " + layer.path("inputs") + " to " + layer.path("outputs"));
+            }
+            String activation = layer.path("activation").asString("");
+            String expected = l < layers.size() - 1 ? spec.activation().get(l) : ModelExport.output(objective);
+            if (!activation.equals(expected)) {
+                throw DomainException.invalidField(field + ".activation", "must be '" + expected + "' (header.network"
+                        + (l < layers.size() - 1 ? ".activation[" + l + "]" : ": a " + task.id() + " model's output")
+                        + "), got '" + activation + "'");
+            }
+            named.add(layer.path("weights").asString(""));
+            named.add(layer.path("bias").asString(""));
+        }
+        if (spec.standardize()) {
+            named.addAll(List.of("mean", "sd"));
+        }
+        for (String member : npz.names()) {
+            if (!named.contains(member)) {
+                throw DomainException.invalidInput("npz member '" + member + ".npy' is not an array the header names");
+            }
+        }
+
+        // now the arrays, each unpacked no further than its shape needs
         List<double[]> weights = new ArrayList<>();
         List<double[]> biases = new ArrayList<>();
         for (int l = 0; l < layers.size(); l++) {
             JsonNode layer = layers.get(l);
             String field = "header.layers[" + l + "]";
-            Npz.Array w = array(arrays, layer.path("weights").asString(""), field + ".weights");
-            Npz.Array b = array(arrays, layer.path("bias").asString(""), field + ".bias");
             int in = sizes.get(l);
-            int out = l == layers.size() - 1 ? outputs : w.columns();
+            int out = sizes.get(l + 1);
+            Npz.Array w = npz.array(layer.path("weights").asString(""), (long) in * out);
+            Npz.Array b = npz.array(layer.path("bias").asString(""), out);
             if (w.shape().length != 2 || w.rows() != in || w.columns() != out) {
                 throw DomainException.invalidField(field + ".weights", "array '" + w.name() + "' must be " + in + " x "
                         + out + ", is " + java.util.Arrays.toString(w.shape()));
             }
-            if (b.values().length != out || b.shape().length > 2 || (b.shape().length == 2 && b.rows() != 1)) {
+            if (b.shape().length > 2 || (b.shape().length == 2 && b.rows() != 1)) {
                 throw DomainException.invalidField(field + ".bias", "array '" + b.name() + "' must hold " + out
                         + " values, has shape " + java.util.Arrays.toString(b.shape()));
             }
             finite(w);
             finite(b);
-            String activation = layer.path("activation").asString("");
-            if (l < layers.size() - 1) {
-                if (Activation.byId(activation) == null) {
-                    throw DomainException.invalidField(field + ".activation", "unknown activation '" + activation + "'");
-                }
-                activations.add(activation);
-            } else if (!activation.equals(ModelExport.output(objective))) {
-                throw DomainException.invalidField(field + ".activation", "a " + task.id() + " model's last layer is "
-                        + ModelExport.output(objective) + ", got '" + activation + "'");
-            }
-            sizes.add(out);
             weights.add(w.values());
             biases.add(b.values());
         }
         byte[] bytes = WeightsCodec.encode(new WeightsCodec.Layers(weights, biases));
 
         ModelDocument.StandardizationDoc standardization = null;
-        if (header.path("standardize").asBoolean(false)) {
-            Npz.Array mean = array(arrays, "mean", "mean");
-            Npz.Array sd = array(arrays, "sd", "sd");
-            if (mean.values().length != encoding.width() || sd.values().length != encoding.width()) {
-                throw DomainException.invalidField("mean", "mean and sd must hold one value per input ("
-                        + encoding.width() + "), hold " + mean.values().length + " and " + sd.values().length);
-            }
+        if (spec.standardize() != header.path("standardize").asBoolean(false)) {
+            throw DomainException.invalidField("header.standardize", "must be header.network.standardize, "
+                    + spec.standardize());
+        }
+        if (spec.standardize()) {
+            Npz.Array mean = npz.array("mean", encoding.width());
+            Npz.Array sd = npz.array("sd", encoding.width());
             try {
                 new Standardization(mean.values(), sd.values());
             } catch (IllegalArgumentException e) {
@@ -136,16 +191,6 @@ final class ModelImport {
                 throw DomainException.invalidField("header.target", e.getMessage());
             }
         }
-
-        List<Integer> hidden = sizes.subList(1, sizes.size() - 1);
-        NetworkSpec spec = header.hasNonNull("network") ? read(header, "network", NetworkSpec.class)
-                : new NetworkSpec(hidden, NetworkSpec.DEFAULT_LEARNING_RATE, 0,
-                        header.path("threshold").asDouble(NetworkSpec.DEFAULT_THRESHOLD), 0,
-                        standardization != null, precision(header), activations, null, null, null, null, null, null);
-        if (!spec.hiddenLayers().equals(hidden) || !spec.activation().equals(activations)) {
-            throw DomainException.invalidField("header.network", "its hiddenLayers " + spec.hiddenLayers()
-                    + " and activation " + spec.activation() + " must be the layers' " + hidden + " and " + activations);
-        }
         ModelDocument.Provenance provenance = read(header, "provenance", ModelDocument.Provenance.class);
         String modelName = name != null ? name : header.path("name").asString("");
         List<ModelDocument.LossPoint> lossCurve = optionalList(header, "lossCurve");
@@ -153,31 +198,54 @@ final class ModelImport {
         ModelDocument.TrainingSummary training = header.hasNonNull("training")
                 ? read(header, "training", ModelDocument.TrainingSummary.class)
                 : new ModelDocument.TrainingSummary(provenance.iterations(), "maxIterations", null, null, null);
+        Metrics.TrainTest metrics = header.hasNonNull("metrics") ? read(header, "metrics", Metrics.TrainTest.class)
+                : null;
+        checkMetrics(task, metrics);
         ModelDocument document = new ModelDocument(ModelDocument.FORMAT_VERSION, UUID.randomUUID(), modelName,
                 task, features, header.path("label").asString(""), classes, encoding, standardization, target,
-                spec, sizes, objective.id(), WeightsCodec.layout(bytes),
-                header.hasNonNull("metrics") ? read(header, "metrics", Metrics.TrainTest.class) : null,
-                lossCurve, validationLossCurve, training, provenance,
-                header.hasNonNull("roc") ? read(header, "roc", Roc.class) : null);
+                spec, sizes, objective.id(), WeightsCodec.layout(bytes), metrics, lossCurve, validationLossCurve,
+                training, provenance, header.hasNonNull("roc") ? read(header, "roc", Roc.class) : null);
         StoredModel model = new StoredModel(document, bytes);
-        WeightsCodec.decode(model).close(); // the network builds from what is stored
+        WeightsCodec.predictor(model); // the network builds from what is stored
         return model;
     }
 
-    private JsonNode header(Map<String, Npz.Array> arrays) {
-        Npz.Array header = arrays.get("header");
-        if (header == null) {
+    /** Each of the rows sets of metrics must be the task's record, its measures in their ranges. */
+    private static void checkMetrics(Task task, Metrics.TrainTest metrics) {
+        if (metrics == null) {
+            return;
+        }
+        String[] parts = {"train", "validation", "test"};
+        Metrics[] all = {metrics.train(), metrics.validation(), metrics.test()};
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == null) {
+                continue;
+            }
+            String problem = task.checkMetrics(all[i]);
+            if (problem != null) {
+                throw DomainException.invalidField("header.metrics." + parts[i], problem);
+            }
+        }
+    }
+
+    /** The list, if no value appears twice; else a 400 naming the field and the value. */
+    private static List<String> distinct(List<String> values, String field) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String v : values) {
+            if (!seen.add(v)) {
+                throw DomainException.invalidField(field, "'" + v + "' appears twice");
+            }
+        }
+        return values;
+    }
+
+    /** The header member: UTF-8 JSON as an array of its bytes (int32 as netforge writes them, or uint8). */
+    private JsonNode header(Npz npz) {
+        if (!npz.names().contains("header")) {
             throw DomainException.invalidInput("the npz has no 'header' array: only npz files netforge exported are"
                     + " imported");
         }
-        byte[] bytes = new byte[header.values().length];
-        for (int i = 0; i < bytes.length; i++) {
-            double v = header.values()[i];
-            if (!(v >= 0 && v <= 255) || v != Math.rint(v)) {
-                throw DomainException.invalidField("header", "must hold the bytes of UTF-8 JSON, found " + v);
-            }
-            bytes[i] = (byte) v;
-        }
+        byte[] bytes = Npz.bytes("header", npz.member("header", MAX_HEADER_BYTES));
         try {
             JsonNode node = json.readTree(new String(bytes, StandardCharsets.UTF_8));
             if (!node.isObject()) {
@@ -196,7 +264,9 @@ final class ModelImport {
         }
         try {
             return json.treeToValue(node, type);
-        } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
+        } catch (JacksonException e) {
+            throw io.netforge.web.JsonProblems.invalidValue("header." + field, e);
+        } catch (IllegalArgumentException | NullPointerException e) {
             throw DomainException.invalidField("header." + field, "is not valid: " + e.getMessage());
         }
     }
@@ -223,22 +293,6 @@ final class ModelImport {
         List<String> values = new ArrayList<>();
         node.forEach(v -> values.add(v.asString()));
         return values;
-    }
-
-    private static Precision precision(JsonNode header) {
-        try {
-            return Precision.valueOf(header.path("precision").asString("FLOAT64"));
-        } catch (IllegalArgumentException e) {
-            throw DomainException.invalidField("header.precision", "must be FLOAT64 or FLOAT32");
-        }
-    }
-
-    private static Npz.Array array(Map<String, Npz.Array> arrays, String name, String field) {
-        Npz.Array array = arrays.get(name);
-        if (array == null) {
-            throw DomainException.invalidField(field, "the npz has no array '" + name + "'");
-        }
-        return array;
     }
 
     private static void finite(Npz.Array array) {

@@ -30,6 +30,19 @@ public record BinaryMetrics(long rows, double accuracy, double logLoss, Double a
     }
 
     @Override
+    public String problem() {
+        ConfusionMatrix c = confusionMatrix;
+        return Metrics.first(rows < 0 ? "rows must not be negative" : null,
+                Metrics.range("accuracy", accuracy, 0, 1), Metrics.range("logLoss", logLoss, 0, Double.MAX_VALUE),
+                Metrics.range("auc", auc, 0, 1), Metrics.range("prAuc", prAuc, 0, 1),
+                c == null ? "confusionMatrix is missing"
+                        : c.truePositives() < 0 || c.falsePositives() < 0 || c.trueNegatives() < 0
+                                || c.falseNegatives() < 0 || c.truePositives() + c.falsePositives() + c.trueNegatives()
+                                        + c.falseNegatives() != rows
+                                ? "confusionMatrix must count the " + rows + " rows" : null);
+    }
+
+    @Override
     public Confusion confusionTable(List<String> classNames) {
         ConfusionMatrix c = confusionMatrix;
         // actual negative (first class), actual positive

@@ -38,6 +38,25 @@ public sealed interface Metrics permits BinaryMetrics, MulticlassMetrics, Regres
     record TrainTest(Metrics train, Metrics validation, Metrics test) {
     }
 
+    /** What is wrong with these metrics (a measure out of its range), or null: for metrics read from outside. */
+    String problem();
+
+    /** A problem when {@code value} is not in [lo, hi] (null passes: a measure the rows could not give). */
+    static String range(String name, Double value, double lo, double hi) {
+        return value == null || (value >= lo && value <= hi) ? null
+                : name + " must be between " + lo + " and " + hi + ", got " + value;
+    }
+
+    /** The first problem of several, or null. */
+    static String first(String... problems) {
+        for (String p : problems) {
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** {@code Double.NaN} as null: a measure the rows could not give. */
     static Double orNull(double value) {
         return Double.isNaN(value) ? null : value;

@@ -41,6 +41,23 @@ public record MulticlassMetrics(long rows, double accuracy, double logLoss, Doub
     }
 
     @Override
+    public String problem() {
+        long counted = 0;
+        if (confusion != null && confusion.counts() != null) {
+            for (long[] row : confusion.counts()) {
+                for (long n : row) {
+                    counted += n < 0 ? Long.MIN_VALUE / 2 : n;
+                }
+            }
+        }
+        return Metrics.first(rows < 0 ? "rows must not be negative" : null,
+                Metrics.range("accuracy", accuracy, 0, 1), Metrics.range("logLoss", logLoss, 0, Double.MAX_VALUE),
+                Metrics.range("auc", auc, 0, 1), Metrics.range("macroF1", macroF1, 0, 1),
+                Metrics.range("weightedF1", weightedF1, 0, 1),
+                confusion == null || counted != rows ? "confusion must count the " + rows + " rows" : null);
+    }
+
+    @Override
     public Confusion confusionTable(List<String> classNames) {
         return new Confusion(confusion.classes().stream().map(c -> (Object) String.valueOf(c)).toList(),
                 confusion.counts());

@@ -18,6 +18,13 @@ public record RegressionMetrics(long rows, double rmse, double mae, double r2) i
     }
 
     @Override
+    public String problem() {
+        return Metrics.first(rows < 0 ? "rows must not be negative" : null,
+                Metrics.range("rmse", rmse, 0, Double.MAX_VALUE), Metrics.range("mae", mae, 0, Double.MAX_VALUE),
+                Metrics.range("r2", r2, -Double.MAX_VALUE, 1));
+    }
+
+    @Override
     public Confusion confusionTable(List<String> classNames) {
         return null;
     }

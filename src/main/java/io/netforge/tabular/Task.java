@@ -93,6 +93,11 @@ public enum Task {
         }
 
         @Override
+        Class<? extends Metrics> metricsType() {
+            return BinaryMetrics.class;
+        }
+
+        @Override
         boolean fitsClasses(int count) {
             return count == 2;
         }
@@ -192,6 +197,11 @@ public enum Task {
         }
 
         @Override
+        Class<? extends Metrics> metricsType() {
+            return MulticlassMetrics.class;
+        }
+
+        @Override
         boolean fitsClasses(int count) {
             return count >= 3;
         }
@@ -265,6 +275,11 @@ public enum Task {
         @Override
         String classCount() {
             return "none";
+        }
+
+        @Override
+        Class<? extends Metrics> metricsType() {
+            return RegressionMetrics.class;
         }
 
         @Override
@@ -355,6 +370,17 @@ public enum Task {
     public Optional<Score> score(String id) {
         return scores().stream().filter(s -> s.id().equals(id)).findFirst();
     }
+
+    /** What is wrong with metrics said to be of this task's models (read from outside), or null. */
+    public String checkMetrics(Metrics metrics) {
+        if (!metrics.getClass().equals(metricsType())) {
+            return "must be the metrics of a " + id + " model";
+        }
+        return metrics.problem();
+    }
+
+    /** The record of this task's metrics. */
+    abstract Class<? extends Metrics> metricsType();
 
     /** Whether a threshold turns the output into a class (binary). */
     public boolean thresholded() {

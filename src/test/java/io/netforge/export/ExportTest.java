@@ -267,6 +267,73 @@ class ExportTest {
         http.post(path, "application/octet-stream", zip(otherHeader)).assertProblem(400, "header.format");
     }
 
+    /**
+     * An import never unpacks or holds more than the header's layers need, and its header is checked as a training
+     * request and a stored model are: each of these is a 4xx naming what is wrong, answered at once.
+     */
+    @Test
+    void refusesHostileImportsBeforeUnpackingThem() throws Exception {
+        String id = models.get("binary")[0];
+        Map<String, byte[]> members = members(download("/models/" + id + "/export?format=npz"));
+        String path = "/models/import";
+        // a member no layer names, that unpacks to 64 MiB (a 65 KB zip): refused without unpacking it
+        Map<String, byte[]> bomb = new java.util.LinkedHashMap<>(members);
+        bomb.put("junk.npy", new byte[64 * 1024 * 1024]);
+        byte[] zipped = zip(bomb);
+        assertThat(zipped.length).isLessThan(200_000);
+        long start = System.nanoTime();
+        http.post(path, "application/octet-stream", zipped).assertProblem(400, "junk.npy", "not an array the header names");
+        // a layer's member that unpacks to far more than its shape: refused at the bytes the shape needs
+        Map<String, byte[]> inflated = new java.util.LinkedHashMap<>(members);
+        byte[] big = java.util.Arrays.copyOf(npy("<f8", new long[] {2, 6}, new double[12]), 64 * 1024 * 1024);
+        inflated.put("W0.npy", big);
+        http.post(path, "application/octet-stream", zip(inflated)).assertProblem(413, "W0.npy", "unpacks to more than");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+
+        http.post(path, "application/octet-stream", zip(withHeader(members, h -> ((tools.jackson.databind.node.ObjectNode)
+                h.get("network")).put("threshold", 5)))).assertProblem(400, "header.network.threshold", "between 0 and 1");
+        http.post(path, "application/octet-stream", zip(withHeader(members, h -> ((tools.jackson.databind.node.ObjectNode)
+                h.get("network")).put("threshold", -1)))).assertProblem(400, "header.network.threshold");
+        http.post(path, "application/octet-stream", zip(withHeader(members, h -> {
+            var features = (tools.jackson.databind.node.ArrayNode) h.get("features");
+            features.set(1, features.get(0));
+        }))).assertProblem(400, "header.features", "appears twice");
+        http.post(path, "application/octet-stream", zip(withHeader(members, h -> ((tools.jackson.databind.node.ArrayNode)
+                h.get("classes")).set(1, h.get("classes").get(0))))).assertProblem(400, "header.classes", "appears twice");
+        http.post(path, "application/octet-stream", zip(withHeader(members, h -> ((tools.jackson.databind.node.ObjectNode)
+                h.get("network")).putArray("hiddenLayers").add(0)))).assertProblem(400, "header.network.hiddenLayers[0]");
+        http.post(path, "application/octet-stream", zip(withHeader(members, h -> ((tools.jackson.databind.node.ObjectNode)
+                h.get("network")).putArray("hiddenLayers").add(60000).add(60000))))
+                .assertProblem(400, "header.network.hiddenLayers", "the limit is");
+        http.post(path, "application/octet-stream", zip(withHeader(members, h -> ((tools.jackson.databind.node.ObjectNode)
+                h.get("metrics").get("train")).put("accuracy", 7)))).assertProblem(400, "header.metrics.train", "accuracy");
+        http.post(path, "application/octet-stream", zip(withHeader(members, h -> ((tools.jackson.databind.node.ObjectNode)
+                h.get("metrics").get("train")).put("rmse", 1)))).assertProblem(400, "header.metrics", "rmse");
+    }
+
+    /** The members with their header's JSON changed by {@code change}. */
+    private static Map<String, byte[]> withHeader(Map<String, byte[]> members,
+            java.util.function.Consumer<JsonNode> change) {
+        byte[] npy = members.get("header.npy");
+        int headerLength = (npy[8] & 0xff) | (npy[9] & 0xff) << 8;
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(npy, 10 + headerLength, npy.length - 10 - headerLength)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] text = new byte[in.remaining() / 4];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = (byte) in.getInt();
+        }
+        JsonNode header = Http.parse(new String(text, StandardCharsets.UTF_8));
+        change.accept(header);
+        byte[] changed = header.toString().getBytes(StandardCharsets.UTF_8);
+        double[] codes = new double[changed.length];
+        for (int i = 0; i < changed.length; i++) {
+            codes[i] = changed[i] & 0xff;
+        }
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>(members);
+        out.put("header.npy", npy("<i4", new long[] {codes.length}, codes));
+        return out;
+    }
+
     private static Map<String, byte[]> members(byte[] npz) throws IOException {
         Map<String, byte[]> members = new java.util.LinkedHashMap<>();
         try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(npz))) {
