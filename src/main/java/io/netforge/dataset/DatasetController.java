@@ -41,12 +41,15 @@ class DatasetController {
     private final SyntheticDatasets synthetic;
     private final JsonMapper json;
     private final DatasetMetrics metrics;
+    private final DatasetProperties properties;
 
-    DatasetController(DatasetStore store, SyntheticDatasets synthetic, JsonMapper json, DatasetMetrics metrics) {
+    DatasetController(DatasetStore store, SyntheticDatasets synthetic, JsonMapper json, DatasetMetrics metrics,
+            DatasetProperties properties) {
         this.store = store;
         this.synthetic = synthetic;
         this.json = json;
         this.metrics = metrics;
+        this.properties = properties;
     }
 
     /**
@@ -86,9 +89,20 @@ class DatasetController {
             throw DomainException.unsupportedMediaType("Content-Type '" + contentType + "': only UTF-8 is accepted; "
                     + "send text/csv or text/csv;charset=utf-8").with("accepted", List.of("multipart/form-data", TEXT_CSV));
         }
-        var body = request.getInputStream();
-        return created(metrics.record(() -> store.create(new DatasetStore.Upload("request body", body,
-                request.getContentLengthLong(), null, name, options.parserOptions()))));
+        long maxBytes = properties.maxUploadBytes().toBytes();
+        if (request.getContentLengthLong() > maxBytes) {
+            throw DatasetStore.tooLarge("request body", request.getContentLengthLong(), maxBytes);
+        }
+        // received whole before it is parsed and stored: a slow client holds no database connection
+        java.nio.file.Path spooled = io.netforge.web.Spool.receive(request.getInputStream(), maxBytes,
+                properties.uploadTimeout(), most -> DomainException.tooLarge("the upload is larger than the limit of "
+                        + most + " bytes").with("limitBytes", most));
+        try (var body = java.nio.file.Files.newInputStream(spooled)) {
+            return created(metrics.record(() -> store.create(new DatasetStore.Upload("request body", body,
+                    request.getContentLengthLong(), null, name, options.parserOptions()))));
+        } finally {
+            java.nio.file.Files.deleteIfExists(spooled);
+        }
     }
 
     /**

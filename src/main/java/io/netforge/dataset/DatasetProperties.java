@@ -15,10 +15,12 @@ import org.springframework.util.unit.DataSize;
  *                       an upload may give its own with {@code missing=}
  * @param syntheticMaxCells most cells (rows x (features + 1)) of one {@code POST /datasets/synthetic}: generated
  *                          data is held in memory (8 bytes a cell) until it is stored
+ * @param uploadTimeout  longest a CSV body may take to arrive (it is received into a file first, holding no database
+ *                       connection; a stalled one is dropped by {@code server.tomcat.connection-timeout})
  */
 @ConfigurationProperties("netforge.datasets")
 record DatasetProperties(DataSize maxUploadBytes, int maxColumns, Integer maxLevels, List<String> missingValues,
-        Long syntheticMaxCells) {
+        Long syntheticMaxCells, java.time.Duration uploadTimeout) {
 
     static final int DEFAULT_MAX_LEVELS = 1000;
 
@@ -28,5 +30,6 @@ record DatasetProperties(DataSize maxUploadBytes, int maxColumns, Integer maxLev
         maxLevels = maxLevels == null ? DEFAULT_MAX_LEVELS : maxLevels;
         syntheticMaxCells = syntheticMaxCells == null ? DEFAULT_SYNTHETIC_MAX_CELLS : syntheticMaxCells;
         missingValues = missingValues == null ? CsvDatasetParser.DEFAULT_MISSING : List.copyOf(missingValues);
+        uploadTimeout = uploadTimeout == null ? java.time.Duration.ofMinutes(10) : uploadTimeout;
     }
 }

@@ -228,8 +228,7 @@ public class DatasetStore {
      */
     DatasetInfo create(Upload upload) {
         if (upload.declaredBytes() > maxUploadBytes) {
-            throw DomainException.tooLarge(upload.source() + ": " + upload.declaredBytes()
-                    + " bytes is larger than the limit of " + maxUploadBytes + " bytes").with("limitBytes", maxUploadBytes);
+            throw tooLarge(upload.source(), upload.declaredBytes(), maxUploadBytes);
         }
         UUID id = UUID.randomUUID();
         String name = name(upload, id);
@@ -243,6 +242,12 @@ public class DatasetStore {
             ColumnRows.insert(id, parsed.columns(), jdbc::batchUpdate);
         });
         return find(id).orElseThrow();
+    }
+
+    /** The 413 of an upload of {@code bytes} over {@code maxBytes}. */
+    static DomainException tooLarge(String source, long bytes, long maxBytes) {
+        return DomainException.tooLarge(source + ": " + bytes + " bytes is larger than the limit of " + maxBytes
+                + " bytes").with("limitBytes", maxBytes);
     }
 
     /** Stores several uploads in one transaction: all of them, or (on any error) none. */

@@ -65,7 +65,7 @@ class DatasetMigrationTest {
         jdbc = new JdbcTemplate(fresh);
         DatasetStore store = new DatasetStore(jdbc, new DataSourceTransactionManager(fresh),
                 JsonMapper.builder().build(), new StaticListableBeanFactory().getBeanProvider(DatasetUsage.class),
-                new DatasetProperties(DataSize.ofMegabytes(256), 10_000, null, null, null));
+                new DatasetProperties(DataSize.ofMegabytes(256), 10_000, null, null, null, null));
 
         DatasetInfo n = store.find(numericId).orElseThrow();
         assertThat(n.columnNames()).containsExactly("a", "b", "y");
