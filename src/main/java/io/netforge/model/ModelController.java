@@ -112,9 +112,9 @@ class ModelController {
     /** Server-sent events: {@code progress} while the model trains, then {@code model} when it is done. */
     @Route(access = Route.Access.READ)
     @GetMapping(path = "/models/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(@PathVariable("id") String reference) {
+    SseEmitter events(@PathVariable("id") String reference, jakarta.servlet.http.HttpServletRequest request) {
         UUID id = references.resolve(reference, "id");
-        return progress.subscribe(id);
+        return progress.subscribe(id, io.netforge.web.Clients.of(request));
     }
 
     /** Deletes a model in any state; a job still training stops within a heartbeat. */

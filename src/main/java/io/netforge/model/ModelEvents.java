@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.netforge.job.JobStatus;
+import io.netforge.problem.DomainException;
 
 /**
  * Streams a model's progress as server-sent events: a {@code progress} event whenever its status,
@@ -54,24 +55,44 @@ class ModelEvents implements SmartLifecycle {
 
     private static final class Subscription {
         final UUID id;
+        final String client;
         ProgressEvent last;
         long lastSent = System.nanoTime();
 
-        Subscription(UUID id) {
+        Subscription(UUID id, String client) {
             this.id = id;
+            this.client = client;
         }
     }
 
-    ModelEvents(ModelRepository models, @Value("${netforge.events.keep-alive:15s}") Duration keepAlive) {
+    private final int maxStreams;
+    private final int maxStreamsPerClient;
+
+    /**
+     * @param maxStreams          streams this instance keeps open at once; past it 503 (each holds a connection, and
+     *                            the container's connections are what health checks need too)
+     * @param maxStreamsPerClient streams one client (an API key, else an address) keeps open at once; past it 429
+     */
+    ModelEvents(ModelRepository models, @Value("${netforge.events.keep-alive:15s}") Duration keepAlive,
+            @Value("${netforge.events.max-streams:1000}") int maxStreams,
+            @Value("${netforge.events.max-streams-per-client:20}") int maxStreamsPerClient) {
         this.models = models;
         this.keepAliveNanos = keepAlive.toNanos();
+        this.maxStreams = maxStreams;
+        this.maxStreamsPerClient = maxStreamsPerClient;
     }
 
-    /** A stream for an existing model (404 otherwise), starting with its current state. */
-    SseEmitter subscribe(UUID id) {
+    /**
+     * A stream for an existing model (404 otherwise), starting with its current state; refused past the limits of
+     * streams open at once (429 for one client's, 503 for this instance's), before it is opened.
+     *
+     * @param client who asks ({@link io.netforge.web.Clients})
+     */
+    SseEmitter subscribe(UUID id, String client) {
         ModelView first = models.getView(id);
         SseEmitter emitter = new SseEmitter(MAX_STREAM.toMillis());
-        Subscription subscription = new Subscription(id);
+        Subscription subscription = new Subscription(id, client);
+        admit(emitter, subscription);
         emitter.onCompletion(() -> subscriptions.remove(emitter));
         emitter.onTimeout(() -> subscriptions.remove(emitter));
         emitter.onError(e -> subscriptions.remove(emitter));
@@ -79,10 +100,24 @@ class ModelEvents implements SmartLifecycle {
             emitter.complete(); // shutting down: the client reconnects elsewhere
             return emitter;
         }
-        if (send(emitter, subscription, first)) {
-            subscriptions.put(emitter, subscription);
+        if (!send(emitter, subscription, first)) {
+            subscriptions.remove(emitter);
         }
         return emitter;
+    }
+
+    /** Counts the stream in, or refuses it; one at a time, so the limits hold under a burst. */
+    private synchronized void admit(SseEmitter emitter, Subscription subscription) {
+        if (subscriptions.size() >= maxStreams) {
+            throw DomainException.unavailable("this instance follows as many event streams as it keeps open ("
+                    + maxStreams + ", netforge.events.max-streams); poll GET /models/{id} instead, or try again", 5);
+        }
+        long mine = subscriptions.values().stream().filter(s -> s.client.equals(subscription.client)).count();
+        if (mine >= maxStreamsPerClient) {
+            throw DomainException.tooManyRequests("this client has " + mine + " event streams open, the most one"
+                    + " client may (netforge.events.max-streams-per-client); close one first", 5);
+        }
+        subscriptions.put(emitter, subscription);
     }
 
     void tick() {

@@ -55,7 +55,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-API-Key";
     /** The request attribute holding the id of the key that authenticated it (absent: no key). */
-    static final String KEY_ID = "netforge.keyId";
+    static final String KEY_ID = io.netforge.web.Clients.KEY_ATTRIBUTE;
 
 
     private record Configured(String id, byte[] sha256, SecurityProperties.Key key) {
