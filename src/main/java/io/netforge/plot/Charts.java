@@ -62,6 +62,27 @@ public final class Charts {
     public record Bars(String label, double[] x, double[] mean, double[] sd) {
     }
 
+    /** Most characters of a text drawn (a title, a class); longer ones end in an ellipsis. */
+    static final int MAX_TEXT = 80;
+
+    /**
+     * A text as a chart may draw it: control characters (which XML 1.0, and so SVG, cannot hold, and which no label
+     * needs) as U+FFFD, and at most {@value #MAX_TEXT} characters.
+     */
+    static String text(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(Math.min(s.length(), MAX_TEXT + 1));
+        for (int i = 0; i < s.length() && out.length() < MAX_TEXT; i++) {
+            char c = s.charAt(i);
+            out.append(c < 0x20 || c == 0x7f || (Character.isSurrogate(c) && !(Character.isHighSurrogate(c)
+                    && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) && !(Character.isLowSurrogate(c)
+                    && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) ? '\uFFFD' : c);
+        }
+        return out.length() < s.length() ? out.append('\u2026').toString() : out.toString();
+    }
+
     /** ROC curves with the chance diagonal, as the article draws them; the labels carry the AUCs. */
     public static JFreeChart roc(String title, List<Line> curves) {
         XYSeriesCollection data = new XYSeriesCollection();
@@ -72,7 +93,7 @@ public final class Charts {
         chance.add(0, 0);
         chance.add(1, 1);
         data.addSeries(chance);
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "false positive rate", "true positive rate", data,
+        JFreeChart chart = ChartFactory.createXYLineChart(text(title), "false positive rate", "true positive rate", data,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = style(chart);
         XYLineAndShapeRenderer renderer = lines(curves.size() + 1, false);
@@ -91,7 +112,7 @@ public final class Charts {
         for (Line curve : curves) {
             data.addSeries(series(curve.label(), curve.x(), curve.y()));
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "epoch", "loss", data, PlotOrientation.VERTICAL,
+        JFreeChart chart = ChartFactory.createXYLineChart(text(title), "epoch", "loss", data, PlotOrientation.VERTICAL,
                 true, false, false);
         XYPlot plot = style(chart);
         plot.setRenderer(lines(curves.size(), false));
@@ -141,13 +162,13 @@ public final class Charts {
         }
         XYBlockRenderer renderer = new XYBlockRenderer();
         renderer.setPaintScale(scale);
-        String[] predicted = classes.toArray(String[]::new);
+        String[] predicted = classes.stream().map(Charts::text).toArray(String[]::new);
         String[] actual = new String[k];
         for (int i = 0; i < k; i++) {
-            actual[i] = classes.get(k - 1 - i);
+            actual[i] = text(classes.get(k - 1 - i));
         }
         plot.setDataset(data);
-        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+        JFreeChart chart = new JFreeChart(text(title), JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         THEME.apply(chart);
         // after the theme, which would set every annotation's font and colour
         labels.forEach(plot::addAnnotation);
@@ -180,14 +201,14 @@ public final class Charts {
     public static JFreeChart metricAgainstNodes(String title, String metric, List<Bars> groups) {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         for (Bars group : groups) {
-            YIntervalSeries series = new YIntervalSeries(group.label(), false, true);
+            YIntervalSeries series = new YIntervalSeries(text(group.label()), false, true);
             for (int i = 0; i < group.x().length; i++) {
                 double sd = Double.isNaN(group.sd()[i]) ? 0 : group.sd()[i];
                 series.add(group.x()[i], group.mean()[i], group.mean()[i] - sd, group.mean()[i] + sd);
             }
             data.addSeries(series);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "total hidden nodes", "test " + metric
+        JFreeChart chart = ChartFactory.createXYLineChart(text(title), "total hidden nodes", "test " + metric
                 + " (mean ± sd over the runs)", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = style(chart);
         XYErrorRenderer renderer = new XYErrorRenderer();
@@ -212,7 +233,7 @@ public final class Charts {
     }
 
     private static XYSeries series(String label, double[] x, double[] y) {
-        XYSeries series = new XYSeries(label, false, true);
+        XYSeries series = new XYSeries(text(label), false, true);
         for (int i = 0; i < x.length; i++) {
             series.add(x[i], y[i]);
         }

@@ -88,17 +88,24 @@ class ModelPlotController {
         return document.roc();
     }
 
+    /** Most ROC curves one plot draws (the first classes'); the JSON at /models/{id}/roc has every one. */
+    static final int MAX_CURVES = 20;
+    /** Most classes a confusion plot draws: the ones with most rows, and the rest as one. */
+    static final int MAX_CLASSES = 30;
+
     private static JFreeChart rocChart(ModelDocument document) {
         Roc roc = roc(document);
         List<Charts.Line> lines = new ArrayList<>();
-        for (Roc.Curve curve : roc.curves()) {
+        for (Roc.Curve curve : roc.curves().subList(0, Math.min(MAX_CURVES, roc.curves().size()))) {
             double[] x = curve.points().stream().mapToDouble(Roc.Point::falsePositiveRate).toArray();
             double[] y = curve.points().stream().mapToDouble(Roc.Point::truePositiveRate).toArray();
             String label = (roc.curves().size() == 1 ? document.name() : "class " + curve.positiveClass() + " vs rest")
                     + " (AUC " + Charts.format(curve.auc()) + ")";
             lines.add(new Charts.Line(label, x, y));
         }
-        return Charts.roc("ROC curve, " + roc.rows() + " rows: " + document.name(), lines);
+        String drawn = roc.curves().size() > MAX_CURVES ? " (" + MAX_CURVES + " of " + roc.curves().size() + " classes)"
+                : "";
+        return Charts.roc("ROC curve, " + roc.rows() + " rows" + drawn + ": " + document.name(), lines);
     }
 
     private static JFreeChart lossChart(ModelDocument document) {
@@ -124,10 +131,55 @@ class ModelPlotController {
         if (table == null) {
             throw DomainException.notFound("confusion matrix of model", document.id() + ": a regression has none");
         }
-        return new Confusion(rows, table.classes().stream().map(String::valueOf).toList(), table.counts());
+        return largest(new Confusion(rows, table.classes().stream().map(String::valueOf).toList(), table.counts()));
     }
 
-    private record Confusion(String rows, List<String> classes, long[][] counts) {
+    record Confusion(String rows, List<String> classes, long[][] counts) {
+    }
+
+    /** At most {@link #MAX_CLASSES} classes: those with most rows, in their order, and the others as one. */
+    static Confusion largest(Confusion c) {
+        int k = c.classes().size();
+        if (k <= MAX_CLASSES) {
+            return c;
+        }
+        long[] support = new long[k];
+        for (int i = 0; i < k; i++) {
+            for (long n : c.counts()[i]) {
+                support[i] += n;
+            }
+        }
+        Integer[] order = new Integer[k];
+        for (int i = 0; i < k; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(support[b], support[a]));
+        boolean[] kept = new boolean[k];
+        for (int i = 0; i < MAX_CLASSES - 1; i++) {
+            kept[order[i]] = true;
+        }
+        int[] slot = new int[k];
+        List<String> classes = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            if (kept[i]) {
+                slot[i] = classes.size();
+                classes.add(c.classes().get(i));
+            }
+        }
+        int other = classes.size();
+        classes.add("(" + (k - other) + " others)");
+        for (int i = 0; i < k; i++) {
+            if (!kept[i]) {
+                slot[i] = other;
+            }
+        }
+        long[][] counts = new long[MAX_CLASSES][MAX_CLASSES];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                counts[slot[i]][slot[j]] += c.counts()[i][j];
+            }
+        }
+        return new Confusion(c.rows(), classes, counts);
     }
 
     private static JFreeChart confusionChart(ModelDocument document) {

@@ -1,9 +1,6 @@
 package io.netforge.plot;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 import org.jfree.chart.JFreeChart;
@@ -17,22 +14,33 @@ import io.netforge.problem.DomainException;
 
 /**
  * Turns a chart into an HTTP answer: SVG by default, PNG for {@code Accept: image/png} (or {@code ?format=png}), at
- * the size asked for; images of finished models and experiments never change, so they are kept (a bounded LRU
- * cache) and may be cached by clients.
+ * the size asked for; images of finished models and experiments never change, so they are kept (a cache bounded in
+ * bytes, {@code netforge.plots.cache-bytes}) and may be cached by clients. Renders run a few at a time
+ * ({@code netforge.plots.concurrent-renders}; a large PNG's raster is width x height x 4 bytes): past that a render
+ * waits a moment, then is refused (503, Retry-After).
  */
 @Component
 public class PlotResponses {
 
-    static final int CACHED_IMAGES = 256;
     public static final int DEFAULT_WIDTH = 800;
     public static final int DEFAULT_HEIGHT = 600;
 
-    private final Map<String, byte[]> cache = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-            return size() > CACHED_IMAGES;
-        }
-    });
+    private final com.github.benmanes.caffeine.cache.Cache<String, byte[]> cache;
+    private final java.util.concurrent.Semaphore renders;
+
+    PlotResponses(@org.springframework.beans.factory.annotation.Value("${netforge.plots.cache-bytes:16MB}")
+            org.springframework.util.unit.DataSize cacheBytes,
+            @org.springframework.beans.factory.annotation.Value("${netforge.plots.concurrent-renders:2}") int renders) {
+        this.cache = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(cacheBytes.toBytes())
+                .<String, byte[]>weigher((key, bytes) -> key.length() * 2 + bytes.length).build();
+        this.renders = new java.util.concurrent.Semaphore(renders);
+    }
+
+    /** Bytes the cached images take now. */
+    long cachedBytes() {
+        cache.cleanUp();
+        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    }
 
     /**
      * @param key     names the chart (e.g. {@code model/<id>/roc}); null when it may still change (not cached)
@@ -46,12 +54,12 @@ public class PlotResponses {
         String type = type(accept, format);
         byte[] bytes;
         if (key == null) {
-            bytes = render(chart.get(), type, w, h);
+            bytes = render(chart, type, w, h);
         } else {
             String cacheKey = key + "|" + type + "|" + w + "x" + h;
-            bytes = cache.get(cacheKey);
+            bytes = cache.getIfPresent(cacheKey);
             if (bytes == null) {
-                bytes = render(chart.get(), type, w, h);
+                bytes = render(chart, type, w, h);
                 cache.put(cacheKey, bytes);
             }
         }
@@ -60,8 +68,23 @@ public class PlotResponses {
                 .body(bytes);
     }
 
-    private static byte[] render(JFreeChart chart, String type, int width, int height) {
-        return type.equals(ChartImages.PNG) ? ChartImages.png(chart, width, height) : ChartImages.svg(chart, width, height);
+    private byte[] render(Supplier<JFreeChart> chart, String type, int width, int height) {
+        try {
+            if (!renders.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw DomainException.unavailable("as many plots are being drawn as this instance draws at once"
+                        + " (netforge.plots.concurrent-renders); try again", 2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DomainException.unavailable("interrupted while waiting to draw", 2);
+        }
+        try {
+            JFreeChart drawn = chart.get();
+            return type.equals(ChartImages.PNG) ? ChartImages.png(drawn, width, height)
+                    : ChartImages.svg(drawn, width, height);
+        } finally {
+            renders.release();
+        }
     }
 
     private static int size(String field, Integer value, int fallback) {
