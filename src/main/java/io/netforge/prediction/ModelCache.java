@@ -26,11 +26,24 @@ import io.netforge.model.ModelRepository;
 @Component
 class ModelCache {
 
+    /** The {@code model} label of {@code netforge_predict_rows_total} past {@link #maxModelLabels} names. */
+    static final String OTHER = "(other)";
+
     private final LoadingCache<UUID, LoadedModel> cache;
     private final MeterRegistry registry;
+    private final int maxModelLabels;
+    private final java.util.Set<String> labels = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    ModelCache(ModelRepository models, PredictionProperties properties, MeterRegistry registry) {
+    /**
+     * @param maxModelLabels model names that get a {@code model} label of their own in
+     *                       {@code netforge_predict_rows_total}; the rows of every other name count as {@value #OTHER},
+     *                       so the metrics do not grow with every model ever predicted
+     */
+    ModelCache(ModelRepository models, PredictionProperties properties, MeterRegistry registry,
+            @org.springframework.beans.factory.annotation.Value("${netforge.metrics.max-model-labels:100}")
+            int maxModelLabels) {
         this.registry = registry;
+        this.maxModelLabels = maxModelLabels;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(properties.cacheSize())
                 .refreshAfterWrite(properties.revalidateAfter())
@@ -38,9 +51,8 @@ class ModelCache {
                 .build(new CacheLoader<>() {
                     @Override
                     public LoadedModel load(UUID id) {
-                        return models.findArtifact(id).map(stored -> new LoadedModel(stored,
-                                Counter.builder("netforge.predict.rows").description("Rows predicted, by model")
-                                        .tag("model", id.toString()).register(registry))).orElse(null);
+                        return models.findArtifact(id).map(stored -> new LoadedModel(stored, rows(stored)))
+                                .orElse(null);
                     }
 
                     @Override
@@ -62,10 +74,20 @@ class ModelCache {
         return cache.get(id);
     }
 
+    /** The counter of a model's predicted rows: by its name, one of the first {@link #maxModelLabels}, else other. */
+    private Counter rows(io.netforge.model.StoredModel stored) {
+        return Counter.builder("netforge.predict.rows").description("Rows predicted, by model name (the first"
+                + " netforge.metrics.max-model-labels names; the rest as (other))").tag("model", label(stored.document().name()))
+                .register(registry);
+    }
+
+    /** A name's label: itself while fewer than {@link #maxModelLabels} names have one, else {@value #OTHER}. */
+    synchronized String label(String name) {
+        return labels.contains(name) || (labels.size() < maxModelLabels && labels.add(name)) ? name : OTHER;
+    }
+
     @EventListener
     void onDeleted(ModelDeletedEvent event) {
         cache.invalidate(event.id());
-        // its rows counter goes with it: the metrics do not grow with every model ever deleted
-        registry.find("netforge.predict.rows").tag("model", event.id().toString()).meters().forEach(registry::remove);
     }
 }

@@ -52,7 +52,9 @@ class MetricsTest {
         assertThat(value(text, "netforge_job_queue_wait_seconds_count{kind=\"training\"}")).isGreaterThanOrEqualTo(1);
         assertThat(text).containsPattern("netforge_training_seconds_count\\{path=\"[a-z0-9-]+\",task=\"binary\"\\} 1");
         assertThat(text).contains("netforge_training_iterations_per_second_count{path=");
-        assertThat(value(text, "netforge_predict_rows_total{model=\"" + id + "\"}")).isEqualTo(7);
+        // by name, not id: a label per model name, the first netforge.metrics.max-model-labels of them
+        assertThat(value(text, "netforge_predict_rows_total{model=\"" + model.get("name").asString() + "\"}"))
+                .isEqualTo(7);
         assertThat(value(text, "netforge_predict_seconds_count{outcome=\"2xx\",protocol=\"predict\"}")).isEqualTo(3);
         assertThat(value(text, "netforge_predict_seconds_count{outcome=\"2xx\",protocol=\"mlflow\"}")).isEqualTo(1);
         assertThat(text).contains("netforge_predict_seconds_bucket{outcome=\"2xx\",protocol=\"predict\",le=");
