@@ -24,7 +24,7 @@ if [[ $build == 1 ]]; then
   ./mvnw -o -q -B -DskipTests package >/dev/null 2>&1 || ./mvnw -q -B -DskipTests package >&2
 fi
 jar=$(ls target/netforge-*.jar | grep -v original | head -n 1)
-readme_options="--add-modules=jdk.incubator.vector -XX:+ExplicitGCInvokesConcurrent -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19"
+readme_options="--add-modules=jdk.incubator.vector -XX:+ExplicitGCInvokesConcurrent -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:+ExitOnOutOfMemoryError"
 data=src/test/resources/article
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }

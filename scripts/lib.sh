@@ -9,7 +9,7 @@ NF_JAR="$NF_ROOT/target/netforge-0.1.0-SNAPSHOT.jar"
 NF_ARTICLE_TRAIN="$NF_ROOT/src/test/resources/article/seed_train.csv"
 NF_ARTICLE_TEST="$NF_ROOT/src/test/resources/article/seed_test.csv"
 # The service's JVM options, as pom.xml's service.jvm.options; NF_JAVA_OPTS overrides them (NF_JAVA_OPTS= for none).
-NF_SERVICE_JVM_OPTS="--add-modules=jdk.incubator.vector -XX:+ExplicitGCInvokesConcurrent -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19"
+NF_SERVICE_JVM_OPTS="--add-modules=jdk.incubator.vector -XX:+ExplicitGCInvokesConcurrent -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 -XX:+ExitOnOutOfMemoryError"
 NF_PG_HOST="${NF_PG_HOST:-127.0.0.1}"
 NF_PG_PORT="${NF_PG_PORT:-5432}"
 NF_PG_USER="${NF_PG_USER:-postgres}"

@@ -25,6 +25,7 @@ public class NetforgeApplication {
         if (relaunched.isPresent()) {
             System.exit(relaunched.getAsInt());
         }
+        io.netforge.system.OutOfMemory.exitOnUncaught();
         SpringApplication.run(NetforgeApplication.class, args);
     }
 }

@@ -8,12 +8,16 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the service with the Vector API however it was started. The fast training kernel needs the incubator module
+ * Starts the service with the Vector API, and exiting on its first OutOfMemoryError, however it was started. The fast training kernel needs the incubator module
  * {@code jdk.incubator.vector}, which only a JVM option adds ({@code --add-modules}; a jar's manifest cannot), and
  * {@code java -jar netforge.jar}, the way every Spring Boot jar is run, has no options: training then falls back to
  * ND4J, about ten times slower for the article's network. So when the module is missing but the JDK has it, the
  * process starts the same command again with the option added, passes its input and output through, stops it when
  * it is stopped itself, and exits with its status; the second JVM ends if the first one dies.
+ *
+ * <p>The same relaunch adds {@code -XX:+ExitOnOutOfMemoryError} when the JVM lacks it: after an OutOfMemoryError a
+ * JVM may go on without the threads that died of it (Tomcat's acceptor, the job workers) and never answer again; it
+ * exits instead, so its supervisor starts it again and its jobs are taken over as after a crash.
  *
  * <p>A relaunch rather than a second, plain-Java kernel: the relaunched service trains with the same kernel, so the
  * same bits and speed, whichever way it was started, at the cost of a second, idle JVM (about 40 MB) and a
@@ -27,6 +31,7 @@ final class VectorModuleStart {
     static final String RELAUNCHED = "NETFORGE_RELAUNCHED";
     static final String DISABLE_ENV = "NETFORGE_RELAUNCH";
     static final String DISABLE_PROPERTY = "netforge.relaunch";
+    static final String EXIT_ON_OOM = "-XX:+ExitOnOutOfMemoryError";
 
     private VectorModuleStart() {
     }
@@ -36,7 +41,7 @@ final class VectorModuleStart {
      * exit status once it has ended; empty when this process should start the service itself.
      */
     static OptionalInt relaunchIfNeeded() {
-        if (ModuleLayer.boot().findModule(MODULE).isPresent()) {
+        if (ModuleLayer.boot().findModule(MODULE).isPresent() && exitsOnOutOfMemory()) {
             endWithTheFirstJvm();
             return OptionalInt.empty();
         }
@@ -44,8 +49,9 @@ final class VectorModuleStart {
         if (command.isEmpty()) {
             return OptionalInt.empty();
         }
-        System.err.println("netforge: starting again with --add-modules=" + MODULE + " (the fast training kernel needs"
-                + " it; " + DISABLE_ENV + "=false starts without it, training on ND4J)");
+        System.err.println("netforge: starting again with " + String.join(" ", additions()) + " (the fast"
+                + " training kernel needs the module, and an instance out of memory must exit; " + DISABLE_ENV
+                + "=false starts as it is)");
         try {
             ProcessBuilder builder = new ProcessBuilder(command.get()).inheritIO();
             builder.environment().put(RELAUNCHED, Long.toString(ProcessHandle.current().pid()));
@@ -63,14 +69,18 @@ final class VectorModuleStart {
     }
 
     /**
-     * The command that starts this process again with the module, or empty when it should not be relaunched: turned
-     * off, already relaunched, the JDK has no such module, or the platform does not say how this process was started.
+     * The command that starts this process again with what it lacks ({@link #additions()}), or empty when it should
+     * not be relaunched: turned off, already relaunched, nothing to add, or the platform does not say how this
+     * process was started.
      */
     static Optional<List<String>> relaunchCommand() {
         if ("false".equalsIgnoreCase(System.getenv(DISABLE_ENV))
                 || "false".equalsIgnoreCase(System.getProperty(DISABLE_PROPERTY))
-                || System.getenv(RELAUNCHED) != null
-                || ModuleFinder.ofSystem().find(MODULE).isEmpty()) {
+                || System.getenv(RELAUNCHED) != null) {
+            return Optional.empty();
+        }
+        List<String> added = additions();
+        if (added.isEmpty()) {
             return Optional.empty();
         }
         ProcessHandle.Info info = ProcessHandle.current().info();
@@ -81,9 +91,32 @@ final class VectorModuleStart {
         }
         List<String> command = new ArrayList<>();
         command.add(executable.get());
-        command.add("--add-modules=" + MODULE);
+        command.addAll(added);
         command.addAll(List.of(arguments.get()));
         return Optional.of(command);
+    }
+
+    /** The options this JVM lacks and a relaunch adds: the module (when the JDK has it), the exit on OOM. */
+    private static List<String> additions() {
+        List<String> added = new ArrayList<>();
+        if (ModuleLayer.boot().findModule(MODULE).isEmpty() && ModuleFinder.ofSystem().find(MODULE).isPresent()) {
+            added.add("--add-modules=" + MODULE);
+        }
+        if (!exitsOnOutOfMemory()) {
+            added.add(EXIT_ON_OOM);
+        }
+        return added;
+    }
+
+    /** Whether this JVM exits on its first OutOfMemoryError ({@code -XX:+ExitOnOutOfMemoryError}). */
+    static boolean exitsOnOutOfMemory() {
+        try {
+            var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            return hotspot == null || "true".equals(hotspot.getVMOption("ExitOnOutOfMemoryError").getValue());
+        } catch (RuntimeException e) {
+            return true; // not a HotSpot JVM: nothing to add
+        }
     }
 
     /**

@@ -12,7 +12,7 @@ public final class RelaunchProbe {
             System.exit(relaunched.getAsInt());
         }
         System.out.println("module=" + ModuleLayer.boot().findModule(VectorModuleStart.MODULE).isPresent()
-                + " pid=" + ProcessHandle.current().pid() + " relaunched=" + System.getenv(VectorModuleStart.RELAUNCHED)
+                + " exitOnOom=" + VectorModuleStart.exitsOnOutOfMemory() + " pid=" + ProcessHandle.current().pid() + " relaunched=" + System.getenv(VectorModuleStart.RELAUNCHED)
                 + " args=" + String.join("|", args));
         System.out.flush();
         if (args.length > 0 && args[0].equals("wait")) {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class VectorModuleStartTest {
 
-    private static final Pattern PID = Pattern.compile("module=(\\w+) pid=(\\d+) relaunched=(\\S+) args=(.*)");
+    private static final Pattern PID = Pattern.compile(
+            "module=(\\w+) exitOnOom=(\\w+) pid=(\\d+) relaunched=(\\S+) args=(.*)");
 
     private static Process start(List<String> jvmOptions, Map<String, String> environment, String... args)
             throws IOException {
@@ -52,19 +53,27 @@ class VectorModuleStartTest {
     void withoutTheModuleItStartsAgainWithItKeepingArgumentsOptionsAndStatus() throws Exception {
         Process first = start(List.of("-Xmx300m", "-Dnetforge.probe=kept"), Map.of(), "a b", "c");
         String output = finish(first);
-        assertThat(output).contains("netforge: starting again with --add-modules=jdk.incubator.vector");
+        assertThat(output).contains("netforge: starting again with --add-modules=jdk.incubator.vector"
+                + " -XX:+ExitOnOutOfMemoryError");
         Matcher m = PID.matcher(output);
         assertThat(m.find()).as(output).isTrue();
         assertThat(m.group(1)).isEqualTo("true");
-        assertThat(m.group(3)).isEqualTo(Long.toString(first.pid()));
-        assertThat(m.group(2)).isNotEqualTo(Long.toString(first.pid()));
-        assertThat(m.group(4)).isEqualTo("a b|c");
+        assertThat(m.group(2)).as("the relaunched JVM exits on its first OutOfMemoryError").isEqualTo("true");
+        assertThat(m.group(4)).isEqualTo(Long.toString(first.pid()));
+        assertThat(m.group(3)).isNotEqualTo(Long.toString(first.pid()));
+        assertThat(m.group(5)).isEqualTo("a b|c");
     }
 
     @Test
     void withTheModuleOrTurnedOffItStartsAsItIs() throws Exception {
-        String with = finish(start(List.of("--add-modules=jdk.incubator.vector"), Map.of()));
-        assertThat(with).contains("module=true").contains("relaunched=null").doesNotContain("starting again");
+        String with = finish(start(List.of("--add-modules=jdk.incubator.vector", "-XX:+ExitOnOutOfMemoryError"),
+                Map.of()));
+        assertThat(with).contains("module=true").contains("exitOnOom=true").contains("relaunched=null")
+                .doesNotContain("starting again");
+        // with the module but not the exit on OutOfMemoryError: again, with that alone
+        String withoutExit = finish(start(List.of("--add-modules=jdk.incubator.vector"), Map.of()));
+        assertThat(withoutExit).contains("starting again with -XX:+ExitOnOutOfMemoryError (")
+                .contains("module=true exitOnOom=true");
         String off = finish(start(List.of(), Map.of(VectorModuleStart.DISABLE_ENV, "false")));
         assertThat(off).contains("module=false").doesNotContain("starting again");
         String offByProperty = finish(start(List.of("-Dnetforge.relaunch=false"), Map.of()));
@@ -80,7 +89,7 @@ class VectorModuleStartTest {
             for (String line; (line = reader.readLine()) != null; ) {
                 Matcher m = PID.matcher(line);
                 if (m.find()) {
-                    child = Long.parseLong(m.group(2));
+                    child = Long.parseLong(m.group(3));
                     break;
                 }
             }

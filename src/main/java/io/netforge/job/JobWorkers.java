@@ -23,6 +23,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.netforge.system.DatabaseErrors;
+import io.netforge.system.OutOfMemory;
 
 /**
  * This instance's workers: for each {@link JobKind}, its {@link JobKind#workers()} threads that take its jobs from
@@ -308,10 +309,8 @@ public class JobWorkers implements SmartLifecycle {
             jobs.fail(job.id(), owner, e.getMessage(), run.step(), run.measures());
             metrics.failed(job, e.reason());
         } catch (OutOfMemoryError e) {
-            metrics.failed(job, "out_of_memory");
-            log.error("Job {} ({}) ran out of memory", job.id(), job.kind(), e);
-            jobs.fail(job.id(), owner, "the job ran out of memory; try a smaller network or dataset", run.step(),
-                    run.measures());
+            // the instance exits; the job is taken over when its lease expires, as after a crash
+            OutOfMemory.exitIfOutOfMemory(e);
         } catch (RuntimeException e) {
             if (DatabaseErrors.unavailable(e)) {
                 // not the job's fault: it stays RUNNING, and is run again (here or elsewhere) once its lease expires

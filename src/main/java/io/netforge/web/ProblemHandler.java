@@ -111,6 +111,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        io.netforge.system.OutOfMemory.exitIfOutOfMemory(e);
         if (DatabaseErrors.unavailable(e)) {
             return unavailable(e);
         }
