@@ -14,6 +14,8 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = [];
   page.on('pageerror', e => errors.push(e.message));
+  // the service's Content-Security-Policy must not block anything the dashboard needs
+  page.on('console', m => { if (/Content Security Policy/i.test(m.text())) errors.push(m.text()); });
   const shot = (name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
 
   await page.goto(base + '/');

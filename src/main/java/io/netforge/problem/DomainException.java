@@ -20,6 +20,12 @@ public final class DomainException extends RuntimeException {
         NOT_FOUND,
         /** The request conflicts with the state of what it names (409). */
         CONFLICT,
+        /** The request names no credentials, or invalid ones, where some are needed (401). */
+        UNAUTHENTICATED,
+        /** The credentials do not allow this request (403). */
+        FORBIDDEN,
+        /** The request's method is not one this service takes (405). */
+        METHOD_NOT_ALLOWED,
         /** The request is well formed but its data cannot be used (422). */
         UNPROCESSABLE,
         /** The request is larger than a limit (413). */
@@ -76,6 +82,18 @@ public final class DomainException extends RuntimeException {
 
     public static DomainException unsupportedMediaType(String detail) {
         return new DomainException(Kind.UNSUPPORTED_MEDIA_TYPE, detail);
+    }
+
+    public static DomainException unauthenticated(String detail) {
+        return new DomainException(Kind.UNAUTHENTICATED, detail);
+    }
+
+    public static DomainException forbidden(String detail) {
+        return new DomainException(Kind.FORBIDDEN, detail);
+    }
+
+    public static DomainException methodNotAllowed(String detail) {
+        return new DomainException(Kind.METHOD_NOT_ALLOWED, detail);
     }
 
     public static DomainException notAcceptable(String detail) {

@@ -82,7 +82,7 @@ class AuditLog extends OncePerRequestFilter {
         if (pattern == null) {
             return; // no handler took it (404 of an unknown path, a refusal before Spring): not a write
         }
-        Object key = request.getAttribute(ApiKeyFilter.KEY_ID);
+        Object key = request.getAttribute(io.netforge.web.Clients.KEY_ATTRIBUTE);
         String location = response.getHeader(HttpHeaders.LOCATION);
         String query = request.getQueryString();
         String path = request.getRequestURI() + (query == null ? "" : "?" + query);

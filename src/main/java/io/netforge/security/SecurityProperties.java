@@ -17,10 +17,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param protectMetrics also require a key (scope {@code read}) on {@code GET /actuator/prometheus}
  * @param protectReads   also require a key (scope {@code read}) on every other read
  * @param rateLimit      requests per key on the prediction and training paths
+ * @param allowedOrigins other sites whose pages may write through a user's browser (e.g.
+ *                       {@code https://portal.example.com}); this service's own origin always may
  */
 @ConfigurationProperties("netforge.security")
 public record SecurityProperties(boolean enabled, List<String> apiKeys, List<Key> keys, boolean protectPredict,
-        boolean protectMetrics, boolean protectReads, RateLimit rateLimit) {
+        boolean protectMetrics, boolean protectReads, RateLimit rateLimit, List<String> allowedOrigins) {
 
     /** What a key may do; {@code admin} may do everything. */
     public enum Scope {
@@ -86,6 +88,9 @@ public record SecurityProperties(boolean enabled, List<String> apiKeys, List<Key
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(k -> !k.isBlank()).toList();
         keys = keys == null ? List.of() : List.copyOf(keys);
         rateLimit = rateLimit == null ? RateLimit.DEFAULT : rateLimit;
+        allowedOrigins = allowedOrigins == null ? List.of()
+                : allowedOrigins.stream().map(String::strip).filter(o -> !o.isEmpty()).map(SecurityProperties::origin)
+                        .toList();
         if (enabled && apiKeys.isEmpty() && keys.isEmpty()) {
             throw new IllegalArgumentException("netforge.security.enabled is true but neither netforge.security.api-keys"
                     + " nor netforge.security.keys has a key");
@@ -94,5 +99,22 @@ public record SecurityProperties(boolean enabled, List<String> apiKeys, List<Key
         if (ids != keys.size()) {
             throw new IllegalArgumentException("netforge.security.keys: ids must differ");
         }
+    }
+
+    /** An origin as browsers send it: scheme://host[:port], lower case, no path. */
+    private static String origin(String configured) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(configured);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null
+                || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))) {
+            throw new IllegalArgumentException("netforge.security.allowed-origins: '" + configured
+                    + "' is not an origin such as https://portal.example.com");
+        }
+        return (uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()))
+                .toLowerCase(Locale.ROOT);
     }
 }

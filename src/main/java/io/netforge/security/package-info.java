@@ -1,5 +1,6 @@
 /**
- * Who may call what: API keys with scopes, decided on the route Spring serves; per-key rate limits; the
- * append-only audit log of writes.
+ * Who may call what, on Spring Security: its firewall before routing, API keys with scopes decided on the route
+ * Spring serves, writes from other sites refused, the security headers, per-key rate limits, and the append-only
+ * audit log of writes.
  */
 package io.netforge.security;

@@ -26,10 +26,6 @@ class ContainerErrors {
         });
     }
 
-    /**
-     * A UUID only in its canonical form (8-4-4-4-12 hex digits): {@link UUID#fromString} also takes
-     * {@code 1-2-3-4-5}, which names a model nobody created and should be a 400, not a 404.
-     */
     /** Binds every UUID of a path or query with {@link StrictUuidConverter} (before Spring's lenient default). */
     @org.springframework.web.bind.annotation.ControllerAdvice
     static class StrictIds {
@@ -46,6 +42,10 @@ class ContainerErrors {
         }
     }
 
+    /**
+     * A UUID only in its canonical form (8-4-4-4-12 hex digits): {@link UUID#fromString} also takes
+     * {@code 1-2-3-4-5}, which names a model nobody created and should be a 400, not a 404.
+     */
     static final class StrictUuidConverter implements Converter<String, UUID> {
 
         private static final Pattern CANONICAL = Pattern.compile(

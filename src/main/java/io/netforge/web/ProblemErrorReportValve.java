@@ -39,6 +39,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             response.setContentType("application/problem+json");
             if (!response.isCommitted()) {
                 response.setHeader(RequestIds.HEADER, requestId);
+                SecurityHeaders.apply(response);
             }
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();

@@ -23,6 +23,9 @@ public final class Problems {
             case INVALID_INPUT -> HttpStatus.BAD_REQUEST;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
+            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+            case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
             case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
             case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
             case UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
@@ -38,6 +41,9 @@ public final class Problems {
             case INVALID_INPUT -> "Invalid request";
             case NOT_FOUND -> "Not found";
             case CONFLICT -> "Conflict";
+            case UNAUTHENTICATED -> "Unauthorized";
+            case FORBIDDEN -> "Forbidden";
+            case METHOD_NOT_ALLOWED -> "Method not allowed";
             case UNPROCESSABLE -> "Unprocessable content";
             case TOO_LARGE -> "Payload too large";
             case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
@@ -54,6 +60,28 @@ public final class Problems {
         problem.setTitle(title(e.kind()));
         e.properties().forEach(problem::setProperty);
         return withRequestId(problem);
+    }
+
+    /**
+     * Answers a refusal from a filter, before any handler runs: the problem document as problem+json, with
+     * {@code Retry-After} when the problem says how long to wait.
+     */
+    public static void write(jakarta.servlet.http.HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response, tools.jackson.databind.json.JsonMapper json,
+            DomainException e) throws java.io.IOException {
+        ProblemDetail problem = of(e);
+        try {
+            problem.setInstance(java.net.URI.create(request.getRequestURI()));
+        } catch (IllegalArgumentException notAUri) {
+            // a path the firewall refused may not be a URI at all: the problem goes without its instance
+        }
+        Object retryAfter = e.properties().get(DomainException.RETRY_AFTER);
+        if (retryAfter != null) {
+            response.setHeader("Retry-After", String.valueOf(retryAfter));
+        }
+        response.setStatus(status(e.kind()).value());
+        response.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getOutputStream().write(json.writeValueAsBytes(problem));
     }
 
     /** Every problem names its request ({@link RequestIds}), for finding its log lines. */

@@ -15,9 +15,9 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,11 +28,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import com.zaxxer.hikari.HikariDataSource;
-
 import io.netforge.dataset.DatasetHttp.Part;
-import io.netforge.support.Http.Response;
 import io.netforge.problem.DomainException;
+import io.netforge.support.Http.Response;
+import io.netforge.support.RawHttp;
 import tools.jackson.databind.JsonNode;
 
 /**

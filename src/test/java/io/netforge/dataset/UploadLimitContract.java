@@ -16,6 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.netforge.dataset.DatasetHttp.Part;
+import io.netforge.support.RawHttp;
 
 /**
  * Uploads over {@code netforge.datasets.max-upload-bytes}, set low here (4 MB) so that the same ~27 MB stream

@@ -1,4 +1,4 @@
-package io.netforge.dataset;
+package io.netforge.support;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,9 +15,9 @@ import java.util.Map;
  * HTTP/1.1 over a plain socket, for what a regular client hides: a Content-Length header with no body behind
  * it, a body the server stops reading half way, a connection dropped in the middle of an upload.
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
 
-    record Response(int status, Map<String, String> headers, String body) {
+    public record Response(int status, Map<String, String> headers, String body) {
     }
 
     private final Socket socket;
@@ -25,7 +25,7 @@ final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private Thread writer;
 
-    RawHttp(int port) throws IOException {
+    public RawHttp(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(60_000);
         out = socket.getOutputStream();
@@ -33,7 +33,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Sends the request line and headers (a blank line ends them); {@code Connection: close} is added. */
-    RawHttp head(String requestLine, String... headers) throws IOException {
+    public RawHttp head(String requestLine, String... headers) throws IOException {
         StringBuilder text = new StringBuilder(requestLine).append("\r\nHost: localhost\r\nConnection: close\r\n");
         for (String header : headers) {
             text.append(header).append("\r\n");
@@ -44,12 +44,12 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Starts sending {@code body} in chunked encoding from another thread; stops quietly when the server hangs up. */
-    RawHttp streamChunked(InputStream body) {
+    public RawHttp streamChunked(InputStream body) {
         return stream(body, true);
     }
 
     /** Starts sending {@code body} as is (the request declared its Content-Length) from another thread. */
-    RawHttp stream(InputStream body) {
+    public RawHttp stream(InputStream body) {
         return stream(body, false);
     }
 
@@ -81,7 +81,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Sends {@code bytes} of the body (no framing). */
-    RawHttp send(byte[] bytes) throws IOException {
+    public RawHttp send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
         return this;
@@ -91,7 +91,7 @@ final class RawHttp implements AutoCloseable {
      * Reads one response as soon as it is complete, without waiting for the connection to close (after an early
      * answer Tomcat keeps it open for a while, to swallow part of a body we never send).
      */
-    Response response() throws IOException {
+    public Response response() throws IOException {
         String statusLine = readLine();
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -130,14 +130,14 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Waits for the body writer to give up or finish. */
-    void awaitWriter() throws InterruptedException {
+    public void awaitWriter() throws InterruptedException {
         if (writer != null) {
             writer.join(60_000);
         }
     }
 
     /** Drops the connection without finishing the request. */
-    void abort() throws IOException {
+    public void abort() throws IOException {
         socket.setSoLinger(true, 0); // RST rather than FIN: the server sees a reset, like a killed client
         socket.close();
     }
