@@ -140,7 +140,10 @@ class SecurityConfiguration {
                 e = DomainException.invalidInput(quoted.find()
                         ? "the request's URL contains \"" + quoted.group(1) + "\", which no path of this API holds"
                                 + " (no ';', '//', '/./', '/../', encoded '/', '\\' or '.', or control characters)"
-                        : "the request is refused: " + message);
+                        : message.contains("not normalized")
+                                ? "the request's URL is not normalized ('/./', '/../' or '//'), which no path of this"
+                                        + " API holds"
+                                : "the request is refused: " + message);
             }
             SecurityHeaders.apply(response);
             Problems.write(request, response, json, e);
