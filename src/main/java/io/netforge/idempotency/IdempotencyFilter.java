@@ -45,7 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  * (method, path, query and body, hashed) gets that answer again, with {@code Idempotent-Replayed: true}, and creates
  * nothing; the same key with another request is a 422; a repeat while the first is still being handled is a 409
  * with {@code Retry-After}. A failed first request keeps nothing, so it may be retried with its key. Keys expire
- * after {@code netforge.idempotency.ttl} (24 h).
+ * after {@code netforge.idempotency.ttl} (24 h). A key belongs to its caller (the API key's id, or the anonymous
+ * caller without keys): another caller's request with the same key is its own request, and learns nothing of the
+ * first.
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE - 100)
@@ -61,6 +63,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     private final long maxBodyBytes;
     private final Routes routes;
+    /** When expired keys were last purged (epoch ms). */
+    private final java.util.concurrent.atomic.AtomicLong purged = new java.util.concurrent.atomic.AtomicLong();
 
     IdempotencyFilter(JdbcClient jdbc, JsonMapper json, IdempotencyProperties properties, Clock clock, Routes routes,
             @org.springframework.beans.factory.annotation.Value("${netforge.datasets.max-upload-bytes}")
@@ -92,6 +96,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
             return;
         }
         String path = request.getRequestURI();
+        Object keyId = request.getAttribute(io.netforge.web.Clients.KEY_ATTRIBUTE);
+        String caller = keyId == null ? "" : keyId.toString();
         Path spool = null;
         try {
             MessageDigest sha = sha256();
@@ -129,15 +135,16 @@ class IdempotencyFilter extends OncePerRequestFilter {
             String digest = HexFormat.of().formatHex(sha.digest());
 
             Timestamp now = Timestamp.from(clock.instant());
-            jdbc.sql("DELETE FROM idempotency_keys WHERE idempotency_key = :key AND path = :path AND created_at < :expired")
-                    .param("key", key).param("path", path)
+            purgeExpired();
+            jdbc.sql("DELETE FROM idempotency_keys WHERE caller = :caller AND idempotency_key = :key AND path = :path"
+                    + " AND created_at < :expired").param("caller", caller).param("key", key).param("path", path)
                     .param("expired", Timestamp.from(clock.instant().minus(properties.ttl()))).update();
             try {
-                jdbc.sql("INSERT INTO idempotency_keys (idempotency_key, path, request_sha256, status, created_at)"
-                        + " VALUES (:key, :path, :sha, 0, :now)")
-                        .param("key", key).param("path", path).param("sha", digest).param("now", now).update();
+                jdbc.sql("INSERT INTO idempotency_keys (caller, idempotency_key, path, request_sha256, status,"
+                        + " created_at) VALUES (:caller, :key, :path, :sha, 0, :now)")
+                        .param("caller", caller).param("key", key).param("path", path).param("sha", digest).param("now", now).update();
             } catch (DuplicateKeyException e) {
-                answerRepeat(response, key, path, digest);
+                answerRepeat(response, caller, key, path, digest);
                 return;
             }
             ContentCachingResponseWrapper captured = new ContentCachingResponseWrapper(response);
@@ -147,7 +154,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 int status = captured.getStatus();
                 if (status >= 200 && status < 300) {
                     jdbc.sql("UPDATE idempotency_keys SET status = :status, location = :location,"
-                            + " content_type = :type, body = :body WHERE idempotency_key = :key AND path = :path")
+                            + " content_type = :type, body = :body WHERE caller = :caller AND idempotency_key = :key"
+                            + " AND path = :path").param("caller", caller)
                             .param("status", status).param("location", captured.getHeader("Location"))
                             .param("type", captured.getContentType())
                             .param("body", new String(captured.getContentAsByteArray(), StandardCharsets.UTF_8))
@@ -156,8 +164,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 }
             } finally {
                 if (!kept) {
-                    jdbc.sql("DELETE FROM idempotency_keys WHERE idempotency_key = :key AND path = :path")
-                            .param("key", key).param("path", path).update();
+                    jdbc.sql("DELETE FROM idempotency_keys WHERE caller = :caller AND idempotency_key = :key"
+                            + " AND path = :path").param("caller", caller).param("key", key).param("path", path).update();
                 }
                 captured.copyBodyToResponse();
             }
@@ -182,11 +190,25 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
     }
 
-    private void answerRepeat(HttpServletResponse response, String key, String path, String digest)
+    /**
+     * Deletes every expired key, at most once a minute (or a ttl, if shorter), so that the table holds about a ttl's
+     * worth of keys.
+     */
+    private void purgeExpired() {
+        long nowMillis = clock.millis();
+        long last = purged.get();
+        long every = Math.min(60_000, properties.ttl().toMillis());
+        if (nowMillis - last >= every && purged.compareAndSet(last, nowMillis)) {
+            jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < :expired")
+                    .param("expired", Timestamp.from(clock.instant().minus(properties.ttl()))).update();
+        }
+    }
+
+    private void answerRepeat(HttpServletResponse response, String caller, String key, String path, String digest)
             throws IOException {
         Optional<Kept> kept = jdbc.sql("SELECT request_sha256, status, location, content_type, body FROM"
-                        + " idempotency_keys WHERE idempotency_key = :key AND path = :path")
-                .param("key", key).param("path", path)
+                        + " idempotency_keys WHERE caller = :caller AND idempotency_key = :key AND path = :path")
+                .param("caller", caller).param("key", key).param("path", path)
                 .query((rs, row) -> new Kept(rs.getString("request_sha256"), rs.getInt("status"),
                         rs.getString("location"), rs.getString("content_type"), rs.getString("body")))
                 .optional();

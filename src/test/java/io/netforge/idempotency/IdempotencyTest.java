@@ -34,6 +34,9 @@ class IdempotencyTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+
     private HttpResponse<String> post(String path, String key, String type, byte[] body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", type);
@@ -95,6 +98,9 @@ class IdempotencyTest {
 
     @Test
     void aFailedRequestKeepsNothingAndKeysExpire() throws Exception {
+        String other = UUID.randomUUID().toString();
+        assertThat(post("/datasets?name=aged", other, "text/csv", "a,y\n1,0\n2,1\n".getBytes()).statusCode())
+                .isEqualTo(201);
         String key = UUID.randomUUID().toString();
         HttpResponse<String> bad = post("/models", key, "application/json", "{\"network\": {}}".getBytes());
         assertThat(bad.statusCode()).isEqualTo(400);
@@ -108,11 +114,65 @@ class IdempotencyTest {
                 (body.replace("}", ", \"name\": \"later\"}")).getBytes());
         assertThat(fresh.statusCode()).as("an expired key takes a new request").isEqualTo(202);
         assertThat(Http.parse(fresh.body()).get("id")).isNotEqualTo(Http.parse(fixed.body()).get("id"));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM idempotency_keys WHERE idempotency_key = ?", Long.class,
+                other)).as("expired keys are purged, not only when they come again").isZero();
 
         HttpResponse<String> invalid = post("/models", "bad key with spaces", "application/json", body.getBytes());
         assertThat(invalid.statusCode()).isEqualTo(400);
         JsonNode problem = Http.parse(invalid.body());
         assertThat(problem.get("field").asString()).isEqualTo("Idempotency-Key");
         assertThat(invalid.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+    }
+
+    /** With API keys, a key belongs to its caller: another caller's request with it is a request of its own. */
+    @org.junit.jupiter.api.Nested
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+            "netforge.training.workers=0", "netforge.security.enabled=true",
+            "netforge.security.keys[0].id=alice", "netforge.security.keys[0].key=alice-secret",
+            "netforge.security.keys[0].scopes=read,train",
+            "netforge.security.keys[1].id=bob", "netforge.security.keys[1].key=bob-secret",
+            "netforge.security.keys[1].scopes=read,train"})
+    class PerCaller {
+
+        @DynamicPropertySource
+        static void database(DynamicPropertyRegistry registry) {
+            TestDatabases.postgres().register(registry);
+        }
+
+        @LocalServerPort
+        int port;
+
+        private HttpResponse<String> upload(String apiKey, String key, String csv) throws Exception {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/datasets?name=shared")).POST(HttpRequest.BodyPublishers.ofString(csv))
+                    .header("Content-Type", "text/csv").header("X-API-Key", apiKey).header("Idempotency-Key", key)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        @Test
+        void anotherCallersRequestWithTheSameKeyIsItsOwn() throws Exception {
+            String key = UUID.randomUUID().toString();
+            String csv = "a,y\n1,0\n2,1\n3,0\n";
+            HttpResponse<String> alice = upload("alice-secret", key, csv);
+            assertThat(alice.statusCode()).as(alice.body()).isEqualTo(201);
+            // bob's same request is not given alice's answer
+            HttpResponse<String> bob = upload("bob-secret", key, csv);
+            assertThat(bob.statusCode()).as(bob.body()).isEqualTo(201);
+            assertThat(bob.headers().firstValue("Idempotent-Replayed")).isEmpty();
+            assertThat(Http.parse(bob.body()).get("id")).isNotEqualTo(Http.parse(alice.body()).get("id"));
+            // nor told that alice used the key for another request
+            HttpResponse<String> bobOther = upload("bob-secret", UUID.randomUUID().toString(), csv);
+            assertThat(bobOther.statusCode()).isEqualTo(201);
+            HttpResponse<String> bobChanged = upload("bob-secret", key, "a,y\n5,1\n6,0\n");
+            assertThat(bobChanged.statusCode()).as("bob's own key, bob's other body").isEqualTo(422);
+            HttpResponse<String> fresh = upload("alice-secret", UUID.randomUUID().toString(), "a,y\n5,1\n6,0\n");
+            assertThat(fresh.statusCode()).isEqualTo(201);
+            // each caller's repeat is replayed its own answer
+            HttpResponse<String> aliceAgain = upload("alice-secret", key, csv);
+            assertThat(aliceAgain.headers().firstValue("Idempotent-Replayed")).contains("true");
+            assertThat(Http.parse(aliceAgain.body()).get("id")).isEqualTo(Http.parse(alice.body()).get("id"));
+            HttpResponse<String> bobAgain = upload("bob-secret", key, csv);
+            assertThat(Http.parse(bobAgain.body()).get("id")).isEqualTo(Http.parse(bob.body()).get("id"));
+        }
     }
 }
