@@ -40,9 +40,13 @@ class ExportController {
     private final ModelReferences references;
     private final io.netforge.network.NetworkSpecValidator validator;
     private final io.netforge.network.NetworkLimits limits;
+    private final java.time.Duration uploadTimeout;
 
     ExportController(ModelRepository models, JsonMapper json, TrainingService training, ModelReferences references,
-            io.netforge.network.NetworkSpecValidator validator, io.netforge.network.NetworkLimits limits) {
+            io.netforge.network.NetworkSpecValidator validator, io.netforge.network.NetworkLimits limits,
+            @org.springframework.beans.factory.annotation.Value("${netforge.datasets.upload-timeout:10m}")
+            java.time.Duration uploadTimeout) {
+        this.uploadTimeout = uploadTimeout;
         this.validator = validator;
         this.limits = limits;
         this.training = training;
@@ -65,11 +69,12 @@ class ExportController {
         if (request.getContentLengthLong() > MAX_IMPORT_BYTES) {
             throw DomainException.tooLarge("an import is at most " + MAX_IMPORT_BYTES / (1024 * 1024) + " MB");
         }
-        byte[] body = request.getInputStream().readNBytes((int) MAX_IMPORT_BYTES + 1);
-        if (body.length > MAX_IMPORT_BYTES) {
-            throw DomainException.tooLarge("an import is at most " + MAX_IMPORT_BYTES / (1024 * 1024) + " MB");
-        }
-        if (body.length == 0) {
+        // received into a file, bounded in size and time, never held in the heap whole
+        java.nio.file.Path body = io.netforge.web.Spool.receive(request.getInputStream(), MAX_IMPORT_BYTES,
+                uploadTimeout, most -> DomainException.tooLarge("an import is at most " + most / (1024 * 1024)
+                        + " MB"));
+        if (java.nio.file.Files.size(body) == 0) {
+            java.nio.file.Files.deleteIfExists(body);
             throw DomainException.invalidInput("the body is empty: send the npz of GET /models/{id}/export?format=npz");
         }
         StoredModel model;

@@ -58,13 +58,11 @@ final class Npz implements AutoCloseable {
 
     /**
      * Opens an npz's table of contents (nothing is unpacked yet): every member a .npy file, at most
-     * {@value #MAX_MEMBERS}, each name once.
+     * {@value #MAX_MEMBERS}, each name once. The npz was received into {@code file}, which is the Npz's from now on:
+     * deleted when it is closed, or at once when it is no npz.
      */
-    static Npz open(byte[] bytes) {
-        Path file = null;
+    static Npz open(Path file) {
         try {
-            file = Files.createTempFile("netforge-import-", ".npz");
-            Files.write(file, bytes);
             ZipFile zip = new ZipFile(file.toFile());
             try {
                 Set<String> names = new LinkedHashSet<>();
