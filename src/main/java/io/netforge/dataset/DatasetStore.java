@@ -25,6 +25,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.netforge.problem.DomainException;
+import io.netforge.problem.Names;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,7 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class DatasetStore {
 
-    static final int MAX_NAME_LENGTH = 200;
 
     private static final String SELECT_DATASETS = """
             SELECT id, name, created_at, row_count, label_name, delimiter, ignored_columns, missing_tokens, size_bytes,
@@ -294,22 +294,11 @@ public class DatasetStore {
 
     private static String name(Upload upload, UUID id) {
         if (upload.name() != null && !upload.name().isBlank()) {
-            String name = upload.name().strip();
-            if (name.length() > MAX_NAME_LENGTH) {
-                throw DomainException.invalidField("name", "at most " + MAX_NAME_LENGTH + " characters, got " + name.length());
-            }
-            if (name.chars().anyMatch(Character::isISOControl)) {
-                throw DomainException.invalidField("name", "must not contain control characters");
-            }
-            return name;
+            return Names.check("name", upload.name());
         }
         String file = upload.fileName() == null ? "" : upload.fileName();
-        file = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1).strip()
-                .replaceAll("\\p{Cntrl}", "");
-        if (!file.isEmpty()) {
-            return file.length() <= MAX_NAME_LENGTH ? file : file.substring(0, MAX_NAME_LENGTH);
-        }
-        return "dataset-" + id.toString().substring(0, 8);
+        String derived = Names.derive(file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1));
+        return derived != null ? derived : "dataset-" + id.toString().substring(0, 8);
     }
 
     /** The datasets a query of {@link #SELECT_DATASETS} finds, without their columns. */

@@ -14,6 +14,7 @@ import io.netforge.dataset.synthetic.SyntheticCsv;
 import io.netforge.dataset.synthetic.SyntheticData;
 import io.netforge.dataset.synthetic.TwoShapes;
 import io.netforge.problem.DomainException;
+import io.netforge.problem.Names;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -37,7 +38,8 @@ class SyntheticDatasets {
 
     Made create(SyntheticRequest request) {
         SyntheticData data = generate(request);
-        String name = request.name() == null || request.name().isBlank() ? defaultName(request) : request.name().strip();
+        String name = request.name() == null || request.name().isBlank() ? defaultName(request)
+                : Names.check("name", request.name());
         if (request.testFraction() == null) {
             DatasetInfo one = store.createAll(List.of(upload(data, name))).get(0);
             return new Made(one, null);
@@ -50,6 +52,10 @@ class SyntheticDatasets {
         if (testRows < 1 || testRows >= data.rows()) {
             throw DomainException.invalidField("testFraction", "leaves " + testRows + " of " + data.rows()
                     + " rows for the test dataset; each dataset needs at least one");
+        }
+        if (name.length() + "-train".length() > Names.MAX_LENGTH) {
+            throw DomainException.invalidField("name", "with testFraction, at most " + (Names.MAX_LENGTH
+                    - "-train".length()) + " characters (the datasets are name-train and name-test)");
         }
         int trainRows = data.rows() - testRows;
         List<DatasetInfo> both = store.createAll(List.of(upload(data.rows(0, trainRows), name + "-train"),

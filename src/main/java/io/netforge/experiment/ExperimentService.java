@@ -18,6 +18,7 @@ import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelView;
 import io.netforge.network.NetworkRequest;
 import io.netforge.problem.DomainException;
+import io.netforge.problem.Names;
 import io.netforge.tabular.DataSpec;
 import io.netforge.tabular.Score;
 import io.netforge.tabular.Task;
@@ -38,7 +39,6 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 class ExperimentService {
 
-    static final int MAX_NAME_LENGTH = 200;
     static final int MAX_FOLDS = 20;
     static final int MAX_VALUES = 100;
     private static final List<String> NETWORK_FIELDS = Arrays.stream(NetworkRequest.class.getRecordComponents())
@@ -83,10 +83,7 @@ class ExperimentService {
             throw DomainException.invalidField("request.testFraction", "an experiment needs test rows: give"
                     + " request.testDatasetId, request.testFraction or folds");
         }
-        String name = request.name() == null ? null : request.name().strip();
-        if (name != null && (name.isEmpty() || name.length() > MAX_NAME_LENGTH)) {
-            throw DomainException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
-        }
+        String name = request.name() == null ? null : Names.check("name", request.name());
         UUID id = UUID.randomUUID();
         name = name != null ? name : "experiment-" + id.toString().substring(0, 8);
         NetworkRequest baseNetwork = base.network() == null ? NetworkRequest.defaults() : base.network();
@@ -161,8 +158,7 @@ class ExperimentService {
                 for (int f = 0; f < (folds == null ? 1 : folds); f++) {
                     DataSpec.Fold fold = folds == null ? null : new DataSpec.Fold(f, folds, foldSeed);
                     String runName = name + " #" + c + " seed " + seed + (fold == null ? "" : " fold " + f);
-                    training.enqueueRun(run, runName.length() <= MAX_NAME_LENGTH ? runName
-                            : runName.substring(0, MAX_NAME_LENGTH), id, c, fold);
+                    training.enqueueRun(run, truncate(runName), id, c, fold);
                 }
             }
             configurations.add(new ExperimentRepository.Configuration(settings.get(c), hiddenLayers));
@@ -263,7 +259,7 @@ class ExperimentService {
     }
 
     private static String truncate(String name) {
-        return name.length() <= MAX_NAME_LENGTH ? name : name.substring(0, MAX_NAME_LENGTH);
+        return name.length() <= Names.MAX_LENGTH ? name : name.substring(0, Names.MAX_LENGTH).strip();
     }
 
     private ExperimentRepository.Stored find(UUID id) {

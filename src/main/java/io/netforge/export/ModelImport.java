@@ -15,6 +15,7 @@ import io.netforge.network.NetworkRequest;
 import io.netforge.network.NetworkSpec;
 import io.netforge.network.NetworkSpecValidator;
 import io.netforge.problem.DomainException;
+import io.netforge.problem.Names;
 import io.netforge.tabular.CategoricalFeature;
 import io.netforge.tabular.ClassValue;
 import io.netforge.tabular.Encoding;
@@ -192,7 +193,8 @@ final class ModelImport {
             }
         }
         ModelDocument.Provenance provenance = read(header, "provenance", ModelDocument.Provenance.class);
-        String modelName = name != null ? name : header.path("name").asString("");
+        String modelName = name != null ? Names.check("name", name)
+                : Names.check("header.name", header.path("name").asString(""));
         List<ModelDocument.LossPoint> lossCurve = optionalList(header, "lossCurve");
         List<ModelDocument.LossPoint> validationLossCurve = optionalList(header, "validationLossCurve");
         ModelDocument.TrainingSummary training = header.hasNonNull("training")

@@ -94,7 +94,10 @@ class ModelController {
             throw DomainException.conflict("model " + id + " is " + model.status() + (model.experimentId() != null
                     ? ", a run of an experiment" : "") + "; only a version of a name (a SUCCEEDED model) takes an alias");
         }
-        models.setAlias(id, model.name(), alias);
+        if (!models.setAlias(id, model.name(), alias)) {
+            throw DomainException.conflict("model " + id + " was deleted or is no longer a version of '"
+                    + model.name() + "' while its alias was being set");
+        }
         return models.getView(id);
     }
 

@@ -164,13 +164,25 @@ public class ModelRepository {
                 .query(String.class).list();
     }
 
-    /** Points {@code alias} of the model's name at it (moving it from another version); the model must have a version. */
+    /**
+     * Points {@code alias} of the model's name at it (moving it from another version). Every move of a name's aliases
+     * first locks the name's versions, in one order, so that moves of one alias follow one another (two at once
+     * would both delete the old row and then both insert).
+     *
+     * @return false when the model is not (or no longer) a version of that name
+     */
     @Transactional
-    public void setAlias(UUID id, String name, String alias) {
+    public boolean setAlias(UUID id, String name, String alias) {
+        List<UUID> versions = jdbc.sql("SELECT id FROM models WHERE name = :name AND version IS NOT NULL ORDER BY id"
+                + " FOR UPDATE").param("name", name).query(UUID.class).list();
+        if (!versions.contains(id)) {
+            return false;
+        }
         jdbc.sql("DELETE FROM model_aliases WHERE name = :name AND alias = :alias").param("name", name)
                 .param("alias", alias).update();
         jdbc.sql("INSERT INTO model_aliases (name, alias, model_id) VALUES (:name, :alias, :id)").param("name", name)
                 .param("alias", alias).param("id", id).update();
+        return true;
     }
 
     /** @return false when the model had no such alias */

@@ -15,6 +15,7 @@ import io.netforge.model.StoredModel;
 import io.netforge.network.NetworkSpec;
 import io.netforge.network.NetworkSpecValidator;
 import io.netforge.problem.DomainException;
+import io.netforge.problem.Names;
 import io.netforge.tabular.DataSpec;
 import io.netforge.tabular.Task;
 
@@ -24,7 +25,6 @@ public class TrainingService {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TrainingService.class);
 
-    static final int MAX_NAME_LENGTH = 200;
 
     private final DatasetStore datasets;
     private final NetworkSpecValidator validator;
@@ -102,10 +102,7 @@ public class TrainingService {
      * name. The document's id is the new model's.
      */
     public ModelView register(StoredModel model) {
-        String name = model.document().name();
-        if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-            throw DomainException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
-        }
+        String name = Names.check("name", model.document().name());
         for (int attempt = 1; ; attempt++) {
             try {
                 models.insertImported(name, model.document().provenance().datasetId(), model.document().network(),
@@ -148,10 +145,7 @@ public class TrainingService {
             throw DomainException.invalidField("testFraction", "give either testDatasetId or testFraction, not both");
         }
         DatasetInfo testDataset = request.testDatasetId() == null ? null : lock(request.testDatasetId(), "testDatasetId");
-        String name = request.name() == null ? null : request.name().strip();
-        if (name != null && (name.isEmpty() || name.length() > MAX_NAME_LENGTH)) {
-            throw DomainException.invalidField("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
-        }
+        String name = request.name() == null ? null : Names.check("name", request.name());
         DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset, folds, foldsField);
         NetworkSpec spec = validator.validate(request.network(), resolved.validator(), "network");
         return new Prepared(name, dataset.id(), request.testDatasetId(), request.testFraction(), spec,

@@ -109,4 +109,81 @@ class VersionsTest {
         assertThat(http.get("/models/" + running).json().get("version").isNull()).isTrue();
         http.postJson("/models/" + running + "/cancel", "{}");
     }
+
+    /** Fifty moves of one alias at once, between two versions: each is answered 200, and one version holds it. */
+    @Test
+    void concurrentMovesOfAnAliasAreEachAnswered() throws Exception {
+        Http http = new Http(port);
+        String dataset = http.postJson("/datasets/synthetic", "{\"generator\": \"circles\", \"samples\": 100}")
+                .json().get("id").asString();
+        String name = "race-" + System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (int seed = 0; seed < 2; seed++) {
+            ids.add(http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"name\": \"" + name + "\","
+                    + " \"network\": {\"hiddenLayers\": [2], \"maxIterations\": 5, \"seed\": " + seed + "}}")
+                    .json().get("id").asString());
+        }
+        for (String id : ids) {
+            assertThat(http.awaitModel(id, Duration.ofMinutes(1)).get("status").asString()).isEqualTo("SUCCEEDED");
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<Http.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String id = ids.get(i % 2);
+                answers.add(pool.submit(() -> http.send("PUT", "/models/" + id + "/aliases/champion", null,
+                        new byte[0])));
+            }
+            for (var answer : answers) {
+                Http.Response response = answer.get();
+                assertThat(response.status()).as(response.toString()).isIn(200, 409);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int holders = 0;
+        for (String id : ids) {
+            holders += http.get("/models/" + id).json().get("aliases").size();
+        }
+        assertThat(holders).isEqualTo(1);
+        assertThat(http.get("/models/" + name + "@champion").status()).isEqualTo(200);
+    }
+
+    /**
+     * Names never hold what references are built from: a model named base@champion would take over that alias's
+     * path. Every name a client gives follows one rule (datasets, models, experiments, imports), 400 naming it.
+     */
+    @Test
+    void namesHoldNoCharacterReferencesAreBuiltFromNorControlCharacters() {
+        Http http = new Http(port);
+        String dataset = http.postJson("/datasets/synthetic", "{\"generator\": \"circles\", \"samples\": 50}")
+                .json().get("id").asString();
+        for (String bad : new String[] {"base@champion", "team/model", "tab\tthere", "bell\u0007", "   ",
+                "x".repeat(201)}) {
+            String json = Http.write(bad);
+            http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"name\": " + json + "}")
+                    .assertProblem(400, "name");
+            assertThat(http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"name\": " + json + "}")
+                    .json().get("field").asString()).isEqualTo("name");
+            http.postJson("/experiments", "{\"name\": " + json + ", \"request\": {\"datasetId\": \"" + dataset
+                    + "\", \"testFraction\": 0.2}, \"grid\": {\"learningRate\": [0.1]}}").assertProblem(400, "name");
+            if (!bad.isBlank()) { // a dataset without a name (a form's empty field) is named after its data
+                http.postJson("/datasets/synthetic", "{\"generator\": \"circles\", \"samples\": 50, \"name\": "
+                        + json + "}").assertProblem(400, "name");
+            }
+        }
+        http.post("/datasets?name=a%40b", "text/csv", "x,y\n1,0\n2,1\n".getBytes()).assertProblem(400, "'@'");
+        http.post("/datasets?name=a%0Ab", "text/csv", "x,y\n1,0\n2,1\n".getBytes()).assertProblem(400, "U+000A");
+        // a name made from a file's name keeps what it can
+        byte[] multipart = ("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"me@home.csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\nx,y\n1,0\n2,1\n\r\n--b--\r\n").getBytes();
+        assertThat(http.post("/datasets", "multipart/form-data; boundary=b", multipart).json().get("name").asString())
+                .isEqualTo("me_home.csv");
+        // an import's name, from its header or the query
+        String model = http.postJson("/models", "{\"datasetId\": \"" + dataset + "\", \"name\": \"plain\","
+                + " \"network\": {\"hiddenLayers\": [2], \"maxIterations\": 5}}").json().get("id").asString();
+        http.awaitModel(model, Duration.ofMinutes(1));
+        byte[] npz = http.getBytes("/models/" + model + "/export");
+        http.post("/models/import?name=x%40y", "application/octet-stream", npz).assertProblem(400, "'@'");
+    }
 }
