@@ -10,7 +10,7 @@ public record BinaryPrediction(double probability, Object label) implements Pred
 
     @Override
     public List<String> cells() {
-        return List.of(Double.toString(probability), String.valueOf(label));
+        return List.of(Double.toString(probability), Prediction.spreadsheetSafe(label));
     }
 
     @Override

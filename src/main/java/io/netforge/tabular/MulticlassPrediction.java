@@ -13,7 +13,7 @@ public record MulticlassPrediction(Object label, Map<String, Double> probabiliti
     @Override
     public List<String> cells() {
         List<String> cells = new ArrayList<>(probabilities.size() + 1);
-        cells.add(String.valueOf(label));
+        cells.add(Prediction.spreadsheetSafe(label));
         probabilities.values().forEach(p -> cells.add(Double.toString(p)));
         return cells;
     }

@@ -59,6 +59,45 @@ class ScoringTest {
         return view;
     }
 
+    /**
+     * Classes that a spreadsheet would run as formulas (OWASP's CSV injection) are written with a leading ' in both
+     * CSV answers, /predict's and a scoring's; numbers, and the JSON answers, are left as they are.
+     */
+    @Test
+    void classesThatLookLikeFormulasAreWrittenAsTextInCsvAnswers() throws Exception {
+        Http http = new Http(port);
+        String[] classes = {"=HYPERLINK(\"http://evil.example\")", "@SUM(A1)", "+1+cmd", "-2+3", "safe"};
+        StringBuilder csv = new StringBuilder("x,y\n");
+        for (int i = 0; i < 200; i++) {
+            int c = i % classes.length;
+            csv.append(c * 10 + (i % 7) * 0.1).append(",\"").append(classes[c].replace("\"", "\"\"")).append("\"\n");
+        }
+        Http.Response uploaded = http.post("/datasets", "text/csv", csv.toString().getBytes());
+        assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+        String data = uploaded.json().get("id").asString();
+        String name = "formulas-" + System.nanoTime();
+        String id = http.postJson("/models", "{\"datasetId\": \"" + data + "\", \"name\": \"" + name + "\","
+                + " \"network\": {\"hiddenLayers\": [16], \"maxIterations\": 1500, \"optimizer\": {\"type\": \"adam\"},"
+                + " \"learningRate\": 0.05}}").json().get("id").asString();
+        assertThat(http.awaitModel(id, Duration.ofMinutes(2)).get("status").asString()).isEqualTo("SUCCEEDED");
+
+        byte[] rows = "x\n0\n10\n20\n30\n40\n".getBytes();
+        String predicted = http.send("POST", "/models/" + id + "/predict", "text/csv", rows).body();
+        assertThat(predicted.lines().skip(1)).allSatisfy(line -> assertThat(line).doesNotStartWith("=")
+                .doesNotStartWith("\"=").doesNotStartWith("@").doesNotStartWith("+").doesNotStartWith("-"));
+        assertThat(predicted).contains("\"'=HYPERLINK(\"\"http://evil.example\"\")\"", "'@SUM(A1)", "'+1+cmd", "'-2+3",
+                "\nsafe,");
+        // the JSON answer gives the classes as they were uploaded
+        assertThat(http.send("POST", "/models/" + id + "/predict", "text/csv", rows, "application/json").body())
+                .contains("\"label\":\"@SUM(A1)\"");
+
+        String test = http.post("/datasets", "text/csv", "x,y\n0,a\n10,b\n20,a\n30,b\n40,a\n".getBytes()).json()
+                .get("id").asString();
+        Http.Response accepted = http.postJson("/models/" + id + "/scorings", "{\"datasetId\": \"" + test + "\"}");
+        JsonNode done = awaitScoring(http, accepted.location().replaceFirst("^https?://[^/]+", ""));
+        assertThat(http.get(done.get("result").asString()).body()).isEqualTo(predicted);
+    }
+
     @Test
     void aScoringsCsvIsPredictsCsvForTheSameRows() throws Exception {
         Http http = new Http(port);
