@@ -94,6 +94,21 @@ try {
   seen.prediction = JSON.parse(await page.locator('#prediction').textContent());
   await shot('05-predicted');
 
+  // features named like the form's own properties still predict
+  const odd = await page.request.post(base + '/datasets?name=odd', { headers: { 'Content-Type': 'text/csv' },
+    data: 'querySelectorAll,submit,action,y\n' + Array.from({ length: 40 }, (_, i) => `${i},${i % 3},${i % 5},${i % 2}`).join('\n') });
+  const oddModel = await page.request.post(base + '/models', { headers: { 'Content-Type': 'application/json' },
+    data: JSON.stringify({ datasetId: (await odd.json()).id, network: { hiddenLayers: [2], maxIterations: 20 } }) });
+  const oddId = (await oddModel.json()).id;
+  await page.goto(base + '/#/models/' + oddId);
+  await page.locator('#model-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
+  for (const f of ['querySelectorAll', 'submit', 'action']) {
+    await page.locator(`#predict-form input[data-feature="${f}"]`).fill('1');
+  }
+  await page.locator('#predict-button').click();
+  await page.locator('#prediction').filter({ hasText: 'probability' }).waitFor();
+  seen.oddFeatures = JSON.parse(await page.locator('#prediction').textContent()).label;
+
   // keyboard: on a fresh load the first Tab reaches the skip link
   const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await fresh.goto(base + '/');

@@ -189,7 +189,8 @@ document.addEventListener('alpine:init', () => {
 
     async predict(form) {
       const instance = {};
-      for (const input of form.querySelectorAll('input[data-feature]')) {
+      // the form's own method: a feature named like a form property (querySelectorAll, submit) must not shadow it
+      for (const input of Element.prototype.querySelectorAll.call(form, 'input[data-feature]')) {
         const text = input.value.trim();
         instance[input.dataset.feature] = text === '' ? null : (isFinite(Number(text)) ? Number(text) : text);
       }
