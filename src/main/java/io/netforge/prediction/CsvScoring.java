@@ -61,7 +61,9 @@ final class CsvScoring implements AutoCloseable {
             try (CSVParser parser = parser()) {
                 header = new TabularRows(model.encoding(), parser.getHeaderNames(), "header");
                 int width = parser.getHeaderNames().size();
-                for (CSVRecord record : parser) {
+                Iterator<CSVRecord> records = parser.iterator();
+                while (budget.next(count + 2) && records.hasNext()) { // rows counted as lines: the header is row 1
+                    CSVRecord record = records.next();
                     count++;
                     check(record, width, header);
                 }
@@ -119,9 +121,58 @@ final class CsvScoring implements AutoCloseable {
         }
     }
 
+    /** Characters one record (the header too) may have, as an upload's: one row cannot fill the heap. */
+    static final int MAX_RECORD_CHARS = 4 << 20;
+
+    /** The characters read since the current record began, for the parser {@link #parser()} made last. */
+    private RecordBudget budget;
+
+    /** Counts the characters of a record as the parser reads them; past the bound, the row is refused (400). */
+    private static final class RecordBudget extends java.io.FilterReader {
+
+        private long used;
+        private long row;
+
+        RecordBudget(Reader in) {
+            super(in);
+        }
+
+        /** The next record (row {@code row} as the answers count them: the header is row 1) begins; always true. */
+        boolean next(long row) {
+            this.row = row;
+            used = 0;
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            spend(c < 0 ? 0 : 1);
+            return c;
+        }
+
+        @Override
+        public int read(char[] buffer, int off, int len) throws IOException {
+            int n = super.read(buffer, off, len);
+            spend(n);
+            return n;
+        }
+
+        private void spend(int chars) {
+            used += Math.max(chars, 0);
+            if (used > MAX_RECORD_CHARS + 16_384L) { // slack: the parser reads ahead
+                throw DomainException.invalidInput((row <= 1 ? "header" : "row " + row) + ": longer than "
+                        + MAX_RECORD_CHARS + " characters (is a quote never closed?)").with("row", row);
+            }
+        }
+    }
+
     private CSVParser parser() throws IOException {
-        Reader reader = new java.io.InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        budget = new RecordBudget(new java.io.InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)));
+        budget.next(1);
+        Reader reader = budget;
         try {
             return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
                     .setAllowMissingColumnNames(true).get().parse(reader);
@@ -184,7 +235,8 @@ final class CsvScoring implements AutoCloseable {
         try (CSVParser parser = parser()) {
             Iterator<CSVRecord> records = parser.iterator();
             List<double[]> batch = new ArrayList<>(BATCH);
-            while (records.hasNext()) {
+            long row = 1;
+            while (budget.next(++row) && records.hasNext()) {
                 CSVRecord record = records.next();
                 batch.add(columns.row(record, MISSING, "row " + (record.getRecordNumber() + 1)));
                 if (batch.size() == BATCH || !records.hasNext()) {

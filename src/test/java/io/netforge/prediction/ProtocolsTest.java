@@ -317,6 +317,12 @@ class ProtocolsTest {
         http.send("POST", predict, "text/csv", "age,income,country,visits\n".getBytes(StandardCharsets.UTF_8))
                 .assertProblem(400, "no rows");
         http.send("POST", predict, "text/csv", new byte[0]).assertProblem(400, "empty");
+        // one endless cell (a quote never closed) is refused at the record bound, not read into the heap
+        String endless = "x".repeat(CsvScoring.MAX_RECORD_CHARS + 100_000);
+        http.send("POST", predict, "text/csv", ("age,income,country,visits\n1,2,Spain,3\n1,2,\"" + endless)
+                .getBytes(StandardCharsets.UTF_8)).assertProblem(400, "row 3: longer than 4194304 characters");
+        http.send("POST", predict, "text/csv", ("age,income,\"" + endless).getBytes(StandardCharsets.UTF_8))
+                .assertProblem(400, "header: longer than");
         http.send("POST", predict, "text/csv", new byte[] {'a', ',', (byte) 0xff, '\n'}).assertProblem(400, "UTF-8");
         http.postJson(invocations, "{}").assertProblem(400, "exactly one of");
         http.postJson(invocations, "{\"instances\": [], \"inputs\": []}").assertProblem(400, "exactly one of");
