@@ -109,6 +109,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, Integer.toString(DATABASE_RETRY_AFTER_SECONDS)).body(answer.getBody());
     }
 
+    /**
+     * The client went away while its body was read or its answer written: there is no one to answer, and nothing
+     * went wrong here (Spring handles the same for asynchronous answers).
+     */
+    @ExceptionHandler(org.apache.catalina.connector.ClientAbortException.class)
+    void clientGone(Exception e) {
+        log.debug("The client went away: {}", e.toString());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         io.netforge.system.OutOfMemory.exitIfOutOfMemory(e);
@@ -125,6 +134,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // the body's own limit (413) or the in-flight budget (503) stopped the read: that is the answer
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof DomainException domain) {
+                ResponseEntity<ProblemDetail> answer = api(domain);
+                return new ResponseEntity<>(answer.getBody(), answer.getHeaders(), answer.getStatusCode());
+            }
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, describe(e));
         problem.setTitle("Invalid request body");
         String field = e.getCause() instanceof JacksonException je ? path(je.getPath()) : "";
