@@ -114,8 +114,8 @@ bad_starts="$(grep -c '^BAD' "$NF_TMP/starts.txt" || true)"
 [[ "$bad_starts" == 0 ]] || fail "$bad_starts jobs were not started exactly once (see above)"
 echo "  log lines 'Training model <id> (attempt N)': $(sed -n 's/^SUMMARY //p' "$NF_TMP/starts.txt")"
 in_db="$(psql -qtA -h "$NF_PG_HOST" -p "$NF_PG_PORT" -U "$NF_PG_USER" -d "$NF_PG_DB" \
-    -c "SELECT status || ' attempts=' || attempts || ': ' || count(*) FROM models GROUP BY status, attempts ORDER BY 1" | paste -sd';')"
-echo "  models table: $in_db"
+    -c "SELECT status || ' attempts=' || attempts || ': ' || count(*) FROM jobs WHERE kind = 'training' GROUP BY status, attempts ORDER BY 1" | paste -sd';')"
+echo "  jobs table (training): $in_db"
 
 # 2. Either instance answers for every model.
 echo "== /predict for every model on both instances"
