@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -531,25 +533,33 @@ abstract class DatasetApiContract {
         GeneratedCsv csv = new GeneratedCsv(STREAM_ROWS);
         byte[] firstPart = csv.readNBytes(8_000_000);
         java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        // other tests' bodies may still be arriving (a slow client waits for its read timeout): watch only this one
+        Set<java.nio.file.Path> before = spooled(tmp);
+        Set<java.nio.file.Path> ours = new HashSet<>();
 
         try (RawHttp raw = new RawHttp(port)) {
             raw.head("POST /datasets HTTP/1.1", "Content-Type: text/csv", "Content-Length: 40000000").send(firstPart);
             // the body is received into a file first, holding no database connection while it arrives
             // (SlowUploadTest shows the pool stays free; idle training workers may take one for a moment here)
-            await().atMost(Duration.ofSeconds(30)).until(() -> spooled(tmp) > 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                ours.addAll(spooled(tmp));
+                ours.removeAll(before);
+                return !ours.isEmpty();
+            });
             raw.abort();
         }
         // the half-received file is deleted, and no connection is left behind
-        await().atMost(Duration.ofSeconds(30)).until(() -> spooled(tmp) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ours.stream().noneMatch(java.nio.file.Files::exists));
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.getHikariPoolMXBean().getActiveConnections() == 0);
         assertThat(count("datasets")).isEqualTo(datasets);
         assertThat(count("dataset_chunks")).isEqualTo(chunks);
     }
 
     /** Bodies being received into files now. */
-    private static long spooled(java.nio.file.Path tmp) throws IOException {
+    private static Set<java.nio.file.Path> spooled(java.nio.file.Path tmp) throws IOException {
         try (var files = java.nio.file.Files.list(tmp)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("netforge-body-")).count();
+            return files.filter(f -> f.getFileName().toString().startsWith("netforge-body-"))
+                    .collect(Collectors.toSet());
         }
     }
 
