@@ -15,7 +15,9 @@ entry added to its table of activations, torch.nn.functional.leaky_relu with slo
 
 Regenerate from the repository root with Debian's python3 and python3-torch (not a pyenv python):
 
-  /usr/bin/python3 src/test/python/torch_fixtures.py
+  /usr/bin/python3 src/test/python/torch_fixtures.py [name ...]
+
+(names: only those configurations; none: all of them).
 
 The output is deterministic for a given PyTorch build (one thread); the files record its version.
 """
@@ -85,6 +87,14 @@ CONFIGS = {
                                   optimizer='adam', lr=0.003, batch=32, epochs=10, init='he', seed=1),
     'reg-identity-momentum-l2': dict(task='regression', data='regression', hidden=[4], activation='identity',
                                      optimizer='momentum', lr=0.01, epochs=200, l2=0.01, init='xavier'),
+    # networks above 8192 parameters (netforge's wide kernel), on mini-batches
+    'wide-relu-adam-batch64': dict(hidden=[128, 64], activation='relu', optimizer='adam', lr=0.003, batch=64,
+                                   epochs=6, init='he', seed=5),
+    'mc-wide-tanh-nesterov-l2-batch32': dict(task='multiclass', data='multiclass', hidden=[96, 96], activation='tanh',
+                                             optimizer='nesterov', lr=0.02, batch=32, epochs=6, l2=0.001,
+                                             init='xavier', seed=6),
+    'reg-wide-relu-adam-batch128': dict(task='regression', data='regression', hidden=[100, 80], activation='relu',
+                                        optimizer='adam', lr=0.002, batch=128, epochs=4, init='he', seed=7),
 }
 
 
@@ -154,10 +164,12 @@ def run(args, leaky):
     return json.loads(out.strip().splitlines()[-1]), cmd
 
 
-def main():
+def main(only):
     os.makedirs(OUT, exist_ok=True)
     write_data()
     for name, overrides in CONFIGS.items():
+        if only and name not in only:
+            continue
         config = dict(DEFAULTS, **overrides)
         sizes = shape(config)
         weights, biases = torch_reference.initial(sizes, config['init'], config['seed'], None)
@@ -193,4 +205,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    main(set(sys.argv[1:]))

@@ -11,8 +11,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <li>{@link Path#VECTOR} for networks of at most {@link #MAX_VECTOR_PARAMETERS} parameters (and data of at most
  * {@link #MAX_VECTOR_VALUES} values): the Java Vector API kernels, where ND4J's fixed cost per call would
  * dominate;</li>
- * <li>{@link Path#ND4J} for larger networks, whose matrix products BLAS does best, and for every network when
- * the Vector API is not available: {@link Nd4jBlockedKernel}, ND4J's passes over chunks of rows.</li>
+ * <li>{@link Path#WIDE} for larger networks and data: {@link WideKernelF64} (and its float32 twin), blocked
+ * matrix products of our own on the Vector API, reading the rows where ND4J keeps them, a chunk at a time;</li>
+ * <li>{@link Path#ND4J} for every network when the Vector API is not available: {@link Nd4jBlockedKernel},
+ * ND4J's passes over chunks of rows.</li>
  * </ul>
  *
  * <p>The Vector API is the incubator module {@code jdk.incubator.vector}: it is used only when the JVM was started
@@ -22,14 +24,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class Kernels {
 
-    enum Path { VECTOR, ND4J }
+    enum Path { VECTOR, WIDE, ND4J }
 
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String DISABLE_PROPERTY = "netforge.compute.vector";
     /**
-     * Largest network the Java kernel trains. Its cost per row grows with the parameters as BLAS's does but at a
-     * lower rate of arithmetic, while ND4J's fixed cost per call stays the same: by a few thousand parameters
-     * BLAS has the better of it.
+     * Largest network the small Java kernel trains (units along the vector lanes, rows in blocks): beyond it the
+     * wide kernel's matrix products, vectorised along the units of a layer, do more arithmetic per load.
      */
     static final long MAX_VECTOR_PARAMETERS = 8192;
     /**
@@ -50,20 +51,22 @@ final class Kernels {
     }
 
     /**
-     * Most feature values the Java kernel trains on. It keeps its own copy of the data, rearranged into blocks,
-     * on the Java heap; larger data goes to ND4J, whose arrays live off the heap. The cap, 8 Mi values (64 MiB in
-     * float64, 32 MiB in float32), keeps that copy small next to a default heap, so a large dataset never fails
-     * for want of heap (a 100-million-value dataset would otherwise need a 800 MB heap copy), and is a fixed
-     * number, so a job's path, and so its bits, do not depend on how the JVM was sized. At that size ND4J's
-     * fixed cost per call is spread over enough rows to matter little.
+     * Most feature values the small Java kernel trains on. It keeps its own copy of the data, rearranged into
+     * blocks, on the Java heap; larger data goes to the wide kernel, which reads the rows where ND4J keeps them
+     * (off the heap), a chunk at a time. The cap, 8 Mi values (64 MiB in float64, 32 MiB in float32), keeps that
+     * copy small next to a default heap, so a large dataset never fails for want of heap, and is a fixed number,
+     * so a job's path, and so its bits, do not depend on how the JVM was sized.
      */
     static final long MAX_VECTOR_VALUES = 1L << 23;
 
     /** The path a network of this shape, trained on this many rows, takes in this JVM. */
     static Path choose(Network network, long rows) {
+        if (!vectorAvailable()) {
+            return Path.ND4J;
+        }
         boolean fits = network.parameterCount() <= MAX_VECTOR_PARAMETERS
                 && (rows + RowBlocks.ROWS_PER_BLOCK) * network.inputs() <= MAX_VECTOR_VALUES;
-        return vectorAvailable() && fits ? Path.VECTOR : Path.ND4J;
+        return fits ? Path.VECTOR : Path.WIDE;
     }
 
     /**
@@ -73,6 +76,12 @@ final class Kernels {
      */
     static TrainingKernel create(Path path, Network network, Rows train, Rows validation, int batchSize,
             UpdateRule rule) {
+        if (path == Path.WIDE) {
+            if (!vectorAvailable()) {
+                throw new IllegalStateException("the Vector API kernel is not available: " + UNAVAILABLE);
+            }
+            return VectorKernels.createWide(network, train, validation, batchSize, rule, ParallelSegments.HELPERS);
+        }
         if (path == Path.VECTOR) {
             if (!vectorAvailable()) {
                 throw new IllegalStateException("the Vector API kernel is not available: " + UNAVAILABLE);

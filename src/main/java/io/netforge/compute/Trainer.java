@@ -33,6 +33,10 @@ public final class Trainer {
     public static final String VECTOR_F64 = "java-vector-f64";
     /** Names the Java Vector API kernel in {@link TrainingResult#trainer()}, float32. */
     public static final String VECTOR_F32 = "java-vector-f32";
+    /** Names the Vector API matrix-product kernel for larger networks ({@link WideKernelF64}), float64. */
+    public static final String WIDE_F64 = "java-wide-f64";
+    /** Names the Vector API matrix-product kernel for larger networks, float32. */
+    public static final String WIDE_F32 = "java-wide-f32";
 
     /**
      * Rows and float64 iterations of {@link #warmUp()}: enough passes for the JIT to compile the kernels. Four

@@ -27,6 +27,15 @@ final class VectorKernels {
         };
     }
 
+    /** The matrix-product kernel for networks larger than the small kernel takes. */
+    static TrainingKernel createWide(Network network, Rows train, Rows validation, int batchSize, UpdateRule rule,
+            int helpers) {
+        return switch (network.precision()) {
+            case FLOAT64 -> new WideKernelF64(network, train, validation, batchSize, rule, helpers);
+            case FLOAT32 -> new WideKernelF32(network, train, validation, batchSize, rule, helpers);
+        };
+    }
+
     /** A full-batch kernel on x and y, every row of weight 1 (tests use it). */
     static TrainingKernel create(Network network, INDArray x, INDArray y, UpdateRule rule, int helpers) {
         return create(network, new Rows(x, y, null), null, 0, rule, helpers);

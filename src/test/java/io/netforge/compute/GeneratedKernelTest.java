@@ -15,27 +15,47 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * VectorKernelF32 is generated from VectorKernelF64 by {@code tools/generate_float32_kernel.py}, so the two
- * kernels are one piece of logic: an edit to one alone fails here, and so does an edit to the float64 kernel that
- * the generator's rules no longer cover. Needs python3 (skipped without it).
+ * VectorKernelF32 is generated from VectorKernelF64 by {@code tools/generate_float32_kernel.py}, and WideKernelF32
+ * from WideKernelF64 by {@code tools/generate_float32_wide_kernel.py}, so each pair is one piece of logic: an edit
+ * to one alone fails here, and so does an edit to a float64 kernel that its generator's rules no longer cover.
+ * Needs python3 (skipped without it).
  */
 class GeneratedKernelTest {
 
     private static final Path F64 = Path.of("src/main/java/io/netforge/compute/VectorKernelF64.java");
+    private static final Path WIDE_F64 = Path.of("src/main/java/io/netforge/compute/WideKernelF64.java");
+    private static final String SMALL = "generate_float32_kernel.py";
+    private static final String WIDE = "generate_float32_wide_kernel.py";
 
     @TempDir
     Path folder;
 
     @Test
     void float32KernelIsWhatTheGeneratorMakesOfTheFloat64One() throws Exception {
-        Result result = generate("--check");
+        Result result = generate(SMALL, "--check");
         assertThat(result.exit).as(result.output).isZero();
     }
 
     @Test
+    void wideFloat32KernelIsWhatTheGeneratorMakesOfTheFloat64One() throws Exception {
+        Result result = generate(WIDE, "--check");
+        assertThat(result.exit).as(result.output).isZero();
+    }
+
+    @Test
+    void theWideGeneratorRefusesToLeaveADoubleInTheFloatKernel() throws Exception {
+        Path source = mutated(WIDE_F64, "        double mean = loss / weightTotal;",
+                "        double mean = loss / weightTotal;\n        double unconverted = mean;");
+        Result result = generate(WIDE, "--source", source.toString(), "--out", folder.resolve("out.java").toString());
+        assertThat(result.exit).as(result.output).isNotZero();
+        assertThat(result.output).contains("double unconverted = mean;");
+        assertThat(folder.resolve("out.java")).doesNotExist();
+    }
+
+    @Test
     void theGeneratorRefusesASourceThatOneOfItsRulesNoLongerMatches() throws Exception {
-        Path source = mutated("rowMajor.data().asNioDouble();", "rowMajor.data().asNioDouble().duplicate();");
-        Result result = generate("--source", source.toString(), "--out", folder.resolve("out.java").toString());
+        Path source = mutated(F64, "rowMajor.data().asNioDouble();", "rowMajor.data().asNioDouble().duplicate();");
+        Result result = generate(SMALL, "--source", source.toString(), "--out", folder.resolve("out.java").toString());
         assertThat(result.exit).as(result.output).isNotZero();
         assertThat(result.output).contains("a rule matches nothing", "DoubleBuffer data = rowMajor.data().asNioDouble();");
         assertThat(folder.resolve("out.java")).doesNotExist();
@@ -43,18 +63,18 @@ class GeneratedKernelTest {
 
     @Test
     void theGeneratorRefusesToLeaveADoubleInTheFloatKernel() throws Exception {
-        Path source = mutated("        double mean = loss / layout.weightTotal;",
+        Path source = mutated(F64, "        double mean = loss / layout.weightTotal;",
                 "        double mean = loss / layout.weightTotal;\n        double unconverted = mean;");
-        Result result = generate("--source", source.toString(), "--out", folder.resolve("out.java").toString());
+        Result result = generate(SMALL, "--source", source.toString(), "--out", folder.resolve("out.java").toString());
         assertThat(result.exit).as(result.output).isNotZero();
         assertThat(result.output).contains("still say double", "double unconverted = mean;");
         assertThat(folder.resolve("out.java")).doesNotExist();
     }
 
-    private Path mutated(String from, String to) throws IOException {
-        String text = Files.readString(F64);
+    private Path mutated(Path original, String from, String to) throws IOException {
+        String text = Files.readString(original);
         assertThat(text).contains(from);
-        Path copy = folder.resolve("VectorKernelF64.java");
+        Path copy = folder.resolve(original.getFileName().toString());
         Files.writeString(copy, text.replace(from, to));
         return copy;
     }
@@ -62,8 +82,8 @@ class GeneratedKernelTest {
     private record Result(int exit, String output) {
     }
 
-    private static Result generate(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("python3", Path.of("tools", "generate_float32_kernel.py").toString()));
+    private static Result generate(String generator, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("python3", Path.of("tools", generator).toString()));
         command.addAll(List.of(arguments));
         Process process;
         try {

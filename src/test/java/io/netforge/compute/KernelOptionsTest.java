@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Both training paths with the options beyond the article: every activation against the straightforward
+ * Every training path with the options beyond the article: every activation against the straightforward
  * {@link Backprop}; the L2 penalty and class weights against central finite differences of the kernel's own loss;
  * a mini-batch's gradient against Backprop on exactly its rows; the validation loss against Backprop on the
  * validation rows.
@@ -94,8 +94,8 @@ class KernelOptionsTest {
     }
 
     @ParameterizedTest(name = "{0} on {1}")
-    @org.junit.jupiter.params.provider.CsvSource({"SOFTMAX_CROSS_ENTROPY, VECTOR", "SOFTMAX_CROSS_ENTROPY, ND4J",
-            "SQUARED_ERROR, VECTOR", "SQUARED_ERROR, ND4J"})
+    @org.junit.jupiter.params.provider.CsvSource({"SOFTMAX_CROSS_ENTROPY, VECTOR", "SOFTMAX_CROSS_ENTROPY, WIDE",
+            "SOFTMAX_CROSS_ENTROPY, ND4J", "SQUARED_ERROR, VECTOR", "SQUARED_ERROR, WIDE", "SQUARED_ERROR, ND4J"})
     void weightedRowsOfEveryObjectiveGiveTheFiniteDifferencesOfTheWeightedLoss(Objective objective, Kernels.Path path) {
         Random random = new Random(19);
         Architecture architecture = Architecture.of(INPUTS, List.of(4), List.of(Activation.TANH), objective,

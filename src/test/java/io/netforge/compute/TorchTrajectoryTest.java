@@ -77,8 +77,12 @@ class TorchTrajectoryTest {
         try (Network start = initial(fixture, settings, precision);
                 TrainingResult result = Trainer.trainOwned(path, start.copy(), data.x(), data.y(), settings,
                         TrainingMonitor.NONE)) {
-            assertThat(result.trainer()).isEqualTo(path == Kernels.Path.ND4J ? Trainer.ND4J
-                    : precision == Precision.FLOAT64 ? Trainer.VECTOR_F64 : Trainer.VECTOR_F32);
+            boolean f64 = precision == Precision.FLOAT64;
+            assertThat(result.trainer()).isEqualTo(switch (path) {
+                case VECTOR -> f64 ? Trainer.VECTOR_F64 : Trainer.VECTOR_F32;
+                case WIDE -> f64 ? Trainer.WIDE_F64 : Trainer.WIDE_F32;
+                case ND4J -> Trainer.ND4J;
+            });
             assertThat(result.losses()).hasSameSizeAs(expected);
             double tolerance = precision == Precision.FLOAT64 ? FLOAT64_TOLERANCE : FLOAT32_TOLERANCE;
             double worst = 0;

@@ -124,13 +124,13 @@ class TrainerTest {
     }
 
     @Test
-    void largeNetworksAndLargeDataTrainOnNd4j() {
+    void largeNetworksAndLargeDataTrainOnTheWideKernel() {
         try (Network large = Network.initialise(100, List.of(256, 256), 0, Precision.FLOAT32);
                 Network small = Network.initialise(100, List.of(32, 16), 0, Precision.FLOAT32)) {
-            assertThat(Kernels.choose(large, 50_000)).isEqualTo(Kernels.Path.ND4J);
+            assertThat(Kernels.choose(large, 50_000)).isEqualTo(Kernels.Path.WIDE);
             assertThat(Kernels.choose(small, 50_000)).isEqualTo(Kernels.Path.VECTOR);
-            assertThat(Kernels.choose(small, 100_000)).as("data beyond the kernel's heap copy (8 Mi values)")
-                    .isEqualTo(Kernels.Path.ND4J);
+            assertThat(Kernels.choose(small, 100_000)).as("data beyond the small kernel's heap copy (8 Mi values)")
+                    .isEqualTo(Kernels.Path.WIDE);
         }
     }
 

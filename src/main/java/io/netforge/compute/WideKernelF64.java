@@ -1,0 +1,805 @@
+package io.netforge.compute;
+
+import java.nio.DoubleBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The forward and backward passes of {@link Backprop} for networks larger than {@link VectorKernelF64} takes, in
+ * float64, as matrix products of our own on the Vector API (WideKernelF32 is the same source for float32).
+ *
+ * <p>Rows are row-major, as ND4J holds them, and every product is vectorised along the contiguous dimension of its
+ * result: z = a W + b along the units, delta_{l-1} = delta_l W^T along the inputs (from a transposed copy of W made
+ * after each step), dW = a^T delta along the units, each lane computing whole sums of its own. So every number is
+ * one chain of fused multiply-adds in a fixed order: over the inputs for z, over the units for delta, over the rows
+ * of the batch in their order for dW and db. Nothing is summed across lanes or threads, so the bits do not depend
+ * on the vector width, the thread count or the load; and the rows are taken in chunks whose size does not change
+ * a bit of the gradient either (each chunk continues the previous chunk's sums), so chunks are sized for the cache
+ * from the shape. Only the loss is summed lane by lane (lane = row mod the vector's lanes), each chunk's sums added
+ * to the lanes' totals, and the lanes then added in order: its last bits depend on the chunk size, which the shape
+ * alone fixes.
+ *
+ * <p>The training rows stay where the caller keeps them (ND4J's memory): each chunk of a full-batch pass, and each
+ * mini-batch, is copied into a buffer on the heap before its pass, so the heap holds one chunk whatever the data's
+ * size. Products with enough work are cut into tiles of the result that the calling thread and
+ * {@link ParallelSegments}' helpers claim one at a time; a tile is computed whole by whichever thread claims it.
+ */
+final class WideKernelF64 implements TrainingKernel {
+
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
+    private static final int LANES = S.length();
+    /** Columns of a product's result one tile covers: three vectors. */
+    private static final int TILE = 3 * LANES;
+    /** Inputs taken at a time by a product (the block of W that stays in cache meanwhile). */
+    private static final int K_BLOCK = 128;
+    /** Rows of a chunk: at most, and at least (multiples of 4, so that a chunk's loss lanes are rows mod 4). */
+    static final int MAX_CHUNK = 256;
+    static final int MIN_CHUNK = 16;
+    /** Values of a chunk's widest layer input that fit the cache next to the weights (a quarter of L2, or less). */
+    private static final int CHUNK_VALUES = 1 << 15;
+    /** Multiply-adds below which a product runs on the calling thread alone. */
+    private static final long MIN_PARALLEL_WORK = 1L << 18;
+
+    private final Network network;
+    private final Activation[] activation;
+    private final Objective objective;
+    private final UpdateRule rule;
+    private final ParallelSegments threads;
+    private final int layers;
+    private final int[] width;
+    private final int outputs;
+
+    /** Every weight (W_l row-major, inputs x units) and bias, layer by layer. */
+    private final double[] theta;
+    private final int[] weightOffset;
+    private final int[] biasOffset;
+    private final int parameters;
+    /** W_l transposed (units x inputs), for delta_{l-1}; made again after every step. */
+    private final double[][] transposed;
+    /** dJ/dtheta of the last pass, at theta's offsets. */
+    private final double[] gradient;
+    private double[] best;
+
+    private final Source train;
+    private final Source validation;
+    private final int batchSize;
+
+    /** Rows per chunk. */
+    private final int chunk;
+    /** One chunk's inputs, activations (hidden layers) and deltas (every layer), row-major. */
+    private final double[] x;
+    private final double[][] a;
+    private final double[][] delta;
+    /** The output layer's logits, unit-major for the objective ({@code u[j * chunk + r]}), labels, row weights. */
+    private final double[] u;
+    private final double[] y;
+    private final double[] weight;
+    private final double[] linear;
+    private final double[] small;
+    private final double[] extra;
+    /** The loss, lane by lane. */
+    private final double[] lossLanes = new double[LANES];
+
+    /**
+     * Takes the training rows (x N x inputs, y N x outputs, float64, checked by the caller; read where they are,
+     * chunk by chunk) and, for early stopping, validation rows. The network is read now and written by
+     * {@link #writeParameters()}.
+     *
+     * @param batchSize rows per mini-batch; 0 (or N or more) for full batch
+     */
+    WideKernelF64(Network network, Rows training, Rows validationRows, int batchSize, UpdateRule rule, int helpers) {
+        this(network, training, validationRows, batchSize, rule, helpers, chunkRows(network.layerSizes()));
+    }
+
+    /** The same, taking the rows in chunks of {@code chunkRows} (a multiple of 16): no bit depends on it. */
+    WideKernelF64(Network network, Rows training, Rows validationRows, int batchSize, UpdateRule rule, int helpers,
+            int chunkRows) {
+        if (chunkRows < MIN_CHUNK || chunkRows % MIN_CHUNK != 0) {
+            throw new IllegalArgumentException("chunks are a multiple of " + MIN_CHUNK + " rows, got " + chunkRows);
+        }
+        this.network = network;
+        Architecture architecture = network.architecture();
+        this.activation = architecture.activations().toArray(new Activation[0]);
+        this.objective = architecture.objective();
+        this.rule = rule;
+        this.threads = new ParallelSegments(helpers);
+        this.layers = network.layerCount();
+        this.width = network.layerSizes().stream().mapToInt(Integer::intValue).toArray();
+        this.outputs = width[layers];
+        this.weightOffset = new int[layers];
+        this.biasOffset = new int[layers];
+        int offset = 0;
+        for (int l = 0; l < layers; l++) {
+            weightOffset[l] = offset;
+            offset += width[l] * width[l + 1];
+            biasOffset[l] = offset;
+            offset += width[l + 1];
+        }
+        this.parameters = offset;
+        this.theta = new double[parameters];
+        this.transposed = new double[layers][];
+        for (int l = 0; l < layers; l++) {
+            double[] w = network.weightsData(l);
+            double[] b = network.biasData(l);
+            System.arraycopy(w, 0, theta, weightOffset[l], w.length);
+            System.arraycopy(b, 0, theta, biasOffset[l], b.length);
+            if (l > 0) {
+                transposed[l] = new double[width[l] * width[l + 1]];
+            }
+        }
+        transpose();
+        this.gradient = new double[parameters];
+        int n = Math.toIntExact(training.count());
+        this.batchSize = batchSize <= 0 || batchSize >= n ? 0 : batchSize;
+        this.train = new Source(training);
+        this.validation = validationRows == null ? null : new Source(validationRows);
+        this.chunk = chunkRows;
+        this.x = new double[chunk * width[0]];
+        this.a = new double[layers - 1][];
+        this.delta = new double[layers][];
+        for (int l = 0; l < layers; l++) {
+            if (l < layers - 1) {
+                a[l] = new double[chunk * width[l + 1]];
+            }
+            delta[l] = new double[chunk * width[l + 1]];
+        }
+        this.u = new double[chunk * outputs];
+        this.y = new double[chunk * outputs];
+        this.weight = new double[chunk];
+        this.linear = new double[chunk];
+        this.small = new double[chunk];
+        this.extra = new double[chunk];
+    }
+
+    /**
+     * Rows per chunk for these layer sizes: as many as keep the widest layer input of a chunk within
+     * {@link #CHUNK_VALUES} values, a multiple of 16 from {@link #MIN_CHUNK} to {@link #MAX_CHUNK}. The shape
+     * alone decides, though the bits would be the same with any multiple of 4.
+     */
+    static int chunkRows(List<Integer> sizes) {
+        int widest = sizes.subList(0, sizes.size() - 1).stream().mapToInt(Integer::intValue).max().orElse(1);
+        int rows = CHUNK_VALUES / widest / MIN_CHUNK * MIN_CHUNK;
+        return Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, rows));
+    }
+
+    @Override
+    public String name() {
+        return Trainer.WIDE_F64;
+    }
+
+    @Override
+    public double lossAndGradients() {
+        if (batchSize != 0) {
+            throw new IllegalStateException("this kernel trains on mini-batches");
+        }
+        return pass(train, null, 0, train.rows, true);
+    }
+
+    @Override
+    public double lossAndGradients(int[] order, int from, int to) {
+        if (batchSize == 0) {
+            throw new IllegalStateException("this kernel trains on the full batch");
+        }
+        return pass(train, order, from, to, true);
+    }
+
+    @Override
+    public double validationLoss() {
+        if (validation == null) {
+            throw new IllegalStateException("this kernel has no validation rows");
+        }
+        return pass(validation, null, 0, validation.rows, false);
+    }
+
+    /**
+     * The mean loss over rows {@code order[from..to)} of the source (rows from..to when order is null) and, with
+     * {@code backward}, the mean gradient.
+     */
+    private double pass(Source source, int[] order, int from, int to, boolean backward) {
+        Arrays.fill(lossLanes, 0.0);
+        if (backward) {
+            Arrays.fill(gradient, 0.0);
+        }
+        double weightTotal = 0;
+        for (int start = from; start < to; start += chunk) {
+            int n = Math.min(chunk, to - start);
+            weightTotal = source.gather(order, start, n, x, y, weight, chunk, weightTotal);
+            chunkPass(n, backward);
+        }
+        double loss = 0;
+        for (int lane = 0; lane < LANES; lane++) {
+            loss += lossLanes[lane];
+        }
+        double mean = loss / weightTotal;
+        if (backward && Double.isFinite(mean)) {
+            double divisor = weightTotal;
+            for (int p = 0; p < parameters; p++) {
+                gradient[p] = gradient[p] / divisor;
+            }
+        }
+        return mean;
+    }
+
+    /**
+     * One chunk of n rows (x, y unit-major and the row weights filled; rows n .. end are zeros of weight 0): its
+     * forward pass and loss, and with {@code backward} its share of the gradient sums, added to theirs.
+     */
+    private void chunkPass(int n, boolean backward) {
+        int end = (n + LANES - 1) / LANES * LANES;
+        int last = layers - 1;
+        double[] in = x;
+        for (int l = 0; l < last; l++) {
+            linear(in, end, l, a[l]);
+            VectorMathF64.activate(activation[l], a[l], 0, end * width[l + 1]);
+            in = a[l];
+        }
+        linear(in, end, last, delta[last]);
+        // the objective works unit-major: logits in, weighted output deltas out
+        double[] z = delta[last];
+        for (int r = 0; r < end; r++) {
+            for (int j = 0; j < outputs; j++) {
+                u[j * chunk + r] = z[r * outputs + j];
+            }
+        }
+        VectorMathF64.outputLoss(objective, u, outputs, chunk, y, 0, weight, 0, end, lossLanes, 0, linear, small,
+                extra);
+        if (!backward) {
+            return;
+        }
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < outputs; j++) {
+                z[r * outputs + j] = u[j * chunk + r];
+            }
+        }
+        for (int l = last; l >= 0; l--) {
+            double[] input = l == 0 ? x : a[l - 1];
+            weightSums(input, n, l);
+            biasSums(delta[l], n, width[l + 1], gradient, biasOffset[l]);
+            if (l > 0) {
+                int nIn = width[l];
+                product(delta[l], n, width[l + 1], transposed[l], 0, nIn, delta[l - 1]);
+                VectorMathF64.slopeInPlace(activation[l - 1], a[l - 1], 0, n * nIn);
+                multiply(delta[l - 1], a[l - 1], n * nIn);
+            }
+        }
+    }
+
+    /** out = in W_l + b_l for rows [0, rows). */
+    private void linear(double[] in, int rows, int l, double[] out) {
+        int nOut = width[l + 1];
+        product(in, rows, width[l], theta, weightOffset[l], nOut, out);
+        int b = biasOffset[l];
+        for (int r = 0; r < rows; r++) {
+            int at = r * nOut;
+            int j = 0;
+            for (; j + LANES <= nOut; j += LANES) {
+                DoubleVector.fromArray(S, out, at + j).add(DoubleVector.fromArray(S, theta, b + j)).intoArray(out, at + j);
+            }
+            for (; j < nOut; j++) {
+                out[at + j] += theta[b + j];
+            }
+        }
+    }
+
+    /** c = a m, a rows x k, m (at {@code mAt}) k x n, c rows x n, all row-major: tiles of columns, in parallel. */
+    private void product(double[] a, int rows, int k, double[] m, int mAt, int n, double[] c) {
+        int tiles = (n + TILE - 1) / TILE;
+        int parts = parts((long) rows * k * n, tiles);
+        if (parts == 1) {
+            multiplyRange(a, rows, k, m, mAt, n, c, 0, n);
+            return;
+        }
+        threads.run(parts, (part, worker) -> {
+            int from = tiles * part / parts * TILE;
+            int to = Math.min(n, tiles * (part + 1) / parts * TILE);
+            multiplyRange(a, rows, k, m, mAt, n, c, from, to);
+        });
+    }
+
+    /** dW_l += input^T delta_l over rows [0, rows): tiles of inputs, in parallel. */
+    private void weightSums(double[] input, int rows, int l) {
+        int nIn = width[l];
+        int nOut = width[l + 1];
+        int groups = (nIn + 3) / 4;
+        int parts = parts((long) rows * nIn * nOut, groups);
+        double[] d = delta[l];
+        int at = weightOffset[l];
+        if (parts == 1) {
+            transposedProductRange(input, rows, nIn, d, nOut, gradient, at, 0, nIn);
+            return;
+        }
+        threads.run(parts, (part, worker) -> {
+            int from = groups * part / parts * 4;
+            int to = Math.min(nIn, groups * (part + 1) / parts * 4);
+            transposedProductRange(input, rows, nIn, d, nOut, gradient, at, from, to);
+        });
+    }
+
+    /** How many parts a product of this many multiply-adds is cut into: one unless it is worth a second thread. */
+    private int parts(long work, int units) {
+        if (threads.workers() == 1 || work < MIN_PARALLEL_WORK || units < 2) {
+            return 1;
+        }
+        return Math.min(units, 4 * threads.workers());
+    }
+
+    /**
+     * c[r][j] = sum_q a[r][q] m[q][j] for r < rows, j in [from, to): each a chain of multiply-adds over q in order
+     * (in blocks of {@link #K_BLOCK} inputs, each block continuing from the sums the one before stored).
+     */
+    static void multiplyRange(double[] a, int rows, int k, double[] m, int mAt, int n, double[] c, int from, int to) {
+        for (int q0 = 0; q0 < k; q0 += K_BLOCK) {
+            int q1 = Math.min(k, q0 + K_BLOCK);
+            boolean first = q0 == 0;
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                int j = from;
+                for (; j + TILE <= to; j += TILE) {
+                    tile4x3(a, r, k, m, mAt, n, c, j, q0, q1, first);
+                }
+                for (; j + LANES <= to; j += LANES) {
+                    tile4x1(a, r, k, m, mAt, n, c, j, q0, q1, first);
+                }
+                for (; j < to; j++) {
+                    for (int i = r; i < r + 4; i++) {
+                        scalar(a, i, k, m, mAt, n, c, j, q0, q1, first);
+                    }
+                }
+            }
+            for (; r < rows; r++) {
+                int j = from;
+                for (; j + LANES <= to; j += LANES) {
+                    tile1x1(a, r, k, m, mAt, n, c, j, q0, q1, first);
+                }
+                for (; j < to; j++) {
+                    scalar(a, r, k, m, mAt, n, c, j, q0, q1, first);
+                }
+            }
+        }
+    }
+
+    /** Four rows by three vectors of columns: twelve chains, each input's three loads feeding twelve multiply-adds. */
+    private static void tile4x3(double[] a, int r, int k, double[] m, int mAt, int n, double[] c, int j, int q0,
+            int q1, boolean first) {
+        int c0 = r * n + j;
+        int c1 = c0 + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        DoubleVector s00;
+        DoubleVector s01;
+        DoubleVector s02;
+        DoubleVector s10;
+        DoubleVector s11;
+        DoubleVector s12;
+        DoubleVector s20;
+        DoubleVector s21;
+        DoubleVector s22;
+        DoubleVector s30;
+        DoubleVector s31;
+        DoubleVector s32;
+        if (first) {
+            s00 = DoubleVector.zero(S);
+            s01 = s00;
+            s02 = s00;
+            s10 = s00;
+            s11 = s00;
+            s12 = s00;
+            s20 = s00;
+            s21 = s00;
+            s22 = s00;
+            s30 = s00;
+            s31 = s00;
+            s32 = s00;
+        } else {
+            s00 = DoubleVector.fromArray(S, c, c0);
+            s01 = DoubleVector.fromArray(S, c, c0 + LANES);
+            s02 = DoubleVector.fromArray(S, c, c0 + 2 * LANES);
+            s10 = DoubleVector.fromArray(S, c, c1);
+            s11 = DoubleVector.fromArray(S, c, c1 + LANES);
+            s12 = DoubleVector.fromArray(S, c, c1 + 2 * LANES);
+            s20 = DoubleVector.fromArray(S, c, c2);
+            s21 = DoubleVector.fromArray(S, c, c2 + LANES);
+            s22 = DoubleVector.fromArray(S, c, c2 + 2 * LANES);
+            s30 = DoubleVector.fromArray(S, c, c3);
+            s31 = DoubleVector.fromArray(S, c, c3 + LANES);
+            s32 = DoubleVector.fromArray(S, c, c3 + 2 * LANES);
+        }
+        int a0 = r * k;
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        for (int q = q0; q < q1; q++) {
+            int at = mAt + q * n + j;
+            DoubleVector m0 = DoubleVector.fromArray(S, m, at);
+            DoubleVector m1 = DoubleVector.fromArray(S, m, at + LANES);
+            DoubleVector m2 = DoubleVector.fromArray(S, m, at + 2 * LANES);
+            DoubleVector v = DoubleVector.broadcast(S, a[a0 + q]);
+            s00 = v.fma(m0, s00);
+            s01 = v.fma(m1, s01);
+            s02 = v.fma(m2, s02);
+            v = DoubleVector.broadcast(S, a[a1 + q]);
+            s10 = v.fma(m0, s10);
+            s11 = v.fma(m1, s11);
+            s12 = v.fma(m2, s12);
+            v = DoubleVector.broadcast(S, a[a2 + q]);
+            s20 = v.fma(m0, s20);
+            s21 = v.fma(m1, s21);
+            s22 = v.fma(m2, s22);
+            v = DoubleVector.broadcast(S, a[a3 + q]);
+            s30 = v.fma(m0, s30);
+            s31 = v.fma(m1, s31);
+            s32 = v.fma(m2, s32);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + LANES);
+        s02.intoArray(c, c0 + 2 * LANES);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + LANES);
+        s12.intoArray(c, c1 + 2 * LANES);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + LANES);
+        s22.intoArray(c, c2 + 2 * LANES);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + LANES);
+        s32.intoArray(c, c3 + 2 * LANES);
+    }
+
+    /** Four rows by one vector of columns. */
+    private static void tile4x1(double[] a, int r, int k, double[] m, int mAt, int n, double[] c, int j, int q0,
+            int q1, boolean first) {
+        int c0 = r * n + j;
+        DoubleVector s0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, c0);
+        DoubleVector s1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, c0 + n);
+        DoubleVector s2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, c0 + 2 * n);
+        DoubleVector s3 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, c0 + 3 * n);
+        int a0 = r * k;
+        for (int q = q0; q < q1; q++) {
+            DoubleVector m0 = DoubleVector.fromArray(S, m, mAt + q * n + j);
+            s0 = DoubleVector.broadcast(S, a[a0 + q]).fma(m0, s0);
+            s1 = DoubleVector.broadcast(S, a[a0 + k + q]).fma(m0, s1);
+            s2 = DoubleVector.broadcast(S, a[a0 + 2 * k + q]).fma(m0, s2);
+            s3 = DoubleVector.broadcast(S, a[a0 + 3 * k + q]).fma(m0, s3);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + n);
+        s2.intoArray(c, c0 + 2 * n);
+        s3.intoArray(c, c0 + 3 * n);
+    }
+
+    /** One row by one vector of columns. */
+    private static void tile1x1(double[] a, int r, int k, double[] m, int mAt, int n, double[] c, int j, int q0,
+            int q1, boolean first) {
+        int c0 = r * n + j;
+        DoubleVector s = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, c0);
+        int a0 = r * k;
+        for (int q = q0; q < q1; q++) {
+            s = DoubleVector.broadcast(S, a[a0 + q]).fma(DoubleVector.fromArray(S, m, mAt + q * n + j), s);
+        }
+        s.intoArray(c, c0);
+    }
+
+    /** One number: the same chain a lane computes, with the same fused multiply-adds. */
+    private static void scalar(double[] a, int r, int k, double[] m, int mAt, int n, double[] c, int j, int q0,
+            int q1, boolean first) {
+        double s = first ? 0.0 : c[r * n + j];
+        int a0 = r * k;
+        for (int q = q0; q < q1; q++) {
+            s = Math.fma(a[a0 + q], m[mAt + q * n + j], s);
+        }
+        c[r * n + j] = s;
+    }
+
+    /**
+     * g[at + q * n + j] += sum_r in[r][q] d[r][j] for q in [from, to), every j: for each, one chain of multiply-adds
+     * over the rows in order, continuing from the sum g holds.
+     */
+    static void transposedProductRange(double[] in, int rows, int k, double[] d, int n, double[] g, int at, int from,
+            int to) {
+        int q = from;
+        for (; q + 4 <= to; q += 4) {
+            int j = 0;
+            for (; j + TILE <= n; j += TILE) {
+                sums4x3(in, rows, k, d, n, g, at, q, j);
+            }
+            for (; j + LANES <= n; j += LANES) {
+                sums4x1(in, rows, k, d, n, g, at, q, j);
+            }
+            for (; j < n; j++) {
+                for (int i = q; i < q + 4; i++) {
+                    sumScalar(in, rows, k, d, n, g, at, i, j);
+                }
+            }
+        }
+        for (; q < to; q++) {
+            int j = 0;
+            for (; j + LANES <= n; j += LANES) {
+                sums1x1(in, rows, k, d, n, g, at, q, j);
+            }
+            for (; j < n; j++) {
+                sumScalar(in, rows, k, d, n, g, at, q, j);
+            }
+        }
+    }
+
+    /** Four inputs by three vectors of units: twelve chains over the rows. */
+    private static void sums4x3(double[] in, int rows, int k, double[] d, int n, double[] g, int at, int q, int j) {
+        int g0 = at + q * n + j;
+        int g1 = g0 + n;
+        int g2 = g1 + n;
+        int g3 = g2 + n;
+        DoubleVector s00 = DoubleVector.fromArray(S, g, g0);
+        DoubleVector s01 = DoubleVector.fromArray(S, g, g0 + LANES);
+        DoubleVector s02 = DoubleVector.fromArray(S, g, g0 + 2 * LANES);
+        DoubleVector s10 = DoubleVector.fromArray(S, g, g1);
+        DoubleVector s11 = DoubleVector.fromArray(S, g, g1 + LANES);
+        DoubleVector s12 = DoubleVector.fromArray(S, g, g1 + 2 * LANES);
+        DoubleVector s20 = DoubleVector.fromArray(S, g, g2);
+        DoubleVector s21 = DoubleVector.fromArray(S, g, g2 + LANES);
+        DoubleVector s22 = DoubleVector.fromArray(S, g, g2 + 2 * LANES);
+        DoubleVector s30 = DoubleVector.fromArray(S, g, g3);
+        DoubleVector s31 = DoubleVector.fromArray(S, g, g3 + LANES);
+        DoubleVector s32 = DoubleVector.fromArray(S, g, g3 + 2 * LANES);
+        for (int r = 0; r < rows; r++) {
+            int dAt = r * n + j;
+            DoubleVector d0 = DoubleVector.fromArray(S, d, dAt);
+            DoubleVector d1 = DoubleVector.fromArray(S, d, dAt + LANES);
+            DoubleVector d2 = DoubleVector.fromArray(S, d, dAt + 2 * LANES);
+            int i = r * k + q;
+            DoubleVector v = DoubleVector.broadcast(S, in[i]);
+            s00 = v.fma(d0, s00);
+            s01 = v.fma(d1, s01);
+            s02 = v.fma(d2, s02);
+            v = DoubleVector.broadcast(S, in[i + 1]);
+            s10 = v.fma(d0, s10);
+            s11 = v.fma(d1, s11);
+            s12 = v.fma(d2, s12);
+            v = DoubleVector.broadcast(S, in[i + 2]);
+            s20 = v.fma(d0, s20);
+            s21 = v.fma(d1, s21);
+            s22 = v.fma(d2, s22);
+            v = DoubleVector.broadcast(S, in[i + 3]);
+            s30 = v.fma(d0, s30);
+            s31 = v.fma(d1, s31);
+            s32 = v.fma(d2, s32);
+        }
+        s00.intoArray(g, g0);
+        s01.intoArray(g, g0 + LANES);
+        s02.intoArray(g, g0 + 2 * LANES);
+        s10.intoArray(g, g1);
+        s11.intoArray(g, g1 + LANES);
+        s12.intoArray(g, g1 + 2 * LANES);
+        s20.intoArray(g, g2);
+        s21.intoArray(g, g2 + LANES);
+        s22.intoArray(g, g2 + 2 * LANES);
+        s30.intoArray(g, g3);
+        s31.intoArray(g, g3 + LANES);
+        s32.intoArray(g, g3 + 2 * LANES);
+    }
+
+    /** Four inputs by one vector of units. */
+    private static void sums4x1(double[] in, int rows, int k, double[] d, int n, double[] g, int at, int q, int j) {
+        int g0 = at + q * n + j;
+        DoubleVector s0 = DoubleVector.fromArray(S, g, g0);
+        DoubleVector s1 = DoubleVector.fromArray(S, g, g0 + n);
+        DoubleVector s2 = DoubleVector.fromArray(S, g, g0 + 2 * n);
+        DoubleVector s3 = DoubleVector.fromArray(S, g, g0 + 3 * n);
+        for (int r = 0; r < rows; r++) {
+            DoubleVector d0 = DoubleVector.fromArray(S, d, r * n + j);
+            int i = r * k + q;
+            s0 = DoubleVector.broadcast(S, in[i]).fma(d0, s0);
+            s1 = DoubleVector.broadcast(S, in[i + 1]).fma(d0, s1);
+            s2 = DoubleVector.broadcast(S, in[i + 2]).fma(d0, s2);
+            s3 = DoubleVector.broadcast(S, in[i + 3]).fma(d0, s3);
+        }
+        s0.intoArray(g, g0);
+        s1.intoArray(g, g0 + n);
+        s2.intoArray(g, g0 + 2 * n);
+        s3.intoArray(g, g0 + 3 * n);
+    }
+
+    /** One input by one vector of units. */
+    private static void sums1x1(double[] in, int rows, int k, double[] d, int n, double[] g, int at, int q, int j) {
+        int g0 = at + q * n + j;
+        DoubleVector s = DoubleVector.fromArray(S, g, g0);
+        for (int r = 0; r < rows; r++) {
+            s = DoubleVector.broadcast(S, in[r * k + q]).fma(DoubleVector.fromArray(S, d, r * n + j), s);
+        }
+        s.intoArray(g, g0);
+    }
+
+    /** One weight's sum: the chain a lane computes. */
+    private static void sumScalar(double[] in, int rows, int k, double[] d, int n, double[] g, int at, int q, int j) {
+        int g0 = at + q * n + j;
+        double s = g[g0];
+        for (int r = 0; r < rows; r++) {
+            s = Math.fma(in[r * k + q], d[r * n + j], s);
+        }
+        g[g0] = s;
+    }
+
+    /** g[at + j] += sum_r d[r][j]: each bias's sum over the rows in order. */
+    private static void biasSums(double[] d, int rows, int n, double[] g, int at) {
+        int j = 0;
+        for (; j + LANES <= n; j += LANES) {
+            DoubleVector s = DoubleVector.fromArray(S, g, at + j);
+            for (int r = 0; r < rows; r++) {
+                s = s.add(DoubleVector.fromArray(S, d, r * n + j));
+            }
+            s.intoArray(g, at + j);
+        }
+        for (; j < n; j++) {
+            double s = g[at + j];
+            for (int r = 0; r < rows; r++) {
+                s += d[r * n + j];
+            }
+            g[at + j] = s;
+        }
+    }
+
+    /** values[i] *= by[i] for i < count. */
+    private static void multiply(double[] values, double[] by, int count) {
+        int i = 0;
+        for (; i + LANES <= count; i += LANES) {
+            DoubleVector.fromArray(S, values, i).mul(DoubleVector.fromArray(S, by, i)).intoArray(values, i);
+        }
+        for (; i < count; i++) {
+            values[i] *= by[i];
+        }
+    }
+
+    /** The transposed copies of W_1 .. W_{L-1}, from theta. */
+    private void transpose() {
+        for (int l = 1; l < layers; l++) {
+            int nIn = width[l];
+            int nOut = width[l + 1];
+            double[] t = transposed[l];
+            int w = weightOffset[l];
+            for (int q = 0; q < nIn; q++) {
+                for (int j = 0; j < nOut; j++) {
+                    t[j * nIn + q] = theta[w + q * nOut + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public double addL2(double l2) {
+        double rate = l2;
+        double squares = 0;
+        for (int l = 0; l < layers; l++) {
+            for (int i = weightOffset[l]; i < biasOffset[l]; i++) {
+                squares += (double) theta[i] * theta[i];
+                gradient[i] += rate * theta[i];
+            }
+        }
+        return l2 / 2 * squares;
+    }
+
+    @Override
+    public void step() {
+        rule.step(theta, gradient);
+        transpose();
+    }
+
+    @Override
+    public void keepBest() {
+        if (best == null) {
+            best = theta.clone();
+        } else {
+            System.arraycopy(theta, 0, best, 0, parameters);
+        }
+    }
+
+    @Override
+    public void restoreBest() {
+        if (best == null) {
+            throw new IllegalStateException("keepBest() was never called");
+        }
+        System.arraycopy(best, 0, theta, 0, parameters);
+        transpose();
+    }
+
+    @Override
+    public Gradients gradients(double loss) {
+        List<INDArray> weights = new ArrayList<>();
+        List<INDArray> biases = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            int w = width[l] * width[l + 1];
+            weights.add(NdArrays.matrix(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w),
+                    width[l], width[l + 1], network.precision().dataType()));
+            biases.add(NdArrays.matrix(Arrays.copyOfRange(gradient, biasOffset[l], biasOffset[l] + width[l + 1]),
+                    1, width[l + 1], network.precision().dataType()));
+        }
+        return new Gradients(weights, biases, loss);
+    }
+
+    @Override
+    public void writeParameters() {
+        for (int l = 0; l < layers; l++) {
+            int w = width[l] * width[l + 1];
+            network.weights(l).data().setData(Arrays.copyOfRange(theta, weightOffset[l], weightOffset[l] + w));
+            network.bias(l).data().setData(Arrays.copyOfRange(theta, biasOffset[l], biasOffset[l] + width[l + 1]));
+        }
+    }
+
+    @Override
+    public void close() {
+        train.close();
+        if (validation != null) {
+            validation.close();
+        }
+    }
+
+    /**
+     * Rows read where the caller keeps them: x and y as views of their native memory (plain row-major copies when
+     * they are not), the row weights on the heap.
+     */
+    private final class Source {
+        final int rows;
+        private final INDArray features;
+        private final INDArray labels;
+        private final DoubleBuffer xs;
+        private final DoubleBuffer ys;
+        private final double[] rowWeights;
+
+        Source(Rows source) {
+            this.rows = Math.toIntExact(source.count());
+            this.features = NdArrays.isPlainRowMajor(source.x()) ? null : source.x().dup('c');
+            this.labels = NdArrays.isPlainRowMajor(source.y()) ? null : source.y().dup('c');
+            this.xs = (features != null ? features : source.x()).data().asNioDouble();
+            this.ys = (labels != null ? labels : source.y()).data().asNioDouble();
+            this.rowWeights = source.weights();
+        }
+
+        /**
+         * Copies rows order[start .. start + n) (rows start .. start + n when order is null) into the chunk: x
+         * row-major, y unit-major with a row stride of {@code stride}, the weights; rows n up to the next multiple
+         * of 4 as zeros of weight 0. Returns {@code total} plus the rows' weights, added one by one in order (the
+         * count, without weights).
+         */
+        double gather(int[] order, int start, int n, double[] x, double[] y, double[] weight, int stride,
+                double total) {
+            int inputs = width[0];
+            double sum = total;
+            if (order == null) {
+                xs.get(start * inputs, x, 0, n * inputs);
+            }
+            for (int i = 0; i < n; i++) {
+                int row = order == null ? start + i : order[start + i];
+                if (order != null) {
+                    xs.get(row * inputs, x, i * inputs, inputs);
+                }
+                for (int j = 0; j < outputs; j++) {
+                    y[j * stride + i] = ys.get(row * outputs + j);
+                }
+                double w = rowWeights == null ? 1.0 : rowWeights[row];
+                weight[i] = w;
+                sum += w;
+            }
+            int end = (n + LANES - 1) / LANES * LANES;
+            Arrays.fill(x, n * inputs, end * inputs, 0.0);
+            for (int i = n; i < end; i++) {
+                for (int j = 0; j < outputs; j++) {
+                    y[j * stride + i] = 0.0;
+                }
+                weight[i] = 0.0;
+            }
+            return rowWeights == null ? total + n : sum;
+        }
+
+        void close() {
+            if (features != null) {
+                features.close();
+            }
+            if (labels != null) {
+                labels.close();
+            }
+        }
+    }
+}
