@@ -48,6 +48,10 @@ public final class Trainer {
     /** Epochs and rows per batch of the mini-batch part of {@link #warmUp()}: 36 batches an epoch. */
     static final int WARM_UP_EPOCHS = 40;
     static final int WARM_UP_BATCH = 32;
+    /** Hidden layers of the wide kernel's part of {@link #warmUp()}: 11,425 parameters on 20 inputs and 3 classes. */
+    static final List<Integer> WARM_UP_WIDE = List.of(96, 96);
+    static final int WARM_UP_WIDE_ITERATIONS = 20;
+    static final int WARM_UP_WIDE_EPOCHS = 12;
 
 
     private Trainer() {
@@ -57,8 +61,9 @@ public final class Trainer {
      * Compiles the Vector API kernels before the first real training. The JIT compiles them only after a
      * few hundred passes, so the first training in a fresh JVM would otherwise run them interpreted: about
      * 3 s for the article's workload instead of 0.3 s. Trains throwaway networks on synthetic data in both
-     * precisions, the article's and one of mini-batches (ReLU and tanh layers, Adam), a few seconds of CPU; does
-     * nothing when the Vector API is not available. Results of later trainings are the same with or without it.
+     * precisions: for each objective (binary, softmax, squared error) one of full batch and one of mini-batches
+     * (ReLU and tanh layers, Adam), and a wide network on the matrix-product kernel, full batch and mini-batches;
+     * a few seconds of CPU; does nothing when the Vector API is not available. Results of later trainings are the same with or without it.
      */
     public static void warmUp() {
         if (!Kernels.vectorAvailable()) {
@@ -75,20 +80,49 @@ public final class Trainer {
         for (int r = 0; r < WARM_UP_ROWS; r++) {
             y[r] = random.nextInt(2);
         }
+        // three classes (one-hot) and a numeric target, for the softmax and squared-error objectives
+        double[] classes = new double[WARM_UP_ROWS * 3];
+        double[] targets = new double[WARM_UP_ROWS];
+        for (int r = 0; r < WARM_UP_ROWS; r++) {
+            classes[r * 3 + random.nextInt(3)] = 1;
+            targets[r] = random.nextGaussian();
+        }
+        Optimizer adam = new Optimizer.Adam(0.001, 0.9, 0.999, 1e-8);
         for (Precision precision : Precision.values()) {
+            int scale = precision == Precision.FLOAT32 ? 3 : 1;
             try (INDArray features = Nd4j.create(x, new long[] {WARM_UP_ROWS, columns}, precision.dataType());
                     INDArray labels = Nd4j.create(y, new long[] {WARM_UP_ROWS, 1}, precision.dataType());
-                    TrainingResult ignored = train(features, labels, TrainingSettings.article(List.of(8, 3), 1.0,
-                            precision == Precision.FLOAT32 ? 3 * WARM_UP_ITERATIONS : WARM_UP_ITERATIONS, 0,
-                            precision), TrainingMonitor.NONE);
-                    // mini-batches: the batch copy, a rectifier, tanh and Adam are code of their own
-                    TrainingResult alsoIgnored = train(features, labels, TrainingSettings.article(List.of(8, 3), 0.001,
-                            precision == Precision.FLOAT32 ? 3 * WARM_UP_EPOCHS : WARM_UP_EPOCHS, 0, precision)
-                            .withActivations(List.of(Activation.RELU, Activation.TANH))
-                            .withOptimizer(new Optimizer.Adam(0.001, 0.9, 0.999, 1e-8))
-                            .withBatchSize(WARM_UP_BATCH), TrainingMonitor.NONE)) {
-                // Only the compiled code is wanted.
+                    INDArray oneHot = Nd4j.create(classes, new long[] {WARM_UP_ROWS, 3}, precision.dataType());
+                    INDArray numbers = Nd4j.create(targets, new long[] {WARM_UP_ROWS, 1}, precision.dataType())) {
+                TrainingSettings article = TrainingSettings.article(List.of(8, 3), 1.0, scale * WARM_UP_ITERATIONS,
+                        0, precision);
+                // mini-batches: the batch copy, a rectifier, tanh and Adam are code of their own
+                TrainingSettings batches = TrainingSettings.article(List.of(8, 3), 0.001, scale * WARM_UP_EPOCHS, 0,
+                        precision).withActivations(List.of(Activation.RELU, Activation.TANH)).withOptimizer(adam)
+                        .withBatchSize(WARM_UP_BATCH);
+                warm(features, labels, article);
+                warm(features, labels, batches);
+                warm(features, oneHot, article.withObjective(Objective.SOFTMAX_CROSS_ENTROPY));
+                warm(features, oneHot, batches.withObjective(Objective.SOFTMAX_CROSS_ENTROPY));
+                warm(features, numbers, article.withObjective(Objective.SQUARED_ERROR)
+                        .withOptimizer(new Optimizer.GradientDescent(0.01)));
+                warm(features, numbers, batches.withObjective(Objective.SQUARED_ERROR));
+                // the wide kernel, for networks past the small one's size: full batch and mini-batches
+                TrainingSettings wide = batches.withActivations(List.of(Activation.RELU)).withObjective(
+                        Objective.SOFTMAX_CROSS_ENTROPY);
+                warm(features, oneHot, new TrainingSettings(WARM_UP_WIDE, wide.activations(), wide.objective(),
+                        wide.initialization(), adam, 0, 0, null, null, WARM_UP_WIDE_ITERATIONS, 0, precision));
+                warm(features, labels, new TrainingSettings(WARM_UP_WIDE, wide.activations(),
+                        Objective.SIGMOID_CROSS_ENTROPY, wide.initialization(), adam, WARM_UP_BATCH, 0, null, null,
+                        WARM_UP_WIDE_EPOCHS, 0, precision));
             }
+        }
+    }
+
+    /** One throwaway training: only the compiled code is wanted. */
+    private static void warm(INDArray x, INDArray y, TrainingSettings settings) {
+        try (TrainingResult ignored = train(x, y, settings, TrainingMonitor.NONE)) {
+            // nothing to keep
         }
     }
 

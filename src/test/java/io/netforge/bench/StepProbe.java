@@ -27,7 +27,9 @@ import io.netforge.compute.TrainingSettings;
  *      EPOCHS [FLOAT64|FLOAT32] [RUNS]
  *   e.g. 5000 300 64,32 5 32 10 FLOAT64 3
  * </pre>
- * CLASSES 2 is a binary label, 1 a regression, more a multi-class one; BATCH 0 is full batch.
+ * CLASSES 2 is a binary label, 1 a regression, more a multi-class one; BATCH 0 is full batch. With
+ * {@code -DwarmUp=true} the service's warm-up ({@link Trainer#warmUp()}) runs first, so that the first run shows
+ * what a first job after a start costs.
  */
 public final class StepProbe {
 
@@ -43,6 +45,11 @@ public final class StepProbe {
         int epochs = Integer.parseInt(args[5]);
         Precision precision = args.length > 6 ? Precision.valueOf(args[6]) : Precision.FLOAT64;
         int runs = args.length > 7 ? Integer.parseInt(args[7]) : 3;
+        if (Boolean.getBoolean("warmUp")) {
+            long start = System.nanoTime();
+            Trainer.warmUp();
+            System.out.printf("warm-up %.2f s%n", (System.nanoTime() - start) / 1e9);
+        }
         DataType type = precision == Precision.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
         int outputs = classes > 2 ? classes : 1;
         Random random = new Random(7);
