@@ -52,6 +52,13 @@ public final class Trainer {
     static final List<Integer> WARM_UP_WIDE = List.of(96, 96);
     static final int WARM_UP_WIDE_ITERATIONS = 20;
     static final int WARM_UP_WIDE_EPOCHS = 12;
+    /** Hidden layers, batch sizes and epochs of the shapes {@link #warmUp()} also trains briefly. */
+    static final List<List<Integer>> WARM_UP_SHAPES = List.of(List.of(16), List.of(5), List.of(13, 6),
+            List.of(32, 16));
+    static final int[] WARM_UP_BATCHES = {64, 100};
+    static final int WARM_UP_SHAPE_EPOCHS = 4;
+    /** Longest wait, after the warm-up's trainings, for the compilations they queued. */
+    static final java.time.Duration WARM_UP_COMPILATIONS = java.time.Duration.ofSeconds(10);
 
 
     private Trainer() {
@@ -115,7 +122,46 @@ public final class Trainer {
                 warm(features, labels, new TrainingSettings(WARM_UP_WIDE, wide.activations(),
                         Objective.SIGMOID_CROSS_ENTROPY, wide.initialization(), adam, WARM_UP_BATCH, 0, null, null,
                         WARM_UP_WIDE_EPOCHS, 0, precision));
+                // other widths, depths and batch sizes: the loops' tails and branches a job of another shape takes,
+                // which the JIT would otherwise have left out of the compiled code and compile again in that job
+                for (List<Integer> hidden : WARM_UP_SHAPES) {
+                    for (int batch : WARM_UP_BATCHES) {
+                        TrainingSettings shape = batches.withBatchSize(batch).withActivations(List.of(Activation.RELU));
+                        warm(features, labels, new TrainingSettings(hidden, shape.activations(), shape.objective(),
+                                shape.initialization(), adam, batch, 0, null, null, WARM_UP_SHAPE_EPOCHS, 0, precision));
+                        warm(features, oneHot, new TrainingSettings(hidden, shape.activations(),
+                                Objective.SOFTMAX_CROSS_ENTROPY, shape.initialization(), adam, batch, 0, null, null,
+                                WARM_UP_SHAPE_EPOCHS, 0, precision));
+                    }
+                }
             }
+        }
+        awaitCompilations(WARM_UP_COMPILATIONS);
+    }
+
+    /**
+     * Waits until the JIT has finished what the warm-up queued (no compilation ends for 200 ms), at most
+     * {@code most}: a first job that starts while the compiler threads still work shares the two cores with them.
+     */
+    static void awaitCompilations(java.time.Duration most) {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long deadline = System.nanoTime() + most.toNanos();
+        long last = jit.getTotalCompilationTime();
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = jit.getTotalCompilationTime();
+            if (now == last) {
+                return;
+            }
+            last = now;
         }
     }
 
