@@ -220,7 +220,8 @@ public final class Trainer {
     /** Trains {@code network} in place on the path its shape calls for; closes it unless it is returned. */
     private static TrainingResult trainOwned(Network network, INDArray x, INDArray y, TrainingSettings settings,
             TrainingMonitor monitor) {
-        return trainOwned(Kernels.choose(network, x.rows()), network, x, y, settings, monitor);
+        return trainOwned(Kernels.choose(network, x.rows(), settings.miniBatches(x.rows())), network, x, y, settings,
+                monitor);
     }
 
     /**

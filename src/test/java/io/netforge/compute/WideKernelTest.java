@@ -149,7 +149,7 @@ class WideKernelTest {
     }
 
     @Test
-    void aLargeNetworkTakesTheWidePath() {
+    void largerNetworksTakeTheWidePathAsMeasured() {
         Architecture small = architecture(new Shape(64, List.of(8, 3), Objective.SOFTMAX_CROSS_ENTROPY, 10),
                 Activation.SIGMOID);
         Architecture large = architecture(new Shape(300, List.of(64, 32), Objective.SOFTMAX_CROSS_ENTROPY, 5),
@@ -158,7 +158,10 @@ class WideKernelTest {
         try (Network a = network(random, small, Precision.FLOAT64);
                 Network b = network(random, large, Precision.FLOAT32)) {
             assertThat(Kernels.choose(a, 1797)).isEqualTo(Kernels.Path.VECTOR);
-            assertThat(Kernels.choose(b, 5000)).isEqualTo(Kernels.Path.WIDE);
+            assertThat(Kernels.choose(a, 1797, true)).isEqualTo(Kernels.Path.VECTOR);
+            // 21,509 parameters: the small kernel on the full batch, the wide one on mini-batches
+            assertThat(Kernels.choose(b, 5000)).isEqualTo(Kernels.Path.VECTOR);
+            assertThat(Kernels.choose(b, 5000, true)).isEqualTo(Kernels.Path.WIDE);
             // data beyond the small kernel's copy: the wide kernel reads it where it is
             assertThat(Kernels.choose(a, 200_000)).isEqualTo(Kernels.Path.WIDE);
         }
