@@ -7,7 +7,7 @@
 #   bench/run.sh --starts [--rounds N]   # the packaged service started each way (java -jar, README options,
 #                                        # ND4J), first and warm article jobs through HTTP: bench/starts.sh
 #   bench/run.sh --sweep [--quick]       # every network shape against PyTorch (SweepBench): seconds per epoch,
-#                                        # FLOP rates, target/bench/sweep.json and sweep-*.svg (about 20 minutes)
+#                                        # FLOP rates, target/bench/sweep.json and sweep-*.svg (about 13 minutes)
 # Prints one JSON document (also written to target/bench/results.json); progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
