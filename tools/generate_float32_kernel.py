@@ -44,14 +44,6 @@ HELPERS = '''    private static float[] floats(double[] values) {
         return floats;
     }
 
-    private static double[] doubles(float[] values) {
-        double[] doubles = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            doubles[i] = values[i];
-        }
-        return doubles;
-    }
-
     /** One thread's activations'''
 
 # (old, new), applied in this order; the specific ones before the general ones that would also match them
@@ -69,10 +61,6 @@ RULES = [
     ('double rate = l2;', 'float rate = (float) l2; // in float, as PyTorch adds it to float32 gradients'),
     ('y[at + j * B] = labelValues[r * outputs + j];', 'y[at + j * B] = (float) labelValues[r * outputs + j];'),
     ('weight[r] = 1.0;', 'weight[r] = 1f;'),
-    ('NdArrays.matrix(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w),',
-     'NdArrays.matrix(doubles(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w)),'),
-    ('NdArrays.matrix(Arrays.copyOfRange(gradient, biasOffset[l], biasOffset[l] + width[l + 1]),',
-     'NdArrays.matrix(doubles(Arrays.copyOfRange(gradient, biasOffset[l], biasOffset[l] + width[l + 1])),'),
     ('double divisor = layout.weightTotal;', 'float divisor = (float) layout.weightTotal; // as numpy divides float32'),
     ('int segments, double divisor)', 'int segments, float divisor)'),
     ('            double sum = 0;', '            float sum = 0;'),
@@ -121,11 +109,6 @@ KEPT_DOUBLE = [
     r'^        double weightTotal;$',
     r'^            double\[\] labelValues = NdArrays\.toDoubles\(source\.y\(\)\);$',
     r'^    private static float\[\] floats\(double\[\] values\) \{$',
-    r'^    private static double\[\] doubles\(float\[\] values\) \{$',
-    r'^        double\[\] doubles = new double\[values\.length\];$',
-    r'^            doubles\[i\] = values\[i\];$',
-    r'^        return doubles;$',
-    r'.*NdArrays\.matrix\(doubles\(Arrays\.copyOfRange\(.*',
     r'^ \* in float, as numpy and ND4J compute float32; only the loss is added up in double\.$',
 ]
 

@@ -40,14 +40,6 @@ HELPERS = '''    private static float[] floats(double[] values) {
         return floats;
     }
 
-    private static double[] doubles(float[] values) {
-        double[] doubles = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            doubles[i] = values[i];
-        }
-        return doubles;
-    }
-
     /**
      * Rows read where the caller keeps them'''
 
@@ -63,10 +55,6 @@ RULES = [
     ('double s = g[g0];', 'float s = g[g0];'),
     ('double s = g[at + j];', 'float s = g[at + j];'),
     ('double rate = l2;', 'float rate = (float) l2; // in float, as PyTorch adds it to float32 gradients'),
-    ('NdArrays.matrix(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w),',
-     'NdArrays.matrix(doubles(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w)),'),
-    ('NdArrays.matrix(Arrays.copyOfRange(gradient, biasOffset[l], biasOffset[l] + width[l + 1]),',
-     'NdArrays.matrix(doubles(Arrays.copyOfRange(gradient, biasOffset[l], biasOffset[l] + width[l + 1])),'),
     ('double w = rowWeights == null ? 1.0 : rowWeights[row];', 'float w = rowWeights == null ? 1f : (float) rowWeights[row];'),
     ('Arrays.fill(lossLanes, 0.0);', 'Arrays.fill(lossLanes, 0f);'),
     ('Arrays.fill(gradient, 0.0);', 'Arrays.fill(gradient, 0f);'),
@@ -108,16 +96,11 @@ KEPT_DOUBLE = [
     r'^        double squares = 0;$',
     r'^                squares \+= \(double\) theta\[i\] \* theta\[i\];$',
     r'^    public Gradients gradients\(double loss\) \{$',
-    r'.*NdArrays\.matrix\(doubles\(Arrays\.copyOfRange\(.*',
     r'^        private final double\[\] rowWeights;$',
     r'^        double gather\(int\[\] order, int start, int n, float\[\] x, float\[\] y, float\[\] weight, int stride,$',
     r'^                double total\) \{$',
     r'^            double sum = total;$',
     r'^    private static float\[\] floats\(double\[\] values\) \{$',
-    r'^    private static double\[\] doubles\(float\[\] values\) \{$',
-    r'^        double\[\] doubles = new double\[values\.length\];$',
-    r'^            doubles\[i\] = values\[i\];$',
-    r'^        return doubles;$',
 ]
 
 

@@ -1,9 +1,7 @@
 package io.netforge.compute;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -268,25 +266,12 @@ final class VectorKernelF32 implements TrainingKernel {
 
     @Override
     public Gradients gradients(double loss) {
-        List<INDArray> weights = new ArrayList<>();
-        List<INDArray> biases = new ArrayList<>();
-        for (int l = 0; l < layers; l++) {
-            int w = width[l] * width[l + 1];
-            weights.add(NdArrays.matrix(doubles(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w)),
-                    width[l], width[l + 1], network.precision().dataType()));
-            biases.add(NdArrays.matrix(doubles(Arrays.copyOfRange(gradient, biasOffset[l], biasOffset[l] + width[l + 1])),
-                    1, width[l + 1], network.precision().dataType()));
-        }
-        return new Gradients(weights, biases, loss);
+        return FlatParameters.gradients(network, width, weightOffset, biasOffset, gradient, loss);
     }
 
     @Override
     public void writeParameters() {
-        for (int l = 0; l < layers; l++) {
-            int w = width[l] * width[l + 1];
-            network.weights(l).data().setData(Arrays.copyOfRange(theta, weightOffset[l], weightOffset[l] + w));
-            network.bias(l).data().setData(Arrays.copyOfRange(theta, biasOffset[l], biasOffset[l] + width[l + 1]));
-        }
+        FlatParameters.write(network, width, weightOffset, biasOffset, theta);
     }
 
     @Override
@@ -812,14 +797,6 @@ final class VectorKernelF32 implements TrainingKernel {
             floats[i] = (float) values[i];
         }
         return floats;
-    }
-
-    private static double[] doubles(float[] values) {
-        double[] doubles = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            doubles[i] = values[i];
-        }
-        return doubles;
     }
 
     /** One thread's activations and deltas for one block, feature-major like x. */

@@ -1,7 +1,6 @@
 package io.netforge.compute;
 
 import java.nio.DoubleBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -707,25 +706,12 @@ final class WideKernelF64 implements TrainingKernel {
 
     @Override
     public Gradients gradients(double loss) {
-        List<INDArray> weights = new ArrayList<>();
-        List<INDArray> biases = new ArrayList<>();
-        for (int l = 0; l < layers; l++) {
-            int w = width[l] * width[l + 1];
-            weights.add(NdArrays.matrix(Arrays.copyOfRange(gradient, weightOffset[l], weightOffset[l] + w),
-                    width[l], width[l + 1], network.precision().dataType()));
-            biases.add(NdArrays.matrix(Arrays.copyOfRange(gradient, biasOffset[l], biasOffset[l] + width[l + 1]),
-                    1, width[l + 1], network.precision().dataType()));
-        }
-        return new Gradients(weights, biases, loss);
+        return FlatParameters.gradients(network, width, weightOffset, biasOffset, gradient, loss);
     }
 
     @Override
     public void writeParameters() {
-        for (int l = 0; l < layers; l++) {
-            int w = width[l] * width[l + 1];
-            network.weights(l).data().setData(Arrays.copyOfRange(theta, weightOffset[l], weightOffset[l] + w));
-            network.bias(l).data().setData(Arrays.copyOfRange(theta, biasOffset[l], biasOffset[l] + width[l + 1]));
-        }
+        FlatParameters.write(network, width, weightOffset, biasOffset, theta);
     }
 
     @Override
