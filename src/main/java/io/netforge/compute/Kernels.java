@@ -88,22 +88,19 @@ final class Kernels {
      */
     static TrainingKernel create(Path path, Network network, Rows train, Rows validation, int batchSize,
             UpdateRule rule) {
+        if (path == Path.ND4J) {
+            return new Nd4jBlockedKernel(network, train, validation, batchSize, rule);
+        }
+        if (!vectorAvailable()) {
+            throw new IllegalStateException("the Vector API kernel is not available: " + UNAVAILABLE);
+        }
         if (path == Path.WIDE) {
-            if (!vectorAvailable()) {
-                throw new IllegalStateException("the Vector API kernel is not available: " + UNAVAILABLE);
-            }
             return VectorKernels.createWide(network, train, validation, batchSize, rule, ParallelSegments.HELPERS);
         }
-        if (path == Path.VECTOR) {
-            if (!vectorAvailable()) {
-                throw new IllegalStateException("the Vector API kernel is not available: " + UNAVAILABLE);
-            }
-            long rowsPerPass = batchSize > 0 ? Math.min(batchSize, train.count()) : train.count();
-            long work = rowsPerPass * network.parameterCount();
-            int helpers = work >= MIN_PARALLEL_WORK ? ParallelSegments.HELPERS : 0;
-            return VectorKernels.create(network, train, validation, batchSize, rule, helpers);
-        }
-        return new Nd4jBlockedKernel(network, train, validation, batchSize, rule);
+        long rowsPerPass = batchSize > 0 ? Math.min(batchSize, train.count()) : train.count();
+        long work = rowsPerPass * network.parameterCount();
+        int helpers = work >= MIN_PARALLEL_WORK ? ParallelSegments.HELPERS : 0;
+        return VectorKernels.create(network, train, validation, batchSize, rule, helpers);
     }
 
     /** A full-batch kernel on x and y, every row of weight 1 (tests compare kernels with it). */

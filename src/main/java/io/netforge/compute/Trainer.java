@@ -48,9 +48,13 @@ public final class Trainer {
     /** Epochs and rows per batch of the mini-batch part of {@link #warmUp()}: 36 batches an epoch. */
     static final int WARM_UP_EPOCHS = 40;
     static final int WARM_UP_BATCH = 32;
-    /** Hidden layers of the wide kernel's part of {@link #warmUp()}: 11,425 parameters on 20 inputs and 3 classes. */
+    /**
+     * Hidden layers of the wide kernel's part of {@link #warmUp()}: on mini-batches 11,425 parameters (20 inputs, one
+     * output), on the full batch 71,939 (3 classes), both past the small kernel's limits.
+     */
     static final List<Integer> WARM_UP_WIDE = List.of(96, 96);
-    static final int WARM_UP_WIDE_ITERATIONS = 20;
+    static final List<Integer> WARM_UP_WIDE_FULL = List.of(256, 256);
+    static final int WARM_UP_WIDE_ITERATIONS = 8;
     static final int WARM_UP_WIDE_EPOCHS = 12;
     /** Hidden layers, batch sizes and epochs of the shapes {@link #warmUp()} also trains briefly. */
     static final List<List<Integer>> WARM_UP_SHAPES = List.of(List.of(16), List.of(5), List.of(13, 6),
@@ -94,44 +98,19 @@ public final class Trainer {
             classes[r * 3 + random.nextInt(3)] = 1;
             targets[r] = random.nextGaussian();
         }
-        Optimizer adam = new Optimizer.Adam(0.001, 0.9, 0.999, 1e-8);
         for (Precision precision : Precision.values()) {
-            int scale = precision == Precision.FLOAT32 ? 3 : 1;
             try (INDArray features = Nd4j.create(x, new long[] {WARM_UP_ROWS, columns}, precision.dataType());
                     INDArray labels = Nd4j.create(y, new long[] {WARM_UP_ROWS, 1}, precision.dataType());
                     INDArray oneHot = Nd4j.create(classes, new long[] {WARM_UP_ROWS, 3}, precision.dataType());
                     INDArray numbers = Nd4j.create(targets, new long[] {WARM_UP_ROWS, 1}, precision.dataType())) {
-                TrainingSettings article = TrainingSettings.article(List.of(8, 3), 1.0, scale * WARM_UP_ITERATIONS,
-                        0, precision);
-                // mini-batches: the batch copy, a rectifier, tanh and Adam are code of their own
-                TrainingSettings batches = TrainingSettings.article(List.of(8, 3), 0.001, scale * WARM_UP_EPOCHS, 0,
-                        precision).withActivations(List.of(Activation.RELU, Activation.TANH)).withOptimizer(adam)
-                        .withBatchSize(WARM_UP_BATCH);
-                warm(features, labels, article);
-                warm(features, labels, batches);
-                warm(features, oneHot, article.withObjective(Objective.SOFTMAX_CROSS_ENTROPY));
-                warm(features, oneHot, batches.withObjective(Objective.SOFTMAX_CROSS_ENTROPY));
-                warm(features, numbers, article.withObjective(Objective.SQUARED_ERROR)
-                        .withOptimizer(new Optimizer.GradientDescent(0.01)));
-                warm(features, numbers, batches.withObjective(Objective.SQUARED_ERROR));
-                // the wide kernel, for networks past the small one's size: full batch and mini-batches
-                TrainingSettings wide = batches.withActivations(List.of(Activation.RELU)).withObjective(
-                        Objective.SOFTMAX_CROSS_ENTROPY);
-                warm(features, oneHot, new TrainingSettings(WARM_UP_WIDE, wide.activations(), wide.objective(),
-                        wide.initialization(), adam, 0, 0, null, null, WARM_UP_WIDE_ITERATIONS, 0, precision));
-                warm(features, labels, new TrainingSettings(WARM_UP_WIDE, wide.activations(),
-                        Objective.SIGMOID_CROSS_ENTROPY, wide.initialization(), adam, WARM_UP_BATCH, 0, null, null,
-                        WARM_UP_WIDE_EPOCHS, 0, precision));
-                // other widths, depths and batch sizes: the loops' tails and branches a job of another shape takes,
-                // which the JIT would otherwise have left out of the compiled code and compile again in that job
-                for (List<Integer> hidden : WARM_UP_SHAPES) {
-                    for (int batch : WARM_UP_BATCHES) {
-                        TrainingSettings shape = batches.withBatchSize(batch).withActivations(List.of(Activation.RELU));
-                        warm(features, labels, new TrainingSettings(hidden, shape.activations(), shape.objective(),
-                                shape.initialization(), adam, batch, 0, null, null, WARM_UP_SHAPE_EPOCHS, 0, precision));
-                        warm(features, oneHot, new TrainingSettings(hidden, shape.activations(),
-                                Objective.SOFTMAX_CROSS_ENTROPY, shape.initialization(), adam, batch, 0, null, null,
-                                WARM_UP_SHAPE_EPOCHS, 0, precision));
+                for (TrainingSettings settings : warmUpRuns(precision)) {
+                    INDArray target = switch (settings.objective()) {
+                        case SIGMOID_CROSS_ENTROPY -> labels;
+                        case SOFTMAX_CROSS_ENTROPY -> oneHot;
+                        case SQUARED_ERROR -> numbers;
+                    };
+                    try (TrainingResult ignored = train(features, target, settings, TrainingMonitor.NONE)) {
+                        // only the compiled code is wanted
                     }
                 }
             }
@@ -165,11 +144,40 @@ public final class Trainer {
         }
     }
 
-    /** One throwaway training: only the compiled code is wanted. */
-    private static void warm(INDArray x, INDArray y, TrainingSettings settings) {
-        try (TrainingResult ignored = train(x, y, settings, TrainingMonitor.NONE)) {
-            // nothing to keep
+    /**
+     * The throwaway trainings of {@link #warmUp()} in one precision, on {@link #WARM_UP_ROWS} rows of 20 inputs: for
+     * each objective one of full batch and one of mini-batches (the batch copy, a rectifier, tanh and Adam are code
+     * of their own); the wide kernel on both; then brief runs of other widths, depths and batch sizes, for the loops'
+     * tails and branches a job of another shape takes, which the JIT would otherwise have left out of the compiled
+     * code and compile again in that job.
+     */
+    static List<TrainingSettings> warmUpRuns(Precision precision) {
+        int scale = precision == Precision.FLOAT32 ? 3 : 1;
+        Optimizer adam = new Optimizer.Adam(0.001, 0.9, 0.999, 1e-8);
+        TrainingSettings article = TrainingSettings.article(List.of(8, 3), 1.0, scale * WARM_UP_ITERATIONS, 0,
+                precision);
+        TrainingSettings batches = article.withActivations(List.of(Activation.RELU, Activation.TANH))
+                .withOptimizer(adam).withBatchSize(WARM_UP_BATCH).withMaxIterations(scale * WARM_UP_EPOCHS);
+        List<TrainingSettings> runs = new ArrayList<>();
+        for (Objective objective : Objective.values()) {
+            TrainingSettings full = article.withObjective(objective);
+            runs.add(objective == Objective.SQUARED_ERROR ? full.withOptimizer(new Optimizer.GradientDescent(0.01))
+                    : full);
+            runs.add(batches.withObjective(objective));
         }
+        TrainingSettings relu = batches.withActivations(List.of(Activation.RELU));
+        runs.add(relu.withObjective(Objective.SOFTMAX_CROSS_ENTROPY).withHiddenLayers(WARM_UP_WIDE_FULL)
+                .withBatchSize(0).withMaxIterations(WARM_UP_WIDE_ITERATIONS));
+        runs.add(relu.withHiddenLayers(WARM_UP_WIDE).withMaxIterations(WARM_UP_WIDE_EPOCHS));
+        for (List<Integer> hidden : WARM_UP_SHAPES) {
+            for (int batch : WARM_UP_BATCHES) {
+                TrainingSettings shape = relu.withHiddenLayers(hidden).withBatchSize(batch)
+                        .withMaxIterations(WARM_UP_SHAPE_EPOCHS);
+                runs.add(shape);
+                runs.add(shape.withObjective(Objective.SOFTMAX_CROSS_ENTROPY));
+            }
+        }
+        return runs;
     }
 
     /**

@@ -68,6 +68,16 @@ public record TrainingSettings(List<Integer> hiddenLayers, List<Activation> acti
                 earlyStopping, classWeights, maxIterations, seed, precision);
     }
 
+    public TrainingSettings withHiddenLayers(List<Integer> hiddenLayers) {
+        return new TrainingSettings(hiddenLayers, activations, objective, initialization, optimizer, batchSize, l2,
+                earlyStopping, classWeights, maxIterations, seed, precision);
+    }
+
+    public TrainingSettings withMaxIterations(int maxIterations) {
+        return new TrainingSettings(hiddenLayers, activations, objective, initialization, optimizer, batchSize, l2,
+                earlyStopping, classWeights, maxIterations, seed, precision);
+    }
+
     public TrainingSettings withBatchSize(int batchSize) {
         return new TrainingSettings(hiddenLayers, activations, objective, initialization, optimizer, batchSize, l2,
                 earlyStopping, classWeights, maxIterations, seed, precision);

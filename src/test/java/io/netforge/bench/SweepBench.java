@@ -369,15 +369,20 @@ public final class SweepBench {
         return run(new ProcessBuilder(command));
     }
 
+    /** Its standard output; standard error goes to a file (read when it fails), so neither pipe can fill up. */
     private static String run(ProcessBuilder builder) throws Exception {
-        Process process = builder.redirectErrorStream(false).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        byte[] err = process.getErrorStream().readAllBytes();
-        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", builder.command()) + " failed: "
-                    + new String(err, StandardCharsets.UTF_8));
+        Path err = Files.createTempFile("netforge-sweep-", ".err");
+        try {
+            Process process = builder.redirectError(err.toFile()).start();
+            byte[] out = process.getInputStream().readAllBytes();
+            if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", builder.command()) + " failed: "
+                        + Files.readString(err));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(err);
         }
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     private static String loadAverage() {

@@ -61,6 +61,31 @@ class TrainerTest {
         assertThat(train(21)).isEqualTo(before);
     }
 
+    /** Each Java kernel, each objective, on the full batch and on mini-batches: the code a first job may need. */
+    @Test
+    void theWarmUpTrainsEveryKernelAndObjectiveInBothBatchModes() {
+        for (Precision precision : Precision.values()) {
+            java.util.Set<String> covered = new java.util.HashSet<>();
+            for (TrainingSettings settings : Trainer.warmUpRuns(precision)) {
+                boolean miniBatches = settings.miniBatches(Trainer.WARM_UP_ROWS);
+                int outputs = settings.objective() == Objective.SOFTMAX_CROSS_ENTROPY ? 3 : 1;
+                try (Network network = Network.initialise(settings.architecture(20, outputs),
+                        settings.initialization(), 0, precision)) {
+                    String mode = miniBatches ? "mini-batches" : "full batch";
+                    covered.add(Kernels.choose(network, Trainer.WARM_UP_ROWS, miniBatches) + " " + mode);
+                    covered.add(settings.objective() + " " + mode);
+                }
+            }
+            List<String> expected = new java.util.ArrayList<>(List.of("VECTOR full batch", "VECTOR mini-batches",
+                    "WIDE full batch", "WIDE mini-batches"));
+            for (Objective objective : Objective.values()) {
+                expected.add(objective + " full batch");
+                expected.add(objective + " mini-batches");
+            }
+            assertThat(covered).as(precision.toString()).containsAll(expected);
+        }
+    }
+
     @Test
     void concurrentTrainingsGiveTheSameBitsAsSequentialOnes() throws Exception {
         Snapshot sequentialA = train(11);
