@@ -6,6 +6,8 @@
 #   bench/run.sh --against REV   # also runs the article workloads of commit REV, alternating, in the same run
 #   bench/run.sh --starts [--rounds N]   # the packaged service started each way (java -jar, README options,
 #                                        # ND4J), first and warm article jobs through HTTP: bench/starts.sh
+#   bench/run.sh --predict [--rounds N] # predictions of a [256, 256] model of 300 inputs against ONNX Runtime
+#                                        # (PredictBench): one row, 10,000 rows, and through HTTP; predict.json
 #   bench/run.sh --sweep [--quick]       # every network shape against PyTorch (SweepBench): seconds per epoch,
 #                                        # FLOP rates, target/bench/sweep.json and sweep-*.svg (about 13 minutes)
 # Prints one JSON document (also written to target/bench/results.json); progress goes to stderr.
@@ -19,6 +21,11 @@ mkdir -p target/bench
 # Offline first (the usual case once dependencies are cached), online otherwise.
 build=(-q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test)
 ./mvnw -o "${build[@]}" >/dev/null 2>&1 || ./mvnw "${build[@]}" >&2
+if [[ "${1:-}" == "--predict" ]]; then
+  shift
+  exec java --add-modules=jdk.incubator.vector \
+    -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" io.netforge.prediction.PredictBench "$@"
+fi
 if [[ "${1:-}" == "--sweep" ]]; then
   shift
   exec java --add-modules=jdk.incubator.vector \

@@ -231,12 +231,14 @@ public final class Network implements AutoCloseable {
 
     /**
      * A predictor for rows given as plain Java arrays: for networks of up to {@link #JAVA_PREDICTION_MAX_PARAMETERS}
-     * parameters a snapshot of the weights on the heap, evaluated in plain Java; for larger ones a view that runs
-     * {@link #predict(INDArray)} on this network, which must then stay open and unchanged.
+     * parameters a snapshot of the weights on the heap, evaluated row by row in plain Java; for larger ones a
+     * snapshot evaluated in blocks of rows with the wide kernels' product, or, in a JVM without the Vector API, a view
+     * that runs {@link #predict(INDArray)} on this network, which must then stay open and unchanged.
      */
     public Predictor predictor() {
         checkOpen();
-        if (parameterCount() > JAVA_PREDICTION_MAX_PARAMETERS) {
+        boolean large = parameterCount() > JAVA_PREDICTION_MAX_PARAMETERS;
+        if (large && !Kernels.vectorAvailable()) {
             return Predictor.nd4j(this);
         }
         double[][] w = new double[weights.length][];
@@ -245,7 +247,8 @@ public final class Network implements AutoCloseable {
             w[l] = weightsData(l);
             b[l] = biasData(l);
         }
-        return Predictor.java(architecture, precision, w, b);
+        return large ? Predictor.wide(architecture, precision, w, b)
+                : Predictor.java(architecture, precision, w, b);
     }
 
     /** Frees the off-heap weights and biases; later calls are no-ops. */

@@ -9,11 +9,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * class probabilities, or the predicted value). Made by {@link Network#predictor()}; immutable and safe to call
  * from many threads at once.
  *
- * <p>The Java predictor holds a heap copy of the weights, taken once, and evaluates row by row, because for small
- * networks the dozen ND4J calls of a forward pass cost more than the arithmetic. The choice between it and the ND4J
- * predictor depends on the network alone, never on the batch, so a row's outputs are the same bits whatever else is
- * in its batch. Both compute the forward pass of {@link Network#predict(INDArray)}; they may differ in the last bits
- * (sums in another order, Java's exp against ND4J's), which NetworkTest bounds.
+ * <p>The Java predictors hold a heap copy of the weights, taken once: small networks are evaluated row by row,
+ * because the dozen ND4J calls of a forward pass cost more than the arithmetic; larger ones in blocks of rows with
+ * the wide kernels' blocked product (ND4J's forward pass of one row took ~3x longer, and PredictBench measures
+ * them against ONNX Runtime). The choice depends on the network alone, never on the batch, and neither predictor's
+ * outputs for a row depend on the other rows, so a row's outputs are the same bits whatever else is in its batch.
+ * All compute the forward pass of {@link Network#predict(INDArray)}; they may differ in the last bits (sums in
+ * another order, fused multiply-adds, Java's exp against ND4J's), which NetworkTest bounds.
  */
 public abstract sealed class Predictor {
 
@@ -32,8 +34,10 @@ public abstract sealed class Predictor {
 
     /**
      * A predictor of a network's stored layers (W row-major n_in x n_out, b, layer by layer): for networks of up to
-     * {@link Network#JAVA_PREDICTION_MAX_PARAMETERS} parameters the arrays themselves on the heap, evaluated in plain
-     * Java, with nothing off-heap to free; for larger ones a network of its own on ND4J, which the predictor keeps.
+     * {@link Network#JAVA_PREDICTION_MAX_PARAMETERS} parameters the arrays themselves on the heap, evaluated row by
+     * row in plain Java; for larger ones the same arrays evaluated in blocks ({@link #wide}); either way nothing
+     * off-heap to free. Without the Vector API a large network gets a network of its own on ND4J, which the predictor
+     * keeps.
      * The same choice, and so the same bits, as {@link Network#predictor()} of that network.
      */
     public static Predictor of(Architecture architecture, Precision precision, java.util.List<double[]> weights,
@@ -42,11 +46,24 @@ public abstract sealed class Predictor {
         for (int l = 0; l < weights.size(); l++) {
             parameters += weights.get(l).length + biases.get(l).length;
         }
-        if (parameters > Network.JAVA_PREDICTION_MAX_PARAMETERS) {
+        if (parameters > Network.JAVA_PREDICTION_MAX_PARAMETERS && !Kernels.vectorAvailable()) {
             return Network.of(architecture, weights, biases, precision).predictor();
         }
         Network.requireLayers(architecture, weights, biases);
-        return java(architecture, precision, weights.toArray(double[][]::new), biases.toArray(double[][]::new));
+        double[][] w = weights.toArray(double[][]::new);
+        double[][] b = biases.toArray(double[][]::new);
+        return parameters > Network.JAVA_PREDICTION_MAX_PARAMETERS ? wide(architecture, precision, w, b)
+                : java(architecture, precision, w, b);
+    }
+
+    /**
+     * A predictor over a heap snapshot that evaluates rows in blocks with the wide kernels' matrix product
+     * ({@link WideKernelF64#multiplyRange}), for networks too large for row-by-row sums to pay. Each output is one
+     * chain of fused multiply-adds over the inputs in order, whatever the block, so a row's outputs do not depend on
+     * its batch either.
+     */
+    static Predictor wide(Architecture architecture, Precision precision, double[][] w, double[][] b) {
+        return precision == Precision.FLOAT64 ? new WideDoubles(architecture, w, b) : new WideFloats(architecture, w, b);
     }
 
     /** A predictor that runs {@link Network#predict(INDArray)}; the network must stay open. */
@@ -210,7 +227,180 @@ public abstract sealed class Predictor {
         }
     }
 
-    /** Through ND4J, for networks too large for the heap snapshot to pay. */
+    /** Rows per block of the wide predictors: a block's widest layer in about 128 KiB. */
+    private static int blockRows(int[] sizes) {
+        return Math.max(4, Math.min(256, (16384 / widest(sizes)) & ~3));
+    }
+
+    /** Blocks of rows through {@link WideKernelF64#multiplyRange}, in double. */
+    private static final class WideDoubles extends Predictor {
+        private final int[] sizes;
+        private final Activation[] f;
+        private final Objective objective;
+        private final double[][] w;
+        private final double[][] b;
+        private final int block;
+        private final long parameters;
+
+        WideDoubles(Architecture architecture, double[][] w, double[][] b) {
+            super(architecture.inputs(), architecture.outputs());
+            this.sizes = architecture.layerSizes().stream().mapToInt(Integer::intValue).toArray();
+            this.f = architecture.activations().toArray(new Activation[0]);
+            this.objective = architecture.objective();
+            this.w = w;
+            this.b = b;
+            this.block = blockRows(sizes);
+            this.parameters = parameters(w, b);
+        }
+
+        @Override
+        double[][] compute(double[][] rows) {
+            double[][] outputs = new double[rows.length][];
+            int values = block * widest(sizes);
+            inBlocks(rows.length, block, parameters, workers -> new double[workers][2][values],
+                    (from, scratch) -> block(rows, from, scratch[0], scratch[1], outputs));
+            return outputs;
+        }
+
+        /** Rows [from, from + block) of {@code rows} into {@code outputs}, with the two scratch arrays given. */
+        private void block(double[][] rows, int from, double[] in, double[] out, double[][] outputs) {
+            int last = w.length - 1;
+            int k = sizes[last + 1];
+            int n = Math.min(block, rows.length - from);
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(rows[from + r], 0, in, r * sizes[0], sizes[0]);
+            }
+            double[] a = in;
+            double[] z = out;
+            for (int l = 0; l <= last; l++) {
+                int nOut = sizes[l + 1];
+                WideKernelF64.multiplyRange(a, n, sizes[l], w[l], 0, nOut, z, 0, nOut);
+                double[] bias = b[l];
+                for (int r = 0; r < n; r++) {
+                    int at = r * nOut;
+                    for (int j = 0; j < nOut; j++) {
+                        z[at + j] = l < last ? f[l].value(z[at + j] + bias[j]) : z[at + j] + bias[j];
+                    }
+                }
+                double[] swap = a;
+                a = z;
+                z = swap;
+            }
+            for (int r = 0; r < n; r++) {
+                double[] row = java.util.Arrays.copyOfRange(a, r * k, (r + 1) * k);
+                objective.outputInPlace(row, k);
+                outputs[from + r] = row;
+            }
+        }
+    }
+
+    /** {@link WideDoubles} in float, as {@link Floats}: the sums in float, the functions in double, rounded. */
+    private static final class WideFloats extends Predictor {
+        private final int[] sizes;
+        private final Activation[] f;
+        private final Objective objective;
+        private final float[][] w;
+        private final float[][] b;
+        private final int block;
+        private final long parameters;
+
+        WideFloats(Architecture architecture, double[][] w, double[][] b) {
+            super(architecture.inputs(), architecture.outputs());
+            this.sizes = architecture.layerSizes().stream().mapToInt(Integer::intValue).toArray();
+            this.f = architecture.activations().toArray(new Activation[0]);
+            this.objective = architecture.objective();
+            this.w = Floats.toFloats(w);
+            this.b = Floats.toFloats(b);
+            this.block = blockRows(sizes);
+            this.parameters = parameters(w, b);
+        }
+
+        @Override
+        double[][] compute(double[][] rows) {
+            double[][] outputs = new double[rows.length][];
+            int values = block * widest(sizes);
+            inBlocks(rows.length, block, parameters, workers -> new float[workers][2][values],
+                    (from, scratch) -> block(rows, from, scratch[0], scratch[1], outputs));
+            return outputs;
+        }
+
+        private void block(double[][] rows, int from, float[] in, float[] out, double[][] outputs) {
+            int last = w.length - 1;
+            int k = sizes[last + 1];
+            int n = Math.min(block, rows.length - from);
+            for (int r = 0; r < n; r++) {
+                double[] row = rows[from + r];
+                for (int c = 0; c < sizes[0]; c++) {
+                    in[r * sizes[0] + c] = (float) row[c];
+                }
+            }
+            float[] a = in;
+            float[] z = out;
+            for (int l = 0; l < last; l++) {
+                int nOut = sizes[l + 1];
+                WideKernelF32.multiplyRange(a, n, sizes[l], w[l], 0, nOut, z, 0, nOut);
+                float[] bias = b[l];
+                for (int r = 0; r < n; r++) {
+                    int at = r * nOut;
+                    for (int j = 0; j < nOut; j++) {
+                        z[at + j] = (float) f[l].value(z[at + j] + bias[j]);
+                    }
+                }
+                float[] swap = a;
+                a = z;
+                z = swap;
+            }
+            WideKernelF32.multiplyRange(a, n, sizes[last], w[last], 0, k, z, 0, k);
+            for (int r = 0; r < n; r++) {
+                double[] logits = new double[k];
+                for (int j = 0; j < k; j++) {
+                    logits[j] = z[r * k + j] + b[last][j]; // the float sum, then the output function in double
+                }
+                objective.outputInPlace(logits, k);
+                for (int j = 0; j < k; j++) {
+                    logits[j] = (float) logits[j];
+                }
+                outputs[from + r] = logits;
+            }
+        }
+    }
+
+    private static long parameters(double[][] w, double[][] b) {
+        long total = 0;
+        for (int l = 0; l < w.length; l++) {
+            total += w[l].length + b[l].length;
+        }
+        return total;
+    }
+
+    /** One block's work, at its first row, with the scratch of the thread that runs it. */
+    @FunctionalInterface
+    private interface BlockWork<S> {
+        void run(int from, S scratch);
+    }
+
+    /**
+     * Runs the blocks of {@code rows} rows on the calling thread, and on the shared pool's helpers too when there is
+     * more than one block and enough work for a second thread to pay ({@link Kernels#MIN_PARALLEL_WORK} per
+     * block): each block writes only its own rows' outputs, so no bit depends on which thread ran it.
+     */
+    private static <S> void inBlocks(int rows, int block, long parameters, java.util.function.IntFunction<S[]> scratch,
+            BlockWork<S> work) {
+        int blocks = (rows + block - 1) / block;
+        if (blocks == 1 || ParallelSegments.HELPERS == 0
+                || (long) block * parameters < Kernels.MIN_PARALLEL_WORK) {
+            S mine = scratch.apply(1)[0];
+            for (int i = 0; i < blocks; i++) {
+                work.run(i * block, mine);
+            }
+            return;
+        }
+        ParallelSegments threads = new ParallelSegments(ParallelSegments.HELPERS);
+        S[] perWorker = scratch.apply(threads.workers());
+        threads.run(blocks, (segment, worker) -> work.run(segment * block, perWorker[worker]));
+    }
+
+    /** Through ND4J, for large networks in a JVM without the Vector API. */
     private static final class Nd4jPath extends Predictor {
         private final Network network;
 

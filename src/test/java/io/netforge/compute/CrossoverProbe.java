@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * 32 and 256; prints seconds per epoch of each (the faster of two runs after an untimed one) and their ratio.
  *
  * <pre>
- * java --add-modules=jdk.incubator.vector -cp ... io.netforge.compute.CrossoverProbe [FLOAT64|FLOAT32 [INPUTS,HIDDEN... ...]]
+ * java --add-modules=jdk.incubator.vector [-Drows=4096] -cp ... io.netforge.compute.CrossoverProbe [FLOAT64|FLOAT32 [INPUTS,HIDDEN... ...]]
  * </pre>
  */
 public final class CrossoverProbe {
@@ -24,7 +24,7 @@ public final class CrossoverProbe {
 
     public static void main(String[] args) {
         Precision precision = args.length > 0 ? Precision.valueOf(args[0]) : Precision.FLOAT64;
-        int rows = 4096;
+        int rows = Integer.getInteger("rows", 4096);
         List<int[]> shapes = args.length > 1 ? java.util.Arrays.stream(args, 1, args.length)
                 .map(a -> java.util.Arrays.stream(a.split(",")).mapToInt(Integer::parseInt).toArray()).toList() : List.of(new int[] {100, 16}, new int[] {100, 32}, new int[] {100, 48},
                 new int[] {100, 64}, new int[] {100, 96}, new int[] {100, 128}, new int[] {300, 16},

@@ -77,7 +77,8 @@ class NetworkTest {
     @ParameterizedTest(name = "{0}, {1} rows, hidden {2}")
     @CsvSource(delimiter = ';', value = {"FLOAT64; 1; 8,3", "FLOAT64; 3; 8,3", "FLOAT64; 200; 8,3",
             "FLOAT64; 2000; 8,3", "FLOAT32; 3; 8,3", "FLOAT32; 200; 8,3", "FLOAT32; 2000; 8,3",
-            "FLOAT64; 1; 100,100", "FLOAT64; 300; 100,100", "FLOAT32; 300; 100,100"})
+            "FLOAT64; 1; 100,100", "FLOAT64; 300; 100,100", "FLOAT32; 300; 100,100", "FLOAT32; 1; 100,100",
+            "FLOAT64; 7; 150,37", "FLOAT32; 257; 150,37"})
     void predictionFromRowsEqualsTheNd4jForwardPass(Precision precision, int count, String hidden) {
         java.util.Random random = new java.util.Random(count);
         double[][] rows = new double[count][20];
@@ -180,9 +181,11 @@ class NetworkTest {
         }
     }
 
-    @ParameterizedTest
-    @CsvSource({"FLOAT64", "FLOAT32"})
-    void aRowsProbabilityDoesNotDependOnItsBatch(Precision precision) {
+    /** Row by row (small networks) or in blocks of rows (large ones, 12,301 parameters here): the same bits. */
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource(delimiter = ';', value = {"FLOAT64; 8,3", "FLOAT32; 8,3", "FLOAT64; 100,100", "FLOAT32; 100,100",
+            "FLOAT64; 150,37"})
+    void aRowsProbabilityDoesNotDependOnItsBatch(Precision precision, String hidden) {
         java.util.Random random = new java.util.Random(5);
         double[][] rows = new double[3000][20];
         for (double[] row : rows) {
@@ -190,8 +193,11 @@ class NetworkTest {
                 row[k] = random.nextGaussian();
             }
         }
-        try (Network network = VectorKernelTest.randomNetwork(random, 20, List.of(8, 3), precision)) {
+        List<Integer> layers = java.util.Arrays.stream(hidden.split(",")).map(Integer::valueOf).toList();
+        try (Network network = VectorKernelTest.randomNetwork(random, 20, layers, precision)) {
             double[] batch = network.predictor().probabilities(rows);
+            assertThat(network.predictor().probabilities(java.util.Arrays.copyOfRange(rows, 1, 7)))
+                    .containsExactly(java.util.Arrays.copyOfRange(batch, 1, 7));
             for (int r : new int[] {0, 1, 1234, 2999}) {
                 assertThat(network.predictor().probabilities(new double[][] {rows[r]})).containsExactly(batch[r]);
             }
