@@ -16,12 +16,21 @@ import java.util.Map;
  *     stored code, numbered in the order values are first seen (the sorted order is only known at the end).</li>
  * </ul>
  * A column whose type is only known at the end (numbers, then text) needs no rewrite: each cell says what it is.
+ *
+ * <p>A column of text with more distinct values than a categorical column may have (an id, a title, free text)
+ * becomes a text column ({@link #becomeText}): its values are no longer kept, only counted ({@link DistinctTexts})
+ * and a few shown as examples; its later cells are stored as {@link #UNKEPT_TEXT}. Nothing reads a text column's
+ * cells as values: it is never a feature or a label.
  */
 final class ColumnProfile {
 
     static final long MISSING = 0x7ff8_0000_0000_0000L;
     static final long TEXT = 0xfff0_0000_0000_0000L;
     private static final long PAYLOAD = 0x000f_ffff_ffff_ffffL;
+    /** A present value of a text column, not kept. */
+    static final long UNKEPT_TEXT = TEXT | PAYLOAD;
+    /** Values a text column shows as examples: the first distinct ones seen. */
+    static final int EXAMPLES = 5;
 
     private final int position;
     private final String name;
@@ -40,6 +49,10 @@ final class ColumnProfile {
     private final List<String> texts = new ArrayList<>();
     private long[] textCounts = new long[4];
     private long firstTextRow;
+    private long textChars;
+    /** Once the column is text: its values, counted. */
+    private DistinctTexts textValues;
+    private List<String> examples;
 
     /**
      * @param textOnly       every value is text, numbers too (the column was named in {@code categorical=})
@@ -85,10 +98,65 @@ final class ColumnProfile {
         return Double.doubleToRawLongBits(value);
     }
 
+    /** Whether the column became a text column ({@link #becomeText}). */
+    boolean isTextColumn() {
+        return textValues != null;
+    }
+
+    /**
+     * Makes this a text column: its levels so far (numbers included) are counted into at most {@code countLimit}
+     * distinct values and dropped, apart from the first few as examples.
+     *
+     * @return the text levels it held, which no longer take memory
+     */
+    int becomeText(int countLimit) {
+        textValues = new DistinctTexts(countLimit);
+        examples = new ArrayList<>();
+        for (int code = 0; code < texts.size(); code++) {
+            textValues.add(texts.get(code), textCounts[code]);
+            if (examples.size() < EXAMPLES) {
+                examples.add(CsvDatasetParser.abbreviate(texts.get(code)));
+            }
+        }
+        if (!textOnly && numbers > 0) {
+            if (distinct.overflowed()) {
+                textValues.stopCounting();
+            } else {
+                for (double v : distinct.values()) {
+                    textValues.add(DatasetColumn.plain(v), distinct.count(v));
+                }
+            }
+        }
+        int released = texts.size();
+        textChars = 0;
+        textCodes.clear();
+        texts.clear();
+        textCounts = new long[0];
+        return released;
+    }
+
+    /** Stores a present value of a text column, in data row {@code row}. */
+    long textValue(String value, long row) {
+        textValues.add(value, 1);
+        if (examples.size() < EXAMPLES && textValues.exact() && textValues.size() > examples.size()
+                && !examples.contains(CsvDatasetParser.abbreviate(value))) {
+            examples.add(CsvDatasetParser.abbreviate(value));
+        }
+        if (firstTextRow == 0) {
+            firstTextRow = row;
+        }
+        return UNKEPT_TEXT;
+    }
+
     /** The stored code of a text value seen before, or -1. */
     int knownText(String value) {
         Integer code = textCodes.get(value);
         return code == null ? -1 : code;
+    }
+
+    /** Characters of the text levels it keeps. */
+    long textChars() {
+        return textChars;
     }
 
     int textLevels() {
@@ -111,6 +179,7 @@ final class ColumnProfile {
             code = texts.size();
             textCodes.put(value, code);
             texts.add(value);
+            textChars += value.length();
             if (code == textCounts.length) {
                 textCounts = Arrays.copyOf(textCounts, code * 2);
             }
@@ -131,6 +200,12 @@ final class ColumnProfile {
      * value. The caller has checked that such a column's numbers were all counted ({@link #numbersOverflowed}).
      */
     Profiled finish() {
+        Long textRow = firstTextRow == 0 ? null : firstTextRow;
+        if (textValues != null) {
+            return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.TEXT, missing,
+                    textValues.size(), textValues.exact(), false, null, null, null, null, textRow, List.of(),
+                    textValues.unique(), examples), new int[0]);
+        }
         boolean categorical = textOnly || !texts.isEmpty();
         List<LevelWithCode> levels = new ArrayList<>();
         for (int code = 0; code < texts.size(); code++) {
@@ -144,18 +219,17 @@ final class ColumnProfile {
         levels.sort((a, b) -> DatasetColumn.LEVEL_ORDER.compare(a.level, b.level));
         List<DatasetColumn.Level> ordered = levels.stream().map(l -> l.level).toList();
         int[] stored = levels.stream().mapToInt(l -> l.storedCode).toArray();
-        Long textRow = firstTextRow == 0 ? null : firstTextRow;
         if (categorical) {
             if (distinct.overflowed()) {
                 throw new IllegalStateException("column " + name + ": its numbers were not all counted");
             }
             return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.CATEGORICAL, missing,
-                    ordered.size(), true, false, null, null, null, null, textRow, ordered), stored);
+                    ordered.size(), true, false, null, null, null, null, textRow, ordered, null, null), stored);
         }
         boolean any = numbers > 0;
         return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.NUMERIC, missing, distinct.size(),
                 !distinct.overflowed(), any && integers, any ? min : null, any ? max : null, any ? mean : null,
-                numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : null, null, ordered), stored);
+                numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : null, null, ordered, null, null), stored);
     }
 
     private record LevelWithCode(DatasetColumn.Level level, int storedCode) {

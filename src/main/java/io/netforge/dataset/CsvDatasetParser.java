@@ -61,6 +61,10 @@ final class CsvDatasetParser {
     /** Distinct text values of all categorical columns together, and their characters: the heap they may take. */
     static final int MAX_TOTAL_LEVELS = 200_000;
     static final long MAX_TOTAL_LEVEL_CHARS = 8_000_000;
+    /** Distinct values of all text columns together that are counted (16 bytes each at most): past it, "more than". */
+    static final int MAX_COUNTED_TEXTS = 2_000_000;
+    /** ... and of one text column. */
+    static final int MAX_COUNTED_TEXTS_PER_COLUMN = 1_000_000;
 
     /** The missing-value tokens when none are configured. */
     static final List<String> DEFAULT_MISSING = List.of("NA", "N/A", "null", "NaN", "?");
@@ -191,6 +195,8 @@ final class CsvDatasetParser {
 
         private long totalLevels;
         private long totalLevelChars;
+        /** Distinct values the text columns so far may count, together. */
+        private int countBudget = MAX_COUNTED_TEXTS;
 
         private int rowsPerChunk;
         private long[] cells;
@@ -439,6 +445,9 @@ final class CsvDatasetParser {
             if (text.isEmpty() || missingTokens.contains(text.toLowerCase(Locale.ROOT))) {
                 return column.missing();
             }
+            if (column.isTextColumn()) {
+                return column.textValue(text, rows + 1);
+            }
             if (column.textOnly()) {
                 return text(text, column);
             }
@@ -449,7 +458,7 @@ final class CsvDatasetParser {
                 }
                 long cell = column.number(value);
                 if (column.textLevels() > 0) {
-                    checkLevels(column, text);
+                    checkLevels(column);
                 }
                 return cell;
             }
@@ -465,38 +474,32 @@ final class CsvDatasetParser {
             if (column.knownText(text) < 0) {
                 totalLevels++;
                 totalLevelChars += text.length();
-                if (totalLevels > MAX_TOTAL_LEVELS || totalLevelChars > MAX_TOTAL_LEVEL_CHARS) {
-                    throw located(DomainException.unprocessable(where() + ", column '" + abbreviate(column.name())
-                            + "': the categorical columns together hold more than " + MAX_TOTAL_LEVELS
-                            + " distinct values (or " + MAX_TOTAL_LEVEL_CHARS + " characters of them); leave id-like "
-                            + "or free-text columns out with ignore=")).with("column", column.name());
-                }
                 long cell = column.text(text, rows + 1);
-                checkLevels(column, text);
+                checkLevels(column);
                 return cell;
             }
             return column.text(text, rows + 1);
         }
 
-        /** A categorical column may not have more than {@code maxLevels} distinct values. */
-        private void checkLevels(ColumnProfile column, String value) {
+        /**
+         * A categorical column may not have more than {@code maxLevels} distinct values, nor all of them together
+         * more than {@link #MAX_TOTAL_LEVELS} (or {@link #MAX_TOTAL_LEVEL_CHARS} characters): the column past a cap
+         * becomes a text column (an id or free text), which keeps no values.
+         */
+        private void checkLevels(ColumnProfile column) {
             boolean mixed = column.numberLevels() > 0 && !column.textOnly();
             long levels = column.textLevels() + (column.textOnly() ? 0 : column.numberLevels());
-            if (levels <= maxLevels && !(mixed && column.numbersOverflowed())) {
+            if (levels <= maxLevels && !(mixed && column.numbersOverflowed())
+                    && totalLevels <= MAX_TOTAL_LEVELS && totalLevelChars <= MAX_TOTAL_LEVEL_CHARS) {
                 return;
             }
-            String name = abbreviate(column.name());
-            String detail = mixed
-                    ? "column '" + name + "' holds numbers and text (e.g. '" + abbreviate(value) + "'), so it is "
-                            + "categorical, with more than " + maxLevels + " distinct values. If such text marks a "
-                            + "missing value, list it in missing=; if the column is an id or free text, leave it out "
-                            + "with ignore=" + name
-                    : "column '" + name + "' has more than " + maxLevels + " distinct values ('"
-                            + abbreviate(value) + "' is one more); a categorical column with this many is usually an"
-                            + " id or free text: leave it out with ignore=" + name
-                            + " (or raise netforge.datasets.max-levels)";
-            throw located(DomainException.unprocessable(where() + ": " + detail)).with("column", column.name())
-                    .with("maxLevels", maxLevels);
+            int limit = Math.min(MAX_COUNTED_TEXTS_PER_COLUMN, countBudget);
+            countBudget -= limit;
+            totalLevels -= column.becomeText(limit);
+            totalLevelChars = 0;
+            for (ColumnProfile other : profiles) {
+                totalLevelChars += other.textChars();
+            }
         }
 
         private DomainException badValue(ColumnProfile column, String problem) {

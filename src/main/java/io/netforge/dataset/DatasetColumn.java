@@ -21,14 +21,18 @@ import io.netforge.tabular.EncodingFit;
  * @param sd            numeric columns with two or more values: the sample standard deviation (n - 1); else null
  * @param firstTextRow  the first data row (1-based) with a non-numeric value, or null when there is none
  * @param levels        categorical columns: every level in code order (level i has code i); numeric columns: their
- *                      distinct values in ascending order when {@code distinctExact}, else empty
+ *                      distinct values in ascending order when {@code distinctExact}, else empty; text columns: empty
+ * @param unique        text columns: whether every present value occurs once (an id), null when the count stopped;
+ *                      null for other columns
+ * @param examples      text columns: the first few distinct values, shortened; null for other columns
  */
 public record DatasetColumn(int position, String name, ColumnKind type, long missing, long distinct, boolean distinctExact,
-        boolean integers, Double min, Double max, Double mean, Double sd, Long firstTextRow, List<Level> levels)
-        implements io.netforge.tabular.LabelSummary {
+        boolean integers, Double min, Double max, Double mean, Double sd, Long firstTextRow, List<Level> levels,
+        Boolean unique, List<String> examples) implements io.netforge.tabular.LabelSummary {
 
     public DatasetColumn {
         levels = List.copyOf(levels);
+        examples = examples == null ? null : List.copyOf(examples);
     }
 
     /**
@@ -50,6 +54,20 @@ public record DatasetColumn(int position, String name, ColumnKind type, long mis
     public EncodingFit.Source source() {
         return new EncodingFit.Source(name, type, categorical()
                 ? levels.stream().map(l -> new Encoding.Level(l.value(), l.number())).toList() : null);
+    }
+
+    /** Whether it is a text column: an id or free text, described but never a feature or a label. */
+    public boolean text() {
+        return type == ColumnKind.TEXT;
+    }
+
+    /**
+     * Why a text column cannot be a feature or a label, for a message: what it holds and what to do about it.
+     */
+    public String whyText() {
+        return "column '" + name + "' is text (" + (distinctExact ? "" : "more than ") + distinct + " distinct values"
+                + (Boolean.TRUE.equals(unique) ? ", every one unique: an id" : "") + ", more than a categorical column"
+                + " may have), which a network cannot learn from as it is";
     }
 
     /** Values that are present: the rows minus the missing cells. */

@@ -35,7 +35,7 @@ public record DatasetInfo(UUID id, String name, Instant createdAt, long rows, Li
 
     /** Every stored column but the default label, in upload order. */
     public List<String> features() {
-        return columns.stream().map(DatasetColumn::name).filter(n -> !n.equals(label)).toList();
+        return columns.stream().filter(c -> !c.text()).map(DatasetColumn::name).filter(n -> !n.equals(label)).toList();
     }
 
     /** The default label column. */

@@ -13,9 +13,11 @@ import io.netforge.tabular.Task;
 /**
  * A dataset as the API shows it.
  *
- * @param features the stored columns but the label, in upload order: the default features of a model
+ * @param features the stored columns but the label and the text columns, in upload order: the default features of
+ *                 a model
  * @param label    the label column named at upload (else the last): the default label of a model
- * @param task     the task that label suggests ({@link Task#infer})
+ * @param task     the task that label suggests ({@link Task#infer}); null when it is a text column
+ * @param notes    what a user should know before training: the text columns left out of the default features
  * @param classes  for a binary or multi-class label, its classes in code order with their rows: a value is a JSON
  *                 number for a number, else a string; empty for a regression label
  * @param columns  every stored column described; left out of the list of all datasets
@@ -23,7 +25,7 @@ import io.netforge.tabular.Task;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<String> features, String label,
         Task task, List<ClassCount> classes, List<ColumnResponse> columns, List<String> ignored, String delimiter,
-        List<String> missingValues, long sizeBytes, String sha256) {
+        List<String> missingValues, long sizeBytes, String sha256, List<String> notes) {
 
     /** Most frequent levels a categorical column shows. */
     static final int TOP_LEVELS = 20;
@@ -35,10 +37,13 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
      * @param distinct      distinct non-missing values; a lower bound when {@code distinctExact} is false
      * @param sd            sample standard deviation (n - 1)
      * @param topLevels     categorical columns: the {@value #TOP_LEVELS} most frequent levels, most frequent first
+     * @param unique        text columns: whether every present value occurs once (an id); absent when not known
+     * @param examples      text columns: the first few distinct values, shortened
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ColumnResponse(String name, String type, long missing, long distinct, boolean distinctExact,
-            Boolean integers, Double min, Double max, Double mean, Double sd, List<LevelCount> topLevels) {
+            Boolean integers, Double min, Double max, Double mean, Double sd, List<LevelCount> topLevels,
+            Boolean unique, List<String> examples) {
     }
 
     record LevelCount(String value, long count) {
@@ -54,13 +59,17 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
 
     private static DatasetResponse of(DatasetInfo info, boolean withColumns) {
         DatasetColumn label = info.labelColumn();
-        Task task = Task.infer(label);
-        List<ClassCount> classes = task.classification()
+        Task task = label.text() ? null : Task.infer(label);
+        List<ClassCount> classes = task != null && task.classification()
                 ? label.levels().stream().map(l -> new ClassCount(json(l), l.count())).toList() : List.of();
+        List<String> notes = info.columns().stream().filter(DatasetColumn::text)
+                .map(c -> c.whyText() + (c.name().equals(info.label()) ? "; it cannot be the label: name another with"
+                        + " \"label\" when training" : "; it is left out of the features unless a request names it"
+                        + " (which is refused)") + textNote(c)).toList();
         return new DatasetResponse(info.id(), info.name(), info.createdAt(), info.rows(), info.features(), info.label(),
                 task, classes, withColumns ? info.columns().stream().map(DatasetResponse::column).toList() : null,
                 info.ignored(), info.delimiter() == '\t' ? "tab" : String.valueOf(info.delimiter()), info.missing(),
-                info.sizeBytes(), info.sha256());
+                info.sizeBytes(), info.sha256(), notes.isEmpty() ? null : notes);
     }
 
     /** A class for a JSON answer: a number as a JSON number (in plain form, e.g. {@code 1} or {@code 0.5}), else text. */
@@ -68,15 +77,25 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
         return level.number() != null ? new BigDecimal(level.value()) : level.value();
     }
 
+    /** For a text column whose first rows were numbers or missing: where its text starts, which may mark a gap. */
+    private static String textNote(DatasetColumn c) {
+        return c.firstTextRow() != null && c.firstTextRow() > 1 ? " (its first text is in row " + c.firstTextRow()
+                + ": if text there marks a missing value, upload again with missing=)" : "";
+    }
+
     private static ColumnResponse column(DatasetColumn c) {
+        if (c.text()) {
+            return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), null, null,
+                    null, null, null, null, c.unique(), c.examples());
+        }
         if (c.categorical()) {
             List<LevelCount> top = c.levels().stream()
                     .sorted(Comparator.comparingLong(DatasetColumn.Level::count).reversed())
                     .limit(TOP_LEVELS).map(l -> new LevelCount(l.value(), l.count())).toList();
             return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), null, null,
-                    null, null, null, top);
+                    null, null, null, top, null, null);
         }
         return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), c.integers(),
-                c.min(), c.max(), c.mean(), c.sd(), null);
+                c.min(), c.max(), c.mean(), c.sd(), null, null, null);
     }
 }

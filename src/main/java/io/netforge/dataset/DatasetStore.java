@@ -239,7 +239,7 @@ public class DatasetStore {
             jdbc.update("""
                     UPDATE datasets SET row_count = ?, chunk_count = ?, size_bytes = ?, sha256 = ? WHERE id = ?
                     """, parsed.rows(), parsed.chunks(), parsed.sizeBytes(), parsed.sha256(), id);
-            ColumnRows.insert(id, parsed.columns(), jdbc::batchUpdate);
+            ColumnRows.insert(id, parsed.columns(), jdbc::batchUpdate, json::writeValueAsString);
         });
         return find(id).orElseThrow();
     }
@@ -340,13 +340,19 @@ public class DatasetStore {
                             rs.getLong("missing_count"), rs.getLong("distinct_count"), rs.getBoolean("distinct_exact"),
                             rs.getBoolean("integers"), nullableDouble(rs, "min_value"), nullableDouble(rs, "max_value"),
                             nullableDouble(rs, "mean_value"), nullableDouble(rs, "sd_value"),
-                            nullableLong(rs, "first_text_row"), own));
+                            nullableLong(rs, "first_text_row"), own, nullableBoolean(rs, "unique_values"),
+                            rs.getString("examples") == null ? null : strings(rs.getString("examples"))));
                 }, args);
         return columns;
     }
 
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
         double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Boolean nullableBoolean(ResultSet rs, String column) throws SQLException {
+        boolean value = rs.getBoolean(column);
         return rs.wasNull() ? null : value;
     }
 

@@ -109,7 +109,7 @@ class V5__ConvertBinaryDatasets extends BaseJavaMigration {
         for (ColumnProfile profile : profiles) {
             profiled.add(profile.finish());
         }
-        ColumnRows.insert(id, profiled, (sql, rows) -> batch(connection, sql, rows));
+        ColumnRows.insertAsOfV5(id, profiled, (sql, rows) -> batch(connection, sql, rows));
         try (PreparedStatement s = connection.prepareStatement(
                 "UPDATE datasets SET column_count = ?, delimiter = ',', ignored_columns = '[]', missing_tokens = '[]'"
                         + " WHERE id = ?")) {

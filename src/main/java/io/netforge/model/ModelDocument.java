@@ -144,10 +144,16 @@ public record ModelDocument(int formatVersion, UUID id, String name, Task task, 
      *
      * @param trainer          which implementation of backpropagation trained it
      * @param rowsWithoutLabel rows of the dataset(s) left out because their label was missing (null before format 3)
+     * @param excludedColumns  columns of the dataset that were not features by default, and why (text columns: ids
+     *                         and free text); null when there were none, and in models trained before they existed
      */
     public record Provenance(UUID datasetId, String datasetSha256, UUID testDatasetId, String testDatasetSha256,
             Double testFraction, long trainRows, long testRows, long seed, int iterations, double trainingSeconds,
             String trainer, Instant trainedAt, String netforgeVersion, String nd4jVersion, String javaVersion,
-            String os, Long rowsWithoutLabel) {
+            String os, Long rowsWithoutLabel, List<ExcludedColumn> excludedColumns) {
+    }
+
+    /** A column a model did not learn from although its dataset has it. */
+    public record ExcludedColumn(String name, String reason) {
     }
 }

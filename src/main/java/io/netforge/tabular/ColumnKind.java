@@ -37,6 +37,27 @@ public enum ColumnKind {
         public long inputs(long levels, boolean missing, PreprocessingSpec spec) {
             return levels + (missing ? 1 : 0);
         }
+    },
+
+    /**
+     * Ids and free text: text with more distinct values than a categorical column may have. Described at upload, left
+     * out of the features by default; never a feature or a label.
+     */
+    TEXT("text") {
+        @Override
+        public Feature fit(String name, List<Encoding.Level> levels, double[] values, PreprocessingSpec spec) {
+            throw new IllegalStateException("column " + name + " is text: it is never a feature");
+        }
+
+        @Override
+        public long inputs(long levels, boolean missing, PreprocessingSpec spec) {
+            return 0;
+        }
+
+        @Override
+        public boolean learnable() {
+            return false;
+        }
     };
 
     private final String id;
@@ -54,6 +75,11 @@ public enum ColumnKind {
     public static ColumnKind byId(String id) {
         return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown column kind " + id));
+    }
+
+    /** Whether a column of this kind can be a feature or a label. */
+    public boolean learnable() {
+        return true;
     }
 
     /**

@@ -43,6 +43,10 @@ final class DataSpecResolver {
             String foldsField) {
         String labelName = request.label() == null ? dataset.label() : request.label().strip();
         DatasetColumn label = column(dataset, labelName, "label");
+        if (label.text()) {
+            throw DomainException.unprocessable("label: " + label.whyText() + "; it cannot be a label: name another"
+                    + " column with \"label\"").with("field", "label").with("column", labelName);
+        }
         Set<String> ignored = new HashSet<>(names(request.ignore(), dataset, "ignore"));
         if (ignored.contains(labelName)) {
             throw DomainException.invalidField("ignore", "names the label column '" + labelName + "'");
@@ -127,6 +131,12 @@ final class DataSpecResolver {
                     throw DomainException.invalidField("features[" + i + "]", "names the label column '" + label
                             + "'; a model cannot learn its label from itself");
                 }
+                DatasetColumn column = dataset.column(named.get(i)).orElseThrow();
+                if (column.text()) {
+                    throw DomainException.unprocessable("features[" + i + "]: " + column.whyText() + "; leave it out"
+                            + " of features (it is not a feature by default)").with("field", "features[" + i + "]")
+                            .with("column", column.name());
+                }
                 if (ignored.contains(named.get(i))) {
                     throw DomainException.invalidField("features[" + i + "]", "column '" + named.get(i)
                             + "' is both in features and in ignore");
@@ -137,10 +147,19 @@ final class DataSpecResolver {
                 throw DomainException.invalidField("features", "must name at least one column");
             }
         } else {
-            features = dataset.columnNames().stream().filter(n -> !n.equals(label) && !ignored.contains(n)).toList();
+            features = dataset.columns().stream().filter(c -> !c.text()).map(DatasetColumn::name)
+                    .filter(n -> !n.equals(label) && !ignored.contains(n)).toList();
             if (features.isEmpty()) {
+                List<String> text = dataset.columns().stream().filter(DatasetColumn::text).map(DatasetColumn::name)
+                        .filter(n -> !ignored.contains(n)).toList();
+                if (!text.isEmpty() && ignored.isEmpty()) {
+                    throw DomainException.unprocessable("the dataset has no feature to train on: its columns are "
+                            + describe(dataset.columnNames()) + ", '" + label + "' is the label and " + describe(text)
+                            + (text.size() == 1 ? " is text" : " are text") + " (ids or free text)");
+                }
                 throw DomainException.invalidField("ignore", "leaves no feature to train on: the dataset's columns are "
-                        + describe(dataset.columnNames()) + " and '" + label + "' is the label");
+                        + describe(dataset.columnNames()) + " and '" + label + "' is the label"
+                        + (text.isEmpty() ? "" : "; " + describe(text) + (text.size() == 1 ? " is text" : " are text")));
             }
         }
         return features;

@@ -171,7 +171,8 @@ class TrainingRunner implements JobKind {
                 testDataset == null ? null : testDataset.id(), testDataset == null ? null : testDataset.sha256(),
                 job.testFraction(), data.train().rows(), data.testRows(), job.spec().seed(),
                 result.iterations(), result.seconds(), result.trainer(), clock.instant(), versions.netforge(),
-                versions.nd4j(), versions.java(), versions.os(), meta.rowsWithoutLabel());
+                versions.nd4j(), versions.java(), versions.os(), meta.rowsWithoutLabel(),
+                excluded(dataset, meta.data()));
         ModelDocument document = new ModelDocument(ModelDocument.FORMAT_VERSION, job.id(), job.name(),
                 task, meta.data().features(), meta.data().label(), classes, meta.encoding(),
                 standardization == null ? null
@@ -183,6 +184,14 @@ class TrainingRunner implements JobKind {
                 validation == null ? List.of() : lossCurve(validation.losses(), validation.losses().length),
                 summary(result, meta), provenance, roc);
         return new StoredModel(document, weights);
+    }
+
+    /** The text columns the model did not learn from (never features), or null when the dataset has none. */
+    private static List<ModelDocument.ExcludedColumn> excluded(DatasetInfo dataset, io.netforge.tabular.DataSpec data) {
+        List<ModelDocument.ExcludedColumn> excluded = dataset.columns().stream()
+                .filter(c -> c.text() && !c.name().equals(data.label()))
+                .map(c -> new ModelDocument.ExcludedColumn(c.name(), c.whyText())).toList();
+        return excluded.isEmpty() ? null : excluded;
     }
 
     /** The network's outputs for the rows of x, row-major. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.netforge.problem.DomainException;
+import io.netforge.tabular.ColumnKind;
 
 /** The CSV parser alone, without Spring or a database. */
 class CsvDatasetParserTest {
@@ -46,6 +47,7 @@ class CsvDatasetParserTest {
                 for (int j = 0; j < width; j++) {
                     long cell = cells[r * width + j];
                     row.add(cell == ColumnProfile.MISSING ? null
+                            : cell == ColumnProfile.UNKEPT_TEXT ? "#unkept"
                             : ColumnProfile.isText(cell) ? "#" + ColumnProfile.textCode(cell)
                                     : (Object) Double.longBitsToDouble(cell));
                 }
@@ -284,34 +286,84 @@ class CsvDatasetParserTest {
     }
 
     @Test
-    void refusesACategoricalColumnWithMoreLevelsThanTheCap() {
-        StringBuilder csv = new StringBuilder("name,y\n");
-        for (int i = 0; i < 12; i++) {
-            csv.append("n").append(i).append(',').append(i % 2).append('\n');
+    void aColumnOfTextWithMoreLevelsThanTheCapBecomesATextColumnThatKeepsNoValues() {
+        StringBuilder csv = new StringBuilder("name,kind,y\n");
+        for (int i = 0; i < 30; i++) {
+            csv.append("n").append(i).append(',').append(i < 12 ? "k" + i : "k" + (i % 3)).append(',').append(i % 2)
+                    .append('\n');
         }
-        DomainException e = failure(() -> new CsvDatasetParser(LIMIT, 100, 10, CsvDatasetParser.DEFAULT_MISSING)
+        CsvDatasetParser.Result result = new CsvDatasetParser(LIMIT, 100, 10, CsvDatasetParser.DEFAULT_MISSING)
                 .parse(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), "file",
-                        CsvDatasetParser.Options.defaults(), sink));
+                        CsvDatasetParser.Options.defaults(), sink);
 
-        assertThat(e.kind()).isEqualTo(DomainException.Kind.UNPROCESSABLE);
-        assertThat(e.getMessage()).isEqualTo("row 11 (line 12): column 'name' has more than 10 distinct values ('n10'"
-                + " is one more); a categorical column with this many is usually an id or free text: leave it out with"
-                + " ignore=name (or raise netforge.datasets.max-levels)");
-        assertThat(e.properties()).containsEntry("column", "name");
+        DatasetColumn name = column(result, "name");
+        assertThat(name.type()).isEqualTo(ColumnKind.TEXT);
+        assertThat(name.distinct()).isEqualTo(30);
+        assertThat(name.distinctExact()).isTrue();
+        assertThat(name.unique()).isTrue();
+        assertThat(name.examples()).containsExactly("n0", "n1", "n2", "n3", "n4");
+        assertThat(name.levels()).isEmpty();
+        // 12 distinct kinds: past the cap of 10 as well, with repeats
+        DatasetColumn kind = column(result, "kind");
+        assertThat(kind.type()).isEqualTo(ColumnKind.TEXT);
+        assertThat(kind.distinct()).isEqualTo(12);
+        assertThat(kind.unique()).isFalse();
+        assertThat(column(result, "y").type()).isEqualTo(ColumnKind.NUMERIC);
+        // the cells of the rows before the switch keep their codes, the later ones are the unkept marker
+        assertThat(sink.rows.get(0).get(0)).isEqualTo("#0");
+        assertThat(sink.rows.get(29).get(0)).isEqualTo("#unkept");
     }
 
     @Test
-    void refusesAColumnOfManyNumbersThatTurnsOutToHoldText() {
+    void aColumnOfManyNumbersThatTurnsOutToHoldTextIsTextWhoseCountIsALowerBound() {
         StringBuilder csv = new StringBuilder("a,y\n");
         for (int i = 0; i < 1200; i++) {
             csv.append(i).append(',').append(i % 2).append('\n');
         }
-        csv.append("unknown,1\n");
-        DomainException e = failure(() -> parse(csv.toString()));
+        csv.append("unknown,1\n").append("7,0\n");
+        DatasetColumn a = column(parse(csv.toString()), "a");
 
-        assertThat(e.kind()).isEqualTo(DomainException.Kind.UNPROCESSABLE);
-        assertThat(e.getMessage()).startsWith("row 1201 (line 1202): column 'a' holds numbers and text (e.g. 'unknown')")
-                .contains("list it in missing=").contains("ignore=a");
+        assertThat(a.type()).isEqualTo(ColumnKind.TEXT);
+        assertThat(a.firstTextRow()).isEqualTo(1201);
+        assertThat(a.distinctExact()).isFalse();
+        assertThat(a.unique()).isNull(); // its numbers were past counting: whether 7 came before is not known
+        assertThat(a.examples()).containsExactly("unknown");
+    }
+
+    @Test
+    void aMixedColumnWhoseNumbersWereCountedCountsThemAsText() {
+        StringBuilder csv = new StringBuilder("a,y\n");
+        for (int i = 0; i < 8; i++) {
+            csv.append(i).append(',').append(i % 2).append('\n');
+        }
+        for (int i = 0; i < 8; i++) {
+            csv.append("t").append(i).append(',').append(i % 2).append('\n');
+        }
+        csv.append("3,1\n");
+        CsvDatasetParser.Result result = new CsvDatasetParser(LIMIT, 100, 10, CsvDatasetParser.DEFAULT_MISSING)
+                .parse(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), "file",
+                        CsvDatasetParser.Options.defaults(), sink);
+        DatasetColumn a = column(result, "a");
+        assertThat(a.type()).isEqualTo(ColumnKind.TEXT);
+        assertThat(a.distinct()).isEqualTo(16);
+        assertThat(a.distinctExact()).isTrue();
+        assertThat(a.unique()).isFalse();
+    }
+
+    @Test
+    void textColumnsStopCountingPastTheirLimitAndThenDoNotKnowWhetherTheyAreUnique() {
+        DistinctTexts texts = new DistinctTexts(3);
+        for (String v : new String[] {"a", "b", "c"}) {
+            texts.add(v, 1);
+        }
+        assertThat(texts.size()).isEqualTo(3);
+        assertThat(texts.unique()).isTrue();
+        texts.add("d", 1);
+        assertThat(texts.exact()).isFalse();
+        assertThat(texts.unique()).isNull();
+        texts.add("e", 2);
+        assertThat(texts.unique()).isFalse();
+        assertThat(DistinctTexts.hash("x")).isNotEqualTo(DistinctTexts.hash("y")).isNotZero();
     }
 
     @Test

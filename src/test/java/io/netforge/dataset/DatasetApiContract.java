@@ -162,11 +162,6 @@ abstract class DatasetApiContract {
                 csv("ignoring the label", "?ignore=y&label=y", ok, 400, "ignore", "label column 'y'"),
                 csv("ignoring all but one column", "?ignore=a,b", ok, 400, "found 1 column besides the ignored ones"),
                 csv("unknown delimiter", "?delimiter=%7C", ok, 400, "delimiter", "got '|'"),
-                csv("a categorical column of 1001 names", table(1, 1001, r -> "name" + r + "," + (r % 2)), 422,
-                        "column 'x0' has more than 1000 distinct values", "ignore=x0"),
-                csv("a numeric column with text after 1200 numbers",
-                        table(1, 1201, r -> (r == 1201 ? "unknown" : String.valueOf(r * 0.5)) + "," + (r % 2)), 422,
-                        "row 1201 (line 1202)", "column 'x0' holds numbers and text", "missing="),
                 raw("JSON instead of CSV", "application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8), 415,
                         "application/json", "multipart/form-data", "text/csv"),
                 raw("text/plain", "text/plain", ok.getBytes(StandardCharsets.UTF_8), 415, "text/plain", "text/csv"),
@@ -313,6 +308,31 @@ abstract class DatasetApiContract {
 
         assertThat(body.get("classes").toString()).isEqualTo("[{\"value\":\"no\",\"count\":1},{\"value\":\"yes\",\"count\":2}]");
         assertThat(labels(body)).containsExactly(1, 0, 1);
+    }
+
+    /** An id or title column is stored as text: described, left out of the default features, never refused. */
+    @Test
+    void storesAColumnOfMoreDistinctTextThanTheCapAsATextColumn() {
+        JsonNode body = created(http.postCsv(table(1, 1001, r -> "name" + r + "," + (r % 2))));
+        JsonNode name = body.get("columns").get(0);
+
+        assertThat(name.get("type").asString()).isEqualTo("text");
+        assertThat(name.get("distinct").asLong()).isEqualTo(1001);
+        assertThat(name.get("distinctExact").asBoolean()).isTrue();
+        assertThat(name.get("unique").asBoolean()).isTrue();
+        assertThat(name.get("examples").toString()).isEqualTo("[\"name1\",\"name2\",\"name3\",\"name4\",\"name5\"]");
+        assertThat(name.has("topLevels")).isFalse();
+        assertThat(body.get("features").toString()).isEqualTo("[]");
+        assertThat(body.get("notes").get(0).asString()).contains("column 'x0' is text (1001 distinct values, every one"
+                + " unique: an id", "left out of the features");
+        assertThat(http.get("/datasets/" + id(body)).json().get("columns").get(0).get("examples"))
+                .isEqualTo(name.get("examples"));
+
+        JsonNode mixed = created(http.postCsv(table(1, 1202,
+                r -> (r == 1201 ? "unknown" : String.valueOf(r * 0.5)) + "," + (r % 2))));
+        assertThat(mixed.get("columns").get(0).get("type").asString()).isEqualTo("text");
+        assertThat(mixed.get("columns").get(0).get("distinctExact").asBoolean()).isFalse();
+        assertThat(mixed.get("notes").get(0).asString()).contains("first text is in row 1201", "missing=");
     }
 
     @Test
@@ -518,7 +538,7 @@ abstract class DatasetApiContract {
         long poison = 60_000; // 6241 rows a chunk: 9 chunks were written before the bad row
 
         http.postStream("", () -> new GeneratedCsv(poison + 10, poison))
-                .assertProblem(422, "row 60000 (line 60001): column 'x3' holds numbers and text (e.g. 'oops')");
+                .assertProblem(400, "row 60000 (line 60001), column 'x3': 'inf' is not a finite number");
 
         assertThat(count("datasets")).isEqualTo(datasets);
         assertThat(count("dataset_chunks")).isEqualTo(chunks);

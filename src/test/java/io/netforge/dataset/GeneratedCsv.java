@@ -28,7 +28,7 @@ final class GeneratedCsv extends InputStream {
         this(rows, 0);
     }
 
-    /** As above, but data row {@code poisonRow} (1-based) has "oops" in column x3. */
+    /** As above, but data row {@code poisonRow} (1-based) has "inf" in column x3, which is not a number (400). */
     GeneratedCsv(long rows, long poisonRow) {
         this.rows = rows;
         this.poisonRow = poisonRow;
@@ -91,7 +91,7 @@ final class GeneratedCsv extends InputStream {
             if (row == 0) {
                 text.append('x').append(j);
             } else if (row == poisonRow && j == 3) {
-                text.append("oops");
+                text.append("inf");
             } else {
                 text.append(value(row, j));
             }

@@ -70,6 +70,35 @@ class TabularModelTest {
         return model;
     }
 
+    /** A catalogue with a unique title column: uploaded as it is, trained without the title, which provenance names. */
+    @Test
+    void trainsATableWithATitleColumnWithoutItAndSaysSo() {
+        StringBuilder csv = new StringBuilder("title,year,minutes,liked\n");
+        java.util.Random random = new java.util.Random(21);
+        for (int r = 0; r < 1200; r++) {
+            int year = 1950 + random.nextInt(70);
+            int minutes = 80 + random.nextInt(80);
+            csv.append("\"Film ").append(r).append(", part ").append(r % 7).append("\",").append(year).append(',')
+                    .append(minutes).append(',').append(year + minutes / 2 > 2040 ? "yes" : "no").append('\n');
+        }
+        JsonNode dataset = upload("?name=catalogue", csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(dataset.get("columns").get(0).get("type").asString()).isEqualTo("text");
+        assertThat(dataset.get("features").toString()).isEqualTo("[\"year\",\"minutes\"]");
+        String id = dataset.get("id").asString();
+
+        JsonNode model = train("{\"datasetId\": \"" + id + "\", \"network\": {\"maxIterations\": 200}}");
+        assertThat(model.get("features").toString()).isEqualTo("[\"year\",\"minutes\"]");
+        JsonNode excluded = model.get("provenance").get("excludedColumns");
+        assertThat(excluded.size()).isEqualTo(1);
+        assertThat(excluded.get(0).get("name").asString()).isEqualTo("title");
+        assertThat(excluded.get(0).get("reason").asString()).contains("1200 distinct values", "an id");
+
+        http.postJson("/models", "{\"datasetId\": \"" + id + "\", \"features\": [\"year\", \"title\"]}")
+                .assertProblem(422, "features[1]", "column 'title' is text", "leave it out");
+        http.postJson("/models", "{\"datasetId\": \"" + id + "\", \"label\": \"title\"}")
+                .assertProblem(422, "label", "column 'title' is text", "cannot be a label");
+    }
+
     @Test
     void describesEveryColumnOfAnUpload() {
         JsonNode dataset = upload("?name=customers&ignore=customer_id", file("customers-train.csv"));
