@@ -89,6 +89,7 @@ final class ModelExport {
         header.put("lossCurve", document.lossCurve());
         header.put("validationLossCurve", document.validationLossCurve());
         header.put("roc", document.roc());
+        header.put("warnings", document.warnings());
         return header;
     }
 

@@ -206,7 +206,8 @@ final class ModelImport {
         ModelDocument document = new ModelDocument(ModelDocument.FORMAT_VERSION, UUID.randomUUID(), modelName,
                 task, features, header.path("label").asString(""), classes, encoding, standardization, target,
                 spec, sizes, objective.id(), WeightsCodec.layout(bytes), metrics, lossCurve, validationLossCurve,
-                training, provenance, header.hasNonNull("roc") ? read(header, "roc", Roc.class) : null);
+                training, provenance, header.hasNonNull("roc") ? read(header, "roc", Roc.class) : null,
+                optionalList(header, "warnings", ModelDocument.Warning.class));
         StoredModel model = new StoredModel(document, bytes);
         WeightsCodec.predictor(model); // the network builds from what is stored
         return model;
@@ -274,11 +275,15 @@ final class ModelImport {
     }
 
     private List<ModelDocument.LossPoint> optionalList(JsonNode header, String field) {
-        List<ModelDocument.LossPoint> points = new ArrayList<>();
+        return optionalList(header, field, ModelDocument.LossPoint.class);
+    }
+
+    private <T> List<T> optionalList(JsonNode header, String field, Class<T> type) {
+        List<T> points = new ArrayList<>();
         if (header.hasNonNull(field)) {
             try {
                 for (JsonNode p : header.get(field)) {
-                    points.add(json.treeToValue(p, ModelDocument.LossPoint.class));
+                    points.add(json.treeToValue(p, type));
                 }
             } catch (JacksonException e) {
                 throw DomainException.invalidField("header." + field, "is not valid: " + e.getOriginalMessage());

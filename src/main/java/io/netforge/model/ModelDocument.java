@@ -48,12 +48,15 @@ import io.netforge.tabular.Task;
  * @param validationLossCurve with early stopping, the validation loss by epoch (sampled likewise); else empty
  * @param training            how the training ended
  * @param roc                 a classifier's ROC curves on its test rows (else its training rows); null otherwise
+ * @param warnings            what makes the model less to be trusted than its metrics suggest, computed from what
+ *                            the training recorded (never changing its bits); empty when nothing, and in models
+ *                            trained before warnings existed
  */
 public record ModelDocument(int formatVersion, UUID id, String name, Task task, List<String> features,
         String label, List<ClassValue> classes, Encoding preprocessing, StandardizationDoc standardization,
         TargetScale target, NetworkSpec network, List<Integer> layerSizes, String objective, WeightsLayout weights,
         Metrics.TrainTest metrics, List<LossPoint> lossCurve, List<LossPoint> validationLossCurve,
-        TrainingSummary training, Provenance provenance, Roc roc) {
+        TrainingSummary training, Provenance provenance, Roc roc, List<Warning> warnings) {
 
     /** The format this version writes. */
     public static final int FORMAT_VERSION = 4;
@@ -73,6 +76,7 @@ public record ModelDocument(int formatVersion, UUID id, String name, Task task, 
         objective = objective == null ? Objective.SIGMOID_CROSS_ENTROPY.id() : objective;
         lossCurve = List.copyOf(lossCurve);
         validationLossCurve = validationLossCurve == null ? List.of() : List.copyOf(validationLossCurve);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
         if (training == null) { // format 1: every run ran its iterations, unweighted, without a validation slice
             training = new TrainingSummary(provenance.iterations(), TrainingResult.StoppedBy.MAX_ITERATIONS.id(), null,
                     null, null);
@@ -151,6 +155,16 @@ public record ModelDocument(int formatVersion, UUID id, String name, Task task, 
             Double testFraction, long trainRows, long testRows, long seed, int iterations, double trainingSeconds,
             String trainer, Instant trainedAt, String netforgeVersion, String nd4jVersion, String javaVersion,
             String os, Long rowsWithoutLabel, List<ExcludedColumn> excludedColumns) {
+    }
+
+    /**
+     * Something a model's user should know before trusting it.
+     *
+     * @param code       stable, for programs and the {@code netforge_model_warnings_total} counter
+     * @param message    one sentence naming the evidence
+     * @param suggestion what to try
+     */
+    public record Warning(String code, String message, String suggestion) {
     }
 
     /** A column a model did not learn from although its dataset has it. */

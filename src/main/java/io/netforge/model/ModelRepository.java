@@ -379,6 +379,7 @@ public class ModelRepository {
                 job.attempts(),
                 job.cancelRequested(),
                 job.error(),
+                document == null ? null : document.warnings(),
                 document != null ? document.task() : data != null ? data.task() : Task.BINARY,
                 document != null ? document.features() : data != null ? data.features() : null,
                 document != null ? document.label() : data != null ? data.label() : null,

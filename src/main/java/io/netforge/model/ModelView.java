@@ -15,6 +15,8 @@ import io.netforge.tabular.Task;
  * A model as the API shows it: its job's state while it trains, and once SUCCEEDED what it learned.
  * Fields that do not apply yet are null ({@code metrics}, {@code features}, ...) or empty ({@code lossCurve}).
  *
+ * @param warnings      once SUCCEEDED, what makes the model less to be trusted than its metrics suggest (empty when
+ *                      nothing); null before
  * @param task          what the label asks for: {@code binary}, {@code multiclass} or {@code regression}
  * @param features      the feature columns, in the order of a row at predict
  * @param preprocessing how the features become inputs (null for models asked for before it could be chosen)
@@ -31,7 +33,7 @@ import io.netforge.tabular.Task;
  */
 public record ModelView(UUID id, String name, Integer version, List<String> aliases, JobStatus status, UUID datasetId, UUID testDatasetId,
         Double testFraction, NetworkSpec network, Progress progress, Timings timings, int attempts,
-        boolean cancelRequested, String error, Task task, List<String> features, String label,
+        boolean cancelRequested, String error, List<ModelDocument.Warning> warnings, Task task, List<String> features, String label,
         PreprocessingSpec preprocessing, List<String> inputs, List<Object> classes,
         Metrics.TrainTest metrics,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
@@ -47,7 +49,7 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
      */
     public ModelView withAliases(List<String> names) {
         return new ModelView(id, name, version, List.copyOf(names), status, datasetId, testDatasetId, testFraction,
-                network, progress, timings, attempts, cancelRequested, error, task, features, label, preprocessing,
+                network, progress, timings, attempts, cancelRequested, error, warnings, task, features, label, preprocessing,
                 inputs, classes, metrics, lossCurve, validationLossCurve, training, provenance, experimentId, fold, reproduction);
     }
 
@@ -63,7 +65,7 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
     /** The model as a list shows it: without its loss curves (absent from the JSON; GET /models/{id} has them). */
     public ModelView summary() {
         return new ModelView(id, name, version, aliases, status, datasetId, testDatasetId, testFraction,
-                network, progress, timings, attempts, cancelRequested, error, task, features, label, preprocessing,
+                network, progress, timings, attempts, cancelRequested, error, warnings, task, features, label, preprocessing,
                 inputs, classes, metrics, null, null, training, provenance, experimentId, fold, reproduction);
     }
 

@@ -264,14 +264,12 @@ final class DataSpecResolver {
         if (!(fraction > 0 && fraction < 1)) {
             throw DomainException.invalidField("testFraction", "must be greater than 0 and less than 1, got " + fraction);
         }
-        for (int g = 0; g < groups.length; g++) {
-            if (groups[g] < 2) {
-                throw DomainException.unprocessable(task.classification()
-                        ? "testFraction: class '" + classes.get(g) + "' has only " + groups[g]
-                                + " row; a stratified split needs at least 2 rows of each class"
-                        : "testFraction: the label has " + groups[g] + " value(s); a split needs at least 2 rows")
-                        .with("field", "testFraction");
-            }
+        // a class of one row stays in the training rows (the model's warnings say so); some class must split
+        if (java.util.Arrays.stream(groups).noneMatch(g -> g >= 2)) {
+            throw DomainException.unprocessable(task.classification()
+                    ? "testFraction: no class has 2 rows (" + describe(classes) + "); a split needs 2 rows of a class"
+                    : "testFraction: the label has " + groups[0] + " value(s); a split needs at least 2 rows")
+                    .with("field", "testFraction");
         }
     }
 

@@ -396,7 +396,7 @@ class TrainingDataLoader {
             this.testRows = total;
         }
 
-        /** @param counts the rows of each group; every group needs at least 2 */
+        /** @param counts the rows of each group; a group of fewer than 2 stays in the training rows */
         static StratifiedSplit of(long[] counts, double fraction, long seed) {
             long[] test = new long[counts.length];
             for (int c = 0; c < counts.length; c++) {
@@ -405,9 +405,12 @@ class TrainingDataLoader {
             return new StratifiedSplit(counts, test, seed);
         }
 
-        /** Test rows a group of {@code count} rows gives; needs {@code count >= 2}. */
+        /**
+         * Test rows a group of {@code count} rows gives: at least one and at most all but one, so both sides have it;
+         * none for a group of one row (or none), which stays in the training rows.
+         */
         static long testRowsOfClass(long count, double fraction) {
-            return Math.max(1, Math.min(count - 1, Math.round(fraction * count)));
+            return count < 2 ? 0 : Math.max(1, Math.min(count - 1, Math.round(fraction * count)));
         }
 
         long testRows() {

@@ -182,7 +182,7 @@ class TrainingRunner implements JobKind {
                         validated == null ? null : validated.metrics(), test == null ? null : test.metrics()),
                 lossCurve(result.losses(), result.iterations()),
                 validation == null ? List.of() : lossCurve(validation.losses(), validation.losses().length),
-                summary(result, meta), provenance, roc);
+                summary(result, meta), provenance, roc, ModelWarnings.of(classes(meta), data.train(), data.test()));
         return new StoredModel(document, weights);
     }
 

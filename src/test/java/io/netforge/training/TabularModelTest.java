@@ -99,6 +99,48 @@ class TabularModelTest {
                 .assertProblem(422, "label", "column 'title' is text", "cannot be a label");
     }
 
+    /** An incident log whose damage class has one row: the split keeps it in training, the model warns. */
+    @Test
+    void trainsWithAClassOfOneRowAndWarnsAboutIt() {
+        StringBuilder csv = new StringBuilder("speed,hour,damage\n");
+        java.util.Random random = new java.util.Random(7);
+        for (int r = 0; r < 300; r++) {
+            double speed = Math.round(random.nextDouble() * 1000) / 10.0;
+            csv.append(speed).append(',').append(random.nextInt(24)).append(',')
+                    .append(r == 150 ? "destroyed" : speed > 60 ? "major" : speed > 30 ? "minor" : "none").append('\n');
+        }
+        String id = upload("?name=incidents", csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .get("id").asString();
+
+        JsonNode model = train("{\"datasetId\": \"" + id + "\", \"testFraction\": 0.25, \"network\": {"
+                + "\"hiddenLayers\": [8], \"activation\": \"relu\", \"optimizer\": {\"type\": \"adam\"},"
+                + " \"learningRate\": 0.01, \"maxIterations\": 300}}");
+        JsonNode warnings = model.get("warnings");
+        assertThat(warnings.findValuesAsString("code")).containsExactly("few-rows-class", "class-not-in-test");
+        assertThat(warnings.get(0).get("message").asString()).contains("class 'destroyed' (1 row)");
+        assertThat(warnings.get(1).get("message").asString()).contains("class 'destroyed' has no test rows");
+        JsonNode test = model.get("metrics").get("test");
+        int destroyed = model.get("classes").values().stream().map(JsonNode::asString).toList().indexOf("destroyed");
+        assertThat(destroyed).isGreaterThanOrEqualTo(0);
+        JsonNode perClass = test.get("perClass").get(destroyed);
+        assertThat(perClass.get("label").asString()).isEqualTo("destroyed");
+        assertThat(perClass.get("support").asLong()).isZero();
+        assertThat(test.get("auc").asDouble()).isBetween(0.5, 1.0); // over the three classes the test rows have
+        assertThat(model.get("provenance").get("trainRows").asLong() + model.get("provenance").get("testRows").asLong())
+                .isEqualTo(300);
+
+        // a binary label whose positive class has one row: the test rows have one class, the AUC is left out
+        StringBuilder binary = new StringBuilder("x,y\n");
+        for (int r = 0; r < 60; r++) {
+            binary.append(r).append(',').append(r == 30 ? 1 : 0).append('\n');
+        }
+        String rare = upload("?name=one-positive", binary.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .get("id").asString();
+        JsonNode one = train("{\"datasetId\": \"" + rare + "\", \"testFraction\": 0.2, \"network\": {"
+                + "\"maxIterations\": 50}}");
+        assertThat(one.get("warnings").findValuesAsString("code")).containsExactly("few-rows-class", "class-not-in-test");
+    }
+
     @Test
     void describesEveryColumnOfAnUpload() {
         JsonNode dataset = upload("?name=customers&ignore=customer_id", file("customers-train.csv"));
