@@ -75,15 +75,19 @@ class DatasetController {
         if (file == null) {
             throw DomainException.invalidField("file", "missing; send the CSV as the multipart file part 'file'");
         }
-        var body = file.getInputStream();
+        boolean gzip = Gzip.isGzipPart(file.getOriginalFilename(), file.getContentType());
+        var body = gzip ? Gzip.inflate(file.getInputStream(), "file") : file.getInputStream();
+        // a dataset from data.csv.gz is named as one from data.csv would be
+        String fileName = gzip ? Gzip.withoutSuffix(file.getOriginalFilename()) : file.getOriginalFilename();
         return created(metrics.record(() -> store.create(new DatasetStore.Upload("file", body, file.getSize(),
-                file.getOriginalFilename(), name, options.parserOptions()))));
+                fileName, name, options.parserOptions()))));
     }
 
     @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true, body = Route.Body.STREAMED)
     @PostMapping(consumes = TEXT_CSV)
     ResponseEntity<DatasetResponse> uploadBody(@RequestParam(required = false) String name, ReadOptions options,
             @RequestHeader("Content-Type") MediaType contentType, HttpServletRequest request) throws IOException {
+        boolean gzip = Gzip.isGzipEncoding(request.getHeader("Content-Encoding"));
         String charset = contentType.getParameter("charset");
         if (charset != null && !UTF8_CHARSETS.contains(charset.replace("\"", "").toLowerCase(Locale.ROOT))) {
             throw DomainException.unsupportedMediaType("Content-Type '" + contentType + "': only UTF-8 is accepted; "
@@ -97,7 +101,8 @@ class DatasetController {
         java.nio.file.Path spooled = io.netforge.web.Spool.receive(request.getInputStream(), maxBytes,
                 properties.uploadTimeout(), most -> DomainException.tooLarge("the upload is larger than the limit of "
                         + most + " bytes").with("limitBytes", most));
-        try (var body = java.nio.file.Files.newInputStream(spooled)) {
+        try (var spool = java.nio.file.Files.newInputStream(spooled);
+                var body = gzip ? Gzip.inflate(spool, "request body") : spool) {
             return created(metrics.record(() -> store.create(new DatasetStore.Upload("request body", body,
                     request.getContentLengthLong(), null, name, options.parserOptions()))));
         } finally {

@@ -335,6 +335,50 @@ abstract class DatasetApiContract {
         assertThat(mixed.get("notes").get(0).asString()).contains("first text is in row 1201", "missing=");
     }
 
+    /** A gzip-compressed CSV, as a body or a .csv.gz part, is stored exactly as the CSV itself. */
+    @Test
+    void storesAGzipCompressedCsvAsTheCsvItself() throws IOException {
+        byte[] seed = Files.readAllBytes(SEED_TRAIN);
+        byte[] gz = gzip(seed);
+        JsonNode plain = created(http.post("?name=plain", "text/csv", seed));
+        JsonNode part = created(http.postMultipart(new Part("file", "seed_train.csv.gz", "application/octet-stream", gz)));
+        JsonNode body;
+        try (RawHttp raw = new RawHttp(port)) {
+            RawHttp.Response response = raw.head("POST /datasets?name=encoded HTTP/1.1", "Content-Type: text/csv",
+                    "Content-Encoding: gzip", "Content-Length: " + gz.length).stream(new java.io.ByteArrayInputStream(gz))
+                    .response();
+            assertThat(response.status()).as(response.body()).isEqualTo(201);
+            body = io.netforge.support.Http.parse(response.body());
+        }
+        for (JsonNode other : List.of(part, body)) {
+            assertThat(other.get("sha256")).isEqualTo(plain.get("sha256"));
+            assertThat(other.get("sizeBytes")).isEqualTo(plain.get("sizeBytes"));
+            assertThat(other.get("columns")).isEqualTo(plain.get("columns"));
+            assertThat(rows(id(other), 3)).containsExactlyElementsOf(rows(id(plain), 3));
+        }
+        assertThat(part.get("name").asString()).isEqualTo("seed_train.csv");
+
+        byte[] cut = java.util.Arrays.copyOf(gz, gz.length / 2);
+        http.postMultipart(Part.file("cut.csv.gz", cut)).assertProblem(400, "file: not a valid gzip stream");
+        http.postMultipart(Part.file("plain.csv.gz", seed)).assertProblem(400, "file: not a valid gzip stream",
+                "Not in GZIP format");
+        try (RawHttp raw = new RawHttp(port)) {
+            RawHttp.Response response = raw.head("POST /datasets HTTP/1.1", "Content-Type: text/csv",
+                    "Content-Encoding: br", "Content-Length: " + seed.length).stream(new java.io.ByteArrayInputStream(seed))
+                    .response();
+            assertThat(response.status()).isEqualTo(415);
+            assertThat(response.body()).contains("Content-Encoding 'br' is not supported");
+        }
+    }
+
+    static byte[] gzip(byte[] bytes) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void takesTheLabelFromTheMiddleWhenNamed() {
         JsonNode body = created(http.postCsv("a,target,b\n1,yes,2\n3,no,4\n", "?label=target"));

@@ -96,6 +96,37 @@ abstract class UploadLimitContract {
         assertThat(count("datasets")).isZero();
     }
 
+    /** A few hundred KB of gzip that inflates past the limit: 413 once the CSV crosses it, nothing stored. */
+    @Test
+    void answers413ToAGzipUploadThatInflatesPastTheLimit() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write("a,b,y\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] rows = "1,2,0\n".repeat(100_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (int i = 0; i < 50; i++) { // 30 MB of CSV
+                zip.write(rows);
+            }
+        }
+        byte[] bomb = out.toByteArray();
+        assertThat((long) bomb.length).isLessThan(LIMIT / 4);
+
+        RawHttp.Response response;
+        try (RawHttp raw = new RawHttp(port)) {
+            response = raw.head("POST /datasets HTTP/1.1", "Content-Type: text/csv", "Content-Encoding: gzip",
+                    "Content-Length: " + bomb.length).stream(new ByteArrayInputStream(bomb)).response();
+        }
+        assertThat(response.status()).as(response.body()).isEqualTo(413);
+        assertThat(response.body()).contains("larger than the limit of " + LIMIT + " bytes");
+        response = null;
+        byte[] part = DatasetHttp.multipart(List.of(new Part("file", "bomb.csv.gz", "application/gzip", bomb)));
+        try (RawHttp raw = new RawHttp(port)) {
+            response = raw.head("POST /datasets HTTP/1.1", "Content-Type: " + DatasetHttp.MULTIPART,
+                    "Content-Length: " + part.length).stream(new ByteArrayInputStream(part)).response();
+        }
+        assertThat(response.status()).as(response.body()).isEqualTo(413);
+        assertThat(count("datasets")).isZero();
+    }
+
     @Test
     void stillAcceptsUploadsUnderTheLimit() throws IOException {
         byte[] seed = Files.readAllBytes(DatasetApiContract.SEED_TRAIN);
