@@ -35,6 +35,7 @@ final class ColumnProfile {
     private final int position;
     private final String name;
     private final boolean textOnly;
+    private final boolean recognisesBooleans;
 
     private long missing;
     private long numbers;
@@ -59,10 +60,19 @@ final class ColumnProfile {
      * @param distinctLimit  most distinct numbers counted exactly
      */
     ColumnProfile(int position, String name, boolean textOnly, int distinctLimit) {
+        this(position, name, textOnly, distinctLimit, true);
+    }
+
+    /**
+     * @param booleans whether a column of boolean words is a boolean column (the V5 migration, which converted
+     *                 datasets before boolean columns existed, keeps them categorical, as it always did)
+     */
+    ColumnProfile(int position, String name, boolean textOnly, int distinctLimit, boolean booleans) {
         this.position = position;
         this.name = name;
         this.textOnly = textOnly;
         this.distinct = new DistinctNumbers(distinctLimit);
+        this.recognisesBooleans = booleans;
     }
 
     String name() {
@@ -216,14 +226,22 @@ final class ColumnProfile {
                 levels.add(new LevelWithCode(new DatasetColumn.Level(DatasetColumn.plain(v), v, distinct.count(v)), -1));
             }
         }
-        levels.sort((a, b) -> DatasetColumn.LEVEL_ORDER.compare(a.level, b.level));
+        // text of only true/false, yes/no, t/f, y/n (any case) is a boolean column, its false levels first
+        boolean booleans = recognisesBooleans && categorical && !textOnly && !texts.isEmpty() && numbers == 0
+                && texts.stream().allMatch(io.netforge.tabular.BooleanFeature::isToken);
+        java.util.Comparator<DatasetColumn.Level> order = booleans
+                ? java.util.Comparator.<DatasetColumn.Level>comparingDouble(
+                        l -> io.netforge.tabular.BooleanFeature.truth(l.value())).thenComparing(DatasetColumn.Level::value)
+                : DatasetColumn.LEVEL_ORDER;
+        levels.sort((a, b) -> order.compare(a.level, b.level));
         List<DatasetColumn.Level> ordered = levels.stream().map(l -> l.level).toList();
         int[] stored = levels.stream().mapToInt(l -> l.storedCode).toArray();
         if (categorical) {
             if (distinct.overflowed()) {
                 throw new IllegalStateException("column " + name + ": its numbers were not all counted");
             }
-            return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.CATEGORICAL, missing,
+            return new Profiled(new DatasetColumn(position, name, booleans ? io.netforge.tabular.ColumnKind.BOOLEAN
+                    : io.netforge.tabular.ColumnKind.CATEGORICAL, missing,
                     ordered.size(), true, false, null, null, null, null, textRow, ordered, null, null), stored);
         }
         boolean any = numbers > 0;

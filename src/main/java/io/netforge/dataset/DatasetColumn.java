@@ -45,9 +45,10 @@ public record DatasetColumn(int position, String name, ColumnKind type, long mis
     public record Level(String value, Double number, long count) {
     }
 
+    /** Whether its cells are levels (categorical and boolean columns): a label of such a column is classes. */
     @Override
     public boolean categorical() {
-        return type == ColumnKind.CATEGORICAL;
+        return type == ColumnKind.CATEGORICAL || type == ColumnKind.BOOLEAN;
     }
 
     /** The column as a feature's source: its kind and, for a categorical column, its levels by code. */

@@ -13,6 +13,7 @@ import io.netforge.compute.Precision;
 import io.netforge.model.ModelDocument;
 import io.netforge.model.StoredModel;
 import io.netforge.model.WeightsCodec;
+import io.netforge.tabular.BooleanFeature;
 import io.netforge.tabular.CategoricalFeature;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.Feature;
@@ -24,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A fitted model as one ONNX graph, the whole of {@code /predict}: per feature a named input of shape {@code [N, 1]}
- * (a numeric feature {@code double}, NaN when missing; a categorical one {@code string}, its level's text, the empty
+ * (a numeric feature {@code double}, NaN when missing; a boolean one {@code double} 0 or 1, NaN when missing; a
+ * categorical one {@code string}, its level's text, the empty
  * string when missing), the encoding (missing values filled, "was missing" indicators, one-hot levels), the
  * standardisation, the network's layers and its output function, then the answers: {@code probabilities}
  * ({@code [N, K]}, K = 2 for a binary model, the positive class second) and {@code label} ({@code [N]}, the classes
@@ -112,16 +114,23 @@ final class OnnxExport {
                     parts.add(cast(node("Equal", f.name(), constant(new String[] {""})), DataType.DOUBLE_VALUE));
                 }
             } else if (feature instanceof NumericFeature f) {
-                input(f.name(), DataType.DOUBLE_VALUE);
-                String missing = node("IsNaN", f.name());
-                double fill = f.fill() == null ? Double.NaN : f.fill();
-                parts.add(node("Where", missing, constant(new double[] {fill}, DataType.DOUBLE_VALUE), f.name()));
-                if (Boolean.TRUE.equals(f.indicator())) {
-                    parts.add(cast(missing, DataType.DOUBLE_VALUE));
-                }
+                number(f.name(), f.fill() == null ? Double.NaN : f.fill(), Boolean.TRUE.equals(f.indicator()), parts);
+            } else if (feature instanceof BooleanFeature f) {
+                // 0/1 as a double (NaN when missing): the graph of a number
+                number(f.name(), f.fill(), f.indicator(), parts);
             }
         }
         return parts;
+    }
+
+    /** A double input: its value, NaN filled in, and the "was missing" indicator when asked. */
+    private void number(String name, double fill, boolean indicator, List<String> parts) {
+        input(name, DataType.DOUBLE_VALUE);
+        String missing = node("IsNaN", name);
+        parts.add(node("Where", missing, constant(new double[] {fill}, DataType.DOUBLE_VALUE), name));
+        if (indicator) {
+            parts.add(cast(missing, DataType.DOUBLE_VALUE));
+        }
     }
 
     private String concat(List<String> parts) {

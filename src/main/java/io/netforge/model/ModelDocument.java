@@ -31,7 +31,9 @@ import io.netforge.tabular.Task;
  * article's (sigmoid, gradient descent, full batch). Format 2 adds those fields; a format-1 reader refuses it,
  * rather than predicting a ReLU network as a sigmoid one. Format 3 adds {@code task}, {@code preprocessing} and
  * {@code target}: earlier documents are binary models of numeric features without missing values. Format 4 adds
- * {@code roc}, the ROC curves of a classifier (null in earlier documents and for regressions).
+ * {@code roc}, the ROC curves of a classifier (null in earlier documents and for regressions). Format 5 adds
+ * boolean features to {@code preprocessing} and {@code warnings} (empty in earlier documents); a format-4 reader
+ * refuses it rather than failing on a feature type it does not know.
  *
  * @param task            what the label asks for (stored by its id)
  * @param features        feature names; a row at predict time has these values in this order
@@ -59,7 +61,7 @@ public record ModelDocument(int formatVersion, UUID id, String name, Task task, 
         TrainingSummary training, Provenance provenance, Roc roc, List<Warning> warnings) {
 
     /** The format this version writes. */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
     /** The oldest format this version reads. */
     public static final int OLDEST_READABLE_FORMAT = 1;
 

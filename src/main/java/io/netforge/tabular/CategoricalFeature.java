@@ -127,7 +127,7 @@ public record CategoricalFeature(String name, List<Encoding.Level> levels, Boole
 
     @Override
     public boolean reads(ColumnKind column) {
-        return true;
+        return column.learnable(); // numbers, categories and booleans are levels by their text; text keeps no values
     }
 
     @Override

@@ -40,6 +40,22 @@ public enum ColumnKind {
     },
 
     /**
+     * {@code true/false}, {@code yes/no}, {@code t/f}, {@code y/n} (any case): stored as categorical cells (the
+     * levels keep their text, false before true), one 0/1 input as a feature, binary as a label.
+     */
+    BOOLEAN("boolean") {
+        @Override
+        public Feature fit(String name, List<Encoding.Level> levels, double[] values, PreprocessingSpec spec) {
+            return BooleanFeature.fit(name, levels, values, spec);
+        }
+
+        @Override
+        public long inputs(long levels, boolean missing, PreprocessingSpec spec) {
+            return 1 + (spec.missingIndicators() && missing ? 1 : 0);
+        }
+    },
+
+    /**
      * Ids and free text: text with more distinct values than a categorical column may have. Described at upload, left
      * out of the features by default; never a feature or a label.
      */

@@ -15,13 +15,15 @@ import tools.jackson.databind.JsonNode;
  * stored dataset cell, a JSON value, a CSV cell) becomes its raw value, and how a raw value becomes the network's
  * inputs. One record per {@link ColumnKind}; nothing elsewhere asks which kind a feature is.
  *
- * <p>A raw value is a number (NaN when missing) for a numeric feature, and for a categorical one the index of its
- * level, -1 for a level the training rows did not have, NaN when missing.
+ * <p>A raw value is a number (NaN when missing) for a numeric feature, for a categorical one the index of its
+ * level, -1 for a level the training rows did not have, NaN when missing, and for a boolean one 0 or 1 (NaN when
+ * missing).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = NumericFeature.class, name = "numeric"),
-        @JsonSubTypes.Type(value = CategoricalFeature.class, name = "categorical")})
-public sealed interface Feature permits NumericFeature, CategoricalFeature {
+        @JsonSubTypes.Type(value = CategoricalFeature.class, name = "categorical"),
+        @JsonSubTypes.Type(value = BooleanFeature.class, name = "boolean")})
+public sealed interface Feature permits NumericFeature, CategoricalFeature, BooleanFeature {
 
     String name();
 

@@ -141,6 +141,66 @@ class TabularModelTest {
         assertThat(one.get("warnings").findValuesAsString("code")).containsExactly("few-rows-class", "class-not-in-test");
     }
 
+    /** yes/no, True/false, Y/N columns: boolean, one 0/1 input each; a boolean label is binary, true positive. */
+    @Test
+    void trainsOnBooleanColumnsAndPredictsFromBooleanValues() throws Exception {
+        StringBuilder csv = new StringBuilder("member,promo,visits,bought\n");
+        java.util.Random random = new java.util.Random(3);
+        for (int r = 0; r < 400; r++) {
+            boolean member = random.nextBoolean();
+            boolean promo = random.nextBoolean();
+            int visits = random.nextInt(10);
+            boolean bought = (member ? 2 : 0) + (promo ? 1 : 0) + visits / 3.0 + random.nextGaussian() > 2.5;
+            csv.append(r == 7 ? "" : member ? "yes" : "No").append(',').append(promo ? "Y" : "n").append(',')
+                    .append(visits).append(',').append(bought ? "True" : "false").append('\n');
+        }
+        JsonNode dataset = upload("?name=shop", csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode columns = dataset.get("columns");
+        assertThat(columns.findValuesAsString("type")).containsExactly("boolean", "boolean", "numeric", "boolean");
+        assertThat(columns.get(0).get("missing").asLong()).isEqualTo(1);
+        assertThat(dataset.get("task").asString()).isEqualTo("binary");
+        // false before true, whatever the case: "True" is the positive class
+        assertThat(dataset.get("classes").findValuesAsString("value")).containsExactly("false", "True");
+        String id = dataset.get("id").asString();
+
+        JsonNode model = train("{\"datasetId\": \"" + id + "\", \"network\": {\"hiddenLayers\": [4],"
+                + " \"maxIterations\": 300}}");
+        assertThat(model.get("inputs").toString()).isEqualTo("[\"member\",\"promo\",\"visits\"]");
+        assertThat(model.get("classes").toString()).isEqualTo("[\"false\",\"True\"]");
+        assertThat(model.get("metrics").get("train").get("accuracy").asDouble()).isGreaterThan(0.75);
+
+        String path = "/models/" + model.get("id").asString() + "/predict";
+        JsonNode answers = http.postJson(path, "{\"instances\": [{\"member\": true, \"promo\": \"y\", \"visits\": 9},"
+                + " {\"member\": \"NO\", \"promo\": 0, \"visits\": 0}, {\"member\": null, \"promo\": false,"
+                + " \"visits\": 3}]}").json().get("predictions");
+        assertThat(answers.get(0).get("probability").asDouble()).isGreaterThan(answers.get(1).get("probability").asDouble());
+        assertThat(answers.get(0).get("label").asString()).isEqualTo("True");
+        http.postJson(path, "{\"instances\": [{\"member\": \"maybe\", \"promo\": 1, \"visits\": 1}]}")
+                .assertProblem(400, "member", "must be a boolean", "\"maybe\"");
+
+        // the ONNX export takes a boolean as a double 0/1 (NaN when missing) and answers what /predict does
+        byte[] onnx = http.getBytes("/models/" + model.get("id").asString() + "/export?format=onnx");
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession session = env.createSession(onnx, new ai.onnxruntime.OrtSession.SessionOptions())) {
+            double[][] columnsOf = {{1, 0, Double.NaN}, {1, 0, 0}, {9, 0, 3}};
+            String[] names = {"member", "promo", "visits"};
+            java.util.Map<String, ai.onnxruntime.OnnxTensor> inputs = new java.util.LinkedHashMap<>();
+            for (int f = 0; f < 3; f++) {
+                inputs.put(names[f], ai.onnxruntime.OnnxTensor.createTensor(env,
+                        java.nio.DoubleBuffer.wrap(columnsOf[f]), new long[] {3, 1}));
+            }
+            try (ai.onnxruntime.OrtSession.Result result = session.run(inputs)) {
+                double[][] p = (double[][]) result.get("probabilities").orElseThrow().getValue();
+                for (int r = 0; r < 3; r++) {
+                    assertThat(p[r][1]).isCloseTo(answers.get(r).get("probability").asDouble(),
+                            org.assertj.core.data.Offset.offset(1e-12));
+                }
+            } finally {
+                inputs.values().forEach(ai.onnxruntime.OnnxTensor::close);
+            }
+        }
+    }
+
     @Test
     void describesEveryColumnOfAnUpload() {
         JsonNode dataset = upload("?name=customers&ignore=customer_id", file("customers-train.csv"));
