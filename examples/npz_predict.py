@@ -4,16 +4,58 @@
     python3 examples/npz_predict.py model.npz rows.csv      # a CSV with a header naming the features
 
 Prints one JSON prediction per row, as /predict answers them ({"probability", "label"}, {"label",
-"probabilities"} or {"value"}). The arithmetic is netforge's: encode the features (one-hot levels, filled
-missing values, missing indicators), standardise, then each layer a = f(a W + b).
+"probabilities"} or {"value"}). The arithmetic is netforge's: encode the features (one-hot levels, booleans as
+0/1, dates as their calendar parts, filled missing values, missing indicators), standardise, then each layer
+a = f(a W + b).
 """
 import csv
+import datetime
 import json
+import math
 import sys
 
 import numpy as np
 
 MISSING = {"", "na", "n/a", "null", "nan", "?"}
+TRUE = {"true", "yes", "t", "y", "1"}
+FALSE = {"false", "no", "f", "n", "0"}
+
+
+def seconds(text, fmt):
+    """A date's seconds since 1970 UTC (wall-clock time without an offset is UTC), in a built-in format."""
+    t = text.strip()
+    if fmt.startswith("pattern:"):
+        raise ValueError("dates in a named pattern (%s): convert them to ISO 8601 first" % fmt[8:])
+    for candidate in (t, t.replace("/", "-", 2)):
+        try:
+            d = datetime.datetime.fromisoformat(candidate.replace("Z", "+00:00"))
+            break
+        except ValueError:
+            d = None
+    if d is None:
+        for pattern in ("%b %d %Y", "%b %d, %Y", "%d %b %Y"):
+            try:
+                d = datetime.datetime.strptime(t.replace(".", ""), pattern)
+                break
+            except ValueError:
+                pass
+    if d is None:
+        raise ValueError("not a date: %r" % text)
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=datetime.timezone.utc)
+    return d.timestamp()
+
+
+def date_parts(f, s):
+    d = datetime.datetime.fromtimestamp(s, datetime.timezone.utc)
+    weekday = d.isoweekday()
+    parts = [d.year, d.month, d.day, weekday, d.timetuple().tm_yday]
+    if f["hours"]:
+        parts.append(d.hour + d.minute / 60 + d.second / 3600)
+    parts += [math.sin(2 * math.pi * (d.month - 1) / 12), math.cos(2 * math.pi * (d.month - 1) / 12),
+              math.sin(2 * math.pi * (weekday - 1) / 7), math.cos(2 * math.pi * (weekday - 1) / 7),
+              (s - f["origin"]) / 86400]
+    return parts
 
 
 def encode(header, record):
@@ -40,6 +82,15 @@ def encode(header, record):
                 except ValueError:
                     pass  # an unseen level: all zeros
             out += onehot
+        elif f["type"] == "boolean":
+            out.append(f["fill"] if missing else 1.0 if cell.lower() in TRUE else 0.0 if cell.lower() in FALSE
+                       else float("nan"))
+            if f.get("indicator"):
+                out.append(1.0 if missing else 0.0)
+        elif f["type"] == "datetime":
+            out += date_parts(f, f["fill"] if missing else seconds(cell, f["format"]))
+            if f.get("indicator"):
+                out.append(1.0 if missing else 0.0)
         else:
             out.append(f["fill"] if missing else float(cell))
             if f.get("indicator"):

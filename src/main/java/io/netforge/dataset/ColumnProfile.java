@@ -36,6 +36,10 @@ final class ColumnProfile {
     private final String name;
     private final boolean textOnly;
     private final boolean recognisesBooleans;
+    /** The format named for its dates, or null. */
+    private io.netforge.tabular.DateTimes.Format namedFormat;
+    /** Once its first present value was a date: the format its dates are read in. */
+    private io.netforge.tabular.DateTimes.Format dateFormat;
 
     private long missing;
     private long numbers;
@@ -60,7 +64,14 @@ final class ColumnProfile {
      * @param distinctLimit  most distinct numbers counted exactly
      */
     ColumnProfile(int position, String name, boolean textOnly, int distinctLimit) {
-        this(position, name, textOnly, distinctLimit, true);
+        this(position, name, textOnly, distinctLimit, true, null);
+    }
+
+    /** @param named the format an upload named for this column's dates ({@code dates=}), or null */
+    ColumnProfile(int position, String name, boolean textOnly, int distinctLimit, boolean booleans,
+            io.netforge.tabular.DateTimes.Format named) {
+        this(position, name, textOnly, distinctLimit, booleans);
+        this.namedFormat = named;
     }
 
     /**
@@ -106,6 +117,48 @@ final class ColumnProfile {
         integers &= value == Math.rint(value);
         distinct.add(value);
         return Double.doubleToRawLongBits(value);
+    }
+
+    /** Whether its dates are stored as their seconds (its first present value was a date, or a format was named). */
+    boolean isDateColumn() {
+        return dateFormat != null;
+    }
+
+    io.netforge.tabular.DateTimes.Format namedFormat() {
+        return namedFormat;
+    }
+
+    /**
+     * Whether a value may start a date column: a format was named, or this is the column's first present value and
+     * it is not a number.
+     */
+    boolean dateCandidate(boolean decimal) {
+        return namedFormat != null || (!decimal && numbers == 0 && texts.isEmpty());
+    }
+
+    /** The seconds of a value in the column's format (detected from the first value, or named), or NaN. */
+    double dateSeconds(String text) {
+        io.netforge.tabular.DateTimes.Format format = dateFormat != null ? dateFormat
+                : namedFormat != null ? namedFormat : io.netforge.tabular.DateTimes.detect(text);
+        if (format == null) {
+            return Double.NaN;
+        }
+        double seconds = io.netforge.tabular.DateTimes.seconds(text, format);
+        if (!Double.isNaN(seconds) && dateFormat == null) {
+            dateFormat = format;
+        }
+        return seconds;
+    }
+
+    /** Stores a date as its seconds. */
+    long date(double seconds) {
+        return number(seconds);
+    }
+
+    /** The format as a message names it. */
+    String formatDescription() {
+        io.netforge.tabular.DateTimes.Format format = dateFormat != null ? dateFormat : namedFormat;
+        return format == null ? "none" : format.id();
     }
 
     /** Whether the column became a text column ({@link #becomeText}). */
@@ -214,7 +267,7 @@ final class ColumnProfile {
         if (textValues != null) {
             return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.TEXT, missing,
                     textValues.size(), textValues.exact(), false, null, null, null, null, textRow, List.of(),
-                    textValues.unique(), examples), new int[0]);
+                    textValues.unique(), examples, null), new int[0]);
         }
         boolean categorical = textOnly || !texts.isEmpty();
         List<LevelWithCode> levels = new ArrayList<>();
@@ -242,12 +295,18 @@ final class ColumnProfile {
             }
             return new Profiled(new DatasetColumn(position, name, booleans ? io.netforge.tabular.ColumnKind.BOOLEAN
                     : io.netforge.tabular.ColumnKind.CATEGORICAL, missing,
-                    ordered.size(), true, false, null, null, null, null, textRow, ordered, null, null), stored);
+                    ordered.size(), true, false, null, null, null, null, textRow, ordered, null, null, null), stored);
         }
         boolean any = numbers > 0;
+        if (dateFormat != null || namedFormat != null) {
+            return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.DATETIME, missing,
+                    distinct.size(), !distinct.overflowed(), false, any ? min : null, any ? max : null,
+                    any ? mean : null, numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : null, null, List.of(), null, null,
+                    (dateFormat != null ? dateFormat : namedFormat).id()), new int[0]);
+        }
         return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.NUMERIC, missing, distinct.size(),
                 !distinct.overflowed(), any && integers, any ? min : null, any ? max : null, any ? mean : null,
-                numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : null, null, ordered, null, null), stored);
+                numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : null, null, ordered, null, null, null), stored);
     }
 
     private record LevelWithCode(DatasetColumn.Level level, int storedCode) {

@@ -100,17 +100,25 @@ final class CsvDatasetParser {
      * @param categorical columns whose values are all categories, numbers included (zip codes, ids of classes)
      * @param ignore      columns not to store at all
      * @param missing     the missing-value tokens, replacing the configured ones (an empty cell is always missing)
+     * @param dates       {@code column:pattern} for date columns in a format that is not recognised by itself
+     *                    ({@link io.netforge.tabular.DateTimes#pattern}, e.g. {@code day:dd/MM/yyyy})
      */
-    record Options(String label, String delimiter, List<String> categorical, List<String> ignore, List<String> missing) {
+    record Options(String label, String delimiter, List<String> categorical, List<String> ignore, List<String> missing,
+            List<String> dates) {
 
         static Options defaults() {
-            return new Options(null, null, List.of(), List.of(), null);
+            return new Options(null, null, List.of(), List.of(), null, List.of());
+        }
+
+        Options(String label, String delimiter, List<String> categorical, List<String> ignore, List<String> missing) {
+            this(label, delimiter, categorical, ignore, missing, List.of());
         }
 
         Options {
             categorical = categorical == null ? List.of() : List.copyOf(categorical);
             ignore = ignore == null ? List.of() : List.copyOf(ignore);
             missing = missing == null ? null : List.copyOf(missing);
+            dates = dates == null ? List.of() : List.copyOf(dates);
         }
     }
 
@@ -362,6 +370,7 @@ final class CsvDatasetParser {
             }
             Set<String> ignored = known(options.ignore(), header, "ignore");
             Set<String> categorical = known(options.categorical(), header, "categorical");
+            Map<String, io.netforge.tabular.DateTimes.Format> named = dateFormats(options.dates(), header);
             String label = options.label() == null || options.label().isBlank() ? null : options.label().strip();
             if (label != null && !header.contains(label)) {
                 throw DomainException.invalidField("label", "column '" + abbreviate(label)
@@ -392,7 +401,7 @@ final class CsvDatasetParser {
                 } else {
                     storedAt[i] = position;
                     profiles[position] = new ColumnProfile(position, header.get(i),
-                            categorical.contains(header.get(i)), distinctLimit);
+                            categorical.contains(header.get(i)), distinctLimit, true, named.get(header.get(i)));
                     position++;
                 }
             }
@@ -401,6 +410,33 @@ final class CsvDatasetParser {
             parsedHeader = new Header(stored, label, delimiter, header.stream().filter(ignored::contains).toList(),
                     missingList);
             sink.start(parsedHeader);
+        }
+
+        /** The formats of {@code dates=column:pattern}: each column in the header, each pattern valid. */
+        private Map<String, io.netforge.tabular.DateTimes.Format> dateFormats(List<String> requested,
+                List<String> header) {
+            Map<String, io.netforge.tabular.DateTimes.Format> formats = new HashMap<>();
+            for (String entry : requested) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                int colon = entry.indexOf(':');
+                if (colon <= 0 || colon == entry.length() - 1) {
+                    throw DomainException.invalidField("dates", "'" + abbreviate(entry) + "' must be column:pattern,"
+                            + " e.g. day:dd/MM/yyyy");
+                }
+                String column = entry.substring(0, colon).strip();
+                known(List.of(column), header, "dates");
+                try {
+                    formats.put(column, io.netforge.tabular.DateTimes.pattern(entry.substring(colon + 1).strip()));
+                } catch (IllegalArgumentException e) {
+                    throw DomainException.invalidField("dates", "column '" + abbreviate(column) + "': '"
+                            + abbreviate(entry.substring(colon + 1)) + "' is not a date pattern (letters as in"
+                            + " java.time.format.DateTimeFormatter, e.g. dd/MM/yyyy HH:mm): " + e.getMessage())
+                            .with("column", column);
+                }
+            }
+            return formats;
         }
 
         /** The named columns, each of which must be in the header. */
@@ -450,6 +486,20 @@ final class CsvDatasetParser {
             }
             if (column.textOnly()) {
                 return text(text, column);
+            }
+            if (column.isDateColumn() || column.dateCandidate(isDecimal(text))) {
+                double seconds = column.dateSeconds(text);
+                if (!Double.isNaN(seconds)) {
+                    return column.date(seconds);
+                }
+                if (column.isDateColumn() || column.namedFormat() != null) {
+                    String name = abbreviate(column.name());
+                    throw badValue(column, "'" + abbreviate(text) + "' is not a date in the column's format ("
+                            + column.formatDescription() + (column.isDateColumn() ? "; the rows before it are dates"
+                            : "") + "). If it marks a missing value, list it in missing=; if the dates have another"
+                            + " format, name it with dates=" + name + ":<pattern>; to keep the column as text, name it"
+                            + " in categorical=");
+                }
             }
             if (isDecimal(text)) {
                 double value = Double.parseDouble(text);

@@ -25,10 +25,12 @@ import io.netforge.tabular.EncodingFit;
  * @param unique        text columns: whether every present value occurs once (an id), null when the count stopped;
  *                      null for other columns
  * @param examples      text columns: the first few distinct values, shortened; null for other columns
+ * @param format        date columns (their cells and min/max/mean/sd are seconds since 1970 UTC): the format their
+ *                      text was read in ({@link io.netforge.tabular.DateTimes.Format#id()}); null for other columns
  */
 public record DatasetColumn(int position, String name, ColumnKind type, long missing, long distinct, boolean distinctExact,
         boolean integers, Double min, Double max, Double mean, Double sd, Long firstTextRow, List<Level> levels,
-        Boolean unique, List<String> examples) implements io.netforge.tabular.LabelSummary {
+        Boolean unique, List<String> examples, String format) implements io.netforge.tabular.LabelSummary {
 
     public DatasetColumn {
         levels = List.copyOf(levels);
@@ -54,7 +56,7 @@ public record DatasetColumn(int position, String name, ColumnKind type, long mis
     /** The column as a feature's source: its kind and, for a categorical column, its levels by code. */
     public EncodingFit.Source source() {
         return new EncodingFit.Source(name, type, categorical()
-                ? levels.stream().map(l -> new Encoding.Level(l.value(), l.number())).toList() : null);
+                ? levels.stream().map(l -> new Encoding.Level(l.value(), l.number())).toList() : null, format);
     }
 
     /** Whether it is a text column: an id or free text, described but never a feature or a label. */

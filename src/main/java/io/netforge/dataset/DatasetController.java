@@ -57,10 +57,10 @@ class DatasetController {
      * comma-separated names, or the parameter repeated.
      */
     record ReadOptions(String label, String delimiter, List<String> categorical, List<String> ignore,
-            List<String> missing) {
+            List<String> missing, List<String> dates) {
 
         CsvDatasetParser.Options parserOptions() {
-            return new CsvDatasetParser.Options(label, delimiter, categorical, ignore, missing);
+            return new CsvDatasetParser.Options(label, delimiter, categorical, ignore, missing, dates);
         }
     }
 

@@ -39,11 +39,14 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
      * @param topLevels     categorical columns: the {@value #TOP_LEVELS} most frequent levels, most frequent first
      * @param unique        text columns: whether every present value occurs once (an id); absent when not known
      * @param examples      text columns: the first few distinct values, shortened
+     * @param earliest      date columns with values: the earliest, as ISO 8601 UTC text (likewise latest)
+     * @param format        date columns: the format their text was read in ({@code iso}, {@code ymd-slash},
+     *                      {@code mon-d-yyyy}, {@code d-mon-yyyy}, or {@code pattern:} and the letters named)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ColumnResponse(String name, String type, long missing, long distinct, boolean distinctExact,
             Boolean integers, Double min, Double max, Double mean, Double sd, List<LevelCount> topLevels,
-            Boolean unique, List<String> examples) {
+            Boolean unique, List<String> examples, String earliest, String latest, String format) {
     }
 
     record LevelCount(String value, long count) {
@@ -59,7 +62,7 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
 
     private static DatasetResponse of(DatasetInfo info, boolean withColumns) {
         DatasetColumn label = info.labelColumn();
-        Task task = label.text() ? null : Task.infer(label);
+        Task task = label.type().labelable() ? Task.infer(label) : null;
         List<ClassCount> classes = task != null && task.classification()
                 ? label.levels().stream().map(l -> new ClassCount(json(l), l.count())).toList() : List.of();
         List<String> notes = info.columns().stream().filter(DatasetColumn::text)
@@ -86,16 +89,21 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
     private static ColumnResponse column(DatasetColumn c) {
         if (c.text()) {
             return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), null, null,
-                    null, null, null, null, c.unique(), c.examples());
+                    null, null, null, null, c.unique(), c.examples(), null, null, null);
+        }
+        if (c.type() == io.netforge.tabular.ColumnKind.DATETIME) {
+            return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), null, null,
+                    null, null, null, null, null, null, c.min() == null ? null : io.netforge.tabular.DateTimes.iso(c.min()),
+                    c.max() == null ? null : io.netforge.tabular.DateTimes.iso(c.max()), c.format());
         }
         if (c.categorical()) {
             List<LevelCount> top = c.levels().stream()
                     .sorted(Comparator.comparingLong(DatasetColumn.Level::count).reversed())
                     .limit(TOP_LEVELS).map(l -> new LevelCount(l.value(), l.count())).toList();
             return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), null, null,
-                    null, null, null, top, null, null);
+                    null, null, null, top, null, null, null, null, null);
         }
         return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), c.integers(),
-                c.min(), c.max(), c.mean(), c.sd(), null, null, null);
+                c.min(), c.max(), c.mean(), c.sd(), null, null, null, null, null, null);
     }
 }

@@ -341,7 +341,8 @@ public class DatasetStore {
                             rs.getBoolean("integers"), nullableDouble(rs, "min_value"), nullableDouble(rs, "max_value"),
                             nullableDouble(rs, "mean_value"), nullableDouble(rs, "sd_value"),
                             nullableLong(rs, "first_text_row"), own, nullableBoolean(rs, "unique_values"),
-                            rs.getString("examples") == null ? null : strings(rs.getString("examples"))));
+                            rs.getString("examples") == null ? null : strings(rs.getString("examples")),
+                            rs.getString("date_format")));
                 }, args);
         return columns;
     }

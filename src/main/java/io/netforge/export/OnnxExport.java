@@ -15,6 +15,7 @@ import io.netforge.model.StoredModel;
 import io.netforge.model.WeightsCodec;
 import io.netforge.tabular.BooleanFeature;
 import io.netforge.tabular.CategoricalFeature;
+import io.netforge.tabular.DateFeature;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.Feature;
 import io.netforge.tabular.NumericFeature;
@@ -118,6 +119,11 @@ final class OnnxExport {
             } else if (feature instanceof BooleanFeature f) {
                 // 0/1 as a double (NaN when missing): the graph of a number
                 number(f.name(), f.fill(), f.indicator(), parts);
+            } else if (feature instanceof DateFeature f) {
+                throw io.netforge.problem.DomainException.unprocessable("format=onnx: feature '" + f.name()
+                        + "' is a date, whose calendar parts (year, month, weekday, ...) this export does not compute"
+                        + " in ONNX operators; use format=npz (the weights and the encoding as JSON), or /predict")
+                        .with("field", "format");
             }
         }
         return parts;

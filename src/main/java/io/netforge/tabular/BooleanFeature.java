@@ -69,8 +69,8 @@ public record BooleanFeature(String name, double fill, boolean indicator) implem
 
     /** A 0/1 input, not scaled. */
     @Override
-    public boolean scaled() {
-        return false;
+    public int scaledInputs() {
+        return 0;
     }
 
     @Override

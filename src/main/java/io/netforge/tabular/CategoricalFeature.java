@@ -76,8 +76,8 @@ public record CategoricalFeature(String name, List<Encoding.Level> levels, Boole
     }
 
     @Override
-    public boolean scaled() {
-        return false;
+    public int scaledInputs() {
+        return 0;
     }
 
     @Override

@@ -16,8 +16,8 @@ public enum ColumnKind {
     /** Numbers; a missing one is filled in (and flagged, when asked). */
     NUMERIC("numeric") {
         @Override
-        public Feature fit(String name, List<Encoding.Level> levels, double[] values, PreprocessingSpec spec) {
-            return NumericFeature.fit(name, values, spec);
+        public Feature fit(EncodingFit.Source source, double[] values, PreprocessingSpec spec) {
+            return NumericFeature.fit(source.name(), values, spec);
         }
 
         @Override
@@ -29,8 +29,8 @@ public enum ColumnKind {
     /** Text (or numbers named as categories): one-hot over the levels the training rows have. */
     CATEGORICAL("categorical") {
         @Override
-        public Feature fit(String name, List<Encoding.Level> levels, double[] values, PreprocessingSpec spec) {
-            return CategoricalFeature.fit(name, levels, values);
+        public Feature fit(EncodingFit.Source source, double[] values, PreprocessingSpec spec) {
+            return CategoricalFeature.fit(source.name(), source.levels(), values);
         }
 
         @Override
@@ -45,8 +45,8 @@ public enum ColumnKind {
      */
     BOOLEAN("boolean") {
         @Override
-        public Feature fit(String name, List<Encoding.Level> levels, double[] values, PreprocessingSpec spec) {
-            return BooleanFeature.fit(name, levels, values, spec);
+        public Feature fit(EncodingFit.Source source, double[] values, PreprocessingSpec spec) {
+            return BooleanFeature.fit(source.name(), source.levels(), values, spec);
         }
 
         @Override
@@ -56,13 +56,34 @@ public enum ColumnKind {
     },
 
     /**
+     * Dates and date-times: stored as seconds since 1970 UTC ({@link DateTimes}), with the format they were read in;
+     * a feature of their parts ({@link DateFeature}); never a label.
+     */
+    DATETIME("datetime") {
+        @Override
+        public Feature fit(EncodingFit.Source source, double[] values, PreprocessingSpec spec) {
+            return DateFeature.fit(source.name(), source.format(), values, spec);
+        }
+
+        @Override
+        public long inputs(long levels, boolean missing, PreprocessingSpec spec) {
+            return 11 + (spec.missingIndicators() && missing ? 1 : 0);
+        }
+
+        @Override
+        public boolean labelable() {
+            return false;
+        }
+    },
+
+    /**
      * Ids and free text: text with more distinct values than a categorical column may have. Described at upload, left
      * out of the features by default; never a feature or a label.
      */
     TEXT("text") {
         @Override
-        public Feature fit(String name, List<Encoding.Level> levels, double[] values, PreprocessingSpec spec) {
-            throw new IllegalStateException("column " + name + " is text: it is never a feature");
+        public Feature fit(EncodingFit.Source source, double[] values, PreprocessingSpec spec) {
+            throw new IllegalStateException("column " + source.name() + " is text: it is never a feature");
         }
 
         @Override
@@ -72,6 +93,11 @@ public enum ColumnKind {
 
         @Override
         public boolean learnable() {
+            return false;
+        }
+
+        @Override
+        public boolean labelable() {
             return false;
         }
     };
@@ -93,19 +119,25 @@ public enum ColumnKind {
                 .orElseThrow(() -> new IllegalArgumentException("unknown column kind " + id));
     }
 
-    /** Whether a column of this kind can be a feature or a label. */
+    /** Whether a column of this kind can be a feature. */
     public boolean learnable() {
+        return true;
+    }
+
+    /** Whether a column of this kind can be a label. */
+    public boolean labelable() {
         return true;
     }
 
     /**
      * The feature a column of this kind becomes, learned from its training rows alone.
      *
-     * @param levels the column's levels by code (what its categorical cells hold); null for a numeric column
-     * @param values the training rows' cells: numbers, or level codes; NaN for missing
+     * @param source the column: its name, its levels by code (what categorical cells hold; null for a numeric
+     *               column), a date column's format
+     * @param values the training rows' cells: numbers, level codes, or a date's seconds; NaN for missing
      * @throws EncodingFit.NoValuesException when the rows cannot give the feature what it needs
      */
-    public abstract Feature fit(String name, List<Encoding.Level> levels, double[] values, PreprocessingSpec spec);
+    public abstract Feature fit(EncodingFit.Source source, double[] values, PreprocessingSpec spec);
 
     /**
      * The inputs a feature of this kind takes at most, before it is fitted: for a column of {@code levels} levels

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * What a model learned from its training rows to turn a row of features into the network's inputs, and applies to
  * every row after: one fitted {@link Feature} per feature (numeric ones filled in when missing, categorical ones
  * one-hot over the levels the training rows had). Inputs are laid out feature by feature, in feature order.
- * Standardisation comes after, on the inputs features {@link Feature#scaled() scale}.
+ * Standardisation comes after, on the inputs features {@link Feature#scaledInputs() scale}.
  *
  * <p>Rows reach {@link #encode} as one raw value per feature (see {@link Feature}).
  *
@@ -74,7 +74,9 @@ public record Encoding(List<Feature> features, String unknownCategory) {
         boolean[] numeric = new boolean[width()];
         int at = 0;
         for (Feature f : features) {
-            numeric[at] = f.scaled();
+            for (int i = 0; i < f.scaledInputs(); i++) {
+                numeric[at + i] = true;
+            }
             at += f.width();
         }
         return numeric;

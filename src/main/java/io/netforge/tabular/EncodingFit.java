@@ -19,8 +19,13 @@ public final class EncodingFit {
      * A feature as its dataset stores it.
      *
      * @param levels a categorical column's levels by code (what its cells hold); null for a numeric column
+     * @param format a date column's format ({@link DateTimes.Format#id()}); null for other columns
      */
-    public record Source(String name, ColumnKind kind, List<Encoding.Level> levels) {
+    public record Source(String name, ColumnKind kind, List<Encoding.Level> levels, String format) {
+
+        public Source(String name, ColumnKind kind, List<Encoding.Level> levels) {
+            this(name, kind, levels, null);
+        }
     }
 
     /** Thrown when the training rows cannot give a feature what it needs (a mean without any value). */
@@ -43,7 +48,7 @@ public final class EncodingFit {
                 column[r] = train.get(r * width + j);
             }
             Source source = features.get(j);
-            fitted.add(source.kind().fit(source.name(), source.levels(), column, spec));
+            fitted.add(source.kind().fit(source, column, spec));
         }
         return new Encoding(fitted, spec.unknownCategory());
     }

@@ -16,14 +16,15 @@ import tools.jackson.databind.JsonNode;
  * inputs. One record per {@link ColumnKind}; nothing elsewhere asks which kind a feature is.
  *
  * <p>A raw value is a number (NaN when missing) for a numeric feature, for a categorical one the index of its
- * level, -1 for a level the training rows did not have, NaN when missing, and for a boolean one 0 or 1 (NaN when
- * missing).
+ * level, -1 for a level the training rows did not have, NaN when missing, for a boolean one 0 or 1 (NaN when
+ * missing), and for a date its seconds since 1970 UTC (NaN when missing).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = NumericFeature.class, name = "numeric"),
         @JsonSubTypes.Type(value = CategoricalFeature.class, name = "categorical"),
-        @JsonSubTypes.Type(value = BooleanFeature.class, name = "boolean")})
-public sealed interface Feature permits NumericFeature, CategoricalFeature, BooleanFeature {
+        @JsonSubTypes.Type(value = BooleanFeature.class, name = "boolean"),
+        @JsonSubTypes.Type(value = DateFeature.class, name = "datetime")})
+public sealed interface Feature permits NumericFeature, CategoricalFeature, BooleanFeature, DateFeature {
 
     String name();
 
@@ -44,9 +45,9 @@ public sealed interface Feature permits NumericFeature, CategoricalFeature, Bool
     @JsonIgnore
     List<String> inputNames();
 
-    /** Whether its first input is a value that standardisation scales (not a 0/1 indicator or one-hot input). */
+    /** How many of its first inputs are values that standardisation scales (not 0/1 indicator or one-hot inputs). */
     @JsonIgnore
-    boolean scaled();
+    int scaledInputs();
 
     /** Whether its input is exactly its raw value when present (one input, no indicator). */
     @JsonIgnore

@@ -56,8 +56,8 @@ public record NumericFeature(String name, Double fill, Boolean indicator) implem
     }
 
     @Override
-    public boolean scaled() {
-        return true;
+    public int scaledInputs() {
+        return 1;
     }
 
     @Override

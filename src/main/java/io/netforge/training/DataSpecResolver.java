@@ -47,6 +47,11 @@ final class DataSpecResolver {
             throw DomainException.unprocessable("label: " + label.whyText() + "; it cannot be a label: name another"
                     + " column with \"label\"").with("field", "label").with("column", labelName);
         }
+        if (!label.type().labelable()) {
+            throw DomainException.unprocessable("label: column '" + labelName + "' holds " + label.type().id()
+                    + " values, which are not a task (classes or a number to predict): name another column with"
+                    + " \"label\"").with("field", "label").with("column", labelName);
+        }
         Set<String> ignored = new HashSet<>(names(request.ignore(), dataset, "ignore"));
         if (ignored.contains(labelName)) {
             throw DomainException.invalidField("ignore", "names the label column '" + labelName + "'");

@@ -201,6 +201,88 @@ class TabularModelTest {
         }
     }
 
+    /** A daily weather record: 1500 distinct dates are a date column (not text), its parts the model's inputs. */
+    @Test
+    void trainsOnADateColumnAndPredictsFromDateText() throws Exception {
+        StringBuilder csv = new StringBuilder("date,humidity,rain\n");
+        java.util.Random random = new java.util.Random(11);
+        java.time.LocalDate day = java.time.LocalDate.of(2010, 1, 1);
+        for (int r = 0; r < 1500; r++, day = day.plusDays(1)) {
+            int humidity = 40 + random.nextInt(60);
+            boolean winter = day.getMonthValue() <= 3 || day.getMonthValue() >= 11;
+            csv.append(r == 9 ? "NA" : day.toString()).append(',').append(humidity).append(',')
+                    .append((winter ? 1.5 : 0) + humidity / 40.0 + random.nextGaussian() * 0.5 > 2.6 ? 1 : 0)
+                    .append('\n');
+        }
+        JsonNode dataset = upload("?name=weather", csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode date = dataset.get("columns").get(0);
+        assertThat(date.get("type").asString()).isEqualTo("datetime");
+        assertThat(date.get("format").asString()).isEqualTo("iso");
+        assertThat(date.get("missing").asLong()).isEqualTo(1);
+        assertThat(date.get("distinctExact").asBoolean()).isFalse(); // counted as numbers are: up to 1000
+        assertThat(date.get("distinct").asLong()).isEqualTo(1001);
+        assertThat(date.get("earliest").asString()).isEqualTo("2010-01-01T00:00:00Z");
+        assertThat(date.get("latest").asString()).isEqualTo("2014-02-08T00:00:00Z");
+        String id = dataset.get("id").asString();
+
+        JsonNode model = train("{\"datasetId\": \"" + id + "\", \"testFraction\": 0.2, \"network\": {"
+                + "\"hiddenLayers\": [16], \"activation\": \"relu\", \"optimizer\": {\"type\": \"adam\"},"
+                + " \"learningRate\": 0.01, \"maxIterations\": 400}}");
+        assertThat(model.get("inputs").toString()).isEqualTo("[\"date.year\",\"date.month\",\"date.day\","
+                + "\"date.weekday\",\"date.dayOfYear\",\"date.monthSin\",\"date.monthCos\",\"date.weekdaySin\","
+                + "\"date.weekdayCos\",\"date.elapsedDays\",\"humidity\"]");
+        assertThat(model.get("metrics").get("test").get("auc").asDouble()).isGreaterThan(0.75);
+        String modelId = model.get("id").asString();
+
+        JsonNode answers = http.postJson("/models/" + modelId + "/predict", "{\"instances\": ["
+                + "{\"date\": \"2015-01-15\", \"humidity\": 70}, {\"date\": \"Jul 15 2015\", \"humidity\": 70},"
+                + " {\"date\": null, \"humidity\": 70}]}").json().get("predictions");
+        assertThat(answers.get(0).get("probability").asDouble())
+                .isGreaterThan(answers.get(1).get("probability").asDouble()); // winter rains more
+        // examples/npz_predict.py takes the dates' parts with Python's datetime: the same answers as /predict
+        String[] days = {"2015-01-15", "Jul 15 2015", "", "2013/06/30", "2011-02-28T00:00:00Z", "12 Mar 2016"};
+        StringBuilder rows = new StringBuilder("date,humidity\n");
+        StringBuilder instances = new StringBuilder();
+        for (int r = 0; r < days.length; r++) {
+            rows.append(days[r]).append(',').append(50 + 7 * r).append('\n');
+            instances.append(r == 0 ? "" : ", ").append("{\"date\": ").append(days[r].isEmpty() ? "null"
+                    : "\"" + days[r] + "\"").append(", \"humidity\": ").append(50 + 7 * r).append('}');
+        }
+        JsonNode expected = http.postJson("/models/" + modelId + "/predict", "{\"instances\": [" + instances + "]}")
+                .json().get("predictions");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("dates");
+        java.nio.file.Files.write(dir.resolve("model.npz"), http.getBytes("/models/" + modelId + "/export?format=npz"));
+        java.nio.file.Files.writeString(dir.resolve("rows.csv"), rows);
+        Process python = new ProcessBuilder("python3", "examples/npz_predict.py", dir.resolve("model.npz").toString(),
+                dir.resolve("rows.csv").toString()).redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(python.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(python.exitValue()).as(output).isZero();
+        List<JsonNode> numpy = output.lines().map(Http::parse).toList();
+        assertThat(numpy).hasSize(days.length);
+        for (int r = 0; r < days.length; r++) {
+            assertThat(numpy.get(r).get("probability").asDouble()).as(days[r])
+                    .isCloseTo(expected.get(r).get("probability").asDouble(), org.assertj.core.data.Offset.offset(1e-12));
+        }
+
+        http.postJson("/models/" + modelId + "/predict", "{\"instances\": [{\"date\": \"15/01/2015\","
+                + " \"humidity\": 70}]}").assertProblem(400, "date", "must be a date as text");
+        http.postJson("/models", "{\"datasetId\": \"" + id + "\", \"label\": \"date\"}")
+                .assertProblem(422, "label", "column 'date' holds datetime values");
+        http.get("/models/" + modelId + "/export?format=onnx").assertProblem(422, "feature 'date' is a date");
+
+        // a day-first format named at upload; a value that is not a date in it names row and column
+        String dayFirst = "day,x,y\n31/01/2012,1,0\n01/02/2012,2,1\n15/02/2012,3,0\n";
+        JsonNode named = upload("?dates=day:dd/MM/yyyy", dayFirst.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(named.get("columns").get(0).get("format").asString()).isEqualTo("pattern:dd/MM/yyyy");
+        assertThat(named.get("columns").get(0).get("earliest").asString()).isEqualTo("2012-01-31T00:00:00Z");
+        http.post("/datasets?dates=day:dd/MM/yyyy", "text/csv", (dayFirst + "2012-02-16,4,1\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).assertProblem(400, "row 4", "column 'day'",
+                "'2012-02-16' is not a date in the column's format (pattern:dd/MM/yyyy");
+        http.post("/datasets?dates=day:dd/bb", "text/csv", dayFirst.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .assertProblem(400, "dates", "not a date pattern");
+    }
+
     @Test
     void describesEveryColumnOfAnUpload() {
         JsonNode dataset = upload("?name=customers&ignore=customer_id", file("customers-train.csv"));
