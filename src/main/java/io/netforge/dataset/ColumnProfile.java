@@ -38,6 +38,8 @@ final class ColumnProfile {
     private final boolean recognisesBooleans;
     /** The format named for its dates, or null. */
     private io.netforge.tabular.DateTimes.Format namedFormat;
+    /** Whether its numbers are percentages ({@code 12%}, stored as 12): decided by its first number; null before. */
+    private Boolean percents;
     /** Once its first present value was a date: the format its dates are read in. */
     private io.netforge.tabular.DateTimes.Format dateFormat;
 
@@ -117,6 +119,14 @@ final class ColumnProfile {
         integers &= value == Math.rint(value);
         distinct.add(value);
         return Double.doubleToRawLongBits(value);
+    }
+
+    Boolean percents() {
+        return percents;
+    }
+
+    void holdsPercents(boolean percent) {
+        percents = percent;
     }
 
     /** Whether its dates are stored as their seconds (its first present value was a date, or a format was named). */
@@ -267,7 +277,7 @@ final class ColumnProfile {
         if (textValues != null) {
             return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.TEXT, missing,
                     textValues.size(), textValues.exact(), false, null, null, null, null, textRow, List.of(),
-                    textValues.unique(), examples, null), new int[0]);
+                    textValues.unique(), examples, null, false), new int[0]);
         }
         boolean categorical = textOnly || !texts.isEmpty();
         List<LevelWithCode> levels = new ArrayList<>();
@@ -295,18 +305,19 @@ final class ColumnProfile {
             }
             return new Profiled(new DatasetColumn(position, name, booleans ? io.netforge.tabular.ColumnKind.BOOLEAN
                     : io.netforge.tabular.ColumnKind.CATEGORICAL, missing,
-                    ordered.size(), true, false, null, null, null, null, textRow, ordered, null, null, null), stored);
+                    ordered.size(), true, false, null, null, null, null, textRow, ordered, null, null, null, false), stored);
         }
         boolean any = numbers > 0;
         if (dateFormat != null || namedFormat != null) {
             return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.DATETIME, missing,
                     distinct.size(), !distinct.overflowed(), false, any ? min : null, any ? max : null,
                     any ? mean : null, numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : null, null, List.of(), null, null,
-                    (dateFormat != null ? dateFormat : namedFormat).id()), new int[0]);
+                    (dateFormat != null ? dateFormat : namedFormat).id(), false), new int[0]);
         }
         return new Profiled(new DatasetColumn(position, name, io.netforge.tabular.ColumnKind.NUMERIC, missing, distinct.size(),
                 !distinct.overflowed(), any && integers, any ? min : null, any ? max : null, any ? mean : null,
-                numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : null, null, ordered, null, null, null), stored);
+                numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : null, null, ordered, null, null, null,
+                Boolean.TRUE.equals(percents)), stored);
     }
 
     private record LevelWithCode(DatasetColumn.Level level, int storedCode) {

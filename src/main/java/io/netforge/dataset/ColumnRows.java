@@ -10,8 +10,8 @@ final class ColumnRows {
     static final String INSERT_COLUMN = """
             INSERT INTO dataset_columns (dataset_id, position, name, type, missing_count, distinct_count, distinct_exact,
                                          integers, min_value, max_value, mean_value, sd_value, first_text_row,
-                                         unique_values, examples, date_format)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         unique_values, examples, date_format, percentages)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
 
     /** The same as the schema was when V5 converted the datasets of before: no text columns yet. */
@@ -51,7 +51,8 @@ final class ColumnRows {
                         c.distinctExact(), c.integers(), c.min(), c.max(), c.mean(), c.sd(), c.firstTextRow() }
                     : new Object[] { dataset, c.position(), c.name(), c.type().id(), c.missing(), c.distinct(),
                         c.distinctExact(), c.integers(), c.min(), c.max(), c.mean(), c.sd(), c.firstTextRow(),
-                        c.unique(), c.examples() == null ? null : toJson.apply(c.examples()), c.format() });
+                        c.unique(), c.examples() == null ? null : toJson.apply(c.examples()), c.format(),
+                        c.percentages() });
             for (int code = 0; code < c.levels().size(); code++) {
                 DatasetColumn.Level level = c.levels().get(code);
                 int stored = profiled.storedCodes()[code];

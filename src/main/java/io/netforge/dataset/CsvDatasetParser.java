@@ -102,16 +102,18 @@ final class CsvDatasetParser {
      * @param missing     the missing-value tokens, replacing the configured ones (an empty cell is always missing)
      * @param dates       {@code column:pattern} for date columns in a format that is not recognised by itself
      *                    ({@link io.netforge.tabular.DateTimes#pattern}, e.g. {@code day:dd/MM/yyyy})
+     * @param decimal     the decimal mark of numbers: {@code .} (the default) or {@code ,} (then the delimiter is a
+     *                    semicolon or a tab)
      */
     record Options(String label, String delimiter, List<String> categorical, List<String> ignore, List<String> missing,
-            List<String> dates) {
+            List<String> dates, String decimal) {
 
         static Options defaults() {
-            return new Options(null, null, List.of(), List.of(), null, List.of());
+            return new Options(null, null, List.of(), List.of(), null, List.of(), null);
         }
 
         Options(String label, String delimiter, List<String> categorical, List<String> ignore, List<String> missing) {
-            this(label, delimiter, categorical, ignore, missing, List.of());
+            this(label, delimiter, categorical, ignore, missing, List.of(), null);
         }
 
         Options {
@@ -178,6 +180,24 @@ final class CsvDatasetParser {
         };
     }
 
+    /** The decimal mark asked for: '.' (also "dot", "point", absent) or ',' ("comma"). */
+    static char decimalMark(String requested) {
+        if (requested == null || requested.isEmpty()) {
+            return '.';
+        }
+        return switch (requested.toLowerCase(Locale.ROOT)) {
+            case ".", "dot", "point" -> '.';
+            case ",", "comma" -> ',';
+            default -> throw DomainException.invalidField("decimal", "must be '.' or ',', got '"
+                    + abbreviate(requested) + "'");
+        };
+    }
+
+    private static final java.util.regex.Pattern THOUSANDS_AFTER_POINT =
+            java.util.regex.Pattern.compile("[+-]?\\d{1,3}(,\\d{3})+(\\.\\d*)?%?");
+    private static final java.util.regex.Pattern THOUSANDS_AFTER_COMMA =
+            java.util.regex.Pattern.compile("[+-]?\\d{1,3}(\\.\\d{3})+(,\\d*)?%?");
+
     /** The state of one parse. */
     private final class Pass {
 
@@ -188,6 +208,7 @@ final class CsvDatasetParser {
         private final List<String> missingList;
         private final Sink sink;
         private final Character requestedDelimiter;
+        private final char decimal;
 
         private long rows;          // data rows accepted so far
         private long recordLine;    // physical line the current record starts on
@@ -221,6 +242,7 @@ final class CsvDatasetParser {
             }
             this.sink = sink;
             this.requestedDelimiter = delimiter(options.delimiter());
+            this.decimal = decimalMark(options.decimal());
         }
 
         Result run() {
@@ -268,6 +290,10 @@ final class CsvDatasetParser {
             recordLine = 1;
             String ahead = headerLine(counted);
             delimiter = requestedDelimiter != null ? requestedDelimiter : detectDelimiter(ahead);
+            if (decimal == ',' && delimiter == ',') {
+                throw DomainException.invalidField("decimal", "a decimal comma needs a ';' or tab delimiter, but the"
+                        + " file's is ','" + (requestedDelimiter == null ? " (detected from the header)" : ""));
+            }
             return new SequenceReader(new StringReader(ahead), counted);
         }
 
@@ -487,7 +513,8 @@ final class CsvDatasetParser {
             if (column.textOnly()) {
                 return text(text, column);
             }
-            if (column.isDateColumn() || column.dateCandidate(isDecimal(text))) {
+            String number = decimalText(text, column);
+            if (column.isDateColumn() || column.dateCandidate(number != null)) {
                 double seconds = column.dateSeconds(text);
                 if (!Double.isNaN(seconds)) {
                     return column.date(seconds);
@@ -501,8 +528,8 @@ final class CsvDatasetParser {
                             + " in categorical=");
                 }
             }
-            if (isDecimal(text)) {
-                double value = Double.parseDouble(text);
+            if (number != null) {
+                double value = Double.parseDouble(number);
                 if (!Double.isFinite(value)) {
                     throw badValue(column, "'" + abbreviate(text) + "' is out of range for a float64 (overflows to infinity)");
                 }
@@ -518,6 +545,41 @@ final class CsvDatasetParser {
                         + " leave the cell empty or use one of " + missingList + ")");
             }
             return text(text, column);
+        }
+
+        /**
+         * A cell as a decimal number in '.' form ({@code 1,5} with a decimal comma is {@code 1.5}; {@code 12%} in a
+         * column of percentages is {@code 12}), or null when it is not a number. A number with thousands separators
+         * is a 400: netforge does not guess them. The first number of a column decides whether it holds
+         * percentages; a column that mixes them with plain numbers is a 400 naming the cell.
+         */
+        private String decimalText(String text, ColumnProfile column) {
+            if ((decimal == '.' ? THOUSANDS_AFTER_POINT : THOUSANDS_AFTER_COMMA).matcher(text).matches()) {
+                throw badValue(column, "'" + abbreviate(text) + "' has thousands separators, which are not read"
+                        + " (they differ between locales): remove them" + (decimal == '.' ? ", or if ',' is the"
+                        + " decimal mark, upload with decimal=, and a ';' or tab delimiter" : "")
+                        + "; to keep the column as text, name it in categorical=");
+            }
+            String candidate = decimal == ',' ? text.replace(',', '.') : text;
+            if (decimal == ',' && text.indexOf('.') >= 0) {
+                return null; // with a decimal comma, a point is not part of a number
+            }
+            boolean percent = candidate.endsWith("%") && isDecimal(candidate.substring(0, candidate.length() - 1));
+            String digits = percent ? candidate.substring(0, candidate.length() - 1) : candidate;
+            if (!percent && !isDecimal(digits)) {
+                return null;
+            }
+            Boolean percents = column.percents();
+            if (percents == null) {
+                if (column.textLevels() == 0) {
+                    column.holdsPercents(percent);
+                }
+            } else if (percents != percent) {
+                throw badValue(column, "'" + abbreviate(text) + "' is " + (percent ? "a percentage, but the rows"
+                        + " before it are plain numbers" : "a plain number, but the rows before it are percentages")
+                        + "; a column of percentages has '%' on every value");
+            }
+            return digits;
         }
 
         private long text(String text, ColumnProfile column) {

@@ -27,10 +27,12 @@ import io.netforge.tabular.EncodingFit;
  * @param examples      text columns: the first few distinct values, shortened; null for other columns
  * @param format        date columns (their cells and min/max/mean/sd are seconds since 1970 UTC): the format their
  *                      text was read in ({@link io.netforge.tabular.DateTimes.Format#id()}); null for other columns
+ * @param percentages   numeric columns: whether the values were percentages ({@code 12%}, stored as 12)
  */
 public record DatasetColumn(int position, String name, ColumnKind type, long missing, long distinct, boolean distinctExact,
         boolean integers, Double min, Double max, Double mean, Double sd, Long firstTextRow, List<Level> levels,
-        Boolean unique, List<String> examples, String format) implements io.netforge.tabular.LabelSummary {
+        Boolean unique, List<String> examples, String format, boolean percentages)
+        implements io.netforge.tabular.LabelSummary {
 
     public DatasetColumn {
         levels = List.copyOf(levels);

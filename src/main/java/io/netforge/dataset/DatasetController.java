@@ -57,10 +57,10 @@ class DatasetController {
      * comma-separated names, or the parameter repeated.
      */
     record ReadOptions(String label, String delimiter, List<String> categorical, List<String> ignore,
-            List<String> missing, List<String> dates) {
+            List<String> missing, List<String> dates, String decimal) {
 
         CsvDatasetParser.Options parserOptions() {
-            return new CsvDatasetParser.Options(label, delimiter, categorical, ignore, missing, dates);
+            return new CsvDatasetParser.Options(label, delimiter, categorical, ignore, missing, dates, decimal);
         }
     }
 

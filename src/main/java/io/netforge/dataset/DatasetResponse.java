@@ -42,11 +42,13 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
      * @param earliest      date columns with values: the earliest, as ISO 8601 UTC text (likewise latest)
      * @param format        date columns: the format their text was read in ({@code iso}, {@code ymd-slash},
      *                      {@code mon-d-yyyy}, {@code d-mon-yyyy}, or {@code pattern:} and the letters named)
+     * @param percentages   numeric columns whose values were percentages ({@code 12%}, kept as 12): true; else absent
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ColumnResponse(String name, String type, long missing, long distinct, boolean distinctExact,
             Boolean integers, Double min, Double max, Double mean, Double sd, List<LevelCount> topLevels,
-            Boolean unique, List<String> examples, String earliest, String latest, String format) {
+            Boolean unique, List<String> examples, String earliest, String latest, String format,
+            Boolean percentages) {
     }
 
     record LevelCount(String value, long count) {
@@ -89,21 +91,22 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
     private static ColumnResponse column(DatasetColumn c) {
         if (c.text()) {
             return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), null, null,
-                    null, null, null, null, c.unique(), c.examples(), null, null, null);
+                    null, null, null, null, c.unique(), c.examples(), null, null, null, null);
         }
         if (c.type() == io.netforge.tabular.ColumnKind.DATETIME) {
             return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), null, null,
                     null, null, null, null, null, null, c.min() == null ? null : io.netforge.tabular.DateTimes.iso(c.min()),
-                    c.max() == null ? null : io.netforge.tabular.DateTimes.iso(c.max()), c.format());
+                    c.max() == null ? null : io.netforge.tabular.DateTimes.iso(c.max()), c.format(), null);
         }
         if (c.categorical()) {
             List<LevelCount> top = c.levels().stream()
                     .sorted(Comparator.comparingLong(DatasetColumn.Level::count).reversed())
                     .limit(TOP_LEVELS).map(l -> new LevelCount(l.value(), l.count())).toList();
             return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), null, null,
-                    null, null, null, top, null, null, null, null, null);
+                    null, null, null, top, null, null, null, null, null, null);
         }
         return new ColumnResponse(c.name(), c.type().id(), c.missing(), c.distinct(), c.distinctExact(), c.integers(),
-                c.min(), c.max(), c.mean(), c.sd(), null, null, null, null, null, null);
+                c.min(), c.max(), c.mean(), c.sd(), null, null, null, null, null, null,
+                c.percentages() ? Boolean.TRUE : null);
     }
 }

@@ -342,7 +342,7 @@ public class DatasetStore {
                             nullableDouble(rs, "mean_value"), nullableDouble(rs, "sd_value"),
                             nullableLong(rs, "first_text_row"), own, nullableBoolean(rs, "unique_values"),
                             rs.getString("examples") == null ? null : strings(rs.getString("examples")),
-                            rs.getString("date_format")));
+                            rs.getString("date_format"), rs.getBoolean("percentages")));
                 }, args);
         return columns;
     }

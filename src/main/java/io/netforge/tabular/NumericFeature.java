@@ -89,6 +89,9 @@ public record NumericFeature(String name, Double fill, Boolean indicator) implem
         if (value == null || value.isNull()) {
             return missing(field, strict);
         }
+        if (value.isString() && value.asString().endsWith("%")) {
+            return fromText(value.asString().strip(), field, strict);
+        }
         if (!value.isNumber()) {
             throw DomainException.invalidField(field, "must be a number (or null when missing), got "
                     + Feature.brief(value.toString()));
@@ -104,7 +107,9 @@ public record NumericFeature(String name, Double fill, Boolean indicator) implem
     public double fromText(String text, String field, boolean strict) {
         double number;
         try {
-            number = Double.parseDouble(text);
+            // a percentage is its number of percent points, as an upload of a column of percentages stores it
+            number = Double.parseDouble(text.endsWith("%") && Decimal.isDecimal(text.substring(0, text.length() - 1))
+                    ? text.substring(0, text.length() - 1) : text);
         } catch (NumberFormatException e) {
             throw DomainException.invalidField(field, "must be a number (or null when missing), got "
                     + Feature.brief(tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(text).toString()));

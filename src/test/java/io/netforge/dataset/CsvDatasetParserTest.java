@@ -83,8 +83,12 @@ class CsvDatasetParserTest {
 
     /** Parses into a sink of its own, for tests that parse several CSVs. */
     private static CsvDatasetParser.Result parseAlone(String csv) {
+        return parseAlone(csv, CsvDatasetParser.Options.defaults());
+    }
+
+    private static CsvDatasetParser.Result parseAlone(String csv, CsvDatasetParser.Options options) {
         return parser(LIMIT, 100).parse(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "request body",
-                CsvDatasetParser.Options.defaults(), new Recorder());
+                options, new Recorder());
     }
 
     private static CsvDatasetParser parser(long limit, int columns) {
@@ -364,6 +368,47 @@ class CsvDatasetParserTest {
         texts.add("e", 2);
         assertThat(texts.unique()).isFalse();
         assertThat(DistinctTexts.hash("x")).isNotEqualTo(DistinctTexts.hash("y")).isNotZero();
+    }
+
+    @Test
+    void readsDecimalCommasInASemicolonFileWhenAsked() {
+        CsvDatasetParser.Options comma = new CsvDatasetParser.Options(null, null, List.of(), List.of(), null,
+                List.of(), ",");
+        CsvDatasetParser.Result result = parse("a;b;y\n1,5;-0,25;0\n2;3,;1\n", comma);
+
+        assertThat(column(result, "a").type()).isEqualTo(ColumnKind.NUMERIC);
+        assertThat(sink.numbers(3)).containsExactly(new double[] {1.5, -0.25, 0}, new double[] {2, 3, 1});
+        DomainException grouped = failure(() -> parseAlone("a;y\n1.234,5;0\n", comma));
+        assertThat(grouped.getMessage()).contains("row 1 (line 2), column 'a': '1.234,5' has thousands separators");
+        DomainException clash = failure(() -> parseAlone("a,y\n1,0\n", comma));
+        assertThat(clash.getMessage()).contains("a decimal comma needs a ';' or tab delimiter");
+    }
+
+    @Test
+    void refusesThousandsSeparatorsNamingTheCell() {
+        DomainException e = failure(() -> parseAlone("a;y\n12;0\n1,234.5;1\n"));
+        assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID_INPUT);
+        assertThat(e.getMessage()).startsWith("row 2 (line 3), column 'a': '1,234.5' has thousands separators")
+                .contains("decimal=,");
+        assertThat(e.properties()).containsEntry("column", "a").containsEntry("row", 2L);
+        // named as categorical, such text is kept as it is
+        CsvDatasetParser.Options text = new CsvDatasetParser.Options(null, null, List.of("a"), List.of(), null);
+        assertThat(column(parseAlone("a;y\n1,234.5;1\n5;0\n", text), "a").type()).isEqualTo(ColumnKind.CATEGORICAL);
+    }
+
+    @Test
+    void readsAColumnOfPercentagesAsTheirNumbers() {
+        CsvDatasetParser.Result result = parse("rate,y\n12%,0\n-0.5%,1\n,0\n100%,1\n");
+
+        DatasetColumn rate = column(result, "rate");
+        assertThat(rate.type()).isEqualTo(ColumnKind.NUMERIC);
+        assertThat(rate.percentages()).isTrue();
+        assertThat(rate.max()).isEqualTo(100.0);
+        assertThat(sink.rows.get(1).get(0)).isEqualTo(-0.5);
+        assertThat(failure(() -> parseAlone("rate,y\n12%,0\n7,1\n")).getMessage())
+                .contains("row 2 (line 3), column 'rate': '7' is a plain number, but the rows before it are percentages");
+        assertThat(failure(() -> parseAlone("rate,y\n7,0\n12%,1\n")).getMessage())
+                .contains("'12%' is a percentage, but the rows before it are plain numbers");
     }
 
     @Test
