@@ -148,8 +148,13 @@ final class CsvDatasetParser {
     }
 
     /** What was parsed, once the whole upload was read. */
+    /**
+     * @param sha256        of the uploaded bytes (the CSV, once inflated)
+     * @param contentSha256 of the table as stored ({@link ContentHash}): the same for the same typed cells, whatever
+     *                      file they came in
+     */
     record Result(Header header, long rows, int chunks, List<ColumnProfile.Profiled> columns, long sizeBytes,
-            String sha256) {
+            String sha256, String contentSha256) {
     }
 
     /**
@@ -231,6 +236,7 @@ final class CsvDatasetParser {
         private long[] cells;
         private int inChunk;
         private int chunkIndex;
+        private final ContentHash content = new ContentHash();
 
         Pass(InputStream body, String source, Options options, Sink sink) {
             this.upload = new UploadInputStream(body, maxBytes);
@@ -256,9 +262,9 @@ final class CsvDatasetParser {
                         continue;
                     }
                     if (names == null) {
-                        header(record);
+                        header(record.toList());
                     } else {
-                        row(record);
+                        row(record.toList());
                     }
                 }
             } catch (IOException e) {
@@ -372,7 +378,7 @@ final class CsvDatasetParser {
             }
         }
 
-        private void header(CSVRecord record) {
+        private void header(List<String> record) {
             int count = record.size();
             String at = where();
             if (count > maxColumns) {
@@ -483,7 +489,7 @@ final class CsvDatasetParser {
             return names;
         }
 
-        private void row(CSVRecord record) {
+        private void row(List<String> record) {
             if (record.size() != columns) {
                 throw located(DomainException.invalidInput(where() + ": expected " + columns + " columns, found "
                         + record.size()));
@@ -493,7 +499,9 @@ final class CsvDatasetParser {
             for (int i = 0; i < columns; i++) {
                 int position = storedAt[i];
                 if (position >= 0) {
-                    cells[at + position] = cell(record.get(i), profiles[position]);
+                    long cell = cell(record.get(i), profiles[position]);
+                    cells[at + position] = cell;
+                    content.add(cell, record.get(i));
                 }
             }
             rows++;
@@ -646,7 +654,8 @@ final class CsvDatasetParser {
             for (ColumnProfile column : profiles) {
                 profiled.add(column.finish());
             }
-            return new Result(parsedHeader, rows, chunkIndex, profiled, upload.count(), upload.sha256Hex());
+            return new Result(parsedHeader, rows, chunkIndex, profiled, upload.count(), upload.sha256Hex(),
+                    content.finish(profiled));
         }
 
     /** Where the current record is: "row 17 (line 18)", or "header (line 1)" before the header was read. */

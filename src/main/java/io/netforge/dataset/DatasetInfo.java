@@ -14,9 +14,12 @@ import java.util.UUID;
  * @param ignored   columns left out at upload (not stored)
  * @param missing   the tokens that counted as missing values (besides an empty cell)
  * @param sha256    hex SHA-256 of the uploaded bytes, for model provenance
+ * @param contentSha256 hex SHA-256 of the stored table ({@code ContentHash}): the same for the same typed cells in
+ *                  any file format; null for datasets stored before it was computed
  */
 public record DatasetInfo(UUID id, String name, Instant createdAt, long rows, List<DatasetColumn> columns, String label,
-        char delimiter, List<String> ignored, List<String> missing, String sha256, long sizeBytes) {
+        char delimiter, List<String> ignored, List<String> missing, String sha256, long sizeBytes,
+        String contentSha256) {
 
     public DatasetInfo {
         columns = List.copyOf(columns);

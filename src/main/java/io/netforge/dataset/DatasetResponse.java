@@ -17,6 +17,8 @@ import io.netforge.tabular.Task;
  *                 a model
  * @param label    the label column named at upload (else the last): the default label of a model
  * @param task     the task that label suggests ({@link Task#infer}); null when it is a text column
+ * @param contentSha256 the SHA-256 of the table as stored: the same for the same typed cells, as a CSV, a gzip CSV
+ *                 or a Parquet file; absent for datasets stored before it existed
  * @param notes    what a user should know before training: the text columns left out of the default features
  * @param classes  for a binary or multi-class label, its classes in code order with their rows: a value is a JSON
  *                 number for a number, else a string; empty for a regression label
@@ -25,7 +27,7 @@ import io.netforge.tabular.Task;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<String> features, String label,
         Task task, List<ClassCount> classes, List<ColumnResponse> columns, List<String> ignored, String delimiter,
-        List<String> missingValues, long sizeBytes, String sha256, List<String> notes) {
+        List<String> missingValues, long sizeBytes, String sha256, String contentSha256, List<String> notes) {
 
     /** Most frequent levels a categorical column shows. */
     static final int TOP_LEVELS = 20;
@@ -74,7 +76,7 @@ record DatasetResponse(UUID id, String name, Instant createdAt, long rows, List<
         return new DatasetResponse(info.id(), info.name(), info.createdAt(), info.rows(), info.features(), info.label(),
                 task, classes, withColumns ? info.columns().stream().map(DatasetResponse::column).toList() : null,
                 info.ignored(), info.delimiter() == '\t' ? "tab" : String.valueOf(info.delimiter()), info.missing(),
-                info.sizeBytes(), info.sha256(), notes.isEmpty() ? null : notes);
+                info.sizeBytes(), info.sha256(), info.contentSha256(), notes.isEmpty() ? null : notes);
     }
 
     /** A class for a JSON answer: a number as a JSON number (in plain form, e.g. {@code 1} or {@code 0.5}), else text. */

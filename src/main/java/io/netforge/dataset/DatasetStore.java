@@ -42,7 +42,7 @@ public class DatasetStore {
 
     private static final String SELECT_DATASETS = """
             SELECT id, name, created_at, row_count, label_name, delimiter, ignored_columns, missing_tokens, size_bytes,
-                   sha256
+                   sha256, content_sha256
               FROM datasets
             """;
 
@@ -237,8 +237,9 @@ public class DatasetStore {
             CsvDatasetParser.Result parsed = parser.parse(upload.body(), upload.source(), upload.options(),
                     new ChunkWriter(id, name, createdAt));
             jdbc.update("""
-                    UPDATE datasets SET row_count = ?, chunk_count = ?, size_bytes = ?, sha256 = ? WHERE id = ?
-                    """, parsed.rows(), parsed.chunks(), parsed.sizeBytes(), parsed.sha256(), id);
+                    UPDATE datasets SET row_count = ?, chunk_count = ?, size_bytes = ?, sha256 = ?, content_sha256 = ?
+                     WHERE id = ?
+                    """, parsed.rows(), parsed.chunks(), parsed.sizeBytes(), parsed.sha256(), parsed.contentSha256(), id);
             ColumnRows.insert(id, parsed.columns(), jdbc::batchUpdate, json::writeValueAsString);
         });
         return find(id).orElseThrow();
@@ -306,7 +307,8 @@ public class DatasetStore {
         return jdbc.query(sql, (rs, n) -> new DatasetInfo(rs.getObject("id", UUID.class), rs.getString("name"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getLong("row_count"), List.of(),
                 rs.getString("label_name"), rs.getString("delimiter").charAt(0), strings(rs.getString("ignored_columns")),
-                strings(rs.getString("missing_tokens")), rs.getString("sha256"), rs.getLong("size_bytes")), args);
+                strings(rs.getString("missing_tokens")), rs.getString("sha256"), rs.getLong("size_bytes"),
+                rs.getString("content_sha256")), args);
     }
 
     private List<String> strings(String jsonArray) {
@@ -315,7 +317,7 @@ public class DatasetStore {
 
     private static DatasetInfo withColumns(DatasetInfo d, Map<UUID, List<DatasetColumn>> columns) {
         return new DatasetInfo(d.id(), d.name(), d.createdAt(), d.rows(), columns.getOrDefault(d.id(), List.of()),
-                d.label(), d.delimiter(), d.ignored(), d.missing(), d.sha256(), d.sizeBytes());
+                d.label(), d.delimiter(), d.ignored(), d.missing(), d.sha256(), d.sizeBytes(), d.contentSha256());
     }
 
     /** The columns (with their levels) of the datasets the two conditions select, by dataset, in position order. */

@@ -350,7 +350,9 @@ abstract class DatasetApiContract {
             assertThat(response.status()).as(response.body()).isEqualTo(201);
             body = io.netforge.support.Http.parse(response.body());
         }
+        assertThat(plain.get("contentSha256").asString()).hasSize(64);
         for (JsonNode other : List.of(part, body)) {
+            assertThat(other.get("contentSha256")).isEqualTo(plain.get("contentSha256"));
             assertThat(other.get("sha256")).isEqualTo(plain.get("sha256"));
             assertThat(other.get("sizeBytes")).isEqualTo(plain.get("sizeBytes"));
             assertThat(other.get("columns")).isEqualTo(plain.get("columns"));
@@ -369,6 +371,20 @@ abstract class DatasetApiContract {
             assertThat(response.status()).isEqualTo(415);
             assertThat(response.body()).contains("Content-Encoding 'br' is not supported");
         }
+    }
+
+    /** The content hash is of the typed cells: another spelling of the same table has it, another table does not. */
+    @Test
+    void hashesTheTableAsStoredNotTheBytes() {
+        JsonNode one = created(http.postCsv("a,city,y\n1.0,Paris,0\n2,,1\n"));
+        JsonNode same = created(http.postCsv("\uFEFFa;city;y\r\n 1 ;\"Paris\";0\r\n2.00;NA;1\r\n"));
+        JsonNode other = created(http.postCsv("a,city,y\n1.0,Lyon,0\n2,,1\n"));
+        JsonNode renamed = created(http.postCsv("b,city,y\n1.0,Paris,0\n2,,1\n"));
+
+        assertThat(same.get("sha256")).isNotEqualTo(one.get("sha256"));
+        assertThat(same.get("contentSha256")).isEqualTo(one.get("contentSha256"));
+        assertThat(other.get("contentSha256")).isNotEqualTo(one.get("contentSha256"));
+        assertThat(renamed.get("contentSha256")).isNotEqualTo(one.get("contentSha256"));
     }
 
     static byte[] gzip(byte[] bytes) throws IOException {
