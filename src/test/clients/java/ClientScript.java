@@ -30,7 +30,7 @@ public class ClientScript {
         client.updateBaseUri(args[0]);
         File csv = new File(args[1]);
 
-        Dataset dataset = new DatasetsApi(client).uploadDataset(csv, null, "java-client", null, null, null, null, null);
+        Dataset dataset = new DatasetsApi(client).uploadDataset(csv, null, "java-client", null, null, null, null, null, null, null);
         ModelsApi models = new ModelsApi(client);
         long seed = 1L << 32;
         Model model = models.trainModel(new TrainRequest().datasetId(dataset.getId()).name("java-client")
