@@ -166,6 +166,42 @@ final class CsvDatasetParser {
         return new Pass(body, source, options, sink).run();
     }
 
+    /**
+     * A table that arrives as rows of text cells rather than CSV (a Parquet file's values, rendered by
+     * {@link ParquetTable}): the same checks, typing, profiles, chunks and limits as a CSV of those cells, the
+     * columns in {@code text} read as text whatever they hold (a Parquet string column), an empty cell missing. A
+     * problem names the row (from 1) and column; the cells' characters together are bounded like a CSV's bytes.
+     *
+     * @param table opens the rows, given the stored columns (others are not read), and says the file's size and hash
+     */
+    Result parseRows(TableRows table, String source, Options options, Sink sink) {
+        List<String> categorical = new ArrayList<>(options.categorical());
+        categorical.addAll(table.textColumns().stream().filter(c -> !categorical.contains(c)).toList());
+        Options typed = new Options(options.label(), ",", categorical, options.ignore(), options.missing(),
+                options.dates(), null);
+        return new Pass(InputStream.nullInputStream(), source, typed, sink).runRows(table);
+    }
+
+    /** A table as rows of text cells. */
+    interface TableRows {
+
+        /** The column names, in file order. */
+        List<String> header();
+
+        /** The columns whose cells are text by the file's own types. */
+        List<String> textColumns();
+
+        /**
+         * Streams the rows to {@code row}, each a list of cells in header order ("" for missing); the columns not in
+         * {@code stored} may be given as "" without being read.
+         */
+        void forEachRow(Set<String> stored, java.util.function.Consumer<List<String>> row);
+
+        long sizeBytes();
+
+        String sha256();
+    }
+
     /** How many distinct numbers each of {@code columns} columns counts exactly. */
     static int distinctLimit(int columns, int maxLevels) {
         return Math.max(MIN_DISTINCT_NUMBERS, Math.min(maxLevels, DISTINCT_NUMBER_BUDGET / columns));
@@ -237,6 +273,10 @@ final class CsvDatasetParser {
         private int inChunk;
         private int chunkIndex;
         private final ContentHash content = new ContentHash();
+        /** False for a table that is not CSV: problems name no line. */
+        private boolean lines = true;
+        private TableRows table;
+        private long tableChars;
 
         Pass(InputStream body, String source, Options options, Sink sink) {
             this.upload = new UploadInputStream(body, maxBytes);
@@ -249,6 +289,32 @@ final class CsvDatasetParser {
             this.sink = sink;
             this.requestedDelimiter = delimiter(options.delimiter());
             this.decimal = decimalMark(options.decimal());
+        }
+
+        /** The rows of a table that is not CSV: no lines, its own size and hash. */
+        Result runRows(TableRows table) {
+            lines = false;
+            this.table = table;
+            recordLine = 0;
+            header(table.header());
+            Set<String> stored = new java.util.HashSet<>(parsedHeader.columns());
+            table.forEachRow(stored, cells -> {
+                long chars = 0;
+                for (String cell : cells) {
+                    chars += cell.length() + 1;
+                }
+                if (chars > MAX_RECORD_CHARS) {
+                    throw located(DomainException.invalidInput(where() + ": a row longer than " + MAX_RECORD_CHARS
+                            + " characters"));
+                }
+                tableChars += chars;
+                if (tableChars > maxBytes) {
+                    throw DomainException.tooLarge(source + ": the table is larger than the limit of " + maxBytes
+                            + " bytes as CSV text").with("limitBytes", maxBytes);
+                }
+                row(cells);
+            });
+            return finish();
         }
 
         Result run() {
@@ -647,24 +713,31 @@ final class CsvDatasetParser {
                         : DomainException.invalidInput(source + ": the CSV has no header row (only empty lines)");
             }
             if (rows == 0) {
-                throw DomainException.invalidInput(source + ": the CSV has a header but no data rows");
+                throw DomainException.invalidInput(source + ": the " + (lines ? "CSV" : "table")
+                        + " has a header but no data rows");
             }
             flush();
             List<ColumnProfile.Profiled> profiled = new ArrayList<>(profiles.length);
             for (ColumnProfile column : profiles) {
                 profiled.add(column.finish());
             }
-            return new Result(parsedHeader, rows, chunkIndex, profiled, upload.count(), upload.sha256Hex(),
-                    content.finish(profiled));
+            return new Result(parsedHeader, rows, chunkIndex, profiled, table != null ? table.sizeBytes() : upload.count(),
+                    table != null ? table.sha256() : upload.sha256Hex(), content.finish(profiled));
         }
 
     /** Where the current record is: "row 17 (line 18)", or "header (line 1)" before the header was read. */
         private String where() {
+            if (!lines) {
+                return names == null ? "header" : "row " + (rows + 1);
+            }
             return names == null ? "header (line " + recordLine + ")" : "row " + (rows + 1) + " (line " + recordLine + ")";
         }
 
         /** Adds the current record's place as {@code row} (unless it is the header) and {@code line} members. */
         private DomainException located(DomainException e) {
+            if (!lines) {
+                return names == null ? e : e.with("row", rows + 1);
+            }
             return names == null ? e.with("line", recordLine) : e.with("row", rows + 1).with("line", recordLine);
         }
     }

@@ -34,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 class DatasetController {
 
     static final String TEXT_CSV = "text/csv";
+    static final String PARQUET = "application/vnd.apache.parquet";
 
     private static final Set<String> UTF8_CHARSETS = Set.of("utf-8", "utf8", "us-ascii");
 
@@ -75,6 +76,18 @@ class DatasetController {
         if (file == null) {
             throw DomainException.invalidField("file", "missing; send the CSV as the multipart file part 'file'");
         }
+        if (isParquet(file.getOriginalFilename(), file.getContentType())) {
+            java.nio.file.Path spooled = java.nio.file.Files.createTempFile("netforge-upload-", ".parquet");
+            try {
+                try (var in = file.getInputStream()) {
+                    java.nio.file.Files.copy(in, spooled, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                return created(metrics.record(() -> store.createTable(new ParquetTable(spooled, "file"), "file",
+                        file.getOriginalFilename(), name, options.parserOptions())));
+            } finally {
+                java.nio.file.Files.deleteIfExists(spooled);
+            }
+        }
         boolean gzip = Gzip.isGzipPart(file.getOriginalFilename(), file.getContentType());
         var body = gzip ? Gzip.inflate(file.getInputStream(), "file") : file.getInputStream();
         // a dataset from data.csv.gz is named as one from data.csv would be
@@ -108,6 +121,32 @@ class DatasetController {
         } finally {
             java.nio.file.Files.deleteIfExists(spooled);
         }
+    }
+
+    /** An Apache Parquet file as the request body; read from a spool file (its footer is at its end). */
+    @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true, body = Route.Body.STREAMED)
+    @PostMapping(consumes = PARQUET)
+    ResponseEntity<DatasetResponse> uploadParquet(@RequestParam(required = false) String name, ReadOptions options,
+            HttpServletRequest request) throws IOException {
+        long maxBytes = properties.maxUploadBytes().toBytes();
+        if (request.getContentLengthLong() > maxBytes) {
+            throw DatasetStore.tooLarge("request body", request.getContentLengthLong(), maxBytes);
+        }
+        java.nio.file.Path spooled = io.netforge.web.Spool.receive(request.getInputStream(), maxBytes,
+                properties.uploadTimeout(), most -> DomainException.tooLarge("the upload is larger than the limit of "
+                        + most + " bytes").with("limitBytes", most));
+        try {
+            return created(metrics.record(() -> store.createTable(new ParquetTable(spooled, "request body"),
+                    "request body", null, name, options.parserOptions())));
+        } finally {
+            java.nio.file.Files.deleteIfExists(spooled);
+        }
+    }
+
+    /** Whether a multipart file part is Parquet: its name ends in {@code .parquet} or its type says so. */
+    static boolean isParquet(String fileName, String contentType) {
+        return (fileName != null && fileName.toLowerCase(Locale.ROOT).endsWith(".parquet"))
+                || (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(PARQUET));
     }
 
     /**

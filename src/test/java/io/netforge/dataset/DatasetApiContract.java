@@ -219,7 +219,7 @@ abstract class DatasetApiContract {
         JsonNode problem = http.post("", "application/json", "{}".getBytes(StandardCharsets.UTF_8)).assertProblem(415).json();
 
         assertThat(problem.get("accepted").values()).extracting(JsonNode::asString)
-                .containsExactlyInAnyOrder("multipart/form-data", "text/csv");
+                .containsExactlyInAnyOrder("multipart/form-data", "text/csv", "application/vnd.apache.parquet");
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -283,6 +283,82 @@ class TabularModelTest {
                 .assertProblem(400, "dates", "not a date pattern");
     }
 
+    /** One table as CSV, gzip CSV and Parquet (written by DuckDB with its own types): the same stored table and model. */
+    @Test
+    void aParquetFileAndAGzipCsvOfTheSameTableGiveTheSameDatasetAndModel() throws Exception {
+        StringBuilder csv = new StringBuilder("day,city,member,amount,visits,y\n");
+        java.util.Random random = new java.util.Random(5);
+        String[] cities = {"Paris", "Lyon", "Nantes", "Lille"};
+        java.time.LocalDate day = java.time.LocalDate.of(2019, 12, 20);
+        for (int r = 0; r < 500; r++, day = day.plusDays(1)) {
+            boolean member = random.nextBoolean();
+            double amount = Math.round(random.nextDouble() * 10_000) / 100.0;
+            int visits = random.nextInt(12);
+            csv.append(day).append(',').append(r % 50 == 3 ? "" : cities[random.nextInt(4)]).append(',')
+                    .append(member).append(',').append(amount).append(',').append(visits).append(',')
+                    .append(amount / 25 + visits / 3.0 + (member ? 2 : 0) + random.nextGaussian() > 5 ? 1 : 0)
+                    .append('\n');
+        }
+        Path dir = Files.createTempDirectory("parquet");
+        Path csvFile = dir.resolve("table.csv");
+        Files.writeString(csvFile, csv);
+        Path parquet = dir.resolve("table.parquet");
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement sql = duck.createStatement()) {
+            sql.execute("COPY (SELECT * FROM read_csv('" + csvFile + "', header = true, columns = {'day': 'DATE',"
+                    + " 'city': 'VARCHAR', 'member': 'BOOLEAN', 'amount': 'DOUBLE', 'visits': 'BIGINT', 'y': 'BIGINT'}))"
+                    + " TO '" + parquet + "' (FORMAT parquet)");
+        }
+        JsonNode fromCsv = upload("?name=table-csv", Files.readAllBytes(csvFile));
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(gz)) {
+            zip.write(Files.readAllBytes(csvFile));
+        }
+        java.io.ByteArrayOutputStream part = new java.io.ByteArrayOutputStream();
+        part.write(("--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"table.csv.gz\"\r\n"
+                + "Content-Type: application/gzip\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        part.write(gz.toByteArray());
+        part.write("\r\n--b0undary--\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Http.Response gzipped = http.post("/datasets", "multipart/form-data; boundary=b0undary", part.toByteArray());
+        assertThat(gzipped.status()).as(gzipped.toString()).isEqualTo(201);
+        Http.Response fromParquet = http.post("/datasets?name=table-parquet", "application/vnd.apache.parquet",
+                Files.readAllBytes(parquet));
+        assertThat(fromParquet.status()).as(fromParquet.toString()).isEqualTo(201);
+
+        assertThat(fromCsv.get("columns").findValuesAsString("type"))
+                .containsExactly("datetime", "categorical", "boolean", "numeric", "numeric", "numeric");
+        for (JsonNode other : List.of(gzipped.json(), fromParquet.json())) {
+            assertThat(other.get("columns")).isEqualTo(fromCsv.get("columns"));
+            assertThat(other.get("contentSha256")).isEqualTo(fromCsv.get("contentSha256"));
+            assertThat(other.get("rows").asLong()).isEqualTo(500);
+        }
+        assertThat(fromParquet.json().get("sha256")).isNotEqualTo(fromCsv.get("sha256"));
+
+        String spec = ", \"testFraction\": 0.2, \"network\": {\"hiddenLayers\": [8], \"activation\": \"relu\","
+                + " \"optimizer\": {\"type\": \"adam\"}, \"learningRate\": 0.01, \"maxIterations\": 100}}";
+        List<JsonNode> arrays = new java.util.ArrayList<>();
+        for (JsonNode dataset : List.of(fromCsv, fromParquet.json())) {
+            JsonNode model = train("{\"datasetId\": \"" + dataset.get("id").asString() + "\"" + spec);
+            arrays.add(Http.parse(new String(http.getBytes("/models/" + model.get("id").asString()
+                    + "/export?format=json"), java.nio.charset.StandardCharsets.UTF_8)).get("arrays"));
+        }
+        assertThat(arrays.get(1)).isEqualTo(arrays.get(0));
+
+        // not Parquet, and a column of a type that is no table cell
+        http.post("/datasets", "application/vnd.apache.parquet", Files.readAllBytes(csvFile))
+                .assertProblem(400, "not a Parquet file");
+        Path nested = dir.resolve("nested.parquet");
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement sql = duck.createStatement()) {
+            sql.execute("COPY (SELECT [1, 2] AS tags, 1.5 AS x, 0 AS y UNION ALL SELECT [3], 2.5, 1) TO '" + nested
+                    + "' (FORMAT parquet)");
+        }
+        http.post("/datasets", "application/vnd.apache.parquet", Files.readAllBytes(nested))
+                .assertProblem(422, "column 'tags'", "ignore=tags");
+        assertThat(http.post("/datasets?ignore=tags", "application/vnd.apache.parquet", Files.readAllBytes(nested))
+                .status()).isEqualTo(201);
+    }
+
     @Test
     void describesEveryColumnOfAnUpload() {
         JsonNode dataset = upload("?name=customers&ignore=customer_id", file("customers-train.csv"));
