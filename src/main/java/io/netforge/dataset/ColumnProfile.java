@@ -40,6 +40,7 @@ final class ColumnProfile {
     private io.netforge.tabular.DateTimes.Format namedFormat;
     /** Whether its numbers are percentages ({@code 12%}, stored as 12): decided by its first number; null before. */
     private Boolean percents;
+    private boolean strings;
     /** Once its first present value was a date: the format its dates are read in. */
     private io.netforge.tabular.DateTimes.Format dateFormat;
 
@@ -119,6 +120,15 @@ final class ColumnProfile {
         integers &= value == Math.rint(value);
         distinct.add(value);
         return Double.doubleToRawLongBits(value);
+    }
+
+    /** Marks a typed table's string column: its numbers are text, its dates and booleans still recognised. */
+    void stringsOnly(boolean strings) {
+        this.strings = strings;
+    }
+
+    boolean strings() {
+        return strings;
     }
 
     Boolean percents() {

@@ -175,9 +175,7 @@ final class CsvDatasetParser {
      * @param table opens the rows, given the stored columns (others are not read), and says the file's size and hash
      */
     Result parseRows(TableRows table, String source, Options options, Sink sink) {
-        List<String> categorical = new ArrayList<>(options.categorical());
-        categorical.addAll(table.textColumns().stream().filter(c -> !categorical.contains(c)).toList());
-        Options typed = new Options(options.label(), ",", categorical, options.ignore(), options.missing(),
+        Options typed = new Options(options.label(), ",", options.categorical(), options.ignore(), options.missing(),
                 options.dates(), null);
         return new Pass(InputStream.nullInputStream(), source, typed, sink).runRows(table);
     }
@@ -188,7 +186,10 @@ final class CsvDatasetParser {
         /** The column names, in file order. */
         List<String> header();
 
-        /** The columns whose cells are text by the file's own types. */
+        /**
+         * The columns whose cells are strings by the file's own types: never numbers (a zip code keeps its zeros),
+         * though still dates or booleans when their words say so, as in a CSV.
+         */
         List<String> textColumns();
 
         /**
@@ -277,6 +278,8 @@ final class CsvDatasetParser {
         private boolean lines = true;
         private TableRows table;
         private long tableChars;
+        /** A typed table's string columns: their numbers are text. */
+        private Set<String> strings = Set.of();
 
         Pass(InputStream body, String source, Options options, Sink sink) {
             this.upload = new UploadInputStream(body, maxBytes);
@@ -295,6 +298,7 @@ final class CsvDatasetParser {
         Result runRows(TableRows table) {
             lines = false;
             this.table = table;
+            this.strings = Set.copyOf(table.textColumns());
             recordLine = 0;
             header(table.header());
             Set<String> stored = new java.util.HashSet<>(parsedHeader.columns());
@@ -500,6 +504,7 @@ final class CsvDatasetParser {
                     storedAt[i] = position;
                     profiles[position] = new ColumnProfile(position, header.get(i),
                             categorical.contains(header.get(i)), distinctLimit, true, named.get(header.get(i)));
+                    profiles[position].stringsOnly(strings.contains(header.get(i)));
                     position++;
                 }
             }
@@ -587,7 +592,7 @@ final class CsvDatasetParser {
             if (column.textOnly()) {
                 return text(text, column);
             }
-            String number = decimalText(text, column);
+            String number = column.strings() ? null : decimalText(text, column);
             if (column.isDateColumn() || column.dateCandidate(number != null)) {
                 double seconds = column.dateSeconds(text);
                 if (!Double.isNaN(seconds)) {
@@ -614,7 +619,7 @@ final class CsvDatasetParser {
                 return cell;
             }
             String lower = text.toLowerCase(Locale.ROOT).replaceFirst("^[+-]", "");
-            if (lower.equals("nan") || lower.equals("inf") || lower.equals("infinity")) {
+            if (!column.strings() && (lower.equals("nan") || lower.equals("inf") || lower.equals("infinity"))) {
                 throw badValue(column, "'" + abbreviate(text) + "' is not a finite number (to mark a missing value,"
                         + " leave the cell empty or use one of " + missingList + ")");
             }

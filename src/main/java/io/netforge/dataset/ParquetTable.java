@@ -30,7 +30,7 @@ import io.netforge.problem.DomainException;
 /**
  * An Apache Parquet file read as rows of text cells for {@link CsvDatasetParser#parseRows}, with DuckDB's JDBC
  * driver (its own native Parquet reader; no Hadoop). The file's logical types decide the cells: strings are text
- * (never numbers, so a zip code keeps its zeros), booleans {@code true}/{@code false}, integers and decimals their
+ * (never numbers, so a zip code keeps its zeros; dates and boolean words in them are recognised as in a CSV), booleans {@code true}/{@code false}, integers and decimals their
  * plain digits, floats and doubles their shortest round-trip decimal, dates {@code 2012-01-31}, timestamps ISO 8601
  * (with their offset when they have one), a null a missing cell. Other types (lists, structs, blobs, intervals) are
  * a 422 naming the column, unless the upload leaves it out with {@code ignore=}.

@@ -344,6 +344,19 @@ class TabularModelTest {
         }
         assertThat(arrays.get(1)).isEqualTo(arrays.get(0));
 
+        // Parquet strings are never numbers, but dates and boolean words in them are recognised as in a CSV
+        Path strings = dir.resolve("strings.parquet");
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement sql = duck.createStatement()) {
+            sql.execute("COPY (SELECT '007' AS zip, 'yes' AS ok, '2012-01-01' AS day, 1.5 AS x, 0 AS y UNION ALL"
+                    + " SELECT '012', 'No', '2012-03-01', 2.5, 1) TO '" + strings + "' (FORMAT parquet)");
+        }
+        JsonNode typed = http.post("/datasets", "application/vnd.apache.parquet", Files.readAllBytes(strings)).json();
+        assertThat(typed.get("columns").findValuesAsString("type"))
+                .containsExactly("categorical", "boolean", "datetime", "numeric", "numeric");
+        assertThat(typed.get("columns").get(0).get("topLevels").findValuesAsString("value"))
+                .containsExactlyInAnyOrder("007", "012");
+
         // not Parquet, and a column of a type that is no table cell
         http.post("/datasets", "application/vnd.apache.parquet", Files.readAllBytes(csvFile))
                 .assertProblem(400, "not a Parquet file");
