@@ -297,6 +297,7 @@ final class CsvDatasetParser {
         /** The rows of a table that is not CSV: no lines, its own size and hash. */
         Result runRows(TableRows table) {
             lines = false;
+            delimiter = ','; // what a dataset of no CSV records: never used to read it
             this.table = table;
             this.strings = Set.copyOf(table.textColumns());
             recordLine = 0;

@@ -387,6 +387,28 @@ abstract class DatasetApiContract {
         assertThat(renamed.get("contentSha256")).isNotEqualTo(one.get("contentSha256"));
     }
 
+    /** A Parquet upload on this database: the same stored table as its CSV. */
+    @Test
+    void storesAParquetFileAsItsCsv(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String csv = "day,city,member,amount,y\n2012-01-01,Paris,true,1.5,0\n2012-01-02,,false,-2.25,1\n"
+                + "2012-01-03,Lyon,true,3,1\n";
+        Path parquet = dir.resolve("t.parquet");
+        Files.writeString(dir.resolve("t.csv"), csv);
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement sql = duck.createStatement()) {
+            sql.execute("COPY (SELECT * FROM read_csv('" + dir.resolve("t.csv") + "', header = true, columns = {"
+                    + "'day': 'DATE', 'city': 'VARCHAR', 'member': 'BOOLEAN', 'amount': 'DOUBLE', 'y': 'INTEGER'}))"
+                    + " TO '" + parquet + "' (FORMAT parquet)");
+        }
+        JsonNode plain = created(http.postCsv(csv));
+        JsonNode typed = created(http.post("?name=typed", "application/vnd.apache.parquet", Files.readAllBytes(parquet)));
+
+        assertThat(typed.get("columns")).isEqualTo(plain.get("columns"));
+        assertThat(typed.get("contentSha256")).isEqualTo(plain.get("contentSha256"));
+        assertThat(rows(id(typed), 5)).containsExactlyElementsOf(rows(id(plain), 5));
+        assertThat(typed.get("sizeBytes").asLong()).isEqualTo(Files.size(parquet));
+    }
+
     static byte[] gzip(byte[] bytes) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
