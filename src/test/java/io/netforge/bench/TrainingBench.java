@@ -46,7 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  * <li>article: the article's 4000 x 20 training set, [8, 3], learning rate 1, 2000 iterations, float64 and float32;</li>
  * <li>large: 100000 x 100 synthetic rows, [256, 256], 20 iterations, float32;</li>
- * <li>rss: 20000 iterations of the article workload on each path, resident memory sampled from /proc/self/status;</li>
+ * <li>rss: 20000 iterations of the article workload on the small kernel and on ND4J, and 20000 mini-batch steps of
+ * a [256, 128] network on the wide kernel, resident memory sampled from /proc/self/status;</li>
  * <li>concurrent: two article trainings one after the other, then at once: wall times and bit-identity;</li>
  * <li>agreement: 2000 iterations from numpy's and our trainer from the same initial network;</li>
  * <li>against torch_reference.py (PyTorch, 1 and 2 threads), mini-batches with ReLU and Adam (learning rate 0.001):
@@ -122,7 +123,7 @@ public final class TrainingBench {
         // one OpenMP thread keeps this memory measurement short
         report.put("rss_flatness", List.of(fork(List.of(), "rss", String.valueOf(rssIterations)),
                 fork(Map.of("OMP_NUM_THREADS", "1"), List.of("-Dnetforge.compute.vector=false"), "rss",
-                        String.valueOf(rssIterations))));
+                        String.valueOf(rssIterations)), fork(List.of(), "rss-wide", String.valueOf(rssIterations))));
         report.put("concurrency", fork(List.of(), "concurrent"));
         if (numpy) {
             report.put("agreement_with_numpy", agreement());
@@ -404,6 +405,7 @@ public final class TrainingBench {
             case "minibatch-article", "minibatch-synthetic" -> miniBatches(args[0], Precision.valueOf(args[1]));
             case "large" -> large();
             case "rss" -> rss(Integer.parseInt(args[1]));
+            case "rss-wide" -> rssWide(Integer.parseInt(args[1]));
             case "concurrent" -> concurrent();
             case "trajectory" -> trajectory(Precision.valueOf(args[1]));
             default -> throw new IllegalArgumentException("unknown child " + args[0]);
@@ -518,11 +520,30 @@ public final class TrainingBench {
 
     /** Resident memory over a long run of the article workload, sampled every 500 iterations. */
     private static Map<String, Object> rss(int iterations) {
-        Data train = Data.csv(ARTICLE_TRAIN, Precision.FLOAT64);
         TrainingSettings settings = TrainingSettings.article(List.of(8, 3), 1.0, iterations, 0, Precision.FLOAT64);
+        return rss(settings, iterations, 500);
+    }
+
+    /**
+     * The same on the wide kernel's path: the article's rows, {@code [256, 128]} ReLU, Adam, batches of 64 (63
+     * steps an epoch), {@code steps} mini-batch steps, sampled every 8 epochs.
+     */
+    private static Map<String, Object> rssWide(int steps) {
+        int epochs = (int) Math.ceil(steps / 63.0);
+        TrainingSettings settings = TrainingSettings.article(List.of(256, 128), 0.001, epochs, 0, Precision.FLOAT64)
+                .withActivations(List.of(io.netforge.compute.Activation.RELU))
+                .withOptimizer(new io.netforge.compute.Optimizer.Adam(0.001, 0.9, 0.999, 1e-8)).withBatchSize(64);
+        Map<String, Object> result = rss(settings, epochs, 8);
+        result.put("steps", epochs * 63);
+        result.put("network", "[256, 128] relu, adam, batches of 64");
+        return result;
+    }
+
+    private static Map<String, Object> rss(TrainingSettings settings, int iterations, int every) {
+        Data train = Data.csv(ARTICLE_TRAIN, Precision.FLOAT64);
         List<Long> samples = new ArrayList<>();
         TrainingMonitor monitor = (iteration, loss) -> {
-            if (iteration % 500 == 0) {
+            if (iteration % every == 0) {
                 samples.add(status("VmRSS"));
             }
             return true;
@@ -549,7 +570,8 @@ public final class TrainingBench {
         long lastQuarter = after.subList(after.size() - quarter, after.size()).stream().mapToLong(Long::longValue).max()
                 .orElse(0);
         result.put("trend_last_vs_first_quarter_percent", round(100.0 * (lastQuarter - firstQuarter) / firstQuarter));
-        result.put("rss_mb_every_500_iterations", samples.stream().map(kb -> Math.round(kb / 1024.0)).toList());
+        result.put("sampled_every_iterations", every);
+        result.put("rss_mb_samples", samples.stream().map(kb -> Math.round(kb / 1024.0)).toList());
         result.put("peak_rss_mb", status("VmHWM") / 1024.0);
         return result;
     }
