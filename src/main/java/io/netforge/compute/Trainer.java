@@ -47,6 +47,12 @@ public final class Trainer {
     static final int WARM_UP_ITERATIONS = 300;
     /** Epochs and rows per batch of the mini-batch part of {@link #warmUp()}: 36 batches an epoch. */
     static final int WARM_UP_EPOCHS = 40;
+    /**
+     * Epochs of the binary mini-batch run that ends {@link #warmUp()}: 5,760 batches. The runs of other shapes
+     * before it make C2 drop the binary loss's compiled code (a branch the first compilation had never seen
+     * taken), and without a last run it stayed at tier 3 until the first binary mini-batch job compiled it again.
+     */
+    static final int WARM_UP_LAST_EPOCHS = 160;
     static final int WARM_UP_BATCH = 32;
     /**
      * Hidden layers of the wide kernel's part of {@link #warmUp()}: on mini-batches 11,425 parameters (20 inputs, one
@@ -177,6 +183,7 @@ public final class Trainer {
                 runs.add(shape.withObjective(Objective.SOFTMAX_CROSS_ENTROPY));
             }
         }
+        runs.add(batches.withMaxIterations(scale * WARM_UP_LAST_EPOCHS));
         return runs;
     }
 
