@@ -27,7 +27,8 @@ import io.netforge.compute.TrainingSettings;
  *      EPOCHS [FLOAT64|FLOAT32] [RUNS]
  *   e.g. 5000 300 64,32 5 32 10 FLOAT64 3
  * </pre>
- * CLASSES 2 is a binary label, 1 a regression, more a multi-class one; BATCH 0 is full batch. With
+ * CLASSES 2 is a binary label, 1 a regression, more a multi-class one; BATCH 0 is full batch; ReLU and Adam at
+ * 0.001 unless {@code -Dactivation=tanh -Doptimizer=gd -Dlr=0.5} say otherwise. With
  * {@code -DwarmUp=true} the service's warm-up ({@link Trainer#warmUp()}) runs first, so that the first run shows
  * what a first job after a start costs.
  */
@@ -75,9 +76,15 @@ public final class StepProbe {
                 INDArray ys = Nd4j.create(y, new long[] {rows, outputs}, DataType.DOUBLE).castTo(type)) {
             Objective objective = classes == 1 ? Objective.SQUARED_ERROR
                     : classes == 2 ? Objective.SIGMOID_CROSS_ENTROPY : Objective.SOFTMAX_CROSS_ENTROPY;
-            TrainingSettings settings = TrainingSettings.article(hidden, 0.001, epochs, 0, precision)
-                    .withObjective(objective).withActivations(List.of(Activation.RELU))
-                    .withOptimizer(new Optimizer.Adam(0.001, 0.9, 0.999, 1e-8)).withBatchSize(batch);
+            // -Dactivation=tanh and -Dlr=0.5 -Doptimizer=gd for the jobs of the article's kind (ReLU and Adam otherwise)
+            Activation activation = Activation.valueOf(System.getProperty("activation", "relu").toUpperCase(
+                    java.util.Locale.ROOT));
+            double lr = Double.parseDouble(System.getProperty("lr", "0.001"));
+            Optimizer optimizer = System.getProperty("optimizer", "adam").equals("gd") ? new Optimizer.GradientDescent(lr)
+                    : new Optimizer.Adam(lr, 0.9, 0.999, 1e-8);
+            TrainingSettings settings = TrainingSettings.article(hidden, lr, epochs, 0, precision)
+                    .withObjective(objective).withActivations(List.of(activation))
+                    .withOptimizer(optimizer).withBatchSize(batch);
             List<Double> perEpoch = new ArrayList<>();
             String trainer = null;
             for (int run = 0; run < runs; run++) {
