@@ -10,7 +10,8 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Training as metrics, beside the job engine's ({@code netforge_jobs}, queue wait, failures by kind):
- * {@code netforge_training_seconds} and {@code netforge_training_iterations_per_second} by kernel path and task.
+ * {@code netforge_training_seconds} and {@code netforge_training_iterations_per_second} by kernel path and task,
+ * {@code netforge_model_warnings_total} by warning code.
  */
 @Component
 class TrainingMetrics {
@@ -19,6 +20,15 @@ class TrainingMetrics {
 
     TrainingMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** Counts a stored model's warnings by code ({@code netforge_model_warnings_total}). */
+    void warned(java.util.List<io.netforge.model.ModelDocument.Warning> warnings) {
+        for (io.netforge.model.ModelDocument.Warning warning : warnings) {
+            io.micrometer.core.instrument.Counter.builder("netforge.model.warnings")
+                    .description("Warnings of the models trained, by code").tag("code", warning.code())
+                    .register(registry).increment();
+        }
     }
 
     void trained(String path, String task, int iterations, double seconds) {

@@ -115,6 +115,7 @@ class TrainingRunner implements JobKind {
                     models.storeFitted(model, result.seconds());
                     log.info("Model {} trained in {} s", job.id(), String.format("%.3f", result.seconds()));
                     metrics.trained(result.trainer(), task, result.iterations(), result.seconds());
+                    metrics.warned(model.document().warnings());
                 };
             }
         } catch (TrainingCancelledException e) {
@@ -182,8 +183,24 @@ class TrainingRunner implements JobKind {
                         validated == null ? null : validated.metrics(), test == null ? null : test.metrics()),
                 lossCurve(result.losses(), result.iterations()),
                 validation == null ? List.of() : lossCurve(validation.losses(), validation.losses().length),
-                summary(result, meta), provenance, roc, ModelWarnings.of(classes(meta), data.train(), data.test()));
+                summary(result, meta), provenance, roc, warnings(result, meta, data, test, validated, validation));
         return new StoredModel(document, weights);
+    }
+
+    /** What the run recorded that makes the model less to be trusted ({@link ModelWarnings}). */
+    private static List<ModelDocument.Warning> warnings(TrainingResult result, TrainingData.Meta meta, TrainingData data,
+            Evaluated test, Evaluated validated, TrainingResult.Validation validation) {
+        List<ModelDocument.Warning> warnings = new java.util.ArrayList<>(ModelWarnings.ofLosses(result.losses(),
+                result.iterations()));
+        List<String> classes = classes(meta);
+        if (test != null) {
+            warnings.addAll(ModelWarnings.ofHeldOut(test.metrics(), "test", data.train(), data.test(), classes.size()));
+        } else if (validated != null) {
+            warnings.addAll(ModelWarnings.ofHeldOut(validated.metrics(), "validation", data.train(),
+                    data.train().subset(validation.rows()), classes.size()));
+        }
+        warnings.addAll(ModelWarnings.of(classes, data.train(), data.test()));
+        return warnings;
     }
 
     /** The text columns the model did not learn from (never features), or null when the dataset has none. */

@@ -138,7 +138,10 @@ class TabularModelTest {
                 .get("id").asString();
         JsonNode one = train("{\"datasetId\": \"" + rare + "\", \"testFraction\": 0.2, \"network\": {"
                 + "\"maxIterations\": 50}}");
-        assertThat(one.get("warnings").findValuesAsString("code")).containsExactly("few-rows-class", "class-not-in-test");
+        // 59 negatives and one positive, 50 epochs: its log-loss on the (all negative) test rows is also worse than
+        // the class shares'
+        assertThat(one.get("warnings").findValuesAsString("code")).containsExactly("worse-than-trivial",
+                "few-rows-class", "class-not-in-test");
     }
 
     /** yes/no, True/false, Y/N columns: boolean, one 0/1 input each; a boolean label is binary, true positive. */
@@ -370,6 +373,45 @@ class TabularModelTest {
                 .assertProblem(422, "column 'tags'", "ignore=tags");
         assertThat(http.post("/datasets?ignore=tags", "application/vnd.apache.parquet", Files.readAllBytes(nested))
                 .status()).isEqualTo(201);
+    }
+
+    /**
+     * The article's defaults (sigmoid [8, 3], learning rate 1.0, full batch) on a regression of house prices: the
+     * model SUCCEEDS but is no better than the mean, and says so; the article's own run says nothing.
+     */
+    @Test
+    void aModelNoBetterThanTheMeanSaysSoAndTheArticlesDoesNot() {
+        String houses = upload("?name=houses", file("houses-train.csv")).get("id").asString();
+        String housesTest = upload("?name=houses-test", file("houses-test.csv")).get("id").asString();
+        JsonNode model = train("{\"datasetId\": \"" + houses + "\", \"testDatasetId\": \"" + housesTest
+                + "\", \"network\": {\"maxIterations\": 300}}");
+        // as the issue found: the loss climbs from ~1 to 70 and R² is far below 0
+        assertThat(model.get("metrics").get("test").get("r2").asDouble()).isLessThan(0);
+        assertThat(model.get("warnings").findValuesAsString("code")).containsExactly("loss-diverged",
+                "worse-than-trivial");
+        assertThat(model.get("warnings").get(0).get("message").asString()).contains("the training loss ended at",
+                "above its start");
+        assertThat(model.get("warnings").get(1).get("message").asString()).contains("on the test rows", "R² -");
+
+        String article = upload("?name=seed", io.netforge.support.ArticleData.trainCsv()).get("id").asString();
+        String articleTest = upload("?name=seed-test", io.netforge.support.ArticleData.testCsv()).get("id").asString();
+        JsonNode articles = train("{\"datasetId\": \"" + article + "\", \"testDatasetId\": \"" + articleTest
+                + "\", \"network\": {\"maxIterations\": 300}}");
+        assertThat(articles.get("warnings").toString()).isEqualTo("[]");
+        assertThat(http.get("/actuator/prometheus").body())
+                .contains("netforge_model_warnings_total{code=\"worse-than-trivial\"")
+                .contains("netforge_model_warnings_total{code=\"loss-diverged\"");
+    }
+
+    /** A loss that climbs ends with loss-diverged, from the losses alone. */
+    @Test
+    void aClimbingLossIsALossThatDiverged() {
+        assertThat(ModelWarnings.ofLosses(new double[] {1.0, 0.5, 3.0}, 3)).extracting(w -> w.code())
+                .containsExactly("loss-diverged");
+        assertThat(ModelWarnings.ofLosses(new double[] {1.0, 0.2, 0.5}, 3).get(0).message())
+                .contains("ended at 0.5000, 2.500 times its best 0.2000 (epoch 2 of 3)");
+        assertThat(ModelWarnings.ofLosses(new double[] {1.0, 0.5, 0.4}, 3)).isEmpty();
+        assertThat(ModelWarnings.ofLosses(new double[] {1.0, 1e-5, 3e-5}, 3)).isEmpty(); // tiny: noise
     }
 
     @Test
