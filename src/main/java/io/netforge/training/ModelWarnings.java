@@ -154,6 +154,34 @@ final class ModelWarnings {
                         + " another network, or more epochs"));
     }
 
+    /**
+     * The {@code constant-feature} warning: features whose inputs have one value in every training row (a column of
+     * one value, or one entirely missing and filled in), so the model cannot learn from them.
+     *
+     * @param min each input's smallest value over the training rows (likewise max)
+     */
+    static List<ModelDocument.Warning> ofInputs(io.netforge.tabular.Encoding encoding, double[] min, double[] max) {
+        List<String> constant = new ArrayList<>();
+        int at = 0;
+        for (io.netforge.tabular.Feature feature : encoding.features()) {
+            boolean same = true;
+            for (int i = at; i < at + feature.width(); i++) {
+                same &= min[i] == max[i];
+            }
+            if (same) {
+                constant.add("'" + feature.name() + "'");
+            }
+            at += feature.width();
+        }
+        if (constant.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new ModelDocument.Warning("constant-feature", (constant.size() == 1 ? "feature " : "features ")
+                + describe(constant) + (constant.size() == 1 ? " has" : " have") + " one value in every training row"
+                + " (or none: all missing), so the model learns nothing from " + (constant.size() == 1 ? "it" : "them"),
+                "leave " + (constant.size() == 1 ? "it" : "them") + " out with \"ignore\", or check the upload"));
+    }
+
     private static String brief(double value) {
         return String.format(java.util.Locale.ROOT, "%.4g", value);
     }

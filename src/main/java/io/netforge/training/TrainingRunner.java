@@ -200,6 +200,9 @@ class TrainingRunner implements JobKind {
                     data.train().subset(validation.rows()), classes.size()));
         }
         warnings.addAll(ModelWarnings.of(classes, data.train(), data.test()));
+        try (INDArray min = data.trainX().min(0); INDArray max = data.trainX().max(0)) {
+            warnings.addAll(ModelWarnings.ofInputs(meta.encoding(), NdArrays.toDoubles(min), NdArrays.toDoubles(max)));
+        }
         return warnings;
     }
 

@@ -403,6 +403,23 @@ class TabularModelTest {
                 .contains("netforge_model_warnings_total{code=\"loss-diverged\"");
     }
 
+    /** A column of one value (a constant number, a category of one level) is a feature the model cannot use. */
+    @Test
+    void aConstantFeatureIsNamedInTheWarnings() {
+        StringBuilder csv = new StringBuilder("x,version,site,y\n");
+        for (int r = 0; r < 200; r++) {
+            csv.append(r % 17).append(",3,north,").append(r % 17 > 8 ? 1 : 0).append('\n');
+        }
+        String id = upload("?name=constants", csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .get("id").asString();
+        JsonNode model = train("{\"datasetId\": \"" + id + "\", \"network\": {\"maxIterations\": 200}}");
+        JsonNode constant = model.get("warnings").get(0);
+        assertThat(constant.get("code").asString()).isEqualTo("constant-feature");
+        assertThat(constant.get("message").asString()).startsWith("features 'version', 'site' have one value in every"
+                + " training row");
+        assertThat(model.get("warnings").size()).isEqualTo(1);
+    }
+
     /** A loss that climbs ends with loss-diverged, from the losses alone. */
     @Test
     void aClimbingLossIsALossThatDiverged() {
