@@ -42,18 +42,14 @@ public abstract sealed class Predictor {
      */
     public static Predictor of(Architecture architecture, Precision precision, java.util.List<double[]> weights,
             java.util.List<double[]> biases) {
-        long parameters = 0;
-        for (int l = 0; l < weights.size(); l++) {
-            parameters += weights.get(l).length + biases.get(l).length;
-        }
-        if (parameters > Network.JAVA_PREDICTION_MAX_PARAMETERS && !Kernels.vectorAvailable()) {
+        double[][] w = weights.toArray(double[][]::new);
+        double[][] b = biases.toArray(double[][]::new);
+        boolean large = parameters(w, b) > Network.JAVA_PREDICTION_MAX_PARAMETERS;
+        if (large && !Kernels.vectorAvailable()) {
             return Network.of(architecture, weights, biases, precision).predictor();
         }
         Network.requireLayers(architecture, weights, biases);
-        double[][] w = weights.toArray(double[][]::new);
-        double[][] b = biases.toArray(double[][]::new);
-        return parameters > Network.JAVA_PREDICTION_MAX_PARAMETERS ? wide(architecture, precision, w, b)
-                : java(architecture, precision, w, b);
+        return large ? wide(architecture, precision, w, b) : java(architecture, precision, w, b);
     }
 
     /**

@@ -37,10 +37,11 @@ final class ColumnProfile {
     private final boolean textOnly;
     private final boolean recognisesBooleans;
     /** The format named for its dates, or null. */
-    private io.netforge.tabular.DateTimes.Format namedFormat;
+    private final io.netforge.tabular.DateTimes.Format namedFormat;
+    /** A typed table's string column: its numbers are text, its dates and booleans still recognised. */
+    private final boolean strings;
     /** Whether its numbers are percentages ({@code 12%}, stored as 12): decided by its first number; null before. */
     private Boolean percents;
-    private boolean strings;
     /** Once its first present value was a date: the format its dates are read in. */
     private io.netforge.tabular.DateTimes.Format dateFormat;
 
@@ -62,31 +63,29 @@ final class ColumnProfile {
     private DistinctTexts textValues;
     private List<String> examples;
 
+    /** A column of a CSV upload with no options for it. */
+    ColumnProfile(int position, String name, boolean textOnly, int distinctLimit) {
+        this(position, name, textOnly, distinctLimit, true, null, false);
+    }
+
     /**
      * @param textOnly       every value is text, numbers too (the column was named in {@code categorical=})
      * @param distinctLimit  most distinct numbers counted exactly
+     * @param booleans       whether a column of boolean words is a boolean column (the V5 migration, which converted
+     *                       datasets before boolean columns existed, keeps them categorical, as it always did)
+     * @param named          the format an upload named for this column's dates ({@code dates=}), or null
+     * @param strings        a typed table's string column (Parquet): its numbers are text, its dates and booleans
+     *                       still recognised
      */
-    ColumnProfile(int position, String name, boolean textOnly, int distinctLimit) {
-        this(position, name, textOnly, distinctLimit, true, null);
-    }
-
-    /** @param named the format an upload named for this column's dates ({@code dates=}), or null */
     ColumnProfile(int position, String name, boolean textOnly, int distinctLimit, boolean booleans,
-            io.netforge.tabular.DateTimes.Format named) {
-        this(position, name, textOnly, distinctLimit, booleans);
-        this.namedFormat = named;
-    }
-
-    /**
-     * @param booleans whether a column of boolean words is a boolean column (the V5 migration, which converted
-     *                 datasets before boolean columns existed, keeps them categorical, as it always did)
-     */
-    ColumnProfile(int position, String name, boolean textOnly, int distinctLimit, boolean booleans) {
+            io.netforge.tabular.DateTimes.Format named, boolean strings) {
         this.position = position;
         this.name = name;
         this.textOnly = textOnly;
         this.distinct = new DistinctNumbers(distinctLimit);
         this.recognisesBooleans = booleans;
+        this.namedFormat = named;
+        this.strings = strings;
     }
 
     String name() {
@@ -122,11 +121,6 @@ final class ColumnProfile {
         return Double.doubleToRawLongBits(value);
     }
 
-    /** Marks a typed table's string column: its numbers are text, its dates and booleans still recognised. */
-    void stringsOnly(boolean strings) {
-        this.strings = strings;
-    }
-
     boolean strings() {
         return strings;
     }
@@ -156,14 +150,17 @@ final class ColumnProfile {
         return namedFormat != null || (!decimal && numbers == 0 && texts.isEmpty());
     }
 
-    /** The seconds of a value in the column's format (detected from the first value, or named), or NaN. */
+    /**
+     * The seconds of a value in the column's format (detected from its first value, or named), or NaN: one parse a
+     * cell, and a column that mixes formats names the cell that differs.
+     */
     double dateSeconds(String text) {
         io.netforge.tabular.DateTimes.Format format = dateFormat != null ? dateFormat
                 : namedFormat != null ? namedFormat : io.netforge.tabular.DateTimes.detect(text);
         if (format == null) {
             return Double.NaN;
         }
-        double seconds = io.netforge.tabular.DateTimes.seconds(text, format);
+        double seconds = format.seconds(text); // a column's dates are all in its one format
         if (!Double.isNaN(seconds) && dateFormat == null) {
             dateFormat = format;
         }

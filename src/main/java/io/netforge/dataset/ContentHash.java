@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * The SHA-256 of a table as it is stored, whatever file it came in (a CSV, the same CSV gzip-compressed, a Parquet
  * file of the same values): every stored cell in row order, as its kind and value (a missing cell; a number,
- * date or percentage as the 64 bits of the double stored; text as its UTF-8 bytes, trimmed), then each column's
- * name and type. Two uploads with the same hash hold the same typed cells, so models trained on them are the same.
+ * date or percentage as the 64 bits of the double stored; text as its UTF-8 bytes, trimmed as the parser trims
+ * it), then each column's name and type. Two uploads with the same hash hold the same typed cells, so models trained on them are the same.
  */
 final class ContentHash {
 
@@ -36,7 +36,7 @@ final class ContentHash {
             room(1);
             buffer.put(MISSING);
         } else if (ColumnProfile.isText(cell)) {
-            byte[] text = raw.strip().getBytes(StandardCharsets.UTF_8);
+            byte[] text = CsvDatasetParser.trim(raw).getBytes(StandardCharsets.UTF_8); // as the parser trims it
             room(5);
             buffer.put(TEXT).putInt(text.length);
             put(text);

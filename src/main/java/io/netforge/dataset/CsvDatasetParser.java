@@ -504,8 +504,8 @@ final class CsvDatasetParser {
                 } else {
                     storedAt[i] = position;
                     profiles[position] = new ColumnProfile(position, header.get(i),
-                            categorical.contains(header.get(i)), distinctLimit, true, named.get(header.get(i)));
-                    profiles[position].stringsOnly(strings.contains(header.get(i)));
+                            categorical.contains(header.get(i)), distinctLimit, true, named.get(header.get(i)),
+                            strings.contains(header.get(i)));
                     position++;
                 }
             }
@@ -634,19 +634,24 @@ final class CsvDatasetParser {
          * percentages; a column that mixes them with plain numbers is a 400 naming the cell.
          */
         private String decimalText(String text, ColumnProfile column) {
-            if ((decimal == '.' ? THOUSANDS_AFTER_POINT : THOUSANDS_AFTER_COMMA).matcher(text).matches()) {
-                throw badValue(column, "'" + abbreviate(text) + "' has thousands separators, which are not read"
-                        + " (they differ between locales): remove them" + (decimal == '.' ? ", or if ',' is the"
-                        + " decimal mark, upload with decimal=, and a ';' or tab delimiter" : "")
-                        + "; to keep the column as text, name it in categorical=");
+            // with a decimal comma a point is no part of a number; the comma becomes one
+            String candidate = decimal == '.' ? text : text.indexOf('.') >= 0 ? null : text.replace(',', '.');
+            String digits = candidate != null && isDecimal(candidate) ? candidate : null;
+            boolean percent = false;
+            if (digits == null && candidate != null && candidate.endsWith("%")
+                    && isDecimal(candidate.substring(0, candidate.length() - 1))) {
+                percent = true;
+                digits = candidate.substring(0, candidate.length() - 1);
             }
-            String candidate = decimal == ',' ? text.replace(',', '.') : text;
-            if (decimal == ',' && text.indexOf('.') >= 0) {
-                return null; // with a decimal comma, a point is not part of a number
-            }
-            boolean percent = candidate.endsWith("%") && isDecimal(candidate.substring(0, candidate.length() - 1));
-            String digits = percent ? candidate.substring(0, candidate.length() - 1) : candidate;
-            if (!percent && !isDecimal(digits)) {
+            if (digits == null) {
+                char first = text.charAt(0);
+                if ((first >= '0' && first <= '9' || first == '+' || first == '-')
+                        && (decimal == '.' ? THOUSANDS_AFTER_POINT : THOUSANDS_AFTER_COMMA).matcher(text).matches()) {
+                    throw badValue(column, "'" + abbreviate(text) + "' has thousands separators, which are not read"
+                            + " (they differ between locales): remove them" + (decimal == '.' ? ", or if ',' is the"
+                            + " decimal mark, upload with decimal=, and a ';' or tab delimiter" : "")
+                            + "; to keep the column as text, name it in categorical=");
+                }
                 return null;
             }
             Boolean percents = column.percents();
@@ -758,7 +763,7 @@ final class CsvDatasetParser {
     }
 
     /** Strips spaces and tabs (not other whitespace) from both ends. */
-    private static String trim(String s) {
+    static String trim(String s) {
         int start = 0;
         int end = s.length();
         while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {

@@ -106,14 +106,7 @@ class DatasetController {
             throw DomainException.unsupportedMediaType("Content-Type '" + contentType + "': only UTF-8 is accepted; "
                     + "send text/csv or text/csv;charset=utf-8").with("accepted", List.of("multipart/form-data", TEXT_CSV));
         }
-        long maxBytes = properties.maxUploadBytes().toBytes();
-        if (request.getContentLengthLong() > maxBytes) {
-            throw DatasetStore.tooLarge("request body", request.getContentLengthLong(), maxBytes);
-        }
-        // received whole before it is parsed and stored: a slow client holds no database connection
-        java.nio.file.Path spooled = io.netforge.web.Spool.receive(request.getInputStream(), maxBytes,
-                properties.uploadTimeout(), most -> DomainException.tooLarge("the upload is larger than the limit of "
-                        + most + " bytes").with("limitBytes", most));
+        java.nio.file.Path spooled = spool(request);
         try (var spool = java.nio.file.Files.newInputStream(spooled);
                 var body = gzip ? Gzip.inflate(spool, "request body") : spool) {
             return created(metrics.record(() -> store.create(new DatasetStore.Upload("request body", body,
@@ -128,19 +121,28 @@ class DatasetController {
     @PostMapping(consumes = PARQUET)
     ResponseEntity<DatasetResponse> uploadParquet(@RequestParam(required = false) String name, ReadOptions options,
             HttpServletRequest request) throws IOException {
-        long maxBytes = properties.maxUploadBytes().toBytes();
-        if (request.getContentLengthLong() > maxBytes) {
-            throw DatasetStore.tooLarge("request body", request.getContentLengthLong(), maxBytes);
-        }
-        java.nio.file.Path spooled = io.netforge.web.Spool.receive(request.getInputStream(), maxBytes,
-                properties.uploadTimeout(), most -> DomainException.tooLarge("the upload is larger than the limit of "
-                        + most + " bytes").with("limitBytes", most));
+        java.nio.file.Path spooled = spool(request);
         try {
             return created(metrics.record(() -> store.createTable(new ParquetTable(spooled, "request body"),
                     "request body", null, name, options.parserOptions())));
         } finally {
             java.nio.file.Files.deleteIfExists(spooled);
         }
+    }
+
+    /**
+     * The request body in a file of its own, received whole before it is parsed and stored (a slow client holds no
+     * database connection): a declared length over the upload limit is a 413 before a byte is read, and so is a
+     * body that crosses it.
+     */
+    private java.nio.file.Path spool(HttpServletRequest request) throws IOException {
+        long maxBytes = properties.maxUploadBytes().toBytes();
+        if (request.getContentLengthLong() > maxBytes) {
+            throw DatasetStore.tooLarge("request body", request.getContentLengthLong(), maxBytes);
+        }
+        return io.netforge.web.Spool.receive(request.getInputStream(), maxBytes, properties.uploadTimeout(),
+                most -> DomainException.tooLarge("the upload is larger than the limit of " + most + " bytes")
+                        .with("limitBytes", most));
     }
 
     /** Whether a multipart file part is Parquet: its name ends in {@code .parquet} or its type says so. */

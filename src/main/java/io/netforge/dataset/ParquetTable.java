@@ -117,7 +117,8 @@ final class ParquetTable implements CsvDatasetParser.TableRows {
                 while (rows.next()) {
                     String[] cells = new String[n];
                     for (int i = 0; i < n; i++) {
-                        cells[i] = rows.getObject(i + 1) == null ? "" : render[i].text(rows, i + 1);
+                        String text = render[i].text(rows, i + 1);
+                        cells[i] = text == null || rows.wasNull() ? "" : text; // SQL NULL: a missing cell
                     }
                     row.accept(Arrays.asList(cells));
                 }
@@ -127,7 +128,7 @@ final class ParquetTable implements CsvDatasetParser.TableRows {
         }
     }
 
-    /** One column's value as text. */
+    /** One column's value as text, read once: null (or anything, with {@code wasNull()}) for SQL NULL. */
     @FunctionalInterface
     private interface Render {
         String text(ResultSet rows, int column) throws SQLException;
@@ -142,7 +143,7 @@ final class ParquetTable implements CsvDatasetParser.TableRows {
         }
         if (Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
                 "HUGEINT", "UHUGEINT").contains(type)) {
-            return (rs, c) -> rs.getObject(c).toString();
+            return (rs, c) -> java.util.Objects.toString(rs.getObject(c), null);
         }
         if (type.equals("FLOAT")) {
             return (rs, c) -> Float.toString(rs.getFloat(c));
@@ -151,21 +152,25 @@ final class ParquetTable implements CsvDatasetParser.TableRows {
             return (rs, c) -> Double.toString(rs.getDouble(c));
         }
         if (type.startsWith("DECIMAL")) {
-            return (rs, c) -> rs.getObject(c, BigDecimal.class).toPlainString();
+            return (rs, c) -> text(rs.getObject(c, BigDecimal.class), BigDecimal::toPlainString);
         }
         if (type.equals("DATE")) {
-            return (rs, c) -> rs.getObject(c, LocalDate.class).toString();
+            return (rs, c) -> text(rs.getObject(c, LocalDate.class), LocalDate::toString);
         }
         if (type.equals("TIMESTAMP WITH TIME ZONE")) {
-            return (rs, c) -> rs.getObject(c, OffsetDateTime.class).toString();
+            return (rs, c) -> text(rs.getObject(c, OffsetDateTime.class), OffsetDateTime::toString);
         }
         if (type.startsWith("TIMESTAMP")) {
-            return (rs, c) -> rs.getObject(c, LocalDateTime.class).toString();
+            return (rs, c) -> text(rs.getObject(c, LocalDateTime.class), LocalDateTime::toString);
         }
         throw DomainException.unprocessable(source + ": column '" + CsvDatasetParser.abbreviate(name)
                 + "' has the Parquet type " + type + ", which is not a table cell netforge reads (strings, booleans,"
                 + " integers, decimals, floats, dates and timestamps are); leave it out with ignore=" + name)
                 .with("column", name);
+    }
+
+    private static <T> String text(T value, java.util.function.Function<T, String> render) {
+        return value == null ? null : render.apply(value);
     }
 
     private Connection connect() throws SQLException {

@@ -57,9 +57,9 @@ class V5__ConvertBinaryDatasets extends BaseJavaMigration {
         int limit = CsvDatasetParser.distinctLimit(columns, DatasetProperties.DEFAULT_MAX_LEVELS);
         ColumnProfile[] profiles = new ColumnProfile[columns];
         for (int f = 0; f < old.featureCount; f++) {
-            profiles[f] = new ColumnProfile(f, old.features.get(f), false, limit, false);
+            profiles[f] = new ColumnProfile(f, old.features.get(f), false, limit, false, null, false);
         }
-        profiles[old.featureCount] = new ColumnProfile(old.featureCount, old.label, false, limit, false);
+        profiles[old.featureCount] = new ColumnProfile(old.featureCount, old.label, false, limit, false, null, false);
         double[] labelNumber = new double[2];
         if (old.numericLabels) {
             for (int stored = 0; stored < 2; stored++) {

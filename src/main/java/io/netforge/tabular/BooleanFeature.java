@@ -80,11 +80,7 @@ public record BooleanFeature(String name, double fill, boolean indicator) implem
 
     @Override
     public void encode(double raw, double[] out, int at) {
-        boolean missing = Double.isNaN(raw);
-        out[at] = missing ? fill : raw;
-        if (indicator) {
-            out[at + 1] = missing ? 1 : 0;
-        }
+        NumericFeature.encodeFilled(raw, fill, indicator, out, at);
     }
 
     @Override

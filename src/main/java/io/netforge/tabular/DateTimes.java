@@ -31,7 +31,7 @@ public final class DateTimes {
     public record Format(String id, DateTimeFormatter formatter, Pattern shape) {
 
         /** The seconds of a value in this format, or NaN when it is not one. */
-        double seconds(String text) {
+        public double seconds(String text) {
             if (shape != null && !shape.matcher(text).matches()) {
                 return Double.NaN;
             }

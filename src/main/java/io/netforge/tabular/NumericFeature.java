@@ -67,9 +67,14 @@ public record NumericFeature(String name, Double fill, Boolean indicator) implem
 
     @Override
     public void encode(double raw, double[] out, int at) {
+        encodeFilled(raw, fill == null ? Double.NaN : fill, flagged(), out, at);
+    }
+
+    /** A value as its input, NaN (missing) as {@code fill}, then a 0/1 "was missing" input when {@code indicator}. */
+    static void encodeFilled(double raw, double fill, boolean indicator, double[] out, int at) {
         boolean missing = Double.isNaN(raw);
         out[at] = missing ? fill : raw;
-        if (flagged()) {
+        if (indicator) {
             out[at + 1] = missing ? 1 : 0;
         }
     }

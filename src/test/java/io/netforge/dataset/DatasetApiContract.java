@@ -373,6 +373,18 @@ abstract class DatasetApiContract {
         }
     }
 
+    /** decimal=, reads a semicolon file's decimal commas; a column of percentages keeps their points. */
+    @Test
+    void readsDecimalCommasAndPercentagesWhenUploaded() {
+        JsonNode body = created(http.postCsv("a;rate;y\n1,5;12%;0\n-2,25;7,5%;1\n", "?decimal=,"));
+
+        assertThat(body.get("columns").get(0).get("type").asString()).isEqualTo("numeric");
+        assertThat(body.get("columns").get(1).get("percentages").asBoolean()).isTrue();
+        assertThat(rows(id(body), 3)).containsExactly(new double[] { 1.5, 12, 0 }, new double[] { -2.25, 7.5, 1 });
+        http.postCsv("a,y\n\"1,234.5\",0\n", "").assertProblem(400, "row 1", "column 'a'", "thousands separators");
+        http.postCsv("a;y\n1,5;0\n", "?decimal=x").assertProblem(400, "decimal", "must be '.' or ','");
+    }
+
     /** The content hash is of the typed cells: another spelling of the same table has it, another table does not. */
     @Test
     void hashesTheTableAsStoredNotTheBytes() {

@@ -127,6 +127,25 @@ abstract class UploadLimitContract {
         assertThat(count("datasets")).isZero();
     }
 
+    /** A small Parquet file whose table, as CSV text, is larger than the limit: 413, nothing stored. */
+    @Test
+    void answers413ToAParquetTableLargerThanTheLimitAsText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path parquet = dir.resolve("repeated.parquet");
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement sql = duck.createStatement()) {
+            sql.execute("COPY (SELECT 123456.5 AS x, i % 2 AS y FROM range(1000000) t(i)) TO '" + parquet
+                    + "' (FORMAT parquet)");
+        }
+        byte[] bytes = Files.readAllBytes(parquet);
+        assertThat((long) bytes.length).isLessThan(LIMIT / 4);
+
+        http.post("", "application/vnd.apache.parquet", bytes)
+                .assertProblem(413, "the table is larger than the limit of " + LIMIT + " bytes as CSV text");
+        assertThat(count("datasets")).isZero();
+        assertThat(count("dataset_chunks")).isZero();
+    }
+
     @Test
     void stillAcceptsUploadsUnderTheLimit() throws IOException {
         byte[] seed = Files.readAllBytes(DatasetApiContract.SEED_TRAIN);
