@@ -120,9 +120,17 @@ public record ModelDocument(int formatVersion, UUID id, String name, Task task, 
      * @param bestEpoch      with early stopping, the epoch whose weights the model has; else null
      * @param validationRows with early stopping, the training rows held out to validate on; else null
      * @param classWeights   with class weights, each class's weight in the loss, by label; else null
+     * @param predictMicrosPerRow the forward pass over every training row after training, in microseconds per row
+     *                       (a measurement of the machine that trained it, not part of the model; null before it
+     *                       was recorded)
      */
     public record TrainingSummary(int epochs, String stoppedBy, Integer bestEpoch, Long validationRows,
-            Map<String, Double> classWeights) {
+            Map<String, Double> classWeights, Double predictMicrosPerRow) {
+
+        public TrainingSummary(int epochs, String stoppedBy, Integer bestEpoch, Long validationRows,
+                Map<String, Double> classWeights) {
+            this(epochs, stoppedBy, bestEpoch, validationRows, classWeights, null);
+        }
     }
 
     /** Column means and (population) standard deviations of the training rows; a row becomes (x - mean) / sd. */

@@ -69,7 +69,7 @@ public class ModelRepository {
      */
     public record NewModel(UUID id, String name, UUID datasetId, UUID testDatasetId, Double testFraction,
             NetworkSpec spec, DataSpec data, UUID experimentId, Integer configuration, UUID reproduces,
-            String reproducesSha256) {
+            String reproducesSha256, Integer rung) {
     }
 
     /** Records a new model whose training job waits in the queue (the caller's transaction). */
@@ -79,16 +79,16 @@ public class ModelRepository {
         jobs.enqueue(m.id(), TRAINING, null, datasets);
         jdbc.sql("""
                 INSERT INTO models (id, name, dataset_id, test_dataset_id, test_fraction, spec, data_spec,
-                                    experiment_id, configuration, reproduces, reproduces_sha256)
+                                    experiment_id, configuration, reproduces, reproduces_sha256, rung)
                 VALUES (:id, :name, :dataset, :testDataset, :testFraction, :spec, :data, :experiment, :configuration,
-                        :reproduces, :reproducesSha256)
+                        :reproduces, :reproducesSha256, :rung)
                 """)
                 .param("id", m.id()).param("name", m.name()).param("dataset", m.datasetId())
                 .param("testDataset", m.testDatasetId()).param("testFraction", m.testFraction())
                 .param("spec", json.writeValueAsString(m.spec())).param("data", json.writeValueAsString(m.data()))
                 .param("experiment", m.experimentId()).param("configuration", m.configuration())
                 .param("reproduces", m.reproduces()).param("reproducesSha256", m.reproducesSha256())
-                .update();
+                .param("rung", m.rung()).update();
         workers.wakeUpAfterCommit(TRAINING);
     }
 
@@ -270,14 +270,44 @@ public class ModelRepository {
                 .param("name", name).query(Integer.class).list();
     }
 
-    /** One run of an experiment: its configuration, status and (once SUCCEEDED) its metrics. */
+    /**
+     * One run of an experiment or a search: its configuration (a search's candidate), status and, once SUCCEEDED, its
+     * test (held-out) and validation metrics, training time and predict time per row.
+     *
+     * @param rung a search's rung, null for an experiment's run
+     */
     public record Run(UUID id, int configuration, JobStatus status, long seed, DataSpec.Fold fold, Metrics metrics,
-            java.time.Instant finishedAt) {
+            java.time.Instant finishedAt, Integer rung, Metrics validation, Double trainingSeconds,
+            Double predictMicrosPerRow, Long parameters, String error) {
+    }
+
+    /** Weights and biases of a network of these layer sizes. */
+    private static long parameters(List<Integer> layerSizes) {
+        long sum = 0;
+        for (int l = 1; l < layerSizes.size(); l++) {
+            sum += (long) layerSizes.get(l - 1) * layerSizes.get(l) + layerSizes.get(l);
+        }
+        return sum;
+    }
+
+    /** A run's status only: what a search's coordinator polls while a rung trains. */
+    public record RunStatus(UUID id, int configuration, int rung, JobStatus status) {
+    }
+
+    /** The status of every run of a search's rung, in the order they were queued. */
+    public List<RunStatus> rungStatuses(UUID searchId, int rung) {
+        return jdbc.sql("SELECT m.id, m.configuration, m.rung, j.status FROM models m JOIN jobs j ON j.id = m.id"
+                        + " WHERE m.experiment_id = :search AND m.rung = :rung ORDER BY m.seq")
+                .param("search", searchId).param("rung", rung)
+                .query((rs, row) -> new RunStatus(rs.getObject("id", UUID.class), rs.getInt("configuration"),
+                        rs.getInt("rung"), JobStatus.valueOf(rs.getString("status"))))
+                .list();
     }
 
     /** Every run of an experiment, in the order they were queued; metrics are the test (held-out) ones. */
     public List<Run> runs(UUID experimentId) {
-        return jdbc.sql("SELECT m.id, m.configuration, j.status, m.spec, m.data_spec, j.finished_at, a.document"
+        return jdbc.sql("SELECT m.id, m.configuration, m.rung, j.status, j.error, m.spec, m.data_spec, j.finished_at,"
+                        + " a.document"
                         + FROM + " WHERE m.experiment_id = :experiment ORDER BY m.seq")
                 .param("experiment", experimentId)
                 .query((rs, row) -> {
@@ -288,7 +318,12 @@ public class ModelRepository {
                     NetworkSpec spec = json.readValue(rs.getString("spec"), NetworkSpec.class);
                     return new Run(rs.getObject("id", UUID.class), rs.getInt("configuration"),
                             JobStatus.valueOf(rs.getString("status")), spec.seed(), data.fold(),
-                            document == null ? null : document.metrics().test(), instant(rs, "finished_at"));
+                            document == null ? null : document.metrics().test(), instant(rs, "finished_at"),
+                            rs.getObject("rung") == null ? null : rs.getInt("rung"),
+                            document == null ? null : document.metrics().validation(),
+                            document == null ? null : document.provenance().trainingSeconds(),
+                            document == null ? null : document.training().predictMicrosPerRow(),
+                            document == null ? null : parameters(document.layerSizes()), rs.getString("error"));
                 })
                 .list();
     }

@@ -147,7 +147,9 @@ class TrainingRunner implements JobKind {
         Readout readout = new Readout(classes, job.spec().threshold(), meta.targetScale());
         TrainingResult.Validation validation = result.validation();
         // one forward pass per set of rows; metrics and ROC curves come from its outputs
+        long started = System.nanoTime();
         double[] trainOutputs = outputs(network, data.trainX());
+        double predictMicrosPerRow = (System.nanoTime() - started) / 1e3 / Math.max(1, data.train().rows());
         Evaluated train;
         Evaluated validated = null;
         if (validation == null) {
@@ -183,7 +185,7 @@ class TrainingRunner implements JobKind {
                         validated == null ? null : validated.metrics(), test == null ? null : test.metrics()),
                 lossCurve(result.losses(), result.iterations()),
                 validation == null ? List.of() : lossCurve(validation.losses(), validation.losses().length),
-                summary(result, meta), provenance, roc, warnings(result, meta, data, test, validated, validation));
+                summary(result, meta, predictMicrosPerRow), provenance, roc, warnings(result, meta, data, test, validated, validation));
         return new StoredModel(document, weights);
     }
 
@@ -230,7 +232,8 @@ class TrainingRunner implements JobKind {
         return picked;
     }
 
-    private static ModelDocument.TrainingSummary summary(TrainingResult result, TrainingData.Meta meta) {
+    private static ModelDocument.TrainingSummary summary(TrainingResult result, TrainingData.Meta meta,
+            double predictMicrosPerRow) {
         Map<String, Double> weights = null;
         if (result.classWeights() != null) {
             weights = new LinkedHashMap<>();
@@ -242,7 +245,7 @@ class TrainingRunner implements JobKind {
         TrainingResult.Validation validation = result.validation();
         return new ModelDocument.TrainingSummary(result.iterations(), result.stoppedBy().id(),
                 validation == null ? null : validation.bestIteration(),
-                validation == null ? null : (long) validation.rows().length, weights);
+                validation == null ? null : (long) validation.rows().length, weights, predictMicrosPerRow);
     }
 
     /** 0 .. n-1 without {@code rows} (ascending). */

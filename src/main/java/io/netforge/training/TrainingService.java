@@ -48,7 +48,7 @@ public class TrainingService {
         UUID id = UUID.randomUUID();
         String name = prepared.name() != null ? prepared.name() : "model-" + id.toString().substring(0, 8);
         models.enqueue(new ModelRepository.NewModel(id, name, prepared.datasetId(), prepared.testDatasetId(),
-                prepared.testFraction(), prepared.spec(), prepared.data(), null, null, null, null));
+                prepared.testFraction(), prepared.spec(), prepared.data(), null, null, null, null, null));
         log.info("Queued model {} ({}) on dataset {}", id, name, prepared.datasetId());
         return models.getView(id);
     }
@@ -76,7 +76,7 @@ public class TrainingService {
         }
         UUID copy = UUID.randomUUID();
         models.enqueue(new ModelRepository.NewModel(copy, original.name(), dataset.id(), original.testDatasetId(),
-                original.testFraction(), original.network(), data, null, null, id, stored.document().weights().sha256()));
+                original.testFraction(), original.network(), data, null, null, id, stored.document().weights().sha256(), null));
         log.info("Queued model {} to reproduce model {}", copy, id);
         return models.getView(copy);
     }
@@ -153,15 +153,39 @@ public class TrainingService {
     }
 
     /**
+     * Validates a request's data once (as {@link #prepare} does, locking its datasets) and returns what validates
+     * each of many networks against it: a search draws hundreds of candidates for one dataset.
+     *
+     * @throws DomainException 400/404/422 naming the field as a {@code POST /models} body, for the request's data
+     */
+    @Transactional
+    public java.util.function.Function<io.netforge.network.NetworkRequest, Prepared> preparer(TrainRequest request, Integer folds,
+            String foldsField) {
+        Prepared base = prepare(request, folds, foldsField);
+        DatasetInfo dataset = lock(request.datasetId(), "datasetId");
+        DatasetInfo testDataset = request.testDatasetId() == null ? null : lock(request.testDatasetId(), "testDatasetId");
+        DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset, folds, foldsField);
+        return network -> new Prepared(base.name(), base.datasetId(), base.testDatasetId(), base.testFraction(),
+                validator.validate(network, resolved.validator(), "network"), base.data(), base.task());
+    }
+
+    /**
      * Queues one run of an experiment (in the caller's transaction): a model like any other, marked as the
      * experiment's, for one configuration and (with cross-validation) one fold.
      */
     public UUID enqueueRun(Prepared prepared, String name, UUID experimentId, int configuration,
             DataSpec.Fold fold) {
+        return enqueueRun(prepared, name, experimentId, configuration, fold, null);
+    }
+
+    /** Queues one run of a search's rung (or an experiment's, with {@code rung} null). */
+    public UUID enqueueRun(Prepared prepared, String name, UUID experimentId, int configuration,
+            DataSpec.Fold fold, Integer rung) {
         UUID id = UUID.randomUUID();
-        models.enqueue(new ModelRepository.NewModel(id, name, prepared.datasetId(), prepared.testDatasetId(),
-                prepared.testFraction(), prepared.spec(), fold == null ? prepared.data() : prepared.data().withFold(fold),
-                experimentId, configuration, null, null));
+        models.enqueue(new ModelRepository.NewModel(id, name, prepared.datasetId(),
+                fold == null ? prepared.testDatasetId() : null, fold == null ? prepared.testFraction() : null,
+                prepared.spec(), fold == null ? prepared.data() : prepared.data().withFold(fold),
+                experimentId, configuration, null, null, rung));
         return id;
     }
 

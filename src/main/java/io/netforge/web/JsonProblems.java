@@ -23,4 +23,14 @@ public final class JsonProblems {
     public static DomainException invalidValue(String field, JacksonException e) {
         return DomainException.invalidField(field, ProblemHandler.describeCause(e));
     }
+
+    /**
+     * A 400 for a body the code binds itself (from a tree), worded and with the {@code field} it would have had bound
+     * by Spring.
+     */
+    public static DomainException invalidBody(JacksonException e) {
+        DomainException problem = DomainException.invalidInput(ProblemHandler.describeCause(e));
+        String field = ProblemHandler.path(e.getPath());
+        return field.isEmpty() ? problem : problem.with("field", field);
+    }
 }

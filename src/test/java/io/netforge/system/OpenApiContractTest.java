@@ -102,11 +102,24 @@ class OpenApiContractTest {
                 if (parameter.hasParameterAnnotation(RequestBody.class)) {
                     Object schema = jsonSchema(map(op.get("requestBody")));
                     compare(parameter.getGenericParameterType(), schema, operation + " request", problems);
+                    comparePolymorphic(POLYMORPHIC_REQUESTS.get(operation), schema, operation + " request", problems);
                 }
             }
             Type returned = handler.getReturnType().getGenericParameterType();
             if (returned instanceof ParameterizedType p && p.getRawType() == ResponseEntity.class) {
                 returned = p.getActualTypeArguments()[0];
+            }
+            if (returned instanceof java.lang.reflect.WildcardType) {
+                // a handler that answers one of several records: the contract's oneOf lists them, in this order
+                List<String> answers = POLYMORPHIC_RESPONSES.get(operation);
+                if (answers == null) {
+                    problems.add(operation + ": answers ResponseEntity<?>; list its records in POLYMORPHIC_RESPONSES");
+                    return;
+                }
+                Map<String, Object> ok = map(op.get("responses")).entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("2")).map(e -> map(e.getValue())).findFirst().orElseThrow();
+                comparePolymorphic(answers, jsonSchema(ok), operation + " response", problems);
+                return;
             }
             Map<String, Object> responses = map(op.get("responses"));
             Map<String, Object> success = responses.entrySet().stream().filter(e -> e.getKey().startsWith("2"))
@@ -160,6 +173,33 @@ class OpenApiContractTest {
         Set<String> documented = map(resolve(Map.of("$ref", "#/components/schemas/Problem")).get("properties")).keySet();
         assertThat(used).isNotEmpty();
         assertThat(documented).containsAll(used);
+    }
+
+    /** Bodies the code reads as JSON and binds itself, by their leading oneOf alternatives' records. */
+    private static final Map<String, List<String>> POLYMORPHIC_REQUESTS = Map.of(
+            "POST /models", List.of("io.netforge.training.TrainRequest"));
+
+    /** Handlers that answer one of several records (ResponseEntity<?>), by the contract's oneOf order. */
+    private static final Map<String, List<String>> POLYMORPHIC_RESPONSES = Map.of(
+            "POST /models", List.of("io.netforge.model.ModelView", "io.netforge.search.SearchView"));
+
+    /** Compares the schema's oneOf alternatives with these records, in order. */
+    private void comparePolymorphic(List<String> records, Object schemaObject, String where, List<String> problems) {
+        if (records == null) {
+            return;
+        }
+        Object oneOf = schemaObject == null ? null : resolve(map(schemaObject)).get("oneOf");
+        if (!(oneOf instanceof List<?> alternatives) || alternatives.size() < records.size()) {
+            problems.add(where + ": documented without a oneOf of " + records);
+            return;
+        }
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                compare(Class.forName(records.get(i)), alternatives.get(i), where + " oneOf[" + i + "]", problems);
+            } catch (ClassNotFoundException e) {
+                problems.add(where + ": no record " + records.get(i));
+            }
+        }
     }
 
     private Object jsonSchema(Map<String, Object> bodyOrResponse) {
