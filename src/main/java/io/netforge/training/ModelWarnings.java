@@ -15,6 +15,14 @@ import io.netforge.tabular.Targets;
  * so the test metrics say nothing about it;</li>
  * <li>{@code loss-diverged}: the training loss ended above where it started, or at more than {@value #GREW} times
  * its best;</li>
+ * <li>{@code loss-oscillates}: the training loss rose (by more than a relative {@value #ROSE}, above rounding) from
+ * one epoch to the next in at least a tenth of the epochs, and at least {@value #MIN_RISES} times;</li>
+ * <li>{@code still-improving}: the run used every epoch it was given while still learning: without early stopping
+ * the last tenth of its epochs (at least {@value #MIN_EPOCHS} epochs in all) brought more than
+ * {@value #LATE_SHARE} of its whole fall in loss; with early stopping its best validation loss was its last
+ * epoch's;</li>
+ * <li>{@code overfitting}: on the held-out rows (test, else validation; at least {@value #MIN_HELD_OUT} of them)
+ * accuracy is at least {@value #ACCURACY_GAP} below the training rows', or R² at least {@value #R2_GAP} below;</li>
  * <li>{@code worse-than-trivial}: on the test rows (else the validation rows) the model does no better than
  * predicting without its features: R² at or below 0; accuracy at or below the majority class's share of the
  * training rows; AUC at or below 0.5; log-loss at or above that of the training rows' class shares.</li>
@@ -26,6 +34,18 @@ final class ModelWarnings {
     static final int FEW_ROWS = 10;
     /** How many times its best the training loss may end before it counts as diverged. */
     static final double GREW = 2;
+    /** A rise of the loss smaller than this share of it is rounding, not a step that overshot. */
+    static final double ROSE = 1e-9;
+    /** Fewest rises for an oscillation. */
+    static final int MIN_RISES = 5;
+    /** Fewest epochs for a run to count as still improving. */
+    static final int MIN_EPOCHS = 20;
+    /** The share of the whole fall in loss the last tenth of the epochs may bring before the run is still improving. */
+    static final double LATE_SHARE = 0.05;
+    /** Fewest held-out rows to judge a gap between training and held-out metrics. */
+    static final int MIN_HELD_OUT = 20;
+    static final double ACCURACY_GAP = 0.10;
+    static final double R2_GAP = 0.20;
 
     private ModelWarnings() {
     }
@@ -93,6 +113,102 @@ final class ModelWarnings {
         }
         return List.of(new ModelDocument.Warning("loss-diverged", message + ": the steps overshoot",
                 "try a smaller \"learningRate\" (a tenth) or \"optimizer\": {\"type\": \"adam\"}"));
+    }
+
+    /** The {@code loss-oscillates} warning of a run's training losses (one per epoch), if it has one. */
+    static List<ModelDocument.Warning> ofOscillation(double[] losses, int epochs) {
+        int rises = 0;
+        double largest = 0;
+        for (int e = 1; e < epochs; e++) {
+            double rise = losses[e] - losses[e - 1];
+            if (rise > ROSE * Math.abs(losses[e - 1])) {
+                rises++;
+                largest = Math.max(largest, rise / Math.abs(losses[e - 1]));
+            }
+        }
+        if (rises < MIN_RISES || rises * 10 < epochs - 1) {
+            return List.of();
+        }
+        return List.of(new ModelDocument.Warning("loss-oscillates", "the training loss rose from one epoch to the next "
+                + rises + " times in " + epochs + " epochs (by up to " + brief(100 * largest) + "%): the steps"
+                + " overshoot the minimum and bounce around it",
+                "try a smaller \"learningRate\", \"standardize\": true, or \"optimizer\": {\"type\": \"adam\"}"));
+    }
+
+    /**
+     * The {@code still-improving} warning of a run that used every epoch it was given.
+     *
+     * @param stoppedEarly       early stopping ended it
+     * @param bestValidationEpoch with early stopping, the epoch (1-based) of the best validation loss; else null
+     */
+    static List<ModelDocument.Warning> ofProgress(double[] losses, int epochs, boolean stoppedEarly,
+            Integer bestValidationEpoch) {
+        if (stoppedEarly) {
+            return List.of();
+        }
+        String evidence = null;
+        if (bestValidationEpoch != null) {
+            if (bestValidationEpoch == epochs && epochs >= 2) {
+                evidence = "its validation loss was still falling at the last of its " + epochs + " epochs";
+            }
+        } else if (epochs >= MIN_EPOCHS) {
+            double best = losses[0];
+            for (int e = 0; e < epochs; e++) {
+                best = Math.min(best, losses[e]);
+            }
+            double fall = losses[0] - best;
+            int lateStart = epochs - Math.max(1, epochs / 10) - 1;
+            double late = losses[lateStart] - losses[epochs - 1];
+            if (fall > 0 && late > LATE_SHARE * fall) {
+                evidence = "the last " + (epochs - 1 - lateStart) + " of its " + epochs + " epochs brought "
+                        + brief(100 * late / fall) + "% of its whole fall in training loss";
+            }
+        }
+        if (evidence == null) {
+            return List.of();
+        }
+        return List.of(new ModelDocument.Warning("still-improving", "training stopped at \"maxIterations\" while"
+                + " the model was still learning: " + evidence,
+                "raise \"maxIterations\" (with \"earlyStopping\": {} to stop when it no longer helps)"));
+    }
+
+    /**
+     * The {@code overfitting} warning: a large gap between the training rows' metrics and the held-out rows'.
+     *
+     * @param rows what the held-out rows are ({@code test} or {@code validation})
+     */
+    static List<ModelDocument.Warning> ofGap(io.netforge.tabular.Metrics train, io.netforge.tabular.Metrics heldOut,
+            String rows, long heldOutRows) {
+        if (train == null || heldOut == null || heldOutRows < MIN_HELD_OUT) {
+            return List.of();
+        }
+        String evidence = null;
+        if (train instanceof io.netforge.tabular.RegressionMetrics t
+                && heldOut instanceof io.netforge.tabular.RegressionMetrics h && t.r2() - h.r2() >= R2_GAP) {
+            evidence = "R² " + brief(t.r2()) + " on the training rows, " + brief(h.r2()) + " on the " + rows + " rows";
+        }
+        double trainAccuracy = accuracy(train);
+        double heldAccuracy = accuracy(heldOut);
+        if (trainAccuracy - heldAccuracy >= ACCURACY_GAP) {
+            evidence = "accuracy " + brief(trainAccuracy) + " on the training rows, " + brief(heldAccuracy) + " on the "
+                    + rows + " rows";
+        }
+        if (evidence == null) {
+            return List.of();
+        }
+        return List.of(new ModelDocument.Warning("overfitting", "the model does much better on the rows it trained on"
+                + " than on rows it did not see: " + evidence,
+                "try \"earlyStopping\": {}, an \"l2\" penalty, a smaller network, or more rows"));
+    }
+
+    private static double accuracy(io.netforge.tabular.Metrics metrics) {
+        if (metrics instanceof io.netforge.tabular.BinaryMetrics b) {
+            return b.accuracy();
+        }
+        if (metrics instanceof io.netforge.tabular.MulticlassMetrics m) {
+            return m.accuracy();
+        }
+        return Double.NaN;
     }
 
     /**

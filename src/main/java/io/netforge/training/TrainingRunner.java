@@ -185,21 +185,28 @@ class TrainingRunner implements JobKind {
                         validated == null ? null : validated.metrics(), test == null ? null : test.metrics()),
                 lossCurve(result.losses(), result.iterations()),
                 validation == null ? List.of() : lossCurve(validation.losses(), validation.losses().length),
-                summary(result, meta, predictMicrosPerRow), provenance, roc, warnings(result, meta, data, test, validated, validation));
+                summary(result, meta, predictMicrosPerRow), provenance, roc, warnings(result, meta, data, train, test, validated, validation));
         return new StoredModel(document, weights);
     }
 
     /** What the run recorded that makes the model less to be trusted ({@link ModelWarnings}). */
     private static List<ModelDocument.Warning> warnings(TrainingResult result, TrainingData.Meta meta, TrainingData data,
-            Evaluated test, Evaluated validated, TrainingResult.Validation validation) {
+            Evaluated trained, Evaluated test, Evaluated validated, TrainingResult.Validation validation) {
         List<ModelDocument.Warning> warnings = new java.util.ArrayList<>(ModelWarnings.ofLosses(result.losses(),
                 result.iterations()));
+        warnings.addAll(ModelWarnings.ofOscillation(result.losses(), result.iterations()));
+        warnings.addAll(ModelWarnings.ofProgress(result.losses(), result.iterations(),
+                result.stoppedBy() == TrainingResult.StoppedBy.EARLY_STOPPING,
+                validation == null ? null : validation.bestIteration()));
         List<String> classes = classes(meta);
         if (test != null) {
             warnings.addAll(ModelWarnings.ofHeldOut(test.metrics(), "test", data.train(), data.test(), classes.size()));
+            warnings.addAll(ModelWarnings.ofGap(trained.metrics(), test.metrics(), "test", data.testRows()));
         } else if (validated != null) {
             warnings.addAll(ModelWarnings.ofHeldOut(validated.metrics(), "validation", data.train(),
                     data.train().subset(validation.rows()), classes.size()));
+            warnings.addAll(ModelWarnings.ofGap(trained.metrics(), validated.metrics(), "validation",
+                    validation.rows().length));
         }
         warnings.addAll(ModelWarnings.of(classes, data.train(), data.test()));
         try (INDArray min = data.trainX().min(0); INDArray max = data.trainX().max(0)) {

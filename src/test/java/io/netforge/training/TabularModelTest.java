@@ -388,16 +388,26 @@ class TabularModelTest {
         // as the issue found: the loss climbs from ~1 to 70 and R² is far below 0
         assertThat(model.get("metrics").get("test").get("r2").asDouble()).isLessThan(0);
         assertThat(model.get("warnings").findValuesAsString("code")).containsExactly("loss-diverged",
-                "worse-than-trivial");
+                "loss-oscillates", "worse-than-trivial");
         assertThat(model.get("warnings").get(0).get("message").asString()).contains("the training loss ended at",
                 "above its start");
-        assertThat(model.get("warnings").get(1).get("message").asString()).contains("on the test rows", "R² -");
+        assertThat(model.get("warnings").get(2).get("message").asString()).contains("on the test rows", "R² -");
 
         String article = upload("?name=seed", io.netforge.support.ArticleData.trainCsv()).get("id").asString();
         String articleTest = upload("?name=seed-test", io.netforge.support.ArticleData.testCsv()).get("id").asString();
-        JsonNode articles = train("{\"datasetId\": \"" + article + "\", \"testDatasetId\": \"" + articleTest
-                + "\", \"network\": {\"maxIterations\": 300}}");
+        JsonNode articles = train("{\"datasetId\": \"" + article + "\", \"testDatasetId\": \"" + articleTest + "\"}");
         assertThat(articles.get("warnings").toString()).isEqualTo("[]");
+        // the article's logistic regression at learning rate 1.0 on its raw features bounces: it says so
+        JsonNode logistic = train("{\"datasetId\": \"" + article + "\", \"testDatasetId\": \"" + articleTest
+                + "\", \"network\": {\"hiddenLayers\": [], \"standardize\": false}}");
+        assertThat(logistic.get("warnings").findValuesAsString("code")).contains("loss-oscillates");
+        assertThat(logistic.get("warnings").findValues("message").stream().map(JsonNode::asString)
+                .filter(m -> m.startsWith("the training loss rose from one epoch to the next"))).hasSize(1);
+        // standardized (the default) it converges; its last steps differ by rounding only
+        JsonNode standardized = train("{\"datasetId\": \"" + article + "\", \"testDatasetId\": \"" + articleTest
+                + "\", \"network\": {\"hiddenLayers\": []}}");
+        assertThat(standardized.get("warnings").findValuesAsString("code")).doesNotContain("loss-oscillates",
+                "loss-diverged");
         assertThat(http.get("/actuator/prometheus").body())
                 .contains("netforge_model_warnings_total{code=\"worse-than-trivial\"")
                 .contains("netforge_model_warnings_total{code=\"loss-diverged\"");
@@ -413,11 +423,12 @@ class TabularModelTest {
         String id = upload("?name=constants", csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .get("id").asString();
         JsonNode model = train("{\"datasetId\": \"" + id + "\", \"network\": {\"maxIterations\": 200}}");
-        JsonNode constant = model.get("warnings").get(0);
-        assertThat(constant.get("code").asString()).isEqualTo("constant-feature");
+        // 200 epochs of the article's network are not enough here, and it says that too
+        assertThat(model.get("warnings").findValuesAsString("code")).containsExactly("still-improving",
+                "constant-feature");
+        JsonNode constant = model.get("warnings").get(1);
         assertThat(constant.get("message").asString()).startsWith("features 'version', 'site' have one value in every"
                 + " training row");
-        assertThat(model.get("warnings").size()).isEqualTo(1);
     }
 
     /** A loss that climbs ends with loss-diverged, from the losses alone. */
@@ -429,6 +440,50 @@ class TabularModelTest {
                 .contains("ended at 0.5000, 2.500 times its best 0.2000 (epoch 2 of 3)");
         assertThat(ModelWarnings.ofLosses(new double[] {1.0, 0.5, 0.4}, 3)).isEmpty();
         assertThat(ModelWarnings.ofLosses(new double[] {1.0, 1e-5, 3e-5}, 3)).isEmpty(); // tiny: noise
+    }
+
+    /** Oscillation, a run cut short while learning, and a gap between training and held-out rows, by hand. */
+    @Test
+    void bouncingLossesUnfinishedRunsAndGapsByHand() {
+        double[] bouncing = new double[40];
+        for (int e = 0; e < 40; e++) {
+            bouncing[e] = 1.0 - 0.01 * e + (e % 4 == 0 ? 0.05 : 0); // rises every fourth epoch: 9 rises in 39 steps
+        }
+        assertThat(ModelWarnings.ofOscillation(bouncing, 40)).extracting(w -> w.code()).containsExactly("loss-oscillates");
+        assertThat(ModelWarnings.ofOscillation(bouncing, 40).get(0).message()).contains("rose from one epoch to the next 9"
+                + " times in 40 epochs");
+        double[] rounding = new double[40];
+        for (int e = 0; e < 40; e++) {
+            rounding[e] = 0.5 + (e % 2 == 0 ? 1e-15 : 0); // converged: rises of one part in 1e15
+        }
+        assertThat(ModelWarnings.ofOscillation(rounding, 40)).isEmpty();
+
+        double[] falling = new double[100];
+        for (int e = 0; e < 100; e++) {
+            falling[e] = 1.0 - 0.008 * e; // a straight line: the last tenth brings a tenth of the fall
+        }
+        assertThat(ModelWarnings.ofProgress(falling, 100, false, null)).extracting(w -> w.code())
+                .containsExactly("still-improving");
+        assertThat(ModelWarnings.ofProgress(falling, 100, false, null).get(0).message())
+                .contains("the last 10 of its 100 epochs brought 10.10% of its whole fall");
+        double[] flat = new double[100];
+        for (int e = 0; e < 100; e++) {
+            flat[e] = 0.2 + 0.8 * Math.exp(-e / 5.0); // converged long before the end
+        }
+        assertThat(ModelWarnings.ofProgress(flat, 100, false, null)).isEmpty();
+        assertThat(ModelWarnings.ofProgress(flat, 100, true, 90)).isEmpty(); // early stopping ended it
+        assertThat(ModelWarnings.ofProgress(flat, 100, false, 100).get(0).message())
+                .contains("its validation loss was still falling at the last of its 100 epochs");
+        assertThat(ModelWarnings.ofProgress(flat, 100, false, 60)).isEmpty();
+
+        var train = new io.netforge.tabular.RegressionMetrics(100, 1, 1, 0.95);
+        var test = new io.netforge.tabular.RegressionMetrics(40, 3, 2, 0.70);
+        assertThat(ModelWarnings.ofGap(train, test, "test", 40)).extracting(w -> w.code()).containsExactly("overfitting");
+        assertThat(ModelWarnings.ofGap(train, test, "test", 40).get(0).message()).contains("R² 0.9500 on the training"
+                + " rows, 0.7000 on the test rows");
+        assertThat(ModelWarnings.ofGap(train, test, "test", 19)).isEmpty(); // too few rows to judge
+        assertThat(ModelWarnings.ofGap(train, new io.netforge.tabular.RegressionMetrics(40, 2, 1, 0.80), "test", 40))
+                .isEmpty();
     }
 
     @Test
