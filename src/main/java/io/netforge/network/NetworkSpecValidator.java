@@ -56,6 +56,10 @@ public class NetworkSpecValidator {
      */
     public NetworkSpec validate(NetworkRequest request, Data data, String prefix) {
         NetworkRequest r = request == null ? NetworkRequest.defaults() : request;
+        if (r.searching()) {
+            throw DomainException.invalidField(prefix + ".auto", "a search for the network is asked for by POST /models"
+                    + " (\"network\": \"auto\") or POST /searches, not here");
+        }
         List<Integer> hidden = hiddenLayers(r.hiddenLayers(), prefix + ".hiddenLayers");
         List<String> activation = activation(r.activation(), hidden.size(), prefix + ".activation");
         String initialization = r.initialization() == null ? NetworkSpec.DEFAULT_INITIALIZATION : r.initialization();

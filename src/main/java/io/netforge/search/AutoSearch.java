@@ -12,13 +12,13 @@ import io.netforge.web.JsonProblems;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code POST /models} with {@code "network": "auto"}: the rest of the body is the training request, its optional
- * {@code search} object the budget ({@code maxResources}, {@code candidates}, {@code folds}, ... of
- * {@code POST /searches}); answered 202 with the search, whose {@code model} is the refitted best candidate once
- * chosen, named as the request names it.
+ * {@code POST /models} with {@code "network": "auto"}: the rest of the body is the training request (the network's
+ * other fields, if it is an object, kept by every candidate), its optional {@code search} object the budget
+ * ({@code maxResources}, {@code candidates}, {@code folds}, ... of {@code POST /searches}); answered 303 See Other
+ * with the search (Location: /searches/{id}, and the body), whose {@code model} is the refitted best candidate once chosen, named as the
+ * request names it.
  */
 @Component
 class AutoSearch implements AutoNetwork {
@@ -32,16 +32,8 @@ class AutoSearch implements AutoNetwork {
     }
 
     @Override
-    public ResponseEntity<?> start(ObjectNode body) {
-        ObjectNode training = body.deepCopy();
-        training.remove("network");
-        JsonNode options = training.remove("search");
-        TrainRequest request;
-        try {
-            request = json.treeToValue(training, TrainRequest.class);
-        } catch (JacksonException e) {
-            throw JsonProblems.invalidBody(e);
-        }
+    public ResponseEntity<?> start(TrainRequest request) {
+        JsonNode options = request.search();
         if (options != null && !options.isNull() && !options.isObject()) {
             throw DomainException.invalidField("search", "must be an object of POST /searches' budget fields");
         }
@@ -57,12 +49,14 @@ class AutoSearch implements AutoNetwork {
         if (search != null && search.request() != null) {
             throw DomainException.invalidField("search.request", "is the body itself here; leave it out");
         }
+        TrainRequest base = request.withoutSearch();
         SearchRequest full = search == null
-                ? new SearchRequest(null, request, null, null, null, null, null, null, null, null, null, null)
-                : new SearchRequest(null, request, search.space(), search.factor(), search.minResources(),
+                ? new SearchRequest(null, base, null, null, null, null, null, null, null, null, null, null)
+                : new SearchRequest(null, base, search.space(), search.factor(), search.minResources(),
                         search.maxResources(), search.candidates(), search.aggressiveElimination(), search.folds(),
                         search.metric(), search.seed(), search.wallClockSeconds());
         SearchView view = searches.create(full, "search.");
-        return ResponseEntity.accepted().location(URI.create("/searches/" + view.id())).body(view);
+        return ResponseEntity.status(org.springframework.http.HttpStatus.SEE_OTHER)
+                .location(URI.create("/searches/" + view.id())).body(view);
     }
 }

@@ -67,7 +67,7 @@ class SearchService {
         TrainRequest base = request.request();
         return request.folds() == null ? base
                 : new TrainRequest(base.datasetId(), null, null, base.name(), base.label(), base.task(), base.features(),
-                        base.ignore(), base.preprocessing(), base.network());
+                        base.ignore(), base.preprocessing(), base.network(), null);
     }
 
     /** Validates, draws and records a search with its job (QUEUED); 4xx naming the field when it cannot run. */
@@ -87,8 +87,15 @@ class SearchService {
     @Transactional
     SearchView create(SearchRequest request, String prefix) {
         String requestPrefix = prefix.isEmpty() ? "request." : "";
-        TrainRequest base = request.request();
-        NetworkRequest baseNetwork = base.network() == null ? NetworkRequest.defaults() : base.network();
+        if (prefix.isEmpty() && request.request().search() != null && !request.request().search().isNull()) {
+            throw DomainException.invalidField("request.search", "the budget is this body's own fields here");
+        }
+        NetworkRequest baseNetwork = request.request().network() == null ? NetworkRequest.defaults()
+                : request.request().network().searched(false);
+        TrainRequest base = request.request().withNetwork(baseNetwork).withoutSearch();
+        request = new SearchRequest(request.name(), base, request.space(), request.factor(), request.minResources(),
+                request.maxResources(), request.candidates(), request.aggressiveElimination(), request.folds(),
+                request.metric(), request.seed(), request.wallClockSeconds());
         if (baseNetwork.maxIterations() != null) {
             throw DomainException.invalidField(requestPrefix + "network.maxIterations", "a search sets each run's epochs"
                     + " by its rungs; leave it out and give " + prefix + "maxResources instead");
@@ -211,7 +218,7 @@ class SearchService {
         return new NetworkRequest(n.hiddenLayers(), n.learningRate(), epochs, n.threshold(), n.seed(), n.standardize(),
                 n.precision(), n.activation(), n.initialization(), n.optimizer(), n.batchSize(), n.l2(),
                 n.earlyStopping() != null ? n.earlyStopping() : new NetworkRequest.EarlyStoppingRequest(null, null, null),
-                n.classWeights());
+                n.classWeights(), null);
     }
 
     /** What a candidate trains with, read off its validated network. */

@@ -19,26 +19,36 @@ import tools.jackson.databind.JsonNode;
  * @param features      the feature columns; default every column but the label and {@code ignore}
  * @param ignore        columns to leave out of the default features (ids, names, dates)
  * @param preprocessing how features become inputs; defaults for whatever is left out
- * @param network       the network specification; defaults for whatever is left out
+ * @param network       the network specification; defaults for whatever is left out; {@code "auto"} (or
+ *                      {@code "auto": true}) searches for one
+ * @param search        with a searched network only: the search's budget and space (the fields of
+ *                      {@code POST /searches} but {@code name} and {@code request}), bound by the search feature
  */
 public record TrainRequest(UUID datasetId, UUID testDatasetId, Double testFraction, String name, String label, String task,
-        List<String> features, List<String> ignore, PreprocessingRequest preprocessing, NetworkRequest network) {
+        List<String> features, List<String> ignore, PreprocessingRequest preprocessing, NetworkRequest network,
+        JsonNode search) {
+
+    /** The same request without a search's budget (what each run of a search trains). */
+    public TrainRequest withoutSearch() {
+        return new TrainRequest(datasetId, testDatasetId, testFraction, name, label, task, features, ignore,
+                preprocessing, network, null);
+    }
 
     /** The same request with another network. */
     public TrainRequest withNetwork(NetworkRequest other) {
         return new TrainRequest(datasetId, testDatasetId, testFraction, name, label, task, features, ignore,
-                preprocessing, other);
+                preprocessing, other, search);
     }
 
     /** The same request without a test dataset or fraction (a refit on all the data keeps a test dataset). */
     public TrainRequest withoutTestFraction() {
         return new TrainRequest(datasetId, testDatasetId, null, name, label, task, features, ignore, preprocessing,
-                network);
+                network, search);
     }
 
     public TrainRequest withName(String other) {
         return new TrainRequest(datasetId, testDatasetId, testFraction, other, label, task, features, ignore,
-                preprocessing, network);
+                preprocessing, network, search);
     }
 
     /**

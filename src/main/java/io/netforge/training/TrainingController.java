@@ -14,12 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelView;
 import io.netforge.problem.DomainException;
-import io.netforge.web.JsonProblems;
 import io.netforge.web.Route;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Starts, cancels and reproduces training: {@code POST /models}, {@code POST /models/{id}/cancel|reproduce}; and says
@@ -32,15 +27,13 @@ class TrainingController {
     private final ModelReferences references;
     private final TrainingOptions options;
     private final AutoNetwork auto;
-    private final JsonMapper json;
 
     TrainingController(TrainingService training, ModelReferences references, io.netforge.network.NetworkLimits limits,
-            AutoNetwork auto, JsonMapper json) {
+            AutoNetwork auto) {
         this.references = references;
         this.training = training;
         this.options = TrainingOptions.of(limits);
         this.auto = auto;
-        this.json = json;
     }
 
     /** What a training request may ask for: tasks and their metrics, every option's choices, defaults, limits. */
@@ -52,33 +45,16 @@ class TrainingController {
 
     @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true)
     @PostMapping(path = "/models", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<?> train(@RequestBody JsonNode body) {
-        if (body instanceof ObjectNode object && object.path("network").isString()) {
-            if (!object.get("network").asString().equals(AutoNetwork.AUTO)) {
-                throw DomainException.invalidField("network", "must be an object or \"" + AutoNetwork.AUTO + "\", got "
-                        + object.get("network"));
-            }
-            return auto.start(object);
+    ResponseEntity<?> train(@RequestBody TrainRequest request) {
+        if (request.network() != null && request.network().searching()) {
+            return auto.start(request);
         }
-        if (object(body).has("search")) {
-            throw DomainException.invalidField("search", "is for \"network\": \"" + AutoNetwork.AUTO + "\" only");
-        }
-        TrainRequest request;
-        try {
-            request = json.treeToValue(body, TrainRequest.class);
-        } catch (JacksonException e) {
-            throw JsonProblems.invalidBody(e);
+        if (request.search() != null && !request.search().isNull()) {
+            throw DomainException.invalidField("search", "is the budget of a search for the network; give it with"
+                    + " \"network\": \"auto\"");
         }
         ModelView model = training.submit(request);
         return ResponseEntity.accepted().location(URI.create("/models/" + model.id())).body(model);
-    }
-
-    private static ObjectNode object(JsonNode body) {
-        if (!(body instanceof ObjectNode object)) {
-            throw DomainException.invalidInput("request body: expected a JSON object, got "
-                    + (body == null ? "null" : body.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
-        }
-        return object;
     }
 
     @Route(access = Route.Access.TRAIN)

@@ -176,7 +176,7 @@ class SearchTest {
                  "search": {"minResources": 3, "maxResources": 27, "candidates": 9,
                             "space": {"widths": [8, 16, 32], "depth": [1, 2]}}}
                 """.formatted(dataset));
-        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(303);
         String id = accepted.json().get("id").asString();
         assertThat(accepted.location()).endsWith("/searches/" + id);
         assertThat(accepted.json().get("name").asString()).isEqualTo("churn");
@@ -188,10 +188,21 @@ class SearchTest {
         assertThat(model.get("metrics").get("test").get("auc").asDouble()).isGreaterThan(0.8);
         assertThat(http.get("/models/churn").json().get("id").asString()).isEqualTo(model.get("id").asString());
 
+        // the object form keeps the fields it gives in every candidate
+        Http.Response fixed = http.postJson("/models", """
+                {"datasetId": "%s", "name": "fixed", "network": {"auto": true, "optimizer": {"type": "adam"},
+                 "activation": "tanh"}, "search": {"minResources": 1, "maxResources": 3, "candidates": 3}}
+                """.formatted(dataset));
+        assertThat(fixed.status()).as(fixed.toString()).isEqualTo(303);
+        for (JsonNode line : await("/searches/" + fixed.json().get("id").asString()).get("leaderboard")) {
+            assertThat(line.get("settings").get("optimizer").asString()).isEqualTo("adam");
+            assertThat(line.get("settings").get("activation").asString()).isEqualTo("tanh");
+        }
+
         // the default budget, as the schedule shows it
         Http.Response defaults = http.postJson("/models", """
                 {"datasetId": "%s", "network": "auto"}""".formatted(dataset));
-        assertThat(defaults.status()).as(defaults.toString()).isEqualTo(202);
+        assertThat(defaults.status()).as(defaults.toString()).isEqualTo(303);
         JsonNode schedule = defaults.json().get("schedule");
         assertThat(schedule.get("resources").toString()).isEqualTo("[3,9,27,81]");
         assertThat(schedule.get("candidates").toString()).isEqualTo("[27,9,3,1]");
@@ -261,6 +272,8 @@ class SearchTest {
                         "search.maxResources"),
                 new AutoCase("{\"datasetId\": \"%s\", \"network\": \"auto\", \"search\": {\"name\": \"x\"}}", "search.name"),
                 new AutoCase("{\"datasetId\": \"%s\", \"network\": \"auto\", \"bogus\": 1}", "bogus"),
+                new AutoCase("{\"datasetId\": \"%s\", \"network\": \"auto\", \"search\": {\"bogus\": 1}}", "search.bogus"),
+                new AutoCase("{\"datasetId\": \"%s\", \"network\": \"auto\", \"search\": [1]}", "search"),
                 new AutoCase("{\"datasetId\": \"%s\", \"search\": {}}", "search"),
                 new AutoCase("{\"datasetId\": \"%s\", \"network\": {\"hiddenLayers\": \"x\"}}", "network.hiddenLayers"))) {
             Http.Response answer = http.postJson("/models", c.body().formatted(dataset));
@@ -268,6 +281,11 @@ class SearchTest {
             assertThat(answer.json().get("field").asString()).as(answer.toString()).isEqualTo(c.field());
         }
         assertThat(http.get("/searches/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);
+        // a searched network is for POST /models and POST /searches only
+        Http.Response experiment = http.postJson("/experiments", """
+                {"request": {"datasetId": "%s", "testFraction": 0.2, "network": {"auto": true}}}""".formatted(dataset));
+        assertThat(experiment.status()).as(experiment.toString()).isEqualTo(400);
+        assertThat(experiment.json().get("field").asString()).isEqualTo("request.network.auto");
     }
 
     private static void sleep(long millis) {
