@@ -40,8 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code Idempotency-Key} on the requests that create: {@code POST /datasets} (CSV or multipart),
- * {@code /datasets/synthetic}, {@code /models} and {@code /experiments}. The first request with a key is handled and,
- * when it succeeds, its answer (status, Location, body) is kept; a repeat with the same key and the same request
+ * {@code /datasets/synthetic}, {@code /models}, {@code /experiments} and {@code /searches}. The first request with a
+ * key is handled and, when it succeeds (2xx, or the 303 of a search asked for by {@code POST /models}), its answer
+ * (status, Location, body) is kept; a repeat with the same key and the same request
  * (method, path, query and body, hashed) gets that answer again, with {@code Idempotent-Replayed: true}, and creates
  * nothing; the same key with another request is a 422; a repeat while the first is still being handled is a 409
  * with {@code Retry-After}. A failed first request keeps nothing, so it may be retried with its key. Keys expire
@@ -152,7 +153,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
             try {
                 chain.doFilter(handled, captured);
                 int status = captured.getStatus();
-                if (status >= 200 && status < 300) {
+                // done: a 2xx, or 303 See Other (POST /models with "network": "auto" created a search)
+                if (status >= 200 && status < 300 || status == 303) {
                     jdbc.sql("UPDATE idempotency_keys SET status = :status, location = :location,"
                             + " content_type = :type, body = :body WHERE caller = :caller AND idempotency_key = :key"
                             + " AND path = :path").param("caller", caller)

@@ -83,6 +83,19 @@ class IdempotencyTest {
         assertThat(Http.parse(jobAgain.body()).get("id")).isEqualTo(Http.parse(job.body()).get("id"));
         assertThat(count("/models?limit=1000")).isEqualTo(models + 1);
 
+        // a search asked for by POST /models (303 See Other): one search, however often it is asked for
+        String auto = "{\"datasetId\": \"" + dataset + "\", \"network\": \"auto\","
+                + " \"search\": {\"minResources\": 1, \"maxResources\": 2, \"candidates\": 2}}";
+        String autoKey = UUID.randomUUID().toString();
+        long searches = count("/searches");
+        HttpResponse<String> search = post("/models", autoKey, "application/json", auto.getBytes());
+        HttpResponse<String> searchAgain = post("/models", autoKey, "application/json", auto.getBytes());
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(303);
+        assertThat(searchAgain.statusCode()).isEqualTo(303);
+        assertThat(searchAgain.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(searchAgain.headers().firstValue("Location")).isEqualTo(search.headers().firstValue("Location"));
+        assertThat(count("/searches")).isEqualTo(searches + 1);
+
         // a multipart upload, its parts hashed
         String boundary = "b0undary";
         byte[] multipart = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\n"
