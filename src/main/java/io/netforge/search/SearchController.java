@@ -14,7 +14,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
 import io.netforge.problem.DomainException;
+import io.netforge.web.Clients;
+import io.netforge.web.EventStreams;
 import io.netforge.web.Route;
 
 /** Automatic searches: {@code /searches}. */
@@ -24,9 +28,13 @@ class SearchController {
     static final int MAX_LIMIT = 1000;
 
     private final SearchService searches;
+    private final SearchEvents events;
+    private final EventStreams streams;
 
-    SearchController(SearchService searches) {
+    SearchController(SearchService searches, SearchEvents events, EventStreams streams) {
         this.searches = searches;
+        this.events = events;
+        this.streams = streams;
     }
 
     @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN, idempotent = true)
@@ -49,6 +57,13 @@ class SearchController {
     @GetMapping("/searches/{id}")
     SearchView get(@PathVariable UUID id) {
         return searches.get(id);
+    }
+
+    /** Server-sent events: {@code progress} (status and rungs) while it runs, then {@code search} when it is done. */
+    @Route(access = Route.Access.READ)
+    @GetMapping(path = "/searches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable UUID id, jakarta.servlet.http.HttpServletRequest request) {
+        return streams.subscribe(events, id, Clients.of(request));
     }
 
     @Route(access = Route.Access.TRAIN)

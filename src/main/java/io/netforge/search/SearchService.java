@@ -3,6 +3,7 @@ package io.netforge.search;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Function;
@@ -275,6 +276,11 @@ class SearchService {
     SearchView get(UUID id) {
         SearchRepository.Stored stored = find(id);
         return view(stored);
+    }
+
+    /** The search, or empty when there is none (or it was deleted). */
+    Optional<SearchView> findView(UUID id) {
+        return searches.find(id).flatMap(s -> jobs.find(id).isPresent() ? Optional.of(view(s)) : Optional.empty());
     }
 
     List<SearchView> list(int limit) {

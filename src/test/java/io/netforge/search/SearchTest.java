@@ -105,6 +105,11 @@ class SearchTest {
         }
         assertThat(done.get("timings").size()).isEqualTo(9);
 
+        // its events: progress by rung, then the search itself
+        String events = http.get("/searches/" + id + "/events").body();
+        assertThat(events).contains("event:progress", "\"rungs\":[{\"rung\":0,\"epochs\":2", "event:search");
+        assertThat(events.substring(events.lastIndexOf("event:search"))).contains("\"endedBy\":\"completed\"");
+
         String model = done.get("model").asString();
         JsonNode refit = await("/models/" + model);
         assertThat(refit.get("status").asString()).as(refit.path("error").toString()).isEqualTo("SUCCEEDED");
