@@ -56,8 +56,8 @@ def main():
             with open(f'{args.folder}/{name}-{part}.csv', 'rb') as f:
                 ids[part] = call(f'{args.url}/datasets?name={name}-{part}&label={label}', 'POST', f.read(),
                                  'text/csv')['id']
-        body = {'datasetId': ids['train'], 'testDatasetId': ids['test'], 'label': label, 'name': 'auto-' + name,
-                'network': 'auto'}
+        body = {'datasetId': ids['train'], 'testDatasetId': ids['test'], 'label': label, 'task': task,
+                'name': 'auto-' + name, 'network': 'auto'}
         if args.search:
             body['search'] = json.loads(args.search)
         started = time.time()

@@ -109,6 +109,22 @@ try {
   await page.locator('#prediction').filter({ hasText: 'probability' }).waitFor();
   seen.oddFeatures = JSON.parse(await page.locator('#prediction').textContent()).label;
 
+  // find a good model from a dataset's page: the search's rungs and leaderboard fill in live, then its model
+  await page.goto(base + '/#/datasets/' + (await odd.json()).id);
+  await page.locator('#search-test').selectOption({ label: 'none' });
+  await page.locator('#search-button').click();
+  await page.waitForURL(/#\/searches\/[0-9a-f-]{36}$/);
+  await page.locator('#rungs tbody tr').first().waitFor();
+  await page.locator('#search-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 120_000 });
+  seen.searchRungs = await page.locator('#rungs tbody tr').count();
+  seen.searchLeaderboard = await page.locator('#leaderboard tbody tr').count();
+  await shot('06-search');
+  await page.locator('#search-model').click();
+  await page.waitForURL(/#\/models\/[0-9a-f-]{36}$/);
+  await page.locator('#model-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
+  seen.searchedModel = await page.locator('h1').first().textContent();
+  seen.searchedWarnings = await page.locator('#warnings li').count();
+
   // keyboard: on a fresh load the first Tab reaches the skip link
   const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await fresh.goto(base + '/');
@@ -123,7 +139,7 @@ try {
   await page.goto(base + '/#/');
   await page.locator('#models tbody tr').first().waitFor();
   seen.phoneOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  await shot('06-phone');
+  await shot('07-phone');
   if (seen.phoneOverflow > 1) throw new Error('the page is ' + seen.phoneOverflow + ' px wider than a phone');
   if (errors.length) throw new Error('script errors: ' + errors.join('; '));
   console.log(JSON.stringify(seen));

@@ -1,5 +1,6 @@
 // netforge's dashboard: one Alpine.js component over the service's own API (the same calls curl makes).
-// Pages by the URL's hash: #/ (datasets, upload, models), #/datasets/{id}, #/models/{id}, #/experiments[/{id}].
+// Pages by the URL's hash: #/ (datasets, upload, models), #/datasets/{id}, #/models/{id}, #/experiments[/{id}],
+// #/searches[/{id}].
 document.addEventListener('alpine:init', () => {
   Alpine.data('dashboard', () => ({
     route: { page: 'home', id: null },
@@ -12,6 +13,8 @@ document.addEventListener('alpine:init', () => {
     dataset: null,
     model: null,
     experiment: null,
+    searches: [],
+    search: null,
     options: null,      // GET /training/options: tasks and their metrics, every option's choices, defaults
     curve: [],          // [iteration, loss] of the model page, from the model and its live events
     prediction: '',
@@ -42,6 +45,15 @@ document.addEventListener('alpine:init', () => {
         } else if (section === 'experiments' && id) {
           this.route = { page: 'experiment', id };
           this.experiment = await this.get('/experiments/' + id);
+        } else if (section === 'searches' && id) {
+          this.route = { page: 'search', id };
+          this.search = await this.get('/searches/' + id);
+          if (this.search.status === 'QUEUED' || this.search.status === 'RUNNING') {
+            this.followSearch(id);
+          }
+        } else if (section === 'searches') {
+          this.route = { page: 'searches', id: null };
+          this.searches = await this.get('/searches');
         } else if (section === 'experiments') {
           this.route = { page: 'experiments', id: null };
           this.experiments = await this.get('/experiments');
@@ -91,6 +103,47 @@ document.addEventListener('alpine:init', () => {
       source.addEventListener('model', (e) => { onDone(JSON.parse(e.data)); source.close(); delete this.streams[id]; });
       source.addEventListener('deleted', () => { source.close(); delete this.streams[id]; });
       this.streams[id] = source;
+    },
+
+    // A search's events: its rungs as they run, the whole search (leaderboard, model) when it is done.
+    followSearch(id) {
+      const source = new EventSource('/searches/' + id + '/events');
+      source.addEventListener('progress', (e) => {
+        const progress = JSON.parse(e.data);
+        if (this.search && this.search.id === id) Object.assign(this.search, progress);
+      });
+      source.addEventListener('search', (e) => {
+        if (this.search && this.search.id === id) this.search = JSON.parse(e.data);
+        source.close(); delete this.streams[id];
+      });
+      source.addEventListener('deleted', () => { source.close(); delete this.streams[id]; });
+      this.streams[id] = source;
+    },
+
+    // POST /models with "network": "auto": answered 303 See Other, which fetch follows to the search.
+    async findModel(form) {
+      const request = { datasetId: this.dataset.id, name: form.name.value.trim() || undefined, network: 'auto' };
+      const test = form.test.value;
+      if (test.startsWith('fraction:')) request.testFraction = Number(test.slice('fraction:'.length));
+      if (test.startsWith('dataset:')) request.testDatasetId = test.slice('dataset:'.length);
+      this.busy = true;
+      this.error = '';
+      try {
+        const search = await this.send('POST', '/models', JSON.stringify(request), 'application/json');
+        location.hash = '#/searches/' + search.id;
+      } catch (e) {
+        this.error = e.message;
+      } finally {
+        this.busy = false;
+      }
+    },
+
+    async cancelSearch(id) {
+      try {
+        this.search = await this.send('POST', '/searches/' + id + '/cancel', '{}', 'application/json');
+      } catch (e) {
+        this.error = e.message;
+      }
     },
 
     closeStreams() {
@@ -230,6 +283,10 @@ document.addEventListener('alpine:init', () => {
         return 'min ' + this.fmt(c.min) + ', max ' + this.fmt(c.max) + ', mean ' + this.fmt(c.mean);
       }
       return (c.topLevels || []).slice(0, 5).map(l => l.value + ' (' + l.count + ')').join(', ');
+    },
+    describeCandidate(c) {
+      return '[' + c.hiddenLayers.join(', ') + '] ' + (c.activation || '') + ', ' + c.optimizer + ' lr '
+        + this.fmt(c.learningRate) + ', batch ' + c.batchSize + ', L2 ' + this.fmt(c.l2);
     },
     summary(s) { return s ? this.fmt(s.mean) + (s.sd != null ? ' ± ' + this.fmt(s.sd) : '') + ' (n=' + s.n + ')' : ''; },
 

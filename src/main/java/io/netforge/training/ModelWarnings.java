@@ -15,8 +15,10 @@ import io.netforge.tabular.Targets;
  * so the test metrics say nothing about it;</li>
  * <li>{@code loss-diverged}: the training loss ended above where it started, or at more than {@value #GREW} times
  * its best;</li>
- * <li>{@code loss-oscillates}: the training loss rose (by more than a relative {@value #ROSE}, above rounding) from
- * one epoch to the next in at least a tenth of the epochs, and at least {@value #MIN_RISES} times;</li>
+ * <li>{@code loss-oscillates}: in full-batch training, the loss rose (by more than a relative {@value #ROSE}, above
+ * rounding) from one epoch to the next in at least a tenth of the epochs, and at least {@value #MIN_RISES} times; in
+ * mini-batch training, whose epoch losses are averages over different batches and jitter as they fall, the loss
+ * was more than {@value #BOUNCE} times its best so far in as many epochs;</li>
  * <li>{@code still-improving}: the run used every epoch it was given while still learning: without early stopping
  * the last tenth of its epochs (at least {@value #MIN_EPOCHS} epochs in all) brought more than
  * {@value #LATE_SHARE} of its whole fall in loss; with early stopping its best validation loss was its last
@@ -36,6 +38,8 @@ final class ModelWarnings {
     static final double GREW = 2;
     /** A rise of the loss smaller than this share of it is rounding, not a step that overshot. */
     static final double ROSE = 1e-9;
+    /** In mini-batch training, how far above its best so far an epoch's loss counts as a bounce. */
+    static final double BOUNCE = 1.2;
     /** Fewest rises for an oscillation. */
     static final int MIN_RISES = 5;
     /** Fewest epochs for a run to count as still improving. */
@@ -115,8 +119,15 @@ final class ModelWarnings {
                 "try a smaller \"learningRate\" (a tenth) or \"optimizer\": {\"type\": \"adam\"}"));
     }
 
-    /** The {@code loss-oscillates} warning of a run's training losses (one per epoch), if it has one. */
-    static List<ModelDocument.Warning> ofOscillation(double[] losses, int epochs) {
+    /**
+     * The {@code loss-oscillates} warning of a run's training losses (one per epoch), if it has one.
+     *
+     * @param miniBatch whether an epoch took several steps, each on a batch of rows
+     */
+    static List<ModelDocument.Warning> ofOscillation(double[] losses, int epochs, boolean miniBatch) {
+        if (miniBatch) {
+            return ofBounces(losses, epochs);
+        }
         int rises = 0;
         double largest = 0;
         for (int e = 1; e < epochs; e++) {
@@ -133,6 +144,27 @@ final class ModelWarnings {
                 + rises + " times in " + epochs + " epochs (by up to " + brief(100 * largest) + "%): the steps"
                 + " overshoot the minimum and bounce around it",
                 "try a smaller \"learningRate\", \"standardize\": true, or \"optimizer\": {\"type\": \"adam\"}"));
+    }
+
+    /** Mini-batch training: epochs whose loss is more than {@link #BOUNCE} times the best before them. */
+    private static List<ModelDocument.Warning> ofBounces(double[] losses, int epochs) {
+        int bounces = 0;
+        double best = losses[0];
+        double largest = 1;
+        for (int e = 1; e < epochs; e++) {
+            if (losses[e] > BOUNCE * best) {
+                bounces++;
+                largest = Math.max(largest, losses[e] / best);
+            }
+            best = Math.min(best, losses[e]);
+        }
+        if (bounces < MIN_RISES || bounces * 10 < epochs - 1) {
+            return List.of();
+        }
+        return List.of(new ModelDocument.Warning("loss-oscillates", "the training loss was more than "
+                + brief(BOUNCE) + " times its best so far in " + bounces + " of " + epochs + " epochs (up to "
+                + brief(largest) + " times): the steps overshoot the minimum and bounce around it",
+                "try a smaller \"learningRate\", a larger \"batchSize\", or \"standardize\": true"));
     }
 
     /**

@@ -185,16 +185,18 @@ class TrainingRunner implements JobKind {
                         validated == null ? null : validated.metrics(), test == null ? null : test.metrics()),
                 lossCurve(result.losses(), result.iterations()),
                 validation == null ? List.of() : lossCurve(validation.losses(), validation.losses().length),
-                summary(result, meta, predictMicrosPerRow), provenance, roc, warnings(result, meta, data, train, test, validated, validation));
+                summary(result, meta, predictMicrosPerRow), provenance, roc, warnings(result, meta, data, train, test, validated, validation,
+                        job.spec().batchSize()));
         return new StoredModel(document, weights);
     }
 
     /** What the run recorded that makes the model less to be trusted ({@link ModelWarnings}). */
     private static List<ModelDocument.Warning> warnings(TrainingResult result, TrainingData.Meta meta, TrainingData data,
-            Evaluated trained, Evaluated test, Evaluated validated, TrainingResult.Validation validation) {
+            Evaluated trained, Evaluated test, Evaluated validated, TrainingResult.Validation validation, int batch) {
         List<ModelDocument.Warning> warnings = new java.util.ArrayList<>(ModelWarnings.ofLosses(result.losses(),
                 result.iterations()));
-        warnings.addAll(ModelWarnings.ofOscillation(result.losses(), result.iterations()));
+        warnings.addAll(ModelWarnings.ofOscillation(result.losses(), result.iterations(),
+                batch > 0 && batch < data.train().rows()));
         warnings.addAll(ModelWarnings.ofProgress(result.losses(), result.iterations(),
                 result.stoppedBy() == TrainingResult.StoppedBy.EARLY_STOPPING,
                 validation == null ? null : validation.bestIteration()));

@@ -84,6 +84,10 @@ class DashboardBrowserTest {
         assertThat(seen.get("phoneOverflow").asInt()).isLessThanOrEqualTo(1);
         // features named querySelectorAll, submit and action: the predict form still predicts
         assertThat(seen.get("oddFeatures").isNumber()).as(seen.toString()).isTrue();
+        // a search started from the dataset's page: the default budget's four rungs, 27 candidates, then its model
+        assertThat(seen.get("searchRungs").asInt()).as(seen.toString()).isEqualTo(4);
+        assertThat(seen.get("searchLeaderboard").asInt()).isEqualTo(27);
+        assertThat(seen.get("searchedModel").asString()).startsWith("odd auto");
 
         // what the page showed is what the API says
         Http http = new Http(port);
@@ -91,7 +95,8 @@ class DashboardBrowserTest {
                 false).filter(m -> m.get("testDatasetId").isString()).findFirst().orElseThrow();
         assertThat(model.get("network").get("hiddenLayers").toString()).isEqualTo("[8,3]");
         assertThat(model.get("testDatasetId").isNull()).isFalse();
-        for (String step : List.of("01-home", "02-dataset", "03-training", "04-trained", "05-predicted", "06-phone")) {
+        for (String step : List.of("01-home", "02-dataset", "03-training", "04-trained", "05-predicted", "06-search",
+                "07-phone")) {
             assertThat(SHOTS.resolve(step + ".png")).as(step).isNotEmptyFile();
         }
     }

@@ -449,14 +449,19 @@ class TabularModelTest {
         for (int e = 0; e < 40; e++) {
             bouncing[e] = 1.0 - 0.01 * e + (e % 4 == 0 ? 0.05 : 0); // rises every fourth epoch: 9 rises in 39 steps
         }
-        assertThat(ModelWarnings.ofOscillation(bouncing, 40)).extracting(w -> w.code()).containsExactly("loss-oscillates");
-        assertThat(ModelWarnings.ofOscillation(bouncing, 40).get(0).message()).contains("rose from one epoch to the next 9"
+        assertThat(ModelWarnings.ofOscillation(bouncing, 40, false)).extracting(w -> w.code()).containsExactly("loss-oscillates");
+        assertThat(ModelWarnings.ofOscillation(bouncing, 40, false).get(0).message()).contains("rose from one epoch to the next 9"
                 + " times in 40 epochs");
         double[] rounding = new double[40];
         for (int e = 0; e < 40; e++) {
             rounding[e] = 0.5 + (e % 2 == 0 ? 1e-15 : 0); // converged: rises of one part in 1e15
         }
-        assertThat(ModelWarnings.ofOscillation(rounding, 40)).isEmpty();
+        assertThat(ModelWarnings.ofOscillation(rounding, 40, false)).isEmpty();
+        // mini-batch epoch losses jitter as they fall: a bounce is a loss well above the best so far
+        assertThat(ModelWarnings.ofOscillation(bouncing, 40, true)).isEmpty();
+        double[] unstable = {1.0, 0.5, 0.3, 0.2, 0.15, 0.3, 0.25, 0.4, 0.35, 0.3, 0.2, 0.19};
+        assertThat(ModelWarnings.ofOscillation(unstable, 12, true).get(0).message())
+                .contains("more than 1.200 times its best so far in 7 of 12 epochs (up to 2.667 times)");
 
         double[] falling = new double[100];
         for (int e = 0; e < 100; e++) {
