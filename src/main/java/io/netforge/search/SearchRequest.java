@@ -19,8 +19,10 @@ import tools.jackson.databind.JsonNode;
  * @param candidates             how many candidates to draw: a number or {@code "exhaust"} (maxResources //
  *                               minResources); default {@code "exhaust"}
  * @param aggressiveElimination  repeat the first rung's epochs until few enough candidates are left; default false
- * @param folds                  rank by k-fold cross-validation of the dataset (2 to 20 folds, every rung on the same
- *                               folds); default: rank on the validation rows early stopping holds out
+ * @param folds                  rank by k-fold cross-validation (2 to 20 folds of the rows the request trains on,
+ *                               its test rows left out; every rung on the same folds), or 0: on the validation rows
+ *                               early stopping holds out of them; default 5 for at most 2,000 training rows (when
+ *                               every class has 5), else 0
  * @param metric                 what ranks the candidates; default the task's ({@code auc}, {@code accuracy},
  *                               {@code rmse}); ties go to the lower log-loss, then to the earlier candidate
  * @param seed                   draws the candidates and assigns the folds; default 0
@@ -31,6 +33,12 @@ import tools.jackson.databind.JsonNode;
 record SearchRequest(String name, TrainRequest request, SearchSpace space, Double factor, JsonNode minResources,
         Long maxResources, JsonNode candidates, Boolean aggressiveElimination, Integer folds, String metric, Long seed,
         Long wallClockSeconds) {
+
+    /** The same request with another {@code folds}. */
+    SearchRequest withFolds(Integer other) {
+        return new SearchRequest(name, request, space, factor, minResources, maxResources, candidates,
+                aggressiveElimination, other, metric, seed, wallClockSeconds);
+    }
 
     static final double DEFAULT_FACTOR = 3;
     static final long DEFAULT_MIN_RESOURCES = 3;

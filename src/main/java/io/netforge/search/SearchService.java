@@ -63,12 +63,15 @@ class SearchService {
         this.clock = clock;
     }
 
-    /** The request the search's runs train on: with folds, the whole dataset (the fold is the held-out part). */
+    /**
+     * The request the search's runs train on: with folds, the dataset less its test fraction, if any (a fold of it is
+     * the held-out part); a test dataset is the refit's alone.
+     */
     static TrainRequest runRequest(SearchRequest request) {
         TrainRequest base = request.request();
         return request.folds() == null ? base
-                : new TrainRequest(base.datasetId(), null, null, base.name(), base.label(), base.task(), base.features(),
-                        base.ignore(), base.preprocessing(), base.network(), null);
+                : new TrainRequest(base.datasetId(), null, base.testFraction(), base.name(), base.label(), base.task(),
+                        base.features(), base.ignore(), base.preprocessing(), base.network(), null);
     }
 
     /** Validates, draws and records a search with its job (QUEUED); 4xx naming the field when it cannot run. */
@@ -102,15 +105,9 @@ class SearchService {
                     + " by its rungs; leave it out and give " + prefix + "maxResources instead");
         }
         Integer folds = request.folds();
-        if (folds != null) {
-            if (folds < 2 || folds > MAX_FOLDS) {
-                throw DomainException.invalidField(prefix + "folds", "must be 2 to " + MAX_FOLDS + ", got " + folds);
-            }
-            if (base.testFraction() != null) {
-                throw DomainException.invalidField(prefix + "folds", "cross-validation ranks on folds of the whole"
-                        + " dataset; to keep test rows out of the search give " + requestPrefix + "testDatasetId, not "
-                        + requestPrefix + "testFraction (or leave folds out: rank on early stopping's validation rows)");
-            }
+        if (folds != null && folds != 0 && (folds < 2 || folds > MAX_FOLDS)) {
+            throw DomainException.invalidField(prefix + "folds", "must be 0 (rank on early stopping's validation rows) or 2"
+                    + " to " + MAX_FOLDS + ", got " + folds);
         }
         String name = request.name() == null ? null : Names.check("name", request.name());
         UUID id = UUID.randomUUID();
@@ -144,6 +141,27 @@ class SearchService {
                     + " candidates; at most " + properties.maxCandidates() + " (netforge.searches.max-candidates)"
                     + (candidates == null ? ": 'exhaust' draws maxResources // minResources" : ""));
         }
+        if (request.wallClockSeconds() != null && (request.wallClockSeconds() < 1
+                || request.wallClockSeconds() > 7 * 24 * 3600)) {
+            throw DomainException.invalidField(prefix + "wallClockSeconds", "must be from 1 to 604800 (a week), got "
+                    + request.wallClockSeconds());
+        }
+        SearchSpace space = (request.space() == null ? SearchSpace.defaults() : request.space().resolved());
+        space.validate(limits, prefix + "space");
+        long seed = request.seed() == null ? 0 : request.seed();
+
+        if (folds == null) {
+            // by default small tables are ranked by k-fold cross-validation (a validation slice of a few dozen rows
+            // ranks by chance), larger ones on the validation rows; so are tables with a class too rare for the folds
+            try {
+                folds = automaticFolds(request.withFolds(null));
+            } catch (DomainException e) {
+                throw under(e, requestPrefix);
+            }
+        } else if (folds == 0) {
+            folds = null;
+        }
+        request = request.withFolds(folds);
         int perRun = folds == null ? 1 : folds;
         long runs = schedule.runs() * perRun;
         long epochs = (schedule.epochs() + maxResources) * perRun;
@@ -154,15 +172,6 @@ class SearchService {
                     + " runs (netforge.searches.max-runs) and " + properties.maxEpochs()
                     + " epochs (netforge.searches.max-epochs)");
         }
-        if (request.wallClockSeconds() != null && (request.wallClockSeconds() < 1
-                || request.wallClockSeconds() > 7 * 24 * 3600)) {
-            throw DomainException.invalidField(prefix + "wallClockSeconds", "must be from 1 to 604800 (a week), got "
-                    + request.wallClockSeconds());
-        }
-        SearchSpace space = (request.space() == null ? SearchSpace.defaults() : request.space().resolved());
-        space.validate(limits, prefix + "space");
-        long seed = request.seed() == null ? 0 : request.seed();
-
         Function<NetworkRequest, TrainingService.Prepared> runs0;
         TrainingService.Prepared checked;
         try {
@@ -173,7 +182,7 @@ class SearchService {
             // the base network alone, as every candidate will train it: its own fields are named if wrong
             checked = runs0.apply(withEpochs(baseNetwork, maxResources));
         } catch (DomainException e) {
-            throw under(e, requestPrefix);
+            throw (prefix + "folds").equals(e.properties().get("field")) ? e : under(e, requestPrefix);
         }
         Task task = checked.task();
         Score metric = metric(request.metric(), task, prefix + "metric");
@@ -208,6 +217,27 @@ class SearchService {
         jobs.enqueue(id, SearchJob.KIND, null, datasets);
         workers.wakeUpAfterCommit(SearchJob.KIND);
         return get(id);
+    }
+
+    /** Tables of at most this many training rows are ranked by k-fold cross-validation by default. */
+    static final long SMALL_TABLE = 2000;
+    static final int DEFAULT_FOLDS = 5;
+
+    /**
+     * {@value #DEFAULT_FOLDS} folds for a table of at most {@value #SMALL_TABLE} training rows whose every class has
+     * enough rows for them; else null (rank on early stopping's validation rows).
+     */
+    private Integer automaticFolds(SearchRequest request) {
+        TrainingService.Prepared whole = training.prepare(runRequest(request), null, "folds");
+        if (whole.trainingRows() > SMALL_TABLE) {
+            return null;
+        }
+        try {
+            training.prepare(runRequest(request.withFolds(DEFAULT_FOLDS)), DEFAULT_FOLDS, "folds");
+            return DEFAULT_FOLDS;
+        } catch (DomainException tooFew) {
+            return null;
+        }
     }
 
     private static DomainException under(DomainException e, String prefix) {

@@ -76,21 +76,22 @@ final class DataSpecResolver {
                 : List.of();
         long[] groups = task.classification() ? label.levels().stream().mapToLong(DatasetColumn.Level::count).toArray()
                 : new long[] { label.present(dataset.rows()) };
-        if (folds != null) {
-            for (int g = 0; g < groups.length; g++) {
-                if (groups[g] < folds) {
-                    throw DomainException.unprocessable(foldsField + ": " + (task.classification()
-                            ? "class '" + classes.get(g) + "' has only " + groups[g] + " rows"
-                            : "the label has only " + groups[g] + " values") + "; " + folds
-                            + " stratified folds need at least " + folds).with("field", foldsField);
-                }
-                groups[g] -= TrainingDataLoader.KFold.largestFold(groups[g], folds);
-            }
-        }
+        // a test split first, then folds of what it leaves (a search's runs may have both)
         if (request.testFraction() != null) {
             checkTestFraction(request.testFraction(), classes, groups, task);
             for (int g = 0; g < groups.length; g++) {
                 groups[g] -= TrainingDataLoader.StratifiedSplit.testRowsOfClass(groups[g], request.testFraction());
+            }
+        }
+        if (folds != null) {
+            for (int g = 0; g < groups.length; g++) {
+                if (groups[g] < folds) {
+                    throw DomainException.unprocessable(foldsField + ": " + (task.classification()
+                            ? "class '" + classes.get(g) + "' has only " + groups[g] + " training rows"
+                            : "the label has only " + groups[g] + " training values") + "; " + folds
+                            + " stratified folds need at least " + folds).with("field", foldsField);
+                }
+                groups[g] -= TrainingDataLoader.KFold.largestFold(groups[g], folds);
             }
         }
         return new Resolved(new DataSpec(labelName, task, features, preprocessing), task,

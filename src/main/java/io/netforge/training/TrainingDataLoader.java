@@ -71,15 +71,21 @@ class TrainingDataLoader {
                 Raw testRows = test;
                 read(testDataset, testColumns, testLabels, group -> testRows);
             } else if (data.fold() != null) {
+                // a search's run: folds of the rows the model's own test split (if any) leaves for training; its
+                // test rows are read past, never seen
                 DataSpec.Fold fold = data.fold();
-                KFold folds = KFold.of(labels.groupCounts, fold.count(), fold.seed());
+                StratifiedSplit split = job.testFraction() == null ? null
+                        : StratifiedSplit.of(labels.groupCounts, job.testFraction(), job.spec().seed());
+                long[] counts = split == null ? labels.groupCounts : split.trainCounts();
+                KFold folds = KFold.of(counts, fold.count(), fold.seed());
                 long heldOut = folds.rowsOf(fold.index());
-                train = own(owned, Raw.allocate(labels.presentRows - heldOut, columns.features.size(), task));
+                long rows = java.util.Arrays.stream(counts).sum();
+                train = own(owned, Raw.allocate(rows - heldOut, columns.features.size(), task));
                 test = own(owned, Raw.allocate(heldOut, columns.features.size(), task));
                 Raw trainRows = train;
                 Raw testRows = test;
-                read(dataset, columns, labels,
-                        group -> folds.nextFold(group) == fold.index() ? testRows : trainRows);
+                read(dataset, columns, labels, group -> split != null && split.nextIsTest(group) ? null
+                        : folds.nextFold(group) == fold.index() ? testRows : trainRows);
             } else if (job.testFraction() == null) {
                 train = own(owned, Raw.allocate(labels.presentRows, columns.features.size(), task));
                 Raw rows = train;
@@ -241,6 +247,7 @@ class TrainingDataLoader {
 
     /** Where each row goes, given its group: its class, or 0 for regression. */
     private interface Router {
+        /** Where the next row of the group goes; null: nowhere (it is left out). */
         Raw route(int group);
     }
 
@@ -255,11 +262,10 @@ class TrainingDataLoader {
                     if (Double.isNaN(label)) {
                         continue;
                     }
-                    if (labels.task.classification()) {
-                        int c = labels.classOf(label);
-                        router.route(c).append(values, at + 1, c, Double.NaN);
-                    } else {
-                        router.route(0).append(values, at + 1, 0, label);
+                    int group = labels.task.classification() ? labels.classOf(label) : 0;
+                    Raw to = router.route(group);
+                    if (to != null) {
+                        to.append(values, at + 1, group, labels.task.classification() ? Double.NaN : label);
                     }
                 }
             });
@@ -383,10 +389,15 @@ class TrainingDataLoader {
         private final long[] toChoose;
         private final Random[] random;
         private final long testRows;
+        private final long[] trainCounts;
 
         private StratifiedSplit(long[] counts, long[] test, long seed) {
             this.remaining = counts.clone();
             this.toChoose = test.clone();
+            this.trainCounts = new long[counts.length];
+            for (int c = 0; c < counts.length; c++) {
+                trainCounts[c] = counts[c] - test[c];
+            }
             this.random = new Random[counts.length];
             long total = 0;
             for (int c = 0; c < counts.length; c++) {
@@ -415,6 +426,11 @@ class TrainingDataLoader {
 
         long testRows() {
             return testRows;
+        }
+
+        /** The rows of each group the split leaves for training. */
+        long[] trainCounts() {
+            return trainCounts.clone();
         }
 
         /** Whether the next row of group {@code group} (in upload order) is a test row. */

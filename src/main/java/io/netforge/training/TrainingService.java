@@ -122,11 +122,13 @@ public class TrainingService {
     /**
      * A training request validated as {@code POST /models} validates it, ready to queue.
      *
-     * @param name the name asked for, or null
-     * @param task the task, resolved
+     * @param name         the name asked for, or null
+     * @param task         the task, resolved
+     * @param trainingRows the rows it trains on (with folds, those of the smallest training side), validation rows
+     *                     included
      */
     public record Prepared(String name, UUID datasetId, UUID testDatasetId, Double testFraction, NetworkSpec spec,
-            DataSpec data, Task task) {
+            DataSpec data, Task task, long trainingRows) {
     }
 
     /**
@@ -149,7 +151,8 @@ public class TrainingService {
         DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset, folds, foldsField);
         NetworkSpec spec = validator.validate(request.network(), resolved.validator(), "network");
         return new Prepared(name, dataset.id(), request.testDatasetId(), request.testFraction(), spec,
-                resolved.data(), resolved.task());
+                resolved.data(), resolved.task(),
+                java.util.Arrays.stream(resolved.validator().trainingRowsPerClass()).sum());
     }
 
     /**
@@ -166,7 +169,8 @@ public class TrainingService {
         DatasetInfo testDataset = request.testDatasetId() == null ? null : lock(request.testDatasetId(), "testDatasetId");
         DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset, folds, foldsField);
         return network -> new Prepared(base.name(), base.datasetId(), base.testDatasetId(), base.testFraction(),
-                validator.validate(network, resolved.validator(), "network"), base.data(), base.task());
+                validator.validate(network, resolved.validator(), "network"), base.data(), base.task(),
+                base.trainingRows());
     }
 
     /**
@@ -182,8 +186,10 @@ public class TrainingService {
     public UUID enqueueRun(Prepared prepared, String name, UUID experimentId, int configuration,
             DataSpec.Fold fold, Integer rung) {
         UUID id = UUID.randomUUID();
+        // a fold holds out part of the dataset as the run's test rows: instead of a test dataset, and within what a
+        // test fraction leaves for training
         models.enqueue(new ModelRepository.NewModel(id, name, prepared.datasetId(),
-                fold == null ? prepared.testDatasetId() : null, fold == null ? prepared.testFraction() : null,
+                fold == null ? prepared.testDatasetId() : null, prepared.testFraction(),
                 prepared.spec(), fold == null ? prepared.data() : prepared.data().withFold(fold),
                 experimentId, configuration, null, null, rung));
         return id;

@@ -63,7 +63,7 @@ class SearchTest {
     }
 
     private static final String SMALL = """
-            {"name": "%s", "seed": 5, "factor": 3, "minResources": 2, "maxResources": 18, "candidates": 9,
+            {"name": "%s", "seed": 5, "factor": 3, "minResources": 2, "maxResources": 18, "candidates": 9, "folds": 0,
              "space": {"depth": [1, 2], "widths": [4, 8, 16], "batchSize": [32, 64]},
              "request": {"datasetId": "%s", "testFraction": 0.2}}
             """;
@@ -78,6 +78,7 @@ class SearchTest {
         JsonNode schedule = accepted.json().get("schedule");
         assertThat(schedule.get("resources").toString()).isEqualTo("[2,6,18]");
         assertThat(schedule.get("candidates").toString()).isEqualTo("[9,3,1]");
+        assertThat(accepted.json().get("evaluation").asString()).isEqualTo("validation");
 
         JsonNode done = await("/searches/" + id);
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
@@ -143,7 +144,7 @@ class SearchTest {
         Http.Response accepted = http.postJson("/searches", """
                 {"folds": 3, "factor": 2, "minResources": 2, "maxResources": 8, "candidates": 4, "metric": "logLoss",
                  "space": {"depth": [1, 1], "widths": [8, 16], "optimizer": ["adam"]},
-                 "request": {"datasetId": "%s", "name": "cv"}}
+                 "request": {"datasetId": "%s", "name": "cv", "testFraction": 0.2}}
                 """.formatted(dataset));
         assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
         assertThat(accepted.json().get("evaluation").asString()).isEqualTo("folds");
@@ -165,12 +166,25 @@ class SearchTest {
                 previous = line.get("metric").get("mean").asDouble();
             }
         }
+        // the folds are of the 240 rows the test split leaves: the test rows are never seen by a run
+        long[] heldOut = new long[3];
+        for (JsonNode run : http.get("/models?experimentId=" + done.get("id").asString() + "&limit=1000").json()) {
+            assertThat(run.get("testFraction").asDouble()).isEqualTo(0.2);
+            if (run.get("name").asString().startsWith("cv #" + best.get("candidate").asInt() + " rung 0 fold ")) {
+                heldOut[run.get("fold").get("index").asInt()] = run.get("metrics").get("test").get("rows").asLong();
+                assertThat(run.get("metrics").get("train").get("rows").asLong()
+                        + run.get("metrics").get("validation").get("rows").asLong() + heldOut[run.get("fold").get("index")
+                        .asInt()]).isEqualTo(240);
+            }
+        }
+        assertThat(heldOut[0] + heldOut[1] + heldOut[2]).isEqualTo(240);
         JsonNode model = await("/models/" + done.get("model").asString());
         assertThat(model.get("status").asString()).isEqualTo("SUCCEEDED");
-        // refitted on every row: no fold held out
+        // refitted on every training row (no fold held out), tested on the 60 test rows
         assertThat(model.get("fold").isNull()).isTrue();
+        assertThat(model.get("metrics").get("test").get("rows").asInt()).isEqualTo(60);
         assertThat(model.get("metrics").get("train").get("rows").asInt()
-                + model.get("metrics").get("validation").get("rows").asInt()).isEqualTo(300);
+                + model.get("metrics").get("validation").get("rows").asInt()).isEqualTo(240);
     }
 
     @Test
@@ -185,6 +199,9 @@ class SearchTest {
         String id = accepted.json().get("id").asString();
         assertThat(accepted.location()).endsWith("/searches/" + id);
         assertThat(accepted.json().get("name").asString()).isEqualTo("churn");
+        // 225 training rows: ranked by 5-fold cross-validation by default
+        assertThat(accepted.json().get("evaluation").asString()).isEqualTo("folds");
+        assertThat(accepted.json().get("folds").asInt()).isEqualTo(5);
         JsonNode done = await("/searches/" + id);
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         JsonNode model = await("/models/" + done.get("model").asString());
@@ -255,7 +272,7 @@ class SearchTest {
                 new Case("{\"space\": {\"learningRate\": {\"adam\": [0.1, 0.01]}}, \"request\": {\"datasetId\": \"%s\"}}",
                         "space.learningRate.adam", 400),
                 new Case("{\"space\": {\"depth\": [2, 1]}, \"request\": {\"datasetId\": \"%s\"}}", "space.depth", 400),
-                new Case("{\"folds\": 3, \"request\": {\"datasetId\": \"%s\", \"testFraction\": 0.2}}", "folds", 400),
+                new Case("{\"folds\": 1, \"request\": {\"datasetId\": \"%s\", \"testFraction\": 0.2}}", "folds", 400),
                 new Case("{\"metric\": \"r2\", \"request\": {\"datasetId\": \"%s\"}}", "metric", 400),
                 new Case("{\"request\": {\"datasetId\": \"%s\", \"label\": \"nope\"}}", "request.label", 400),
                 new Case("{\"wallClockSeconds\": 0, \"request\": {\"datasetId\": \"%s\"}}", "wallClockSeconds", 400));
