@@ -244,6 +244,31 @@ class SearchTest {
         assertThat(http.get("/models?experimentId=" + other).json().size()).isZero();
     }
 
+    /** A wall-clock limit stops scheduling rungs: the best of the last finished rung is refitted, not reproducibly. */
+    @Test
+    void aWallClockLimitEndsTheSearchEarlyAndSaysSo() {
+        Http.Response made = http.postJson("/datasets/synthetic", """
+                {"samples": 6000, "features": 10, "informative": 5, "seed": 2}""");
+        String dataset = made.json().get("id").asString();
+        Http.Response accepted = http.postJson("/searches", """
+                {"wallClockSeconds": 1, "space": {"widths": [64, 128]},
+                 "request": {"datasetId": "%s", "testFraction": 0.2}}""".formatted(dataset));
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        assertThat(accepted.json().get("reproducible").asBoolean()).isFalse();
+        assertThat(accepted.json().get("evaluation").asString()).isEqualTo("validation"); // 4,800 training rows
+        JsonNode done = await("/searches/" + accepted.json().get("id").asString());
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        assertThat(done.get("endedBy").asString()).isEqualTo("deadline");
+        int reached = done.get("best").get("rung").asInt();
+        assertThat(reached).isLessThan(3);
+        for (int r = reached + 1; r < 4; r++) {
+            assertThat(done.get("rungs").get(r).get("runs").asInt()).isZero();
+        }
+        JsonNode model = await("/models/" + done.get("model").asString());
+        assertThat(model.get("network").get("maxIterations").asLong())
+                .isEqualTo(done.get("schedule").get("resources").get(reached).asLong());
+    }
+
     private static int open(JsonNode search) {
         int open = 0;
         for (JsonNode rung : search.get("rungs")) {
