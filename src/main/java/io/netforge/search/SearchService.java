@@ -228,16 +228,10 @@ class SearchService {
      * enough rows for them; else null (rank on early stopping's validation rows).
      */
     private Integer automaticFolds(SearchRequest request) {
+        // (decided from the counts, not by catching a refusal: an exception out of a transactional call would mark
+        // the caller's transaction rollback-only)
         TrainingService.Prepared whole = training.prepare(runRequest(request), null, "folds");
-        if (whole.trainingRows() > SMALL_TABLE) {
-            return null;
-        }
-        try {
-            training.prepare(runRequest(request.withFolds(DEFAULT_FOLDS)), DEFAULT_FOLDS, "folds");
-            return DEFAULT_FOLDS;
-        } catch (DomainException tooFew) {
-            return null;
-        }
+        return whole.trainingRows() <= SMALL_TABLE && whole.fewestRows() >= DEFAULT_FOLDS ? DEFAULT_FOLDS : null;
     }
 
     private static DomainException under(DomainException e, String prefix) {

@@ -126,9 +126,10 @@ public class TrainingService {
      * @param task         the task, resolved
      * @param trainingRows the rows it trains on (with folds, those of the smallest training side), validation rows
      *                     included
+     * @param fewestRows   the training rows of its rarest class (for a regression, all of them)
      */
     public record Prepared(String name, UUID datasetId, UUID testDatasetId, Double testFraction, NetworkSpec spec,
-            DataSpec data, Task task, long trainingRows) {
+            DataSpec data, Task task, long trainingRows, long fewestRows) {
     }
 
     /**
@@ -152,7 +153,8 @@ public class TrainingService {
         NetworkSpec spec = validator.validate(request.network(), resolved.validator(), "network");
         return new Prepared(name, dataset.id(), request.testDatasetId(), request.testFraction(), spec,
                 resolved.data(), resolved.task(),
-                java.util.Arrays.stream(resolved.validator().trainingRowsPerClass()).sum());
+                java.util.Arrays.stream(resolved.validator().trainingRowsPerClass()).sum(),
+                java.util.Arrays.stream(resolved.validator().trainingRowsPerClass()).min().orElse(0));
     }
 
     /**
@@ -170,7 +172,7 @@ public class TrainingService {
         DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset, folds, foldsField);
         return network -> new Prepared(base.name(), base.datasetId(), base.testDatasetId(), base.testFraction(),
                 validator.validate(network, resolved.validator(), "network"), base.data(), base.task(),
-                base.trainingRows());
+                base.trainingRows(), base.fewestRows());
     }
 
     /**

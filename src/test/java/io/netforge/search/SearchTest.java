@@ -328,6 +328,18 @@ class SearchTest {
             assertThat(answer.json().get("field").asString()).as(answer.toString()).isEqualTo(c.field());
         }
         assertThat(http.get("/searches/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);
+        // a class too rare for 5 folds: ranked on the validation rows instead (decided before anything is written)
+        StringBuilder rare = new StringBuilder("x,y\n");
+        for (int r = 0; r < 60; r++) {
+            rare.append(r).append(',').append(r < 3 ? "rare" : r % 2 == 0 ? "even" : "odd").append('\n');
+        }
+        String rareId = http.post("/datasets?name=rare", "text/csv", rare.toString().getBytes()).json().get("id")
+                .asString();
+        Http.Response fallback = http.postJson("/models", """
+                {"datasetId": "%s", "network": "auto", "search": {"maxResources": 3, "candidates": 2}}"""
+                .formatted(rareId));
+        assertThat(fallback.status()).as(fallback.toString()).isEqualTo(303);
+        assertThat(fallback.json().get("evaluation").asString()).isEqualTo("validation");
         // a searched network is for POST /models and POST /searches only
         Http.Response experiment = http.postJson("/experiments", """
                 {"request": {"datasetId": "%s", "testFraction": 0.2, "network": {"auto": true}}}""".formatted(dataset));
