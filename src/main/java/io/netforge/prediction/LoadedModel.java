@@ -78,6 +78,44 @@ final class LoadedModel {
         if (this.rows != null) {
             this.rows.increment(rows.length);
         }
+        return task.predict(flatOutputs(rows), readout);
+    }
+
+    /**
+     * The numbers a prediction reports of each row, as {@code /predict} answers them: a binary model's probability
+     * of its positive class, a multi-class model's probability of each class (in {@link #classNames()} order), a
+     * regression's value in the label's units.
+     */
+    double[][] outputs(double[][] rows) {
+        List<Prediction> predictions = task.predict(flatOutputs(rows), readout);
+        double[][] out = new double[predictions.size()][];
+        List<String> classes = classNames();
+        for (int r = 0; r < out.length; r++) {
+            Prediction p = predictions.get(r);
+            if (p instanceof io.netforge.tabular.BinaryPrediction b) {
+                out[r] = new double[] {b.probability()};
+            } else if (p instanceof io.netforge.tabular.MulticlassPrediction m) {
+                out[r] = new double[classes.size()];
+                for (int c = 0; c < classes.size(); c++) {
+                    out[r][c] = m.probabilities().get(classes.get(c));
+                }
+            } else {
+                out[r] = new double[] {((io.netforge.tabular.RegressionPrediction) p).value()};
+            }
+        }
+        return out;
+    }
+
+    /** The names of {@link #outputs}: {@code probability}, the classes, or {@code value}. */
+    List<String> outputNames() {
+        return switch (task) {
+            case BINARY -> List.of("probability");
+            case MULTICLASS -> classNames();
+            case REGRESSION -> List.of("value");
+        };
+    }
+
+    private double[] flatOutputs(double[][] rows) {
         double[][] input = new double[rows.length][];
         for (int r = 0; r < rows.length; r++) {
             double[] encoded = new double[encoding.width()];
@@ -90,6 +128,6 @@ final class LoadedModel {
         for (int r = 0; r < outputs.length; r++) {
             System.arraycopy(outputs[r], 0, flat, r * width, width);
         }
-        return task.predict(flat, readout);
+        return flat;
     }
 }

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.DoubleUnaryOperator;
 import java.util.zip.GZIPOutputStream;
 
 import org.apache.commons.csv.CSVFormat;
@@ -19,7 +18,6 @@ import org.apache.commons.csv.CSVPrinter;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import io.netforge.dataset.DatasetColumn;
 import io.netforge.dataset.DatasetInfo;
 import io.netforge.dataset.DatasetStore;
 import io.netforge.job.JobFailedException;
@@ -174,22 +172,9 @@ class Scorings implements JobKind {
         DatasetInfo dataset = datasets.find(job.datasetId()).orElseThrow(() -> DomainException.notFound("dataset",
                 job.datasetId()));
         Encoding encoding = model.encoding();
-        List<Feature> features = encoding.features();
-        int[] positions = new int[features.size()];
-        DoubleUnaryOperator[] readers = new DoubleUnaryOperator[features.size()];
-        for (int j = 0; j < features.size(); j++) {
-            Feature f = features.get(j);
-            DatasetColumn column = dataset.columns().stream().filter(c -> c.name().equals(f.name())).findFirst()
-                    .orElseThrow(() -> DomainException.unprocessable("dataset " + dataset.id() + " has no column '"
-                            + f.name() + "', a feature of the model").with("field", "datasetId"));
-            positions[j] = column.position();
-            if (!f.reads(column.type())) {
-                throw DomainException.unprocessable("column '" + f.name() + "' of dataset " + dataset.id() + " is "
-                        + column.type().id() + (column.firstTextRow() == null ? "" : " (row " + column.firstTextRow()
-                        + " has text)") + "; the model's feature is " + f.type()).with("field", "datasetId");
-            }
-            readers[j] = f.reader(column.source().levels());
-        }
+        FeatureColumns columns = FeatureColumns.of(model, dataset, "datasetId");
+        List<Feature> features = columns.features();
+        int[] positions = columns.positions();
         boolean strict = encoding.strict();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         long[] rows = {0};
@@ -201,7 +186,7 @@ class Scorings implements JobKind {
                 double[][] batch = new double[count][features.size()];
                 for (int r = 0, at = 0; r < count; r++) {
                     for (int j = 0; j < features.size(); j++, at++) {
-                        double v = readers[j] == null ? values[at] : readers[j].applyAsDouble(values[at]);
+                        double v = columns.value(j, values[at]);
                         if (strict && features.get(j).unknown(v)) {
                             throw DomainException.unprocessable("row " + (firstRow + r + 2) + ", column '"
                                     + features.get(j).name() + "': a level the training rows did not have"
