@@ -81,6 +81,11 @@ final class LoadedModel {
         return task.predict(flatOutputs(rows), readout);
     }
 
+    /** The predictions of rows for the service's own work (explanations): not counted as predictions served. */
+    List<Prediction> evaluate(double[][] rows) {
+        return task.predict(flatOutputs(rows), readout);
+    }
+
     /**
      * The numbers a prediction reports of each row, as {@code /predict} answers them: a binary model's probability
      * of its positive class, a multi-class model's probability of each class (in {@link #classNames()} order), a

@@ -40,19 +40,33 @@ class ExplainTest {
     int port;
 
     private static JsonNode fixture() throws IOException {
-        try (InputStream in = ExplainTest.class.getResourceAsStream("/reference/inspection/shapley-customers.json")) {
+        return fixture("shapley-customers.json");
+    }
+
+    private static JsonNode fixture(String name) throws IOException {
+        try (InputStream in = ExplainTest.class.getResourceAsStream("/reference/inspection/" + name)) {
             return JsonMapper.builder().build().readTree(in);
         }
     }
 
     private String model(Http http) throws IOException, InterruptedException {
+        return model(http, false);
+    }
+
+    /** The README's customers model (with its test dataset, or without); training is bit for bit. */
+    private String model(Http http, boolean withTest) throws IOException, InterruptedException {
         Http.Response dataset = http.post("/datasets?name=customers&ignore=customer_id", "text/csv",
                 Files.readAllBytes(Path.of("examples/data/customers-train.csv")));
         assertThat(dataset.status()).as(dataset.toString()).isEqualTo(201);
+        String test = "";
+        if (withTest) {
+            test = ", \"testDatasetId\": \"" + http.post("/datasets?name=customers-test&ignore=customer_id", "text/csv",
+                    Files.readAllBytes(Path.of("examples/data/customers-test.csv"))).json().get("id").asString() + "\"";
+        }
         Http.Response model = http.postJson("/models", """
-                {"datasetId": "%s", "name": "customers-explained", "network": {"hiddenLayers": [8], "activation": "tanh",
+                {"datasetId": "%s"%s, "name": "customers-explained", "network": {"hiddenLayers": [8], "activation": "tanh",
                  "optimizer": {"type": "adam"}, "learningRate": 0.01, "batchSize": 64, "maxIterations": 30}}
-                """.formatted(dataset.json().get("id").asString()));
+                """.formatted(dataset.json().get("id").asString(), test));
         String id = model.json().get("id").asString();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (!http.get("/models/" + id).json().get("status").asString().equals("SUCCEEDED")) {
@@ -130,6 +144,49 @@ class ExplainTest {
                 .assertProblem(413, "would evaluate the model on");
         http.postJson("/models/" + id + "/explain", "{\"instances\": [{\"age\": \"old\"}]}").assertProblem(400, "age");
         http.postJson("/models/" + java.util.UUID.randomUUID() + "/explain", ROWS).assertProblem(404);
+    }
+
+    /**
+     * Permutation importance as a job on the model's test dataset: the reference (given the service's own
+     * permutations, which the fixture also pins) gets the same drops in accuracy, repeat by repeat.
+     */
+    @Test
+    void permutationImportanceIsTheReferencesWithItsOwnPermutations() throws Exception {
+        Http http = new Http(port);
+        String id = model(http, true);
+        Http.Response accepted = http.postJson("/models/" + id + "/importances", "{\"repeats\": 3, \"seed\": 7}");
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        String path = accepted.location().replaceFirst("^https?://[^/]+", "");
+        JsonNode done;
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!List.of("SUCCEEDED", "FAILED").contains((done = http.get(path).json()).get("status").asString())) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        JsonNode fixture = fixture("importance-customers.json");
+        assertThat(http.get(path + "/permutations").json()).isEqualTo(fixture.get("permutations"));
+        JsonNode result = done.get("result");
+        JsonNode reference = fixture.get("reference");
+        assertThat(result.get("score").asString()).isEqualTo("accuracy");
+        assertThat(result.get("rows").asInt()).isEqualTo(400);
+        close(result.get("baseline"), reference.get("baseline"), "baseline");
+        for (JsonNode feature : result.get("features")) {
+            JsonNode theirs = reference.get("features").get(feature.get("name").asString());
+            close(feature.get("mean"), theirs.get("mean"), feature + " mean");
+            close(feature.get("sd"), theirs.get("sd"), feature + " sd");
+            for (int k = 0; k < 3; k++) {
+                close(feature.get("values").get(k), theirs.get("values").get(k), feature + " repeat " + k);
+            }
+        }
+        assertThat(result.get("ranking").get(0).asString()).isEqualTo("income");
+        assertThat(http.get("/models/" + id + "/importances").json().size()).isEqualTo(1);
+
+        http.postJson("/models/" + id + "/importances", "{\"repeats\": 0}").assertProblem(400, "repeats");
+        http.postJson("/models/" + id + "/importances", "{\"datasetId\": \"" + java.util.UUID.randomUUID() + "\"}")
+                .assertProblem(404);
+        assertThat(http.delete(path).status()).isEqualTo(204);
+        assertThat(http.get(path).status()).isEqualTo(404);
     }
 
     private static void close(JsonNode mine, JsonNode theirs, String what) {
