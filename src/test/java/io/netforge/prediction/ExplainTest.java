@@ -146,30 +146,39 @@ class ExplainTest {
         http.postJson("/models/" + java.util.UUID.randomUUID() + "/explain", ROWS).assertProblem(404);
     }
 
-    /**
-     * Permutation importance as a job on the model's test dataset: the reference (given the service's own
-     * permutations, which the fixture also pins) gets the same drops in accuracy, repeat by repeat.
-     */
-    @Test
-    void permutationImportanceIsTheReferencesWithItsOwnPermutations() throws Exception {
-        Http http = new Http(port);
-        String id = model(http, true);
-        Http.Response accepted = http.postJson("/models/" + id + "/importances", "{\"repeats\": 3, \"seed\": 7}");
+    /** Queues an explanation and waits until it has finished; its path and its final view. */
+    private static JsonNode explained(Http http, String model, String body, String[] path) throws InterruptedException {
+        Http.Response accepted = http.postJson("/models/" + model + "/explanations", body);
         assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
-        String path = accepted.location().replaceFirst("^https?://[^/]+", "");
+        path[0] = accepted.location().replaceFirst("^https?://[^/]+", "");
         JsonNode done;
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!List.of("SUCCEEDED", "FAILED").contains((done = http.get(path).json()).get("status").asString())) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!List.of("SUCCEEDED", "FAILED").contains((done = http.get(path[0]).json()).get("status").asString())) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(50);
         }
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        return done;
+    }
+
+    /**
+     * Explanations as a job on the model's test dataset. Importance: the reference (given the service's own
+     * permutations, which the fixture also pins) gets the same drops in accuracy, repeat by repeat. Partial
+     * dependence of a numeric feature with few values (its grid is its values): scikit-learn's, through the
+     * reference; a categorical feature's grid is its levels, ordered.
+     */
+    @Test
+    void explanationsAreTheReferences() throws Exception {
+        Http http = new Http(port);
+        String id = model(http, true);
+        String[] path = new String[1];
+        JsonNode done = explained(http, id, "{\"repeats\": 3, \"seed\": 7}", path);
         JsonNode fixture = fixture("importance-customers.json");
-        assertThat(http.get(path + "/permutations").json()).isEqualTo(fixture.get("permutations"));
-        JsonNode result = done.get("result");
+        assertThat(http.get(path[0] + "/permutations").json()).isEqualTo(fixture.get("permutations"));
+        JsonNode result = done.get("result").get("importance");
         JsonNode reference = fixture.get("reference");
         assertThat(result.get("score").asString()).isEqualTo("accuracy");
-        assertThat(result.get("rows").asInt()).isEqualTo(400);
+        assertThat(done.get("result").get("rows").asInt()).isEqualTo(400);
         close(result.get("baseline"), reference.get("baseline"), "baseline");
         for (JsonNode feature : result.get("features")) {
             JsonNode theirs = reference.get("features").get(feature.get("name").asString());
@@ -180,13 +189,63 @@ class ExplainTest {
             }
         }
         assertThat(result.get("ranking").get(0).asString()).isEqualTo("income");
-        assertThat(http.get("/models/" + id + "/importances").json().size()).isEqualTo(1);
 
-        http.postJson("/models/" + id + "/importances", "{\"repeats\": 0}").assertProblem(400, "repeats");
-        http.postJson("/models/" + id + "/importances", "{\"datasetId\": \"" + java.util.UUID.randomUUID() + "\"}")
+        JsonNode dependence = done.get("result").get("partialDependence");
+        assertThat(done.get("result").get("outputs").toString()).isEqualTo("[\"basic\",\"plus\",\"pro\"]");
+        curves(dependence.get("visits"), fixture("pd-ice.json").get("customers").get("visits"), "visits");
+        assertThat(dependence.get("country").get("kind").asString()).isEqualTo("categorical");
+        assertThat(dependence.get("country").get("grid").toString())
+                .isEqualTo("[\"France\",\"Germany\",\"Italy\",\"Spain\"]");
+        assertThat(dependence.get("country").get("ice").get(0).size()).isEqualTo(50);
+        assertThat(http.get("/models/" + id + "/explanations").json().size()).isEqualTo(1);
+
+        http.postJson("/models/" + id + "/explanations", "{\"repeats\": 0}").assertProblem(400, "repeats");
+        http.postJson("/models/" + id + "/explanations", "{\"gridResolution\": 1}").assertProblem(400, "gridResolution");
+        http.postJson("/models/" + id + "/explanations", "{\"percentiles\": [0.9, 0.1]}").assertProblem(400, "percentiles");
+        http.postJson("/models/" + id + "/explanations", "{\"datasetId\": \"" + java.util.UUID.randomUUID() + "\"}")
                 .assertProblem(404);
-        assertThat(http.delete(path).status()).isEqualTo(204);
-        assertThat(http.get(path).status()).isEqualTo(404);
+        assertThat(http.delete(path[0]).status()).isEqualTo(204);
+        assertThat(http.get(path[0]).status()).isEqualTo(404);
+    }
+
+    /** Partial dependence on scikit-learn's quantile grid (features of many values), on the article's model. */
+    @Test
+    void partialDependenceOnAQuantileGridIsScikitLearns() throws Exception {
+        Http http = new Http(port);
+        String train = http.post("/datasets?name=seed-train", "text/csv",
+                Files.readAllBytes(Path.of("src/test/resources/article/seed_train.csv"))).json().get("id").asString();
+        String test = http.post("/datasets?name=seed-test", "text/csv",
+                Files.readAllBytes(Path.of("src/test/resources/article/seed_test.csv"))).json().get("id").asString();
+        String id = http.postJson("/models", """
+                {"datasetId": "%s", "testDatasetId": "%s", "network": {"maxIterations": 300}}""".formatted(train, test))
+                .json().get("id").asString();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!http.get("/models/" + id).json().get("status").asString().equals("SUCCEEDED")) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        JsonNode done = explained(http, id, "{\"repeats\": 2, \"seed\": 1, \"gridResolution\": 20}", new String[1]);
+        JsonNode fixture = fixture("pd-ice.json").get("article");
+        for (String feature : List.of("x0", "x7")) {
+            curves(done.get("result").get("partialDependence").get(feature), fixture.get(feature), feature);
+        }
+    }
+
+    /** Grid, average and the first 50 ICE curves against the reference's, to 1e-12. */
+    private static void curves(JsonNode mine, JsonNode theirs, String feature) {
+        assertThat(mine.get("grid").size()).as(feature).isEqualTo(theirs.get("grid").size());
+        for (int g = 0; g < mine.get("grid").size(); g++) {
+            close(mine.get("grid").get(g), theirs.get("grid").get(g), feature + " grid " + g);
+        }
+        for (int o = 0; o < theirs.get("average").size(); o++) {
+            for (int g = 0; g < mine.get("grid").size(); g++) {
+                close(mine.get("average").get(o).get(g), theirs.get("average").get(o).get(g), feature + " pd " + o);
+                for (int r = 0; r < 50; r++) {
+                    close(mine.get("ice").get(o).get(r).get(g), theirs.get("individual").get(o).get(r).get(g),
+                            feature + " ice " + r);
+                }
+            }
+        }
     }
 
     private static void close(JsonNode mine, JsonNode theirs, String what) {

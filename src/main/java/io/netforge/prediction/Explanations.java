@@ -31,29 +31,60 @@ import io.netforge.tabular.Task;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Permutation importance ({@link PermutationImportance}) of a model on a stored dataset's rows, a kind of job on the
- * engine: submitted QUEUED, claimed by any instance under a lease, cancelled or deleted like any job; its dataset
- * cannot be deleted under it. Rows whose label is missing are left out. The result is stored with it, and its
- * permutations can be had again from its seed.
+ * A model's explanations on a stored dataset's rows, a kind of job on the engine: permutation importance
+ * ({@link PermutationImportance}) and partial dependence with ICE ({@link PartialDependence}) of every feature.
+ * Submitted QUEUED, claimed by any instance under a lease, cancelled or deleted like any job; its dataset cannot be
+ * deleted under it. Rows whose label is missing are left out. The result is stored with it, and its permutations
+ * can be had again from its seed.
  */
 @Component
-class Importances implements JobKind {
+class Explanations implements JobKind {
 
-    static final String KIND = "importance";
+    static final String KIND = "explanation";
 
-    /** An importance computation as the API shows it; {@code result} once SUCCEEDED. */
-    record View(UUID id, UUID modelId, UUID datasetId, int repeats, long seed, JobStatus status, Instant createdAt,
+    /**
+     * What an explanation is asked for, defaults filled in.
+     *
+     * @param repeats        permutations per feature for the importance
+     * @param seed           draws the permutations
+     * @param gridResolution most grid values of a numeric feature's partial dependence
+     * @param percentiles    the grid's ends for a numeric feature with many values
+     * @param iceRows        the first rows whose ICE curves are kept
+     */
+    record Options(int repeats, long seed, int gridResolution, List<Double> percentiles, int iceRows) {
+    }
+
+    /** An explanation as the API shows it; {@code result} once SUCCEEDED. */
+    record View(UUID id, UUID modelId, UUID datasetId, Options options, JobStatus status, Instant createdAt,
             Instant startedAt, Instant finishedAt, int attempts, String error, Result result) {
     }
 
     /**
+     * @param rows              the rows it was computed on (those with a label), in upload order
+     * @param outputs           what partial dependence is of: {@code probability}, each class, or {@code value}
+     * @param importance        permutation importance
+     * @param partialDependence per feature (dates left out); a categorical feature's grid is its levels
+     */
+    record Result(long rows, List<String> outputs, Importance importance,
+            java.util.Map<String, Dependence> partialDependence) {
+    }
+
+    /**
      * @param score    {@code accuracy} (classification) or {@code r2} (regression), scikit-learn's default scorers
-     * @param rows     the rows it was computed on (those with a label)
      * @param features in the model's feature order; {@code values} per repeat
      * @param ranking  the features, the largest mean first
      */
-    record Result(String score, long rows, double baseline, List<PermutationImportance.Feature> features,
+    record Importance(String score, double baseline, List<PermutationImportance.Feature> features,
             List<String> ranking) {
+    }
+
+    /**
+     * @param kind    {@code numeric}, {@code categorical} or {@code boolean}
+     * @param grid    the values the feature was set to (numbers, or level texts)
+     * @param average per output, per grid value: the mean over the rows
+     * @param ice     per output, per ICE row (the first {@code iceRows} rows), per grid value
+     */
+    record Dependence(String kind, List<Object> grid, double[][] average, double[][][] ice) {
     }
 
     private final JdbcClient jdbc;
@@ -64,7 +95,7 @@ class Importances implements JobKind {
     private final JsonMapper json;
     private final int workerCount;
 
-    Importances(JdbcClient jdbc, Jobs jobs, JobWorkers workers, DatasetStore datasets, ModelCache models,
+    Explanations(JdbcClient jdbc, Jobs jobs, JobWorkers workers, DatasetStore datasets, ModelCache models,
             JsonMapper json, JobProperties properties) {
         this.jdbc = jdbc;
         this.jobs = jobs;
@@ -86,13 +117,12 @@ class Importances implements JobKind {
     }
 
     /** Records one (in the caller's transaction, which holds the dataset's lock). */
-    View submit(UUID modelId, UUID datasetId, int repeats, long seed) {
+    View submit(UUID modelId, UUID datasetId, Options options) {
         UUID id = UUID.randomUUID();
         jobs.enqueue(id, KIND, modelId, List.of(datasetId));
-        jdbc.sql("INSERT INTO importances (id, model_id, dataset_id, repeats, seed) VALUES (:id, :model, :dataset,"
-                        + " :repeats, :seed)")
-                .param("id", id).param("model", modelId).param("dataset", datasetId).param("repeats", repeats)
-                .param("seed", seed).update();
+        jdbc.sql("INSERT INTO explanations (id, model_id, dataset_id, options) VALUES (:id, :model, :dataset, :options)")
+                .param("id", id).param("model", modelId).param("dataset", datasetId)
+                .param("options", json.writeValueAsString(options)).update();
         workers.wakeUpAfterCommit(KIND);
         return find(modelId, id).orElseThrow();
     }
@@ -113,34 +143,34 @@ class Importances implements JobKind {
             return false;
         }
         workers.delete(List.of(id));
-        jdbc.sql("DELETE FROM importances WHERE id = :id").param("id", id).update();
+        jdbc.sql("DELETE FROM explanations WHERE id = :id").param("id", id).update();
         return true;
     }
 
-    private static final String COLUMNS = "i.id, i.model_id, i.dataset_id, i.repeats, i.seed, i.result, "
-            + Jobs.columns("j");
-    private static final String FROM = " FROM importances i JOIN jobs j ON j.id = i.id";
+    private static final String COLUMNS = "i.id, i.model_id, i.dataset_id, i.options, i.result, " + Jobs.columns("j");
+    private static final String FROM = " FROM explanations i JOIN jobs j ON j.id = i.id";
 
     private View view(ResultSet rs, int row) throws SQLException {
         Jobs.State job = jobs.state(rs);
         String result = rs.getString("result");
         return new View(rs.getObject("id", UUID.class), rs.getObject("model_id", UUID.class),
-                rs.getObject("dataset_id", UUID.class), rs.getInt("repeats"), rs.getLong("seed"), job.status(),
+                rs.getObject("dataset_id", UUID.class), json.readValue(rs.getString("options"), Options.class),
+                job.status(),
                 job.createdAt(), job.startedAt(), job.finishedAt(), job.attempts(), job.error(),
                 result == null ? null : json.readValue(result, Result.class));
     }
 
     // ---- the job ----
 
-    private record Claimed(UUID id, UUID modelId, UUID datasetId, int repeats, long seed) {
+    private record Claimed(UUID id, UUID modelId, UUID datasetId, Options options) {
     }
 
     @Override
     public Outcome run(JobRun run) {
-        Claimed job = jdbc.sql("SELECT id, model_id, dataset_id, repeats, seed FROM importances WHERE id = :id")
+        Claimed job = jdbc.sql("SELECT id, model_id, dataset_id, options FROM explanations WHERE id = :id")
                 .param("id", run.id())
                 .query((rs, row) -> new Claimed(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getObject(3, UUID.class), rs.getInt(4), rs.getLong(5)))
+                        rs.getObject(3, UUID.class), json.readValue(rs.getString(4), Options.class)))
                 .optional().orElseThrow(JobStoppedException::new);
         LoadedModel model = models.get(job.modelId());
         if (model == null) {
@@ -155,22 +185,69 @@ class Importances implements JobKind {
         if (data.rows().length == 0) {
             throw new JobFailedException("data_unavailable", "dataset " + job.datasetId() + " has no row with a label");
         }
+        Options options = job.options();
+        int features = model.features().size();
         PermutationImportance.Scorer scorer = scorer(model, data);
         PermutationImportance.Result computed = PermutationImportance.compute(scorer, data.rows(), model.features(),
-                job.repeats(), job.seed(), done -> {
-                    run.progress(done, java.util.Map.of());
-                    if (!run.keepGoing()) {
-                        throw new JobStoppedException();
-                    }
-                });
+                options.repeats(), options.seed(), done -> step(run, done));
         List<String> ranking = computed.features().stream()
                 .sorted(java.util.Comparator.comparingDouble(PermutationImportance.Feature::mean).reversed())
                 .map(PermutationImportance.Feature::name).toList();
-        Result result = new Result(model.task() == Task.REGRESSION ? "r2" : "accuracy", data.rows().length,
+        Importance importance = new Importance(model.task() == Task.REGRESSION ? "r2" : "accuracy",
                 computed.baseline(), computed.features(), ranking);
+        java.util.Map<String, Dependence> dependence = new java.util.LinkedHashMap<>();
+        for (int j = 0; j < features; j++) {
+            io.netforge.tabular.Feature feature = model.encoding().features().get(j);
+            if (feature instanceof io.netforge.tabular.DateFeature) {
+                continue; // a date moves by its parts, which the model sees as inputs of their own
+            }
+            double[] column = new double[data.rows().length];
+            for (int r = 0; r < column.length; r++) {
+                column[r] = data.rows()[r][j];
+            }
+            double[] grid;
+            List<Object> shown = new ArrayList<>();
+            String kind;
+            if (feature instanceof io.netforge.tabular.CategoricalFeature categorical) {
+                List<String> levels = categorical.levels().stream().map(io.netforge.tabular.Encoding.Level::value)
+                        .toList();
+                grid = PartialDependence.categoricalGrid(column, levels);
+                for (double code : grid) {
+                    shown.add(levels.get((int) code));
+                }
+                kind = "categorical";
+            } else {
+                try {
+                    grid = PartialDependence.numericGrid(column, options.gridResolution(),
+                            options.percentiles().get(0), options.percentiles().get(1));
+                } catch (IllegalArgumentException e) {
+                    continue; // a feature with (nearly) one value has no curve to show
+                }
+                for (double v : grid) {
+                    shown.add(v);
+                }
+                kind = feature instanceof io.netforge.tabular.BooleanFeature ? "boolean" : "numeric";
+            }
+            if (grid.length == 0) {
+                continue;
+            }
+            PartialDependence.Curves curves = PartialDependence.of(model::outputs, data.rows(), j, grid,
+                    options.iceRows());
+            dependence.put(model.features().get(j), new Dependence(kind, shown, curves.average(), curves.ice()));
+            step(run, features + j + 1);
+        }
+        Result result = new Result(data.rows().length, model.outputNames(), importance, dependence);
         String stored = json.writeValueAsString(result);
-        return () -> jdbc.sql("UPDATE importances SET result = :result WHERE id = :id").param("result", stored)
+        return () -> jdbc.sql("UPDATE explanations SET result = :result WHERE id = :id").param("result", stored)
                 .param("id", job.id()).update();
+    }
+
+    /** Reports the features done (importance, then partial dependence) and stops if asked to. */
+    private static void step(JobRun run, long done) {
+        run.progress(done, java.util.Map.of());
+        if (!run.keepGoing()) {
+            throw new JobStoppedException();
+        }
     }
 
     /** A dataset's labelled rows: the features' raw values, and the label as a class index or a number. */
