@@ -30,8 +30,8 @@ class PackageDependenciesTest {
             Map.entry("dataset", 3),
             Map.entry("job", 4),
             Map.entry("model", 5),
-            Map.entry("training", 6), Map.entry("prediction", 6), Map.entry("plot", 6),
-            Map.entry("export", 7), Map.entry("experiment", 7), Map.entry("search", 7),
+            Map.entry("training", 6), Map.entry("plot", 6),
+            Map.entry("export", 7), Map.entry("experiment", 7), Map.entry("search", 7), Map.entry("prediction", 7),
             Map.entry("security", 8), Map.entry("idempotency", 8),
             Map.entry("", 9));
 

@@ -227,6 +227,82 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * Permutation importance: a horizontal bar per feature, the mean drop of the score, with ± one sd over the
+     * repeats as error bars; the features in the order given (the largest first).
+     */
+    public static JFreeChart importance(String title, String score, List<String> features, double[] mean,
+            double[] sd) {
+        org.jfree.data.statistics.DefaultStatisticalCategoryDataset data =
+                new org.jfree.data.statistics.DefaultStatisticalCategoryDataset();
+        for (int i = 0; i < features.size(); i++) {
+            data.add(mean[i], sd[i], "importance", text(features.get(i)));
+        }
+        JFreeChart chart = ChartFactory.createBarChart(text(title), "feature", "drop of " + score
+                + " when permuted (mean ± sd over the repeats)", data, PlotOrientation.HORIZONTAL, false, false, false);
+        THEME.apply(chart);
+        chart.setBackgroundPaint(Color.WHITE);
+        org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        org.jfree.chart.renderer.category.StatisticalBarRenderer renderer =
+                new org.jfree.chart.renderer.category.StatisticalBarRenderer();
+        renderer.setSeriesPaint(0, PALETTE[0]);
+        renderer.setErrorIndicatorPaint(Color.BLACK);
+        renderer.setShadowVisible(false);
+        renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+        plot.setRenderer(renderer);
+        return chart;
+    }
+
+    /**
+     * Partial dependence (a thick line) over ICE curves (thin, grey) of one output against a feature's grid; for a
+     * categorical feature the grid's levels label the axis.
+     *
+     * @param levels the level of each grid point, or null for a numeric feature
+     * @param ice    per ICE row, per grid point
+     */
+    public static JFreeChart dependence(String title, String feature, String output, double[] grid, String[] levels,
+            double[] average, double[][] ice) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        double[] x = grid;
+        if (levels != null) {
+            x = new double[grid.length];
+            for (int g = 0; g < x.length; g++) {
+                x[g] = g;
+            }
+        }
+        data.addSeries(series("partial dependence", x, average));
+        for (int r = 0; r < ice.length; r++) {
+            XYSeries row = new XYSeries("ICE " + r, false, true);
+            for (int g = 0; g < x.length; g++) {
+                row.add(x[g], ice[r][g]);
+            }
+            data.addSeries(row);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(text(title), text(feature), text(output), data,
+                PlotOrientation.VERTICAL, false, false, false);
+        XYPlot plot = style(chart);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, levels != null);
+        renderer.setSeriesPaint(0, PALETTE[1]);
+        renderer.setSeriesStroke(0, new BasicStroke(3f));
+        for (int r = 0; r < ice.length; r++) {
+            renderer.setSeriesPaint(r + 1, new Color(150, 150, 150, 90));
+            renderer.setSeriesStroke(r + 1, new BasicStroke(0.8f));
+        }
+        plot.setRenderer(renderer);
+        plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.REVERSE); // the average on top
+        if (levels != null) {
+            String[] labels = new String[levels.length];
+            for (int g = 0; g < levels.length; g++) {
+                labels[g] = text(levels[g]);
+            }
+            plot.setDomainAxis(new SymbolAxis(text(feature), labels));
+        }
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        return chart;
+    }
+
     /** A number for a legend: four decimals. */
     public static String format(double value) {
         return String.format(Locale.ROOT, "%.4f", value);

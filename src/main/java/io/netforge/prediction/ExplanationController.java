@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -12,6 +13,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.netforge.dataset.DatasetInfo;
@@ -54,13 +57,15 @@ class ExplanationController {
     private final ModelRepository models;
     private final DatasetStore datasets;
     private final ModelReferences references;
+    private final io.netforge.plot.PlotResponses images;
 
     ExplanationController(Explanations explanations, ModelRepository models, DatasetStore datasets,
-            ModelReferences references) {
+            ModelReferences references, io.netforge.plot.PlotResponses images) {
         this.explanations = explanations;
         this.models = models;
         this.datasets = datasets;
         this.references = references;
+        this.images = images;
     }
 
     @Route(access = Route.Access.TRAIN, limit = Route.Limit.TRAIN)
@@ -151,6 +156,72 @@ class ExplanationController {
             out.put(features.get(j), all[j]);
         }
         return out;
+    }
+
+    /**
+     * The importance as bars with error bars ({@code importance}), or a feature's partial dependence over its ICE
+     * curves ({@code dependence}, with {@code feature} and optionally {@code output}); cached, as explanations do
+     * not change.
+     */
+    @Route(access = Route.Access.READ)
+    @GetMapping(path = "/models/{id}/explanations/{explanationId}/plots/{kind}",
+            produces = {io.netforge.plot.ChartImages.SVG, io.netforge.plot.ChartImages.PNG})
+    ResponseEntity<byte[]> plot(@PathVariable("id") String reference, @PathVariable UUID explanationId,
+            @PathVariable String kind, @RequestParam(required = false) String feature,
+            @RequestParam(required = false) String output, @RequestParam(required = false) Integer width,
+            @RequestParam(required = false) Integer height, @RequestParam(required = false) String format,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        Explanations.View view = get(reference, explanationId);
+        if (view.result() == null) {
+            throw DomainException.conflict("explanation " + explanationId + " is " + view.status()
+                    + "; its plots exist once it has SUCCEEDED");
+        }
+        Explanations.Result result = view.result();
+        String key = "explanation/" + explanationId + "/" + kind;
+        return switch (kind) {
+            case "importance" -> {
+                List<PermutationImportance.Feature> byRank = result.importance().ranking().stream()
+                        .map(name -> result.importance().features().stream().filter(f -> f.name().equals(name))
+                                .findFirst().orElseThrow()).toList();
+                yield images.image(key, () -> io.netforge.plot.Charts.importance("Permutation importance", result
+                                .importance().score(), byRank.stream().map(PermutationImportance.Feature::name).toList(),
+                        byRank.stream().mapToDouble(PermutationImportance.Feature::mean).toArray(),
+                        byRank.stream().mapToDouble(PermutationImportance.Feature::sd).toArray()),
+                        width, height, accept, format);
+            }
+            case "dependence" -> {
+                if (feature == null) {
+                    throw DomainException.invalidField("feature", "is required: one of "
+                            + String.join(", ", result.partialDependence().keySet()));
+                }
+                Explanations.Dependence d = result.partialDependence().get(feature);
+                if (d == null) {
+                    throw DomainException.invalidField("feature", "'" + feature + "' has no partial dependence here; one"
+                            + " of " + String.join(", ", result.partialDependence().keySet()));
+                }
+                String shown = output == null ? result.outputs().get(result.outputs().size() - 1) : output;
+                int o = result.outputs().indexOf(shown);
+                if (o < 0) {
+                    throw DomainException.invalidField("output", "'" + output + "' is not an output; one of "
+                            + String.join(", ", result.outputs()));
+                }
+                boolean categorical = d.kind().equals("categorical");
+                double[] grid = new double[d.grid().size()];
+                String[] levels = categorical ? new String[grid.length] : null;
+                for (int g = 0; g < grid.length; g++) {
+                    if (categorical) {
+                        levels[g] = String.valueOf(d.grid().get(g));
+                    } else {
+                        grid[g] = ((Number) d.grid().get(g)).doubleValue();
+                    }
+                }
+                yield images.image(key + "/" + feature + "/" + shown, () -> io.netforge.plot.Charts.dependence(
+                        "Partial dependence and ICE: " + feature, feature, result.outputs().size() > 1
+                                ? "probability of " + shown : shown, grid, levels, d.average()[o],
+                        d.ice()[o]), width, height, accept, format);
+            }
+            default -> throw DomainException.notFound("plot", kind + " (plots are importance and dependence)");
+        };
     }
 
     @Route(access = Route.Access.ADMIN)

@@ -198,6 +198,16 @@ class ExplainTest {
                 .isEqualTo("[\"France\",\"Germany\",\"Italy\",\"Spain\"]");
         assertThat(dependence.get("country").get("ice").get(0).size()).isEqualTo(50);
         assertThat(http.get("/models/" + id + "/explanations").json().size()).isEqualTo(1);
+        // its plots: importance bars, and a feature's partial dependence over its ICE curves
+        Http.Response bars = http.get(path[0] + "/plots/importance?format=svg");
+        assertThat(bars.status()).as(bars.toString()).isEqualTo(200);
+        assertThat(bars.body()).startsWith("<?xml").contains("income", "drop of accuracy");
+        assertThat(http.getBytes(path[0] + "/plots/dependence?feature=country&output=pro&format=png"))
+                .startsWith(0x89, 'P', 'N', 'G');
+        assertThat(http.get(path[0] + "/plots/dependence?feature=income&format=svg").body()).contains("income");
+        http.get(path[0] + "/plots/dependence?feature=nope").assertProblem(400, "nope");
+        http.get(path[0] + "/plots/dependence?feature=income&output=gold").assertProblem(400, "gold");
+        http.get(path[0] + "/plots/pie").assertProblem(404);
 
         http.postJson("/models/" + id + "/explanations", "{\"repeats\": 0}").assertProblem(400, "repeats");
         http.postJson("/models/" + id + "/explanations", "{\"gridResolution\": 1}").assertProblem(400, "gridResolution");
