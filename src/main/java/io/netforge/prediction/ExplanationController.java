@@ -36,6 +36,8 @@ class ExplanationController {
     static final int MAX_REPEATS = 100;
     static final int MAX_GRID = 1000;
     static final int MAX_ICE_ROWS = 1000;
+    /** ICE values one explanation keeps: iceRows x gridResolution x features x outputs. */
+    static final long MAX_ICE_VALUES = 2_000_000L;
     /** Model evaluations one explanation may cause: rows x (1 + features x (repeats + gridResolution)). */
     static final long MAX_EVALUATIONS = 200_000_000L;
 
@@ -112,6 +114,13 @@ class ExplanationController {
             throw DomainException.tooLarge("datasetId: " + dataset.rows() + " rows x (1 + " + features + " features x ("
                     + repeats + " repeats + " + grid + " grid values)) are " + evaluations + " model evaluations; at most "
                     + MAX_EVALUATIONS + ": fewer repeats, a coarser grid, or a smaller dataset").with("field", "datasetId");
+        }
+        long outputs = model.task() == io.netforge.tabular.Task.MULTICLASS ? model.classes().size() : 1;
+        long kept = (long) ice * grid * features * outputs;
+        if (kept > MAX_ICE_VALUES) {
+            throw DomainException.tooLarge("iceRows: " + ice + " ICE rows x " + grid + " grid values x " + features
+                    + " features x " + outputs + " outputs are " + kept + " values to keep; at most " + MAX_ICE_VALUES
+                    + ": fewer iceRows or a coarser grid").with("field", "iceRows");
         }
         Explanations.View view = explanations.submit(id, datasetId, new Explanations.Options(repeats,
                 r.seed() == null ? 0 : r.seed(), grid, percentiles, ice));

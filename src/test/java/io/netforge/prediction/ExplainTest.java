@@ -212,6 +212,8 @@ class ExplainTest {
         http.postJson("/models/" + id + "/explanations", "{\"repeats\": 0}").assertProblem(400, "repeats");
         http.postJson("/models/" + id + "/explanations", "{\"gridResolution\": 1}").assertProblem(400, "gridResolution");
         http.postJson("/models/" + id + "/explanations", "{\"percentiles\": [0.9, 0.1]}").assertProblem(400, "percentiles");
+        http.postJson("/models/" + id + "/explanations", "{\"iceRows\": 1000, \"gridResolution\": 1000}")
+                .assertProblem(413, "iceRows");
         http.postJson("/models/" + id + "/explanations", "{\"datasetId\": \"" + java.util.UUID.randomUUID() + "\"}")
                 .assertProblem(404);
         assertThat(http.delete(path[0]).status()).isEqualTo(204);
