@@ -221,7 +221,7 @@ final class CsvScoring implements AutoCloseable {
 
     /** Writes {@code /predict}'s JSON answer, for clients that ask for JSON. */
     void writeJson(java.util.UUID id, OutputStream out, tools.jackson.databind.json.JsonMapper json) throws IOException {
-        json.writeValue(out, new PredictResponse(id, all()));
+        json.writeValue(out, new PredictResponse(id, model, all()));
     }
 
     /** All predictions, for the JSON answers (the caller has checked the row count). */

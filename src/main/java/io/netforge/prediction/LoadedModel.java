@@ -44,6 +44,26 @@ final class LoadedModel {
         this.readout = document.readout();
     }
 
+    private LoadedModel(LoadedModel model, Readout readout) {
+        this.rows = model.rows;
+        this.document = model.document;
+        this.task = model.task;
+        this.predictor = model.predictor;
+        this.encoding = model.encoding;
+        this.standardization = model.standardization;
+        this.readout = readout;
+    }
+
+    /** The same model labelling binary rows at another threshold (one request's), sharing its weights. */
+    LoadedModel withThreshold(double threshold) {
+        return new LoadedModel(this, new Readout(readout.classes(), threshold, readout.target()));
+    }
+
+    /** A binary model's threshold; null for other tasks. */
+    Double threshold() {
+        return task == Task.BINARY ? readout.threshold() : null;
+    }
+
     List<String> features() {
         return document.features();
     }

@@ -9,6 +9,13 @@ import io.netforge.tabular.Prediction;
  * Answer of {@code POST /models/{id}/predict}: one prediction per request row, in order, each with its task's
  * members (binary: {@code probability} and {@code label}; multi-class: {@code label} and {@code probabilities};
  * regression: {@code value}).
+ *
+ * @param threshold a binary model's labels: the probability at or above which a row is the positive class (the
+ *                  model's own, or the request's {@code threshold}); null for other tasks
  */
-record PredictResponse(UUID modelId, List<Prediction> predictions) {
+record PredictResponse(UUID modelId, Double threshold, List<Prediction> predictions) {
+
+    PredictResponse(UUID modelId, LoadedModel model, List<Prediction> predictions) {
+        this(modelId, model.threshold(), predictions);
+    }
 }

@@ -37,9 +37,11 @@ class PredictionController {
 
     @Route(access = Route.Access.PREDICT, limit = Route.Limit.PREDICT, protocol = "predict", body = Route.Body.ROWS)
     @PostMapping(path = "/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
-    PredictResponse predict(@PathVariable("id") String reference, HttpServletRequest request) throws IOException {
+    PredictResponse predict(@PathVariable("id") String reference,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) Double threshold,
+            HttpServletRequest request) throws IOException {
         UUID id = references.resolve(reference, "id");
-        return predictions.predict(id, request.getInputStream(), json);
+        return predictions.predict(id, request.getInputStream(), json, threshold);
     }
 
     /**

@@ -23,10 +23,21 @@ class PredictionService {
     }
 
     /** The predictions of a {@code /predict} JSON body, read as a stream ({@link PredictBody}). */
-    PredictResponse predict(UUID id, java.io.InputStream body, tools.jackson.databind.json.JsonMapper json) {
+    PredictResponse predict(UUID id, java.io.InputStream body, tools.jackson.databind.json.JsonMapper json,
+            Double threshold) {
         LoadedModel model = model(id);
+        if (threshold != null) {
+            if (model.task() != io.netforge.tabular.Task.BINARY) {
+                throw DomainException.invalidField("threshold", "labels a binary model's rows; model " + id + " is "
+                        + model.task().id());
+            }
+            if (!(threshold >= 0 && threshold <= 1)) {
+                throw DomainException.invalidField("threshold", "must be a probability from 0 to 1, got " + threshold);
+            }
+            model = model.withThreshold(threshold);
+        }
         double[][] rows = new PredictBody(model.encoding(), properties.maxRows()).read(body, json);
-        return new PredictResponse(id, model.predict(rows));
+        return new PredictResponse(id, model, model.predict(rows));
     }
 
     /** The fitted model to serve: 404 for no model, 409 for one whose training has not SUCCEEDED. */

@@ -134,6 +134,8 @@ class ExplainTest {
         http.postJson("/models/" + id + "/explain?backgroundRows=5000", ROWS).assertProblem(400, "backgroundRows");
         http.postJson("/models/" + id + "/explain?samples=1", ROWS).assertProblem(400, "samples");
         http.postJson("/models/" + id + "/explain?method=guess", ROWS).assertProblem(400, "method");
+        // a threshold labels a binary model's rows only
+        http.postJson("/models/" + id + "/predict?threshold=0.3", ROWS).assertProblem(400, "threshold", "multiclass");
         StringBuilder many = new StringBuilder("{\"instances\": [");
         for (int r = 0; r < 101; r++) {
             many.append(r == 0 ? "" : ",").append("{\"age\": 1, \"income\": 2, \"country\": \"Spain\", \"visits\": 3}");
@@ -236,6 +238,21 @@ class ExplainTest {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(50);
         }
+        // a request may label at its own threshold, echoed; the model's own otherwise
+        String row = "{\"rows\": [[0.5, -0.2, 0.1, 0.3, -1.1, 0.2, 0.0, 0.4, -0.3, 0.9, 0.1, -0.5, 0.2, 0.7, -0.8, 0.3,"
+                + " 0.05, -0.1, 0.6, -0.4]]}";
+        JsonNode own = http.postJson("/models/" + id + "/predict", row).json();
+        assertThat(own.get("threshold").asDouble()).isEqualTo(0.5);
+        double p = own.get("predictions").get(0).get("probability").asDouble();
+        for (double t : new double[] {Math.max(0, p - 0.01), Math.min(1, p + 0.01)}) {
+            JsonNode theirs = http.postJson("/models/" + id + "/predict?threshold=" + t, row).json();
+            assertThat(theirs.get("threshold").asDouble()).isEqualTo(t);
+            assertThat(theirs.get("predictions").get(0).get("probability").asDouble()).isEqualTo(p);
+            assertThat(theirs.get("predictions").get(0).get("label").asInt()).isEqualTo(p >= t ? 1 : 0);
+        }
+        http.postJson("/models/" + id + "/predict?threshold=1.5", row).assertProblem(400, "threshold");
+        http.postJson("/models/" + id + "/predict?threshold=abc", row).assertProblem(400, "threshold");
+
         JsonNode done = explained(http, id, "{\"repeats\": 2, \"seed\": 1, \"gridResolution\": 20}", new String[1]);
         JsonNode fixture = fixture("pd-ice.json").get("article");
         for (String feature : List.of("x0", "x7")) {
