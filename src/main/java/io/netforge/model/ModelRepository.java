@@ -294,6 +294,18 @@ public class ModelRepository {
     public record RunStatus(UUID id, int configuration, int rung, JobStatus status) {
     }
 
+    /** How many runs of a search are in each status, by rung: rung -> status -> count. */
+    public java.util.Map<Integer, java.util.Map<JobStatus, Integer>> rungCounts(UUID searchId) {
+        java.util.Map<Integer, java.util.Map<JobStatus, Integer>> out = new java.util.TreeMap<>();
+        jdbc.sql("SELECT m.rung, j.status, COUNT(*) AS n FROM models m JOIN jobs j ON j.id = m.id"
+                        + " WHERE m.experiment_id = :search AND m.rung IS NOT NULL GROUP BY m.rung, j.status")
+                .param("search", searchId)
+                .query((rs, row) -> out.computeIfAbsent(rs.getInt("rung"), k -> new java.util.EnumMap<>(JobStatus.class))
+                        .put(JobStatus.valueOf(rs.getString("status")), rs.getInt("n")))
+                .list();
+        return out;
+    }
+
     /** The status of every run of a search's rung, in the order they were queued. */
     public List<RunStatus> rungStatuses(UUID searchId, int rung) {
         return jdbc.sql("SELECT m.id, m.configuration, m.rung, j.status FROM models m JOIN jobs j ON j.id = m.id"

@@ -11,14 +11,22 @@ import io.netforge.web.EventStreams;
 
 /**
  * A search's progress as server-sent events ({@link EventStreams}): a {@code progress} event whenever its status or
- * a rung's runs changed, and a final {@code search} event with the whole search (its leaderboard and its
- * {@code model}) once it has finished.
+ * a rung's run counts changed, and a final {@code search} event with the whole search (its leaderboard and its
+ * {@code model}) once it has finished. Each tick reads the counts only; the whole search, with every run's metrics,
+ * is read once, for the final event.
  */
 @Component
-class SearchEvents implements EventStreams.Feed<SearchView> {
+class SearchEvents implements EventStreams.Feed<SearchEvents.Snapshot> {
 
-    /** What a {@code progress} event carries: the status and each rung's runs. */
+    /**
+     * What a {@code progress} event carries: the status and each rung's run counts (a rung's {@code best} is in the
+     * final event).
+     */
     record ProgressEvent(JobStatus status, List<SearchLeaderboard.Rung> rungs) {
+    }
+
+    /** What a tick reads: the progress, and the whole search once it has finished. */
+    record Snapshot(ProgressEvent progress, SearchView finished) {
     }
 
     private final SearchService searches;
@@ -33,17 +41,23 @@ class SearchEvents implements EventStreams.Feed<SearchView> {
     }
 
     @Override
-    public Optional<SearchView> find(UUID id) {
-        return searches.findView(id);
+    public Optional<Snapshot> find(UUID id) {
+        return searches.progress(id).map(p -> new Snapshot(p, p.status().isTerminal()
+                ? searches.findView(id).orElse(null) : null));
     }
 
     @Override
-    public Object progress(SearchView search) {
-        return new ProgressEvent(search.status(), search.rungs());
+    public Object progress(Snapshot snapshot) {
+        return snapshot.progress();
     }
 
     @Override
-    public boolean finished(SearchView search) {
-        return search.status().isTerminal();
+    public boolean finished(Snapshot snapshot) {
+        return snapshot.finished() != null;
+    }
+
+    @Override
+    public Object finalEvent(Snapshot snapshot) {
+        return snapshot.finished();
     }
 }

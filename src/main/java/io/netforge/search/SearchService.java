@@ -307,6 +307,32 @@ class SearchService {
         return searches.find(id).flatMap(s -> jobs.find(id).isPresent() ? Optional.of(view(s)) : Optional.empty());
     }
 
+    /**
+     * A search's status and each rung's run counts, read without the runs' documents (what its event stream polls);
+     * the rungs' best candidates are left out. Empty when there is no such search.
+     */
+    Optional<SearchEvents.ProgressEvent> progress(UUID id) {
+        Optional<SearchRepository.Stored> stored = searches.find(id);
+        Optional<Jobs.State> job = jobs.find(id);
+        if (stored.isEmpty() || job.isEmpty()) {
+            return Optional.empty();
+        }
+        HalvingSchedule schedule = stored.get().plan().schedule();
+        java.util.Map<Integer, java.util.Map<io.netforge.job.JobStatus, Integer>> counts = models.rungCounts(id);
+        List<SearchLeaderboard.Rung> rungs = new ArrayList<>();
+        for (int r = 0; r < schedule.rungs(); r++) {
+            java.util.Map<io.netforge.job.JobStatus, Integer> c = counts.getOrDefault(r, java.util.Map.of());
+            int runs = c.values().stream().mapToInt(Integer::intValue).sum();
+            int perCandidate = stored.get().request().folds() == null ? 1 : stored.get().request().folds();
+            rungs.add(new SearchLeaderboard.Rung(r, schedule.resources().get(r),
+                    runs == 0 ? schedule.candidates().get(r) : runs / perCandidate, runs,
+                    c.getOrDefault(io.netforge.job.JobStatus.QUEUED, 0), c.getOrDefault(io.netforge.job.JobStatus.RUNNING, 0),
+                    c.getOrDefault(io.netforge.job.JobStatus.SUCCEEDED, 0), c.getOrDefault(io.netforge.job.JobStatus.FAILED, 0),
+                    c.getOrDefault(io.netforge.job.JobStatus.CANCELLED, 0), null));
+        }
+        return Optional.of(new SearchEvents.ProgressEvent(job.get().status(), rungs));
+    }
+
     List<SearchView> list(int limit) {
         return searches.list(limit).stream().map(this::view).toList();
     }

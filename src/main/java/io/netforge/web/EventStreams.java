@@ -53,6 +53,11 @@ public class EventStreams implements SmartLifecycle {
 
         /** Whether the resource is done: its final event is sent and the stream ends. */
         boolean finished(V resource);
+
+        /** What the final event carries: by default the resource as read. */
+        default Object finalEvent(V resource) {
+            return resource;
+        }
     }
 
     /** What the final event of a deleted resource's stream carries. */
@@ -210,7 +215,7 @@ public class EventStreams implements SmartLifecycle {
                 subscription.lastSent = System.nanoTime();
             }
             if (feed.finished(resource)) {
-                emitter.send(SseEmitter.event().name(feed.kind()).data(resource));
+                emitter.send(SseEmitter.event().name(feed.kind()).data(feed.finalEvent(resource)));
                 emitter.complete();
                 return false;
             }
