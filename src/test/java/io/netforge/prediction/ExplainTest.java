@@ -136,6 +136,7 @@ class ExplainTest {
         http.postJson("/models/" + id + "/explain?method=guess", ROWS).assertProblem(400, "method");
         // a threshold labels a binary model's rows only
         http.postJson("/models/" + id + "/predict?threshold=0.3", ROWS).assertProblem(400, "threshold", "multiclass");
+        http.get("/models/" + id + "/thresholds").assertProblem(422, "binary");
         StringBuilder many = new StringBuilder("{\"instances\": [");
         for (int r = 0; r < 101; r++) {
             many.append(r == 0 ? "" : ",").append("{\"age\": 1, \"income\": 2, \"country\": \"Spain\", \"visits\": 3}");
@@ -252,6 +253,25 @@ class ExplainTest {
         }
         http.postJson("/models/" + id + "/predict?threshold=1.5", row).assertProblem(400, "threshold");
         http.postJson("/models/" + id + "/predict?threshold=abc", row).assertProblem(400, "threshold");
+
+        // its thresholds on the test rows (the default) and the training rows: scikit-learn's, exactly
+        JsonNode thresholds = fixture("thresholds-article.json");
+        JsonNode onTest = http.get("/models/" + id + "/thresholds").json();
+        assertThat(onTest.get("rows").asInt()).isEqualTo(1000);
+        assertThat(onTest.get("threshold").asDouble()).isEqualTo(0.5);
+        JsonNode onTrain = http.get("/models/" + id + "/thresholds?datasetId=" + train).json();
+        for (JsonNode[] pair : new JsonNode[][] {{onTest, thresholds.get("test").get("reference")},
+                {onTrain, thresholds.get("train").get("reference")}}) {
+            assertThat(pair[0].get("maxF1").get("threshold").asDouble())
+                    .isEqualTo(pair[1].get("maxF1").get("threshold").asDouble());
+            assertThat(pair[0].get("maxF1").get("value").asDouble()).isEqualTo(pair[1].get("maxF1").get("f1").asDouble());
+            assertThat(pair[0].get("youden").get("threshold").asDouble())
+                    .isEqualTo(pair[1].get("youden").get("threshold").asDouble());
+            assertThat(pair[0].get("youden").get("value").asDouble()).isEqualTo(pair[1].get("youden").get("j").asDouble());
+        }
+        JsonNode first = onTest.get("curve").get(0);
+        assertThat(first.get("recall").asDouble()).isEqualTo(1.0);
+        assertThat(onTest.get("curve").size()).isLessThanOrEqualTo(1000);
 
         JsonNode done = explained(http, id, "{\"repeats\": 2, \"seed\": 1, \"gridResolution\": 20}", new String[1]);
         JsonNode fixture = fixture("pd-ice.json").get("article");

@@ -1,0 +1,111 @@
+package io.netforge.prediction;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.netforge.dataset.DatasetInfo;
+import io.netforge.dataset.DatasetStore;
+import io.netforge.model.ModelReferences;
+import io.netforge.model.ModelRepository;
+import io.netforge.model.ModelView;
+import io.netforge.problem.DomainException;
+import io.netforge.tabular.Task;
+import io.netforge.web.Route;
+
+/**
+ * A binary model's thresholds on a stored dataset's labelled rows: {@code GET /models/{id}/thresholds}.
+ */
+@RestController
+class ThresholdController {
+
+    /** Rows one request may run through the model. */
+    static final long MAX_ROWS = 1_000_000;
+    /** Points of the curve answered (evenly spaced, its ends and the largest F1 kept). */
+    static final int MAX_POINTS = 1000;
+
+    /**
+     * @param threshold the model's own threshold
+     * @param curve     precision, recall and F1 by ascending threshold (at most 1000 points)
+     * @param maxF1     the threshold of the largest F1 (scikit-learn's precision_recall_curve), and that F1
+     * @param youden    the threshold of the largest tpr - fpr (scikit-learn's roc_curve), and that J
+     */
+    record Thresholds(UUID modelId, UUID datasetId, long rows, long positives, double threshold,
+            List<ThresholdCurve.Point> curve, ThresholdCurve.Best maxF1, ThresholdCurve.Best youden) {
+    }
+
+    private final PredictionService predictions;
+    private final Explanations explanations;
+    private final ModelRepository models;
+    private final DatasetStore datasets;
+    private final ModelReferences references;
+
+    ThresholdController(PredictionService predictions, Explanations explanations, ModelRepository models,
+            DatasetStore datasets, ModelReferences references) {
+        this.predictions = predictions;
+        this.explanations = explanations;
+        this.models = models;
+        this.datasets = datasets;
+        this.references = references;
+    }
+
+    @Route(access = Route.Access.READ)
+    @GetMapping("/models/{id}/thresholds")
+    Thresholds thresholds(@PathVariable("id") String reference, @RequestParam(required = false) UUID datasetId) {
+        UUID id = references.resolve(reference, "id");
+        LoadedModel model = predictions.model(id);
+        if (model.task() != Task.BINARY) {
+            throw DomainException.unprocessable("model " + id + " is " + model.task().id()
+                    + "; thresholds are a binary model's");
+        }
+        ModelView view = models.getView(id);
+        UUID rowsOf = datasetId != null ? datasetId : view.testDatasetId() != null ? view.testDatasetId()
+                : view.datasetId();
+        DatasetInfo dataset = datasets.find(rowsOf).orElseThrow(() -> DomainException.notFound("dataset", rowsOf)
+                .with("field", "datasetId"));
+        if (dataset.rows() > MAX_ROWS) {
+            throw DomainException.tooLarge("datasetId: " + dataset.rows() + " rows; at most " + MAX_ROWS
+                    + " are run through the model for thresholds").with("field", "datasetId");
+        }
+        Explanations.Labelled data = explanations.read(model, rowsOf);
+        if (data.rows().length == 0) {
+            throw DomainException.unprocessable("dataset " + rowsOf + " has no row with a label")
+                    .with("field", "datasetId");
+        }
+        double[][] outputs = model.outputs(data.rows());
+        double[] scores = new double[outputs.length];
+        boolean[] positive = new boolean[outputs.length];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = outputs[i][0];
+            positive[i] = data.classes()[i] == 1;
+        }
+        ThresholdCurve.Result result = ThresholdCurve.of(scores, positive);
+        return new Thresholds(id, rowsOf, result.rows(), result.positives(), model.threshold(),
+                thin(result.curve(), result.maxF1().threshold()), result.maxF1(), result.youden());
+    }
+
+    /** At most {@link #MAX_POINTS} points, evenly spaced, the ends and the largest F1's kept. */
+    private static List<ThresholdCurve.Point> thin(List<ThresholdCurve.Point> curve, double best) {
+        if (curve.size() <= MAX_POINTS) {
+            return curve;
+        }
+        List<ThresholdCurve.Point> out = new ArrayList<>(MAX_POINTS + 1);
+        for (int k = 0; k < MAX_POINTS; k++) {
+            int index = (int) Math.round((double) k * (curve.size() - 1) / (MAX_POINTS - 1));
+            ThresholdCurve.Point p = curve.get(index);
+            if (out.isEmpty() || out.get(out.size() - 1) != p) {
+                out.add(p);
+            }
+        }
+        curve.stream().filter(p -> p.threshold() == best).findFirst().filter(p -> !out.contains(p)).ifPresent(p -> {
+            out.add(p);
+            out.sort(java.util.Comparator.comparingDouble(ThresholdCurve.Point::threshold));
+        });
+        return out;
+    }
+}
