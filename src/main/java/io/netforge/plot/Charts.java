@@ -303,6 +303,67 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * A contribution waterfall: from the expected value (the mean over the background), each feature's contribution
+     * as a bar from the running total, the largest first (raising ones in one colour, lowering ones in another), to
+     * the prediction.
+     */
+    public static JFreeChart waterfall(String title, String output, double expected, double prediction,
+            List<String> features, double[] contributions) {
+        Integer[] order = new Integer[features.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(Math.abs(contributions[b]), Math.abs(contributions[a])));
+        int n = order.length + 2;
+        Number[][] starts = new Number[1][n];
+        Number[][] ends = new Number[1][n];
+        String[] categories = new String[n];
+        java.awt.Paint[] paints = new java.awt.Paint[n];
+        categories[0] = "expected " + format(expected);
+        starts[0][0] = 0.0;
+        ends[0][0] = expected;
+        paints[0] = Color.GRAY;
+        double running = expected;
+        for (int k = 0; k < order.length; k++) {
+            int i = order[k];
+            double next = running + contributions[i];
+            categories[k + 1] = text(features.get(i)) + " " + (contributions[i] >= 0 ? "+" : "") + format(contributions[i]);
+            starts[0][k + 1] = Math.min(running, next);
+            ends[0][k + 1] = Math.max(running, next);
+            paints[k + 1] = contributions[i] >= 0 ? PALETTE[2] : PALETTE[1];
+            running = next;
+        }
+        categories[n - 1] = "prediction " + format(prediction);
+        starts[0][n - 1] = 0.0;
+        ends[0][n - 1] = prediction;
+        paints[n - 1] = PALETTE[0];
+        org.jfree.data.category.DefaultIntervalCategoryDataset data = new org.jfree.data.category.DefaultIntervalCategoryDataset(
+                new String[] {"contribution"}, categories, starts, ends);
+        org.jfree.chart.axis.CategoryAxis axis = new org.jfree.chart.axis.CategoryAxis("feature");
+        NumberAxis values = new NumberAxis(text(output));
+        values.setAutoRangeIncludesZero(false);
+        org.jfree.chart.renderer.category.IntervalBarRenderer renderer =
+                new org.jfree.chart.renderer.category.IntervalBarRenderer() {
+                    @Override
+                    public java.awt.Paint getItemPaint(int row, int column) {
+                        return paints[column];
+                    }
+                };
+        org.jfree.chart.plot.CategoryPlot plot = new org.jfree.chart.plot.CategoryPlot(data, axis, values, renderer);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        JFreeChart chart = new JFreeChart(text(title), plot);
+        chart.removeLegend();
+        chart.addSubtitle(new org.jfree.chart.title.TextTitle("green raises, red lowers"));
+        THEME.apply(chart);
+        chart.setBackgroundPaint(Color.WHITE);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        renderer.setShadowVisible(false);
+        renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+        return chart;
+    }
+
     /** A number for a legend: four decimals. */
     public static String format(double value) {
         return String.format(Locale.ROOT, "%.4f", value);

@@ -121,6 +121,13 @@ class ExplainTest {
                         .as(feature + " " + o).isLessThanOrEqualTo(5 * error + 1e-12);
             }
         }
+        // one row's waterfall, drawn
+        String one = "{\"instances\": [{\"age\": 33, \"income\": 48446.71, \"country\": \"Germany\", \"visits\": 7}]}";
+        assertThat(http.postJson("/models/" + id + "/explain/plot?output=pro&format=svg", one).body())
+                .startsWith("<?xml").contains("income", "prediction 0.9579", "expected 0.3212");
+        http.postJson("/models/" + id + "/explain/plot", ROWS).assertProblem(400, "one row");
+        http.postJson("/models/" + id + "/explain/plot?output=gold", one).assertProblem(400, "gold");
+
         // the same seed, the same estimate
         assertThat(http.postJson("/models/" + id + "/explain?method=sampling&samples=400&seed=3", ROWS).json()
                 .get("explanations")).isEqualTo(sampled.get("explanations"));
