@@ -42,8 +42,17 @@ public final class CuttableProxy implements AutoCloseable {
                 try {
                     Socket client = socket.accept();
                     Socket upstream = new Socket(targetHost, targetPort);
-                    sockets.add(client);
-                    sockets.add(upstream);
+                    // registered under the lock cut() holds: a connection accepted while the proxy was being cut is
+                    // closed, not piped (else it outlived the outage: a flaky test)
+                    synchronized (CuttableProxy.this) {
+                        if (socket.isClosed()) {
+                            closeQuietly(client);
+                            closeQuietly(upstream);
+                            continue;
+                        }
+                        sockets.add(client);
+                        sockets.add(upstream);
+                    }
                     pipe(client, upstream);
                     pipe(upstream, client);
                 } catch (IOException e) {
