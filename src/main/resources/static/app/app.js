@@ -120,12 +120,17 @@ document.addEventListener('alpine:init', () => {
       this.streams[id] = source;
     },
 
-    // POST /models with "network": "auto": answered 303 See Other, which fetch follows to the search.
-    async findModel(form) {
-      const request = { datasetId: this.dataset.id, name: form.name.value.trim() || undefined, network: 'auto' };
+    // The test rows a form's select asks for: a stratified fraction, another dataset, or none.
+    testRows(form, request) {
       const test = form.test.value;
       if (test.startsWith('fraction:')) request.testFraction = Number(test.slice('fraction:'.length));
       if (test.startsWith('dataset:')) request.testDatasetId = test.slice('dataset:'.length);
+    },
+
+    // POST /models with "network": "auto": answered 303 See Other, which fetch follows to the search.
+    async findModel(form) {
+      const request = { datasetId: this.dataset.id, name: form.name.value.trim() || undefined, network: 'auto' };
+      this.testRows(form, request);
       this.busy = true;
       this.error = '';
       try {
@@ -217,9 +222,7 @@ document.addEventListener('alpine:init', () => {
           standardize: form.standardize.checked,
         },
       };
-      const test = form.test.value;
-      if (test.startsWith('fraction:')) request.testFraction = Number(test.slice('fraction:'.length));
-      if (test.startsWith('dataset:')) request.testDatasetId = test.slice('dataset:'.length);
+      this.testRows(form, request);
       this.busy = true;
       this.error = '';
       try {

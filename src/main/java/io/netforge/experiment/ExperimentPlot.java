@@ -42,7 +42,7 @@ final class ExperimentPlot {
             double[] mean = new double[points.size()];
             double[] sd = new double[points.size()];
             for (int i = 0; i < points.size(); i++) {
-                Leaderboard.Summary s = points.get(i).metrics().get(metric.id());
+                io.netforge.tabular.MetricSummary s = points.get(i).metrics().get(metric.id());
                 x[i] = points.get(i).hiddenNodes();
                 mean[i] = s.mean();
                 sd[i] = s.sd() == null ? Double.NaN : s.sd();

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.netforge.job.JobStatus;
 import io.netforge.model.ModelRepository;
+import io.netforge.tabular.MetricSummary;
 import io.netforge.tabular.Score;
 import tools.jackson.databind.JsonNode;
 
@@ -21,26 +22,6 @@ final class Leaderboard {
     private Leaderboard() {
     }
 
-    /** Mean and sample standard deviation (null for fewer than two values) of a metric over {@code n} runs. */
-    record Summary(double mean, Double sd, int n) {
-
-        static Summary of(List<Double> values) {
-            double sum = 0;
-            for (double v : values) {
-                sum += v;
-            }
-            double mean = sum / values.size();
-            if (values.size() < 2) {
-                return new Summary(mean, null, values.size());
-            }
-            double squares = 0;
-            for (double v : values) {
-                squares += (v - mean) * (v - mean);
-            }
-            return new Summary(mean, Math.sqrt(squares / (values.size() - 1)), values.size());
-        }
-    }
-
     /**
      * One configuration's line.
      *
@@ -51,7 +32,7 @@ final class Leaderboard {
      *                    of a test fold with one class) is left out of that metric's mean
      */
     record Entry(int configuration, Map<String, JsonNode> settings, List<Integer> hiddenLayers, int hiddenNodes,
-            int runs, int succeeded, int failed, Map<String, Summary> metrics) {
+            int runs, int succeeded, int failed, Map<String, MetricSummary> metrics) {
     }
 
     /** A point of the figure: a configuration's chosen metric against its hidden nodes. */
@@ -77,7 +58,7 @@ final class Leaderboard {
             List<ModelRepository.Run> mine = byConfiguration.get(c);
             int succeeded = 0;
             int failed = 0;
-            Map<String, Summary> summaries = new LinkedHashMap<>();
+            Map<String, MetricSummary> summaries = new LinkedHashMap<>();
             for (ModelRepository.Run run : mine) {
                 succeeded += run.status() == JobStatus.SUCCEEDED ? 1 : 0;
                 failed += run.status() == JobStatus.FAILED ? 1 : 0;
@@ -91,7 +72,7 @@ final class Leaderboard {
                     }
                 }
                 if (!values.isEmpty()) {
-                    summaries.put(metric.id(), Summary.of(values));
+                    summaries.put(metric.id(), MetricSummary.of(values));
                 }
             }
             List<Integer> layers = hiddenLayers.get(c);
@@ -101,7 +82,7 @@ final class Leaderboard {
         List<Point> series = entries.stream()
                 .filter(e -> e.metrics().containsKey(rankBy.id()))
                 .map(e -> {
-                    Summary s = e.metrics().get(rankBy.id());
+                    MetricSummary s = e.metrics().get(rankBy.id());
                     return new Point(e.configuration(), e.hiddenNodes(), e.hiddenLayers(), e.settings(), s.mean(),
                             s.sd(), s.n());
                 })
@@ -109,7 +90,7 @@ final class Leaderboard {
                 .toList();
         Comparator<Entry> best = Comparator.comparing((Entry e) -> !e.metrics().containsKey(rankBy.id()))
                 .thenComparingDouble(e -> {
-                    Summary s = e.metrics().get(rankBy.id());
+                    MetricSummary s = e.metrics().get(rankBy.id());
                     return s == null ? 0 : rankBy.higherIsBetter() ? -s.mean() : s.mean();
                 })
                 .thenComparingInt(Entry::configuration);

@@ -83,10 +83,13 @@ final class PartialDependence {
         int ice = Math.min(iceRows, n);
         double[][] average = null;
         double[][][] individual = null;
+        // one copy of the rows, whose column j takes each grid value in turn
+        double[][] changed = new double[n][];
+        for (int r = 0; r < n; r++) {
+            changed[r] = rows[r].clone();
+        }
         for (int g = 0; g < grid.length; g++) {
-            double[][] changed = new double[n][];
             for (int r = 0; r < n; r++) {
-                changed[r] = rows[r].clone();
                 changed[r][j] = grid[g];
             }
             double[][] outputs = model.outputs(changed);

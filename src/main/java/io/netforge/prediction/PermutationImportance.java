@@ -55,17 +55,22 @@ final class PermutationImportance {
         double baseline = scorer.score(rows);
         int[][][] permutations = permutations(names.size(), repeats, rows.length, seed);
         List<Feature> features = new ArrayList<>(names.size());
+        // one copy of the rows; each permutation rewrites one column of it, which is put back after
         double[][] shuffled = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            shuffled[i] = rows[i].clone();
+        }
         for (int j = 0; j < names.size(); j++) {
             double[] drops = new double[repeats];
             for (int k = 0; k < repeats; k++) {
                 int[] p = permutations[j][k];
                 for (int i = 0; i < rows.length; i++) {
-                    double[] row = rows[i].clone();
-                    row[j] = rows[p[i]][j];
-                    shuffled[i] = row;
+                    shuffled[i][j] = rows[p[i]][j];
                 }
                 drops[k] = baseline - scorer.score(shuffled);
+            }
+            for (int i = 0; i < rows.length; i++) {
+                shuffled[i][j] = rows[i][j];
             }
             double mean = 0;
             for (double d : drops) {

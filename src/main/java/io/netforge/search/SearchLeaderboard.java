@@ -9,6 +9,7 @@ import java.util.TreeMap;
 
 import io.netforge.job.JobStatus;
 import io.netforge.model.ModelRepository;
+import io.netforge.tabular.MetricSummary;
 import io.netforge.tabular.Score;
 
 /**
@@ -21,28 +22,8 @@ final class SearchLeaderboard {
     private SearchLeaderboard() {
     }
 
-    /** Mean and sample standard deviation (null for one value) of a metric over a candidate's runs of a rung. */
-    record Summary(double mean, Double sd, int n) {
-
-        static Summary of(List<Double> values) {
-            double sum = 0;
-            for (double v : values) {
-                sum += v;
-            }
-            double mean = sum / values.size();
-            if (values.size() < 2) {
-                return new Summary(mean, null, values.size());
-            }
-            double squares = 0;
-            for (double v : values) {
-                squares += (v - mean) * (v - mean);
-            }
-            return new Summary(mean, Math.sqrt(squares / (values.size() - 1)), values.size());
-        }
-    }
-
     /** How a candidate did in one rung: its ranking metric and the tie-breaking loss, over its runs (folds). */
-    record Ranked(int candidate, Summary metric, Summary tieBreak) {
+    record Ranked(int candidate, MetricSummary metric, MetricSummary tieBreak) {
     }
 
     /**
@@ -58,7 +39,7 @@ final class SearchLeaderboard {
         }
         List<Ranked> ranked = new ArrayList<>();
         for (Map.Entry<Integer, List<ModelRepository.Run>> e : byCandidate.entrySet()) {
-            Summary m = summary(e.getValue(), metric, validation);
+            MetricSummary m = summary(e.getValue(), metric, validation);
             if (m != null) {
                 ranked.add(new Ranked(e.getKey(), m, tieBreak == null ? null : summary(e.getValue(), tieBreak, validation)));
             }
@@ -74,7 +55,7 @@ final class SearchLeaderboard {
     }
 
     /** The metric over every run, or null when one did not succeed or could not give it. */
-    private static Summary summary(List<ModelRepository.Run> runs, Score score, boolean validation) {
+    private static MetricSummary summary(List<ModelRepository.Run> runs, Score score, boolean validation) {
         List<Double> values = new ArrayList<>();
         for (ModelRepository.Run run : runs) {
             Double v = run.status() == JobStatus.SUCCEEDED ? score.of(validation ? run.validation() : run.metrics()) : null;
@@ -83,7 +64,7 @@ final class SearchLeaderboard {
             }
             values.add(v);
         }
-        return values.isEmpty() ? null : Summary.of(values);
+        return values.isEmpty() ? null : MetricSummary.of(values);
     }
 
     /**
@@ -108,8 +89,8 @@ final class SearchLeaderboard {
      * @param parameters the network's weights and biases
      * @param failed     its runs that failed, in any rung
      */
-    record Entry(int candidate, SearchSpace.Candidate settings, int rung, long epochs, Summary metric,
-            Map<String, Summary> metrics, Long parameters, int failed) {
+    record Entry(int candidate, SearchSpace.Candidate settings, int rung, long epochs, MetricSummary metric,
+            Map<String, MetricSummary> metrics, Long parameters, int failed) {
     }
 
     /**
@@ -158,11 +139,11 @@ final class SearchLeaderboard {
             List<ModelRepository.Run> mine = e.getValue();
             int last = mine.stream().mapToInt(ModelRepository.Run::rung).max().orElse(0);
             List<ModelRepository.Run> lastRuns = mine.stream().filter(run -> run.rung() == last).toList();
-            Summary m = summary(lastRuns, metric, validation);
-            Map<String, Summary> all = new LinkedHashMap<>();
+            MetricSummary m = summary(lastRuns, metric, validation);
+            Map<String, MetricSummary> all = new LinkedHashMap<>();
             if (m != null) {
                 for (Score score : scores) {
-                    Summary s = summary(lastRuns, score, validation);
+                    MetricSummary s = summary(lastRuns, score, validation);
                     if (s != null) {
                         all.put(score.id(), s);
                     }
@@ -184,7 +165,7 @@ final class SearchLeaderboard {
                         : metric.higherIsBetter() ? -en.metric().mean() : en.metric().mean());
         if (tieBreak != null) {
             order = order.thenComparingDouble(en -> {
-                Summary t = en.metrics().get(tieBreak.id());
+                MetricSummary t = en.metrics().get(tieBreak.id());
                 return t == null ? Double.POSITIVE_INFINITY : tieBreak.higherIsBetter() ? -t.mean() : t.mean();
             });
         }
