@@ -32,6 +32,11 @@ document.addEventListener('alpine:init', () => {
       this.closeStreams();
       this.error = '';
       this.prediction = '';
+      // the page shows nothing of the previous one while the next loads (a model page must not show the last model)
+      this.dataset = null;
+      this.model = null;
+      this.experiment = null;
+      this.search = null;
       const parts = (location.hash.replace(/^#\/?/, '') || '').split('/').filter(Boolean);
       const [section, id] = parts;
       try {
