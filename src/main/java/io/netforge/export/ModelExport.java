@@ -74,7 +74,14 @@ final class ModelExport {
         header.put("leakyReluSlope", Activation.LEAKY_SLOPE);
         header.put("output", output(document.architecture().objective()));
         if (document.task().thresholded()) {
-            header.put("threshold", document.network().threshold());
+            header.put("threshold", document.threshold());
+        }
+        if (document.calibration() != null) {
+            // applied to the output function's probabilities: see Calibration for each method's formula
+            header.put("calibration", document.calibration());
+        }
+        if (document.thresholdChoice() != null) {
+            header.put("thresholdChoice", document.thresholdChoice());
         }
         if (document.target() != null) {
             header.put("target", document.target());

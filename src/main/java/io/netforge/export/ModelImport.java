@@ -17,6 +17,7 @@ import io.netforge.network.NetworkSpecValidator;
 import io.netforge.problem.DomainException;
 import io.netforge.problem.Names;
 import io.netforge.tabular.CategoricalFeature;
+import io.netforge.tabular.Calibration;
 import io.netforge.tabular.ClassValue;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.Metrics;
@@ -207,10 +208,61 @@ final class ModelImport {
                 task, features, header.path("label").asString(""), classes, encoding, standardization, target,
                 spec, sizes, objective.id(), WeightsCodec.layout(bytes), metrics, lossCurve, validationLossCurve,
                 training, provenance, header.hasNonNull("roc") ? read(header, "roc", Roc.class) : null,
-                optionalList(header, "warnings", ModelDocument.Warning.class));
+                optionalList(header, "warnings", ModelDocument.Warning.class), calibration(header, task),
+                thresholdChoice(header, task));
         StoredModel model = new StoredModel(document, bytes);
         WeightsCodec.predictor(model); // the network builds from what is stored
         return model;
+    }
+
+    /** A calibration the header carries, checked: the task's method, finite parameters, an increasing map. */
+    private ModelDocument.CalibrationDoc calibration(JsonNode header, Task task) {
+        if (!header.hasNonNull("calibration")) {
+            return null;
+        }
+        ModelDocument.CalibrationDoc doc = read(header, "calibration", ModelDocument.CalibrationDoc.class);
+        String field = "header.calibration.fitted";
+        Calibration fitted = doc.fitted();
+        if (fitted == null) {
+            throw DomainException.invalidField(field, "is missing");
+        }
+        if (!Calibration.fits(fitted.method(), task)) {
+            throw DomainException.invalidField(field + ".method", fitted.method() + " does not calibrate a " + task.id()
+                    + " model");
+        }
+        if (fitted instanceof Calibration.Platt p && !(Double.isFinite(p.a()) && Double.isFinite(p.b()))) {
+            throw DomainException.invalidField(field, "a and b must be finite numbers");
+        }
+        if (fitted instanceof Calibration.Temperature t && !(t.t() > 0 && Double.isFinite(t.t()))) {
+            throw DomainException.invalidField(field + ".t", "must be a finite number above 0, got " + t.t());
+        }
+        if (fitted instanceof Calibration.Isotonic i) {
+            if (i.x() == null || i.y() == null || i.x().length == 0 || i.x().length != i.y().length) {
+                throw DomainException.invalidField(field, "x and y must be as long as each other, and not empty");
+            }
+            for (int k = 0; k < i.x().length; k++) {
+                if (!Double.isFinite(i.x()[k]) || !(i.y()[k] >= 0 && i.y()[k] <= 1)
+                        || k > 0 && !(i.x()[k] > i.x()[k - 1] && i.y()[k] >= i.y()[k - 1])) {
+                    throw DomainException.invalidField(field, "point " + k + ": x must increase and y (in [0, 1])"
+                            + " must not decrease");
+                }
+            }
+        }
+        return doc;
+    }
+
+    /** A chosen threshold the header carries, checked: a binary model's, in [0, 1]. */
+    private ModelDocument.ThresholdDoc thresholdChoice(JsonNode header, Task task) {
+        if (!header.hasNonNull("thresholdChoice")) {
+            return null;
+        }
+        ModelDocument.ThresholdDoc doc = read(header, "thresholdChoice", ModelDocument.ThresholdDoc.class);
+        if (task != Task.BINARY || doc.choice() == null || !(doc.choice().threshold() >= 0
+                && doc.choice().threshold() <= 1)) {
+            throw DomainException.invalidField("header.thresholdChoice", "must be a binary model's choice with a"
+                    + " threshold in [0, 1]");
+        }
+        return doc;
     }
 
     /** Each of the rows sets of metrics must be the task's record, its measures in their ranges. */

@@ -195,14 +195,18 @@ final class OnnxExport {
         switch (task) {
             case BINARY -> {
                 String p = sigmoid(z, DataType.DOUBLE_VALUE);
-                p = type == DataType.DOUBLE_VALUE ? p : cast(p, type);
+                if (type != DataType.DOUBLE_VALUE) { // rounded to float, as netforge rounds a float network's
+                    p = cast(cast(p, type), DataType.DOUBLE_VALUE);
+                }
+                String calibrated = calibrate(p, 1);
+                String answered = type == DataType.DOUBLE_VALUE ? calibrated : cast(calibrated, type);
                 String probabilities = outputName("probabilities");
                 graph.addNode(Onnx.NodeProto.newBuilder().setOpType("Concat").setName(probabilities)
-                        .addInput(node("Sub", constant(new double[] {1}, type), p)).addInput(p)
+                        .addInput(node("Sub", constant(new double[] {1}, type), answered)).addInput(answered)
                         .addOutput(probabilities).addAttribute(intAttribute("axis", 1)));
                 output(probabilities, type, 2);
-                String positive = node("GreaterOrEqual", type == DataType.DOUBLE_VALUE ? p : cast(p, DataType.DOUBLE_VALUE),
-                        constant(new double[] {document.network().threshold()}, DataType.DOUBLE_VALUE));
+                String positive = node("GreaterOrEqual", calibrated,
+                        constant(new double[] {document.threshold()}, DataType.DOUBLE_VALUE));
                 String labels = node("Where", positive, constant(new String[] {classes[1]}),
                         constant(new String[] {classes[0]}));
                 String label = outputName("label");
@@ -218,14 +222,14 @@ final class OnnxExport {
                 String axis = constantLongs(new long[] {1});
                 String e = node("Exp", node("Sub", z, node("ReduceMax", List.of(intAttribute("keepdims", 1)), z, axis)));
                 String probabilities = outputName("probabilities");
-                String divided = type == DataType.DOUBLE_VALUE ? probabilities : internal("div");
-                graph.addNode(Onnx.NodeProto.newBuilder().setOpType("Div").setName(divided).addInput(e)
-                        .addInput(node("ReduceSum", List.of(intAttribute("keepdims", 1)), e, axis))
-                        .addOutput(divided));
-                if (type != DataType.DOUBLE_VALUE) {
-                    graph.addNode(Onnx.NodeProto.newBuilder().setOpType("Cast").setName(probabilities).addInput(divided)
-                            .addOutput(probabilities).addAttribute(intAttribute("to", type)));
+                String divided = node("Div", e, node("ReduceSum", List.of(intAttribute("keepdims", 1)), e, axis));
+                if (type != DataType.DOUBLE_VALUE) { // rounded to float, as netforge rounds a float network's
+                    divided = cast(cast(divided, type), DataType.DOUBLE_VALUE);
                 }
+                String calibrated = calibrate(divided, classes.length);
+                graph.addNode(Onnx.NodeProto.newBuilder().setOpType(type == DataType.DOUBLE_VALUE ? "Identity" : "Cast")
+                        .setName(probabilities).addInput(calibrated).addOutput(probabilities)
+                        .addAllAttribute(type == DataType.DOUBLE_VALUE ? List.of() : List.of(intAttribute("to", type))));
                 output(probabilities, type, classes.length);
                 String best = node("ArgMax", List.of(intAttribute("axis", 1), intAttribute("keepdims", 0)),
                         probabilities);
@@ -244,6 +248,62 @@ final class OnnxExport {
                 output(value, DataType.DOUBLE_VALUE, 1);
             }
         }
+    }
+
+    /**
+     * The model's calibration of double probabilities ({@code width} 1: the positive class's, [N, 1]; else [N, K]), as
+     * {@link io.netforge.tabular.Calibration} computes it; the probabilities themselves without one.
+     */
+    private String calibrate(String p, int width) {
+        io.netforge.tabular.Calibration calibration = document.readout().calibration();
+        int d = DataType.DOUBLE_VALUE;
+        if (calibration == null) {
+            return p;
+        }
+        if (calibration instanceof io.netforge.tabular.Calibration.Platt platt) { // 1 / (1 + exp(a p + b))
+            String one = constant(new double[] {1}, d);
+            String az = node("Add", node("Mul", p, constant(new double[] {platt.a()}, d)),
+                    constant(new double[] {platt.b()}, d));
+            return node("Div", one, node("Add", one, node("Exp", az)));
+        }
+        if (calibration instanceof io.netforge.tabular.Calibration.Isotonic iso) {
+            // np.interp: p clipped to [x0, x_last]; j = (points at or below it) - 1, at most the last segment's;
+            // slope_j (p - x_j) + y_j
+            double[] x = iso.x();
+            double[] y = iso.y();
+            int m = x.length;
+            if (m == 1) {
+                return node("Add", node("Mul", p, constant(new double[] {0}, d)), constant(new double[] {y[0]}, d));
+            }
+            double[] starts = java.util.Arrays.copyOf(x, m - 1);
+            double[] values = java.util.Arrays.copyOf(y, m - 1);
+            double[] slopes = new double[m - 1];
+            for (int j = 0; j < m - 1; j++) {
+                slopes[j] = (y[j + 1] - y[j]) / (x[j + 1] - x[j]);
+            }
+            String clipped = node("Max", node("Min", p, constant(new double[] {x[m - 1]}, d)),
+                    constant(new double[] {x[0]}, d));
+            String below = cast(node("GreaterOrEqual", clipped, constant(starts, d)), DataType.INT64_VALUE);
+            String j = node("Sub", node("ReduceSum", List.of(intAttribute("keepdims", 1)), below,
+                    constantLongs(new long[] {1})), constantLongs(new long[] {1}));
+            String slope = node("Gather", constant(slopes, d), j);
+            String start = node("Gather", constant(starts, d), j);
+            String value = node("Gather", constant(values, d), j);
+            return node("Add", node("Mul", slope, node("Sub", clipped, start)), value);
+        }
+        double t = ((io.netforge.tabular.Calibration.Temperature) calibration).t();
+        String all = width == 1 ? node("Concat", List.of(intAttribute("axis", 1)),
+                node("Sub", constant(new double[] {1}, d), p), p) : p;
+        String scaled = node("Div", node("Log", node("Max", all, constant(new double[] {
+                io.netforge.tabular.Calibration.SMALLEST}, d))), constant(new double[] {t}, d));
+        String axis = constantLongs(new long[] {1});
+        String e = node("Exp", node("Sub", scaled, node("ReduceMax", List.of(intAttribute("keepdims", 1)), scaled,
+                axis)));
+        String softened = node("Div", e, node("ReduceSum", List.of(intAttribute("keepdims", 1)), e, axis));
+        if (width > 1) {
+            return softened;
+        }
+        return node("Gather", List.of(intAttribute("axis", 1)), softened, constantLongs(new long[] {1}));
     }
 
     /**

@@ -33,7 +33,9 @@ import io.netforge.tabular.Task;
  * {@code target}: earlier documents are binary models of numeric features without missing values. Format 4 adds
  * {@code roc}, the ROC curves of a classifier (null in earlier documents and for regressions). Format 5 adds
  * boolean features to {@code preprocessing} and {@code warnings} (empty in earlier documents); a format-4 reader
- * refuses it rather than failing on a feature type it does not know.
+ * refuses it rather than failing on a feature type it does not know. Format 6 adds {@code calibration} and
+ * {@code thresholdChoice} (null in earlier documents) and the spec's {@code thresholdRule} and {@code calibration}: a
+ * format-5 reader refuses it rather than answering uncalibrated probabilities at another threshold.
  *
  * @param task            what the label asks for (stored by its id)
  * @param features        feature names; a row at predict time has these values in this order
@@ -53,15 +55,19 @@ import io.netforge.tabular.Task;
  * @param warnings            what makes the model less to be trusted than its metrics suggest, computed from what
  *                            the training recorded (never changing its bits); empty when nothing, and in models
  *                            trained before warnings existed
+ * @param calibration         a classifier's calibration, fitted on held-out rows after training; else null
+ * @param thresholdChoice     a binary model's threshold chosen on held-out rows by its spec's rule; else null (the
+ *                            spec's {@code threshold} is used)
  */
 public record ModelDocument(int formatVersion, UUID id, String name, Task task, List<String> features,
         String label, List<ClassValue> classes, Encoding preprocessing, StandardizationDoc standardization,
         TargetScale target, NetworkSpec network, List<Integer> layerSizes, String objective, WeightsLayout weights,
         Metrics.TrainTest metrics, List<LossPoint> lossCurve, List<LossPoint> validationLossCurve,
-        TrainingSummary training, Provenance provenance, Roc roc, List<Warning> warnings) {
+        TrainingSummary training, Provenance provenance, Roc roc, List<Warning> warnings,
+        CalibrationDoc calibration, ThresholdDoc thresholdChoice) {
 
     /** The format this version writes. */
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
     /** The oldest format this version reads. */
     public static final int OLDEST_READABLE_FORMAT = 1;
 
@@ -92,7 +98,40 @@ public record ModelDocument(int formatVersion, UUID id, String name, Task task, 
 
     /** How the network's outputs read as answers: the classes, the threshold, a regression's target scale. */
     public Readout readout() {
-        return new Readout(classes, network.threshold(), target);
+        return new Readout(classes, threshold(), target, calibration == null ? null : calibration.fitted());
+    }
+
+    /** The threshold a binary model labels by: chosen on held-out rows, or the spec's. */
+    public double threshold() {
+        return thresholdChoice != null ? thresholdChoice.choice().threshold() : network.threshold();
+    }
+
+    /** Rows held out from training that calibrated a model or chose its threshold. */
+    public static final String HELD_OUT_VALIDATION = "validation";
+    public static final String HELD_OUT_DATASET = "heldOutDataset";
+
+    /**
+     * A classifier's calibration.
+     *
+     * @param fitted      the fitted map, applied to every answer
+     * @param heldOut     the rows it was fitted on: {@code validation} (early stopping's) or {@code heldOutDataset}
+     * @param heldOutRows how many
+     * @param reportedOn  the rows {@code before} and {@code after} describe: {@code test}, or {@code heldOut} when the
+     *                    model has no test rows
+     * @param before      the network's probabilities there
+     * @param after       the calibrated ones
+     */
+    public record CalibrationDoc(io.netforge.tabular.Calibration fitted, String heldOut, long heldOutRows,
+            String reportedOn, io.netforge.tabular.CalibrationReport before, io.netforge.tabular.CalibrationReport after) {
+    }
+
+    /**
+     * A binary model's threshold, chosen.
+     *
+     * @param heldOut the rows it was chosen on: {@code validation} or {@code heldOutDataset}
+     * @param choice  the rule, the threshold and what it gives there
+     */
+    public record ThresholdDoc(String heldOut, io.netforge.tabular.ThresholdRule.Choice choice) {
     }
 
     /** The network's layers and functions, as the weights need them. */

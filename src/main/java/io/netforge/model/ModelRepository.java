@@ -74,8 +74,14 @@ public class ModelRepository {
 
     /** Records a new model whose training job waits in the queue (the caller's transaction). */
     public void enqueue(NewModel m) {
-        List<UUID> datasets = m.testDatasetId() == null ? List.of(m.datasetId())
-                : List.of(m.datasetId(), m.testDatasetId());
+        List<UUID> datasets = new java.util.ArrayList<>(List.of(m.datasetId()));
+        if (m.testDatasetId() != null) {
+            datasets.add(m.testDatasetId());
+        }
+        if (m.data() != null && m.data().heldOutDatasetId() != null
+                && !datasets.contains(m.data().heldOutDatasetId())) {
+            datasets.add(m.data().heldOutDatasetId());
+        }
         jobs.enqueue(m.id(), TRAINING, null, datasets);
         jdbc.sql("""
                 INSERT INTO models (id, name, dataset_id, test_dataset_id, test_fraction, spec, data_spec,
@@ -440,7 +446,11 @@ public class ModelRepository {
                 document == null ? null : document.provenance(),
                 rs.getObject("experiment_id", UUID.class),
                 data == null ? null : data.fold(),
-                reproduction(rs, document));
+                reproduction(rs, document),
+                data == null ? null : data.heldOutDatasetId(),
+                document == null || document.task() != Task.BINARY ? null : document.threshold(),
+                document == null ? null : document.calibration(),
+                document == null ? null : document.thresholdChoice());
     }
 
     private static ModelView.Reproduction reproduction(ResultSet rs, ModelDocument document) throws SQLException {

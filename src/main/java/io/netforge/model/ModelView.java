@@ -30,6 +30,10 @@ import io.netforge.tabular.Task;
  * @param fold          for a cross-validation run, the fold held out as its test rows; else null
  * @param reproduction  for a retraining of another model from its provenance ({@code POST /models/{id}/reproduce}),
  *                      which model and whether the weights came out the same; else null
+ * @param heldOutDatasetId the dataset whose rows calibrated the model or chose its threshold; else null
+ * @param threshold     once SUCCEEDED, a binary model's threshold (the spec's, or the one its rule chose); else null
+ * @param calibration   once SUCCEEDED, its calibration and how it changed the probabilities; else null
+ * @param thresholdChoice once SUCCEEDED, how its threshold rule chose its threshold; else null
  */
 public record ModelView(UUID id, String name, Integer version, List<String> aliases, JobStatus status, UUID datasetId, UUID testDatasetId,
         Double testFraction, NetworkSpec network, Progress progress, Timings timings, int attempts,
@@ -40,7 +44,9 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
         List<ModelDocument.LossPoint> lossCurve,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         List<ModelDocument.LossPoint> validationLossCurve, ModelDocument.TrainingSummary training,
-        ModelDocument.Provenance provenance, UUID experimentId, DataSpec.Fold fold, Reproduction reproduction) {
+        ModelDocument.Provenance provenance, UUID experimentId, DataSpec.Fold fold, Reproduction reproduction,
+        UUID heldOutDatasetId, Double threshold, ModelDocument.CalibrationDoc calibration,
+        ModelDocument.ThresholdDoc thresholdChoice) {
 
     /**
      * @param iteration      epochs done by the current (or last) attempt
@@ -50,7 +56,8 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
     public ModelView withAliases(List<String> names) {
         return new ModelView(id, name, version, List.copyOf(names), status, datasetId, testDatasetId, testFraction,
                 network, progress, timings, attempts, cancelRequested, error, warnings, task, features, label, preprocessing,
-                inputs, classes, metrics, lossCurve, validationLossCurve, training, provenance, experimentId, fold, reproduction);
+                inputs, classes, metrics, lossCurve, validationLossCurve, training, provenance, experimentId, fold, reproduction,
+                heldOutDatasetId, threshold, calibration, thresholdChoice);
     }
 
     /**
@@ -66,7 +73,8 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
     public ModelView summary() {
         return new ModelView(id, name, version, aliases, status, datasetId, testDatasetId, testFraction,
                 network, progress, timings, attempts, cancelRequested, error, warnings, task, features, label, preprocessing,
-                inputs, classes, metrics, null, null, training, provenance, experimentId, fold, reproduction);
+                inputs, classes, metrics, null, null, training, provenance, experimentId, fold, reproduction,
+                heldOutDatasetId, threshold, calibration, thresholdChoice);
     }
 
     public record Progress(int iteration, int maxIterations, Double loss, Double validationLoss) {

@@ -10,6 +10,8 @@ import io.netforge.compute.Initialization;
 import io.netforge.compute.Objective;
 import io.netforge.compute.Precision;
 import io.netforge.compute.TrainingSettings;
+import io.netforge.tabular.Calibration;
+import io.netforge.tabular.ThresholdRule;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,10 +36,14 @@ import tools.jackson.databind.JsonNode;
  * @param l2             weight of the penalty (l2 / 2) sum W² in the loss
  * @param earlyStopping  early stopping, or null
  * @param classWeights   {@code "balanced"}, an object from label to weight, or null
+ * @param thresholdRule  a binary model's threshold chosen on held-out rows by this rule (then {@code threshold} is
+ *                       not used), or null
+ * @param calibration    the calibration method fitted on held-out rows ({@link Calibration#METHODS}), or null
  */
 public record NetworkSpec(List<Integer> hiddenLayers, double learningRate, int maxIterations, double threshold,
         long seed, boolean standardize, Precision precision, List<String> activation, String initialization,
-        OptimizerSpec optimizer, Integer batchSize, Double l2, EarlyStoppingSpec earlyStopping, JsonNode classWeights) {
+        OptimizerSpec optimizer, Integer batchSize, Double l2, EarlyStoppingSpec earlyStopping, JsonNode classWeights,
+        ThresholdRule thresholdRule, String calibration) {
 
     public static final List<Integer> DEFAULT_HIDDEN_LAYERS = List.of(8, 3);
     public static final double DEFAULT_LEARNING_RATE = 1.0;
@@ -59,6 +65,11 @@ public record NetworkSpec(List<Integer> hiddenLayers, double learningRate, int m
         batchSize = batchSize == null ? 0 : batchSize;
         l2 = l2 == null ? 0.0 : l2;
         classWeights = classWeights == null || classWeights.isNull() ? null : classWeights;
+    }
+
+    /** Whether the model is fitted further on held-out rows after training (a calibration or a threshold rule). */
+    public boolean usesHeldOutRows() {
+        return thresholdRule != null || calibration != null;
     }
 
     /**

@@ -13,6 +13,9 @@ import io.netforge.compute.EarlyStopping;
 import io.netforge.compute.Initialization;
 import io.netforge.compute.Network;
 import io.netforge.problem.DomainException;
+import io.netforge.tabular.Calibration;
+import io.netforge.tabular.Task;
+import io.netforge.tabular.ThresholdRule;
 import tools.jackson.databind.JsonNode;
 
 /** Checks a {@link NetworkRequest} against the configured {@link NetworkLimits} and applies defaults. */
@@ -101,11 +104,83 @@ public class NetworkSpecValidator {
                     + " inputs and hidden layers " + hidden + " has " + parameters + " parameters; the limit is "
                     + limits.maxParameters());
         }
+        Task task = data.classes().isEmpty() ? Task.REGRESSION : data.classes().size() == 2 ? Task.BINARY
+                : Task.MULTICLASS;
+        ThresholdRule rule = thresholdRule(r.thresholdRule(), task, prefix + ".thresholdRule");
+        if (rule != null && r.threshold() != null) {
+            throw DomainException.invalidField(prefix + ".threshold", "give either threshold (a fixed one) or"
+                    + " thresholdRule (one chosen on held-out rows), not both");
+        }
+        String calibration = calibration(r.calibration(), task, prefix + ".calibration");
         return new NetworkSpec(hidden, learningRate, (int) iterations, threshold,
                 r.seed() == null ? NetworkSpec.DEFAULT_SEED : r.seed(),
                 r.standardize() == null ? NetworkSpec.DEFAULT_STANDARDIZE : r.standardize(),
                 r.precision() == null ? NetworkSpec.DEFAULT_PRECISION : r.precision(), activation, initialization,
-                optimizer, (int) batchSize, l2, earlyStopping, classWeights);
+                optimizer, (int) batchSize, l2, earlyStopping, classWeights, rule, calibration);
+    }
+
+    private static ThresholdRule thresholdRule(NetworkRequest.ThresholdRuleRequest requested, Task task, String field) {
+        if (requested == null) {
+            return null;
+        }
+        if (task != Task.BINARY) {
+            throw DomainException.invalidField(field, "a threshold is a binary model's; this model is " + task.id());
+        }
+        String by = requested.by();
+        if (by == null || !ThresholdRule.RULES.contains(by)) {
+            throw DomainException.invalidField(field + ".by", "must be one of " + String.join(", ", ThresholdRule.RULES)
+                    + ", got " + (by == null ? "nothing" : "'" + by + "'"));
+        }
+        boolean bounded = by.equals(ThresholdRule.PRECISION_AT_LEAST) || by.equals(ThresholdRule.RECALL_AT_LEAST);
+        Double value = requested.value();
+        if (bounded && (value == null || !(value > 0 && value <= 1))) {
+            throw DomainException.invalidField(field + ".value", by + " needs a value greater than 0 and at most 1, got "
+                    + value);
+        }
+        if (!bounded && value != null) {
+            throw DomainException.invalidField(field + ".value", "only precisionAtLeast and recallAtLeast take a value");
+        }
+        ThresholdRule.Costs costs = null;
+        if (by.equals(ThresholdRule.COST)) {
+            NetworkRequest.CostsRequest c = requested.costs();
+            if (c == null) {
+                throw DomainException.invalidField(field + ".costs", "the cost rule needs {\"falsePositive\": ...,"
+                        + " \"falseNegative\": ...}");
+            }
+            for (var entry : java.util.Map.of("falsePositive", java.util.Optional.ofNullable(c.falsePositive()),
+                    "falseNegative", java.util.Optional.ofNullable(c.falseNegative())).entrySet()) {
+                Double cost = entry.getValue().orElse(null);
+                if (cost == null || !(cost >= 0 && cost <= 1e12)) {
+                    throw DomainException.invalidField(field + ".costs." + entry.getKey(),
+                            "must be a number from 0 to 1e12, got " + cost);
+                }
+            }
+            if (c.falsePositive() == 0 && c.falseNegative() == 0) {
+                throw DomainException.invalidField(field + ".costs", "at least one cost must be above 0");
+            }
+            costs = new ThresholdRule.Costs(c.falsePositive(), c.falseNegative());
+        } else if (requested.costs() != null) {
+            throw DomainException.invalidField(field + ".costs", "only the cost rule takes costs");
+        }
+        return new ThresholdRule(by, value, costs);
+    }
+
+    private static String calibration(NetworkRequest.CalibrationRequest requested, Task task, String field) {
+        if (requested == null) {
+            return null;
+        }
+        String method = requested.method();
+        if (method == null || !Calibration.METHODS.contains(method)) {
+            throw DomainException.invalidField(field + ".method", "must be one of " + String.join(", ",
+                    Calibration.METHODS) + ", got " + (method == null ? "nothing" : "'" + method + "'"));
+        }
+        if (!Calibration.fits(method, task)) {
+            throw DomainException.invalidField(field + ".method", task == Task.REGRESSION
+                    ? "calibration is a classifier's; this model is a regression"
+                    : method + " calibrates a binary model's probability; a " + task.id() + " model's is calibrated by"
+                            + " temperature");
+        }
+        return method;
     }
 
     private List<Integer> hiddenLayers(List<Long> requested, String field) {

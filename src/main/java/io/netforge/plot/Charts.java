@@ -364,6 +364,63 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * A reliability diagram: each line a set of bins (mean predicted probability against the observed fraction), with
+     * the diagonal of perfect calibration.
+     */
+    public static JFreeChart reliability(String title, String predicted, String observed, List<Line> curves) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Line curve : curves) {
+            data.addSeries(series(curve.label(), curve.x(), curve.y()));
+        }
+        XYSeries perfect = new XYSeries("perfectly calibrated", false, true);
+        perfect.add(0, 0);
+        perfect.add(1, 1);
+        data.addSeries(perfect);
+        JFreeChart chart = ChartFactory.createXYLineChart(text(title), predicted, observed, data,
+                PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = style(chart);
+        XYLineAndShapeRenderer renderer = lines(curves.size() + 1, true);
+        renderer.setSeriesPaint(curves.size(), Color.GRAY);
+        renderer.setSeriesShapesVisible(curves.size(), false);
+        renderer.setSeriesStroke(curves.size(), new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+                10f, new float[] {6f, 4f}, 0f));
+        plot.setRenderer(renderer);
+        unitRange((NumberAxis) plot.getDomainAxis());
+        unitRange((NumberAxis) plot.getRangeAxis());
+        return chart;
+    }
+
+    /**
+     * Precision, recall and F1 against the threshold, with a vertical line at each marked threshold (the model's, a
+     * rule's choice) labelled with its name.
+     */
+    public static JFreeChart thresholds(String title, double[] threshold, double[] precision, double[] recall,
+            double[] f1, java.util.Map<String, Double> marks) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(series("precision", threshold, precision));
+        data.addSeries(series("recall", threshold, recall));
+        data.addSeries(series("F1", threshold, f1));
+        JFreeChart chart = ChartFactory.createXYLineChart(text(title), "threshold (probability of the positive class)",
+                "precision, recall, F1", data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = style(chart);
+        plot.setRenderer(lines(3, false));
+        int at = 0;
+        for (java.util.Map.Entry<String, Double> mark : marks.entrySet()) {
+            org.jfree.chart.plot.ValueMarker marker = new org.jfree.chart.plot.ValueMarker(mark.getValue());
+            marker.setPaint(PALETTE[(3 + at++) % PALETTE.length]);
+            marker.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                    new float[] {5f, 3f}, 0f));
+            marker.setLabel(text(mark.getKey() + " " + format(mark.getValue())));
+            marker.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+            marker.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_RIGHT);
+            plot.addDomainMarker(marker);
+        }
+        unitRange((NumberAxis) plot.getDomainAxis());
+        unitRange((NumberAxis) plot.getRangeAxis());
+        return chart;
+    }
+
     /** A number for a legend: four decimals. */
     public static String format(double value) {
         return String.format(Locale.ROOT, "%.4f", value);

@@ -23,7 +23,7 @@ import io.netforge.tabular.Metrics;
 import io.netforge.tabular.Roc;
 import io.netforge.web.Route;
 
-/** A finished model's plots ({@code /models/{id}/plots/roc|loss|confusion}) and its ROC points as JSON. */
+/** A finished model's plots ({@code /models/{id}/plots/roc|loss|confusion|calibration}) and its ROC points as JSON. */
 @RestController
 class ModelPlotController {
 
@@ -62,7 +62,13 @@ class ModelPlotController {
                 yield images.image("model/" + id + "/confusion", () -> confusionChart(document), width, height, accept,
                         format);
             }
-            default -> throw DomainException.notFound("plot", kind + " (plots are roc, loss and confusion)");
+            case "calibration" -> {
+                calibration(document); // 404 before rendering anything
+                yield images.image("model/" + id + "/calibration", () -> calibrationChart(document), width, height,
+                        accept, format);
+            }
+            default -> throw DomainException.notFound("plot", kind + " (plots are roc, loss, confusion and"
+                    + " calibration)");
         };
     }
 
@@ -120,6 +126,33 @@ class ModelPlotController {
     private static Charts.Line line(String label, List<ModelDocument.LossPoint> points) {
         return new Charts.Line(label, points.stream().mapToDouble(ModelDocument.LossPoint::iteration).toArray(),
                 points.stream().mapToDouble(ModelDocument.LossPoint::loss).toArray());
+    }
+
+    private static ModelDocument.CalibrationDoc calibration(ModelDocument document) {
+        if (document.calibration() == null) {
+            throw DomainException.notFound("calibration of model", document.id() + ": it was not calibrated (ask for"
+                    + " \"calibration\" in its network)");
+        }
+        return document.calibration();
+    }
+
+    /** The reliability diagram before and after calibration, on the rows the model's calibration report describes. */
+    private static JFreeChart calibrationChart(ModelDocument document) {
+        ModelDocument.CalibrationDoc c = calibration(document);
+        boolean binary = document.task() == io.netforge.tabular.Task.BINARY;
+        List<Charts.Line> lines = List.of(reliability("before (Brier " + Charts.format(c.before().brier()) + ", ECE "
+                + Charts.format(c.before().ece()) + ")", c.before()), reliability(c.fitted().method() + " (Brier "
+                + Charts.format(c.after().brier()) + ", ECE " + Charts.format(c.after().ece()) + ")", c.after()));
+        String rows = c.reportedOn().equals("test") ? "test" : "held-out";
+        return Charts.reliability("Calibration on " + c.before().rows() + " " + rows + " rows: " + document.name(),
+                binary ? "mean predicted probability of the positive class" : "mean probability of the top class",
+                binary ? "fraction of positive rows" : "fraction of rows whose top class is right", lines);
+    }
+
+    private static Charts.Line reliability(String label, io.netforge.tabular.CalibrationReport report) {
+        return new Charts.Line(label,
+                report.reliability().stream().mapToDouble(io.netforge.tabular.CalibrationReport.Bin::predicted).toArray(),
+                report.reliability().stream().mapToDouble(io.netforge.tabular.CalibrationReport.Bin::observed).toArray());
     }
 
     /** The test (else training) confusion matrix as classes and counts; 404 for a regression. */

@@ -48,6 +48,17 @@ class ExplainService {
 
     ExplainResponse explain(UUID id, java.io.InputStream body, JsonMapper json, Options options) {
         LoadedModel model = predictions.model(id);
+        Plan plan = plan(id, model, options);
+        double[][] rows = new PredictBody(model.encoding(), MAX_ROWS).read(body, json);
+        return explain(id, model, rows, plan);
+    }
+
+    /** How rows are explained: the options checked, defaults filled in. */
+    record Plan(boolean exact, int backgroundRows, int orders, long seed, UUID backgroundId, boolean ownBackground) {
+    }
+
+    /** The options checked against the model (400 naming the option), with their defaults. */
+    Plan plan(UUID id, LoadedModel model, Options options) {
         int n = model.features().size();
         String method = options.method() == null ? "auto" : options.method();
         if (!List.of("auto", "exact", "sampling").contains(method)) {
@@ -71,7 +82,17 @@ class ExplainService {
         long seed = options.seed() == null ? 0 : options.seed();
         UUID backgroundId = options.backgroundDatasetId() != null ? options.backgroundDatasetId()
                 : models.getView(id).datasetId();
-        double[][] rows = new PredictBody(model.encoding(), MAX_ROWS).read(body, json);
+        return new Plan(exact, backgroundRows, orders, seed, backgroundId, options.backgroundDatasetId() == null);
+    }
+
+    /** Each row's contributions by the plan: the work bounded (413) before it starts. */
+    ExplainResponse explain(UUID id, LoadedModel model, double[][] rows, Plan plan) {
+        int n = model.features().size();
+        boolean exact = plan.exact();
+        int backgroundRows = plan.backgroundRows();
+        int orders = plan.orders();
+        long seed = plan.seed();
+        UUID backgroundId = plan.backgroundId();
         long perRow = exact ? Contributions.exactEvaluations(n, backgroundRows)
                 : Contributions.sampledEvaluations(n, backgroundRows, orders);
         long evaluations = perRow * rows.length;
@@ -81,7 +102,7 @@ class ExplainService {
                     + " features") + " x " + backgroundRows + " background rows); at most " + MAX_EVALUATIONS
                     + ": explain fewer rows, or give a smaller backgroundRows or samples").with("field", "backgroundRows");
         }
-        double[][] background = background(model, backgroundId, backgroundRows, options.backgroundDatasetId() == null);
+        double[][] background = background(model, backgroundId, backgroundRows, plan.ownBackground());
         List<String> features = model.features();
         List<ExplainResponse.Explanation> explanations = new ArrayList<>(rows.length);
         for (double[] row : rows) {

@@ -56,7 +56,7 @@ final class LoadedModel {
 
     /** The same model labelling binary rows at another threshold (one request's), sharing its weights. */
     LoadedModel withThreshold(double threshold) {
-        return new LoadedModel(this, new Readout(readout.classes(), threshold, readout.target()));
+        return new LoadedModel(this, readout.withThreshold(threshold));
     }
 
     /** A binary model's threshold; null for other tasks. */

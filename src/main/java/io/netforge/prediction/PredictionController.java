@@ -28,7 +28,11 @@ class PredictionController {
 
     private final ModelReferences references;
 
-    PredictionController(PredictionService predictions, CsvLimits limits, JsonMapper json, ModelReferences references) {
+    private final ExplainService explanations;
+
+    PredictionController(PredictionService predictions, CsvLimits limits, JsonMapper json, ModelReferences references,
+            ExplainService explanations) {
+        this.explanations = explanations;
         this.references = references;
         this.predictions = predictions;
         this.limits = limits;
@@ -39,9 +43,20 @@ class PredictionController {
     @PostMapping(path = "/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
     PredictResponse predict(@PathVariable("id") String reference,
             @org.springframework.web.bind.annotation.RequestParam(required = false) Double threshold,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) Boolean explain,
             HttpServletRequest request) throws IOException {
         UUID id = references.resolve(reference, "id");
-        return predictions.predict(id, request.getInputStream(), json, threshold);
+        if (!Boolean.TRUE.equals(explain)) {
+            return predictions.predict(id, request.getInputStream(), json, threshold);
+        }
+        // explained: the rows bounded as POST /explain bounds them, its defaults
+        LoadedModel model = predictions.labelling(id, threshold);
+        ExplainService.Plan plan = explanations.plan(id, model, new ExplainService.Options(null, null, null, null,
+                null));
+        double[][] rows = new PredictBody(model.encoding(), ExplainService.MAX_ROWS).read(request.getInputStream(),
+                json);
+        List<io.netforge.tabular.Prediction> answers = model.predict(rows);
+        return new PredictResponse(id, model.threshold(), answers, explanations.explain(id, model, rows, plan));
     }
 
     /**

@@ -25,6 +25,13 @@ class PredictionService {
     /** The predictions of a {@code /predict} JSON body, read as a stream ({@link PredictBody}). */
     PredictResponse predict(UUID id, java.io.InputStream body, tools.jackson.databind.json.JsonMapper json,
             Double threshold) {
+        LoadedModel model = labelling(id, threshold);
+        double[][] rows = new PredictBody(model.encoding(), properties.maxRows()).read(body, json);
+        return new PredictResponse(id, model, model.predict(rows));
+    }
+
+    /** The model to serve, labelling a binary model's rows at the request's threshold when it gives one. */
+    LoadedModel labelling(UUID id, Double threshold) {
         LoadedModel model = model(id);
         if (threshold != null) {
             if (model.task() != io.netforge.tabular.Task.BINARY) {
@@ -36,8 +43,7 @@ class PredictionService {
             }
             model = model.withThreshold(threshold);
         }
-        double[][] rows = new PredictBody(model.encoding(), properties.maxRows()).read(body, json);
-        return new PredictResponse(id, model, model.predict(rows));
+        return model;
     }
 
     /** The fitted model to serve: 404 for no model, 409 for one whose training has not SUCCEEDED. */

@@ -16,6 +16,7 @@ import io.netforge.model.ModelRepository;
 import io.netforge.model.ModelView;
 import io.netforge.problem.DomainException;
 import io.netforge.tabular.Task;
+import io.netforge.tabular.ThresholdCurve;
 import io.netforge.web.Route;
 
 /**
@@ -45,8 +46,11 @@ class ThresholdController {
     private final DatasetStore datasets;
     private final ModelReferences references;
 
+    private final io.netforge.plot.PlotResponses images;
+
     ThresholdController(PredictionService predictions, Explanations explanations, ModelRepository models,
-            DatasetStore datasets, ModelReferences references) {
+            DatasetStore datasets, ModelReferences references, io.netforge.plot.PlotResponses images) {
+        this.images = images;
         this.predictions = predictions;
         this.explanations = explanations;
         this.models = models;
@@ -57,7 +61,38 @@ class ThresholdController {
     @Route(access = Route.Access.READ)
     @GetMapping("/models/{id}/thresholds")
     Thresholds thresholds(@PathVariable("id") String reference, @RequestParam(required = false) UUID datasetId) {
+        return compute(references.resolve(reference, "id"), datasetId);
+    }
+
+    /** The same curve drawn: precision, recall and F1 against the threshold, the model's threshold and both bests marked. */
+    @Route(access = Route.Access.READ)
+    @GetMapping(path = "/models/{id}/thresholds/plot", produces = {io.netforge.plot.ChartImages.SVG,
+            io.netforge.plot.ChartImages.PNG})
+    org.springframework.http.ResponseEntity<byte[]> plot(@PathVariable("id") String reference,
+            @RequestParam(required = false) UUID datasetId, @RequestParam(required = false) Integer width,
+            @RequestParam(required = false) Integer height, @RequestParam(required = false) String format,
+            @org.springframework.web.bind.annotation.RequestHeader(name = org.springframework.http.HttpHeaders.ACCEPT,
+                    required = false) String accept) {
         UUID id = references.resolve(reference, "id");
+        Thresholds t = compute(id, datasetId);
+        // one mark per threshold, named by everything that chose it ("model = max F1")
+        java.util.Map<Double, String> names = new java.util.LinkedHashMap<>();
+        names.merge(t.threshold(), "model", (a, b) -> a + " = " + b);
+        names.merge(t.maxF1().threshold(), "max F1", (a, b) -> a + " = " + b);
+        names.merge(t.youden().threshold(), "Youden", (a, b) -> a + " = " + b);
+        java.util.Map<String, Double> marks = new java.util.LinkedHashMap<>();
+        names.forEach((value, name) -> marks.put(name, value));
+        String name = models.getView(id).name();
+        return images.image("model/" + id + "/thresholds/" + t.datasetId(), () -> io.netforge.plot.Charts.thresholds(
+                "Thresholds on " + t.rows() + " rows: " + name,
+                t.curve().stream().mapToDouble(ThresholdCurve.Point::threshold).toArray(),
+                t.curve().stream().mapToDouble(ThresholdCurve.Point::precision).toArray(),
+                t.curve().stream().mapToDouble(ThresholdCurve.Point::recall).toArray(),
+                t.curve().stream().mapToDouble(ThresholdCurve.Point::f1).toArray(), marks), width, height, accept,
+                format);
+    }
+
+    private Thresholds compute(UUID id, UUID datasetId) {
         LoadedModel model = predictions.model(id);
         if (model.task() != Task.BINARY) {
             throw DomainException.unprocessable("model " + id + " is " + model.task().id()

@@ -71,7 +71,8 @@ class SearchService {
         TrainRequest base = request.request();
         return request.folds() == null ? base
                 : new TrainRequest(base.datasetId(), null, base.testFraction(), base.name(), base.label(), base.task(),
-                        base.features(), base.ignore(), base.preprocessing(), base.network(), null);
+                        base.features(), base.ignore(), base.preprocessing(), base.network(), null,
+                        base.heldOutDatasetId());
     }
 
     /** Validates, draws and records a search with its job (QUEUED); 4xx naming the field when it cannot run. */
@@ -243,7 +244,7 @@ class SearchService {
         return new NetworkRequest(n.hiddenLayers(), n.learningRate(), epochs, n.threshold(), n.seed(), n.standardize(),
                 n.precision(), n.activation(), n.initialization(), n.optimizer(), n.batchSize(), n.l2(),
                 n.earlyStopping() != null ? n.earlyStopping() : new NetworkRequest.EarlyStoppingRequest(null, null, null),
-                n.classWeights(), null);
+                n.classWeights(), n.thresholdRule(), n.calibration(), null);
     }
 
     /** What a candidate trains with, read off its validated network. */

@@ -157,7 +157,7 @@ record SearchSpace(List<Integer> depth, List<Integer> widths, List<String> activ
                     base.l2() != null ? base.l2() : l2,
                     base.earlyStopping() != null ? base.earlyStopping()
                             : new NetworkRequest.EarlyStoppingRequest(null, null, null),
-                    base.classWeights(), null);
+                    base.classWeights(), base.thresholdRule(), base.calibration(), null);
         }
     }
 

@@ -14,9 +14,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param preprocessing how the features become the network's inputs
  * @param fold          for a cross-validation run (an experiment's child): which fold of the dataset is held out
  *                      as the test rows; null otherwise
+ * @param heldOutDatasetId a dataset with the same columns whose rows calibrate the model and choose its threshold
+ *                      (instead of early stopping's validation rows); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DataSpec(String label, Task task, List<String> features, PreprocessingSpec preprocessing, Fold fold) {
+public record DataSpec(String label, Task task, List<String> features, PreprocessingSpec preprocessing, Fold fold,
+        java.util.UUID heldOutDatasetId) {
 
     public DataSpec {
         features = List.copyOf(features);
@@ -24,11 +27,15 @@ public record DataSpec(String label, Task task, List<String> features, Preproces
     }
 
     public DataSpec(String label, Task task, List<String> features, PreprocessingSpec preprocessing) {
-        this(label, task, features, preprocessing, null);
+        this(label, task, features, preprocessing, null, null);
     }
 
     public DataSpec withFold(Fold fold) {
-        return new DataSpec(label, task, features, preprocessing, fold);
+        return new DataSpec(label, task, features, preprocessing, fold, heldOutDatasetId);
+    }
+
+    public DataSpec withHeldOut(java.util.UUID dataset) {
+        return new DataSpec(label, task, features, preprocessing, fold, dataset);
     }
 
     /**

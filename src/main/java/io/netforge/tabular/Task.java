@@ -43,7 +43,8 @@ public enum Task {
         }
 
         @Override
-        public Evaluated evaluate(double[] outputs, Targets targets, Readout readout, String rows) {
+        public Evaluated evaluate(double[] raw, Targets targets, Readout readout, String rows) {
+            double[] outputs = readout.calibrated(raw, 1);
             byte[] labels = targets.binary();
             Metrics metrics = BinaryMetrics.of(Evaluation.of(outputs, labels, readout.threshold()));
             List<Roc.Curve> curves = new ArrayList<>();
@@ -52,7 +53,8 @@ public enum Task {
         }
 
         @Override
-        public List<Prediction> predict(double[] outputs, Readout readout) {
+        public List<Prediction> predict(double[] raw, Readout readout) {
+            double[] outputs = readout.calibrated(raw, 1);
             List<Object> classes = readout.classValues();
             List<Prediction> predictions = new ArrayList<>(outputs.length);
             for (double p : outputs) {
@@ -121,8 +123,9 @@ public enum Task {
         }
 
         @Override
-        public Evaluated evaluate(double[] outputs, Targets targets, Readout readout, String rows) {
+        public Evaluated evaluate(double[] raw, Targets targets, Readout readout, String rows) {
             int k = readout.classes().size();
+            double[] outputs = readout.calibrated(raw, k);
             int n = outputs.length / k;
             double[][] probabilities = new double[n][];
             for (int r = 0; r < n; r++) {
@@ -145,10 +148,11 @@ public enum Task {
         }
 
         @Override
-        public List<Prediction> predict(double[] outputs, Readout readout) {
+        public List<Prediction> predict(double[] raw, Readout readout) {
             List<Object> classes = readout.classValues();
             List<String> names = readout.classNames();
             int k = names.size();
+            double[] outputs = readout.calibrated(raw, k);
             List<Prediction> predictions = new ArrayList<>(outputs.length / k);
             for (int at = 0; at < outputs.length; at += k) {
                 int best = 0;
@@ -347,12 +351,16 @@ public enum Task {
     /**
      * The metrics and ROC curves of a network's outputs on some rows, computed once from them.
      *
-     * @param outputs row-major, {@link #outputs} per row: probabilities, or standardised values for a regression
+     * @param outputs row-major, {@link #outputs} per row: probabilities, or standardised values for a regression; a
+     *                classifier's as the network gives them, calibrated here by the readout's calibration
      * @param rows    which rows they are, {@code train} or {@code test}, as the ROC curves record it
      */
     public abstract Evaluated evaluate(double[] outputs, Targets targets, Readout readout, String rows);
 
-    /** Each row's prediction from the network's outputs (row-major, {@link #outputs} per row). */
+    /**
+     * Each row's prediction from the network's outputs (row-major, {@link #outputs} per row), calibrated by the
+     * readout's calibration first.
+     */
     public abstract List<Prediction> predict(double[] outputs, Readout readout);
 
     /** The columns of a prediction as a table (a CSV answer): {@code probability,label}, ... or {@code value}. */

@@ -226,41 +226,56 @@ final class DataSpecResolver {
 
     private static void checkTestDataset(DatasetInfo dataset, DatasetInfo test, DatasetColumn label,
             List<String> features, Task task) {
+        checkOtherDataset(dataset, test, label, features, task, "testDatasetId", "test dataset");
+    }
+
+    /**
+     * A held-out dataset (rows that calibrate the model and choose its threshold) must have the label and features as
+     * the training dataset has them, as a test dataset must.
+     */
+    static void checkHeldOutDataset(DatasetInfo dataset, DatasetInfo heldOut, DataSpec data) {
+        DatasetColumn label = dataset.column(data.label()).orElseThrow();
+        checkOtherDataset(dataset, heldOut, label, data.features(), data.task(), "heldOutDatasetId",
+                "held-out dataset");
+    }
+
+    private static void checkOtherDataset(DatasetInfo dataset, DatasetInfo test, DatasetColumn label,
+            List<String> features, Task task, String field, String what) {
         List<String> needed = new ArrayList<>(features);
         needed.add(0, label.name());
         for (String name : needed) {
-            DatasetColumn theirs = test.column(name).orElseThrow(() -> DomainException.unprocessable("testDatasetId: the"
-                    + " test dataset has no column '" + name + "'; its columns are " + describe(test.columnNames()))
-                    .with("field", "testDatasetId").with("column", name));
+            DatasetColumn theirs = test.column(name).orElseThrow(() -> DomainException.unprocessable(field + ": the"
+                    + " " + what + " has no column '" + name + "'; its columns are " + describe(test.columnNames()))
+                    .with("field", field).with("column", name));
             DatasetColumn ours = dataset.column(name).orElseThrow();
             boolean labelColumn = name.equals(label.name());
             if (!labelColumn && theirs.type() != ours.type()) {
-                throw DomainException.unprocessable("testDatasetId: column '" + name + "' is " + theirs.type().id()
-                        + " in the test dataset but " + ours.type().id() + " in the training dataset")
-                        .with("field", "testDatasetId").with("column", name);
+                throw DomainException.unprocessable(field + ": column '" + name + "' is " + theirs.type().id()
+                        + " in the " + what + " but " + ours.type().id() + " in the training dataset")
+                        .with("field", field).with("column", name);
             }
         }
         DatasetColumn theirs = test.column(label.name()).orElseThrow();
         if (theirs.present(test.rows()) == 0) {
-            throw DomainException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
-                    + "' has no values").with("field", "testDatasetId").with("column", label.name());
+            throw DomainException.unprocessable(field + ": the " + what + "'s label column '" + label.name()
+                    + "' has no values").with("field", field).with("column", label.name());
         }
         if (!task.classification() && theirs.categorical()) {
-            throw DomainException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
-                    + "' is not numeric (row " + theirs.firstTextRow() + ")").with("field", "testDatasetId")
+            throw DomainException.unprocessable(field + ": the " + what + "'s label column '" + label.name()
+                    + "' is not numeric (row " + theirs.firstTextRow() + ")").with("field", field)
                     .with("column", label.name());
         }
         if (task.classification()) {
             if (!theirs.distinctExact()) {
-                throw DomainException.unprocessable("testDatasetId: the test dataset's label column '" + label.name()
-                        + "' has more distinct values than the training dataset's classes").with("field", "testDatasetId");
+                throw DomainException.unprocessable(field + ": the " + what + "'s label column '" + label.name()
+                        + "' has more distinct values than the training dataset's classes").with("field", field);
             }
             for (DatasetColumn.Level level : theirs.levels()) {
                 if (TrainingDataLoader.indexOfLevel(label.levels(), level) < 0) {
-                    throw DomainException.unprocessable("testDatasetId: the test dataset's label has the class '"
+                    throw DomainException.unprocessable(field + ": the " + what + "'s label has the class '"
                             + level.value() + "', which the training dataset's label does not have; its classes are "
                             + describe(label.levels().stream().map(DatasetColumn.Level::value).toList()))
-                            .with("field", "testDatasetId").with("column", label.name());
+                            .with("field", field).with("column", label.name());
                 }
             }
         }

@@ -54,6 +54,19 @@ final class ModelWarnings {
     private ModelWarnings() {
     }
 
+    /** A threshold rule whose bound no threshold reached on the held-out rows. */
+    static List<ModelDocument.Warning> ofThreshold(io.netforge.tabular.ThresholdRule.Choice choice) {
+        if (choice.met()) {
+            return List.of();
+        }
+        return List.of(new ModelDocument.Warning("threshold-bound-unmet", "no threshold reaches precision "
+                + choice.rule().value() + " on the " + choice.rows() + " held-out rows; the threshold "
+                + String.format(java.util.Locale.ROOT, "%.4g", choice.threshold()) + " gives the largest, "
+                + String.format(java.util.Locale.ROOT, "%.4f", choice.precision()),
+                "lower the bound, or hold out more rows (a larger earlyStopping.validationFraction or a"
+                        + " heldOutDatasetId)"));
+    }
+
     /**
      * @param classes the classes as text, in code order (empty for a regression)
      * @param test    the test rows' targets, or null without test rows

@@ -21,34 +21,37 @@ import tools.jackson.databind.JsonNode;
  * @param preprocessing how features become inputs; defaults for whatever is left out
  * @param network       the network specification; defaults for whatever is left out; {@code "auto"} (or
  *                      {@code "auto": true}) searches for one
+ * @param heldOutDatasetId a dataset with the same columns whose rows calibrate the model and choose its threshold
+ *                      ({@code network.calibration}, {@code network.thresholdRule}); default early stopping's
+ *                      validation rows
  * @param search        with a searched network only: the search's budget and space (the fields of
  *                      {@code POST /searches} but {@code name} and {@code request}), bound by the search feature
  */
 public record TrainRequest(UUID datasetId, UUID testDatasetId, Double testFraction, String name, String label, String task,
         List<String> features, List<String> ignore, PreprocessingRequest preprocessing, NetworkRequest network,
-        JsonNode search) {
+        JsonNode search, UUID heldOutDatasetId) {
 
     /** The same request without a search's budget (what each run of a search trains). */
     public TrainRequest withoutSearch() {
         return new TrainRequest(datasetId, testDatasetId, testFraction, name, label, task, features, ignore,
-                preprocessing, network, null);
+                preprocessing, network, null, heldOutDatasetId);
     }
 
     /** The same request with another network. */
     public TrainRequest withNetwork(NetworkRequest other) {
         return new TrainRequest(datasetId, testDatasetId, testFraction, name, label, task, features, ignore,
-                preprocessing, other, search);
+                preprocessing, other, search, heldOutDatasetId);
     }
 
     /** The same request without a test dataset or fraction (a refit on all the data keeps a test dataset). */
     public TrainRequest withoutTestFraction() {
         return new TrainRequest(datasetId, testDatasetId, null, name, label, task, features, ignore, preprocessing,
-                network, search);
+                network, search, heldOutDatasetId);
     }
 
     public TrainRequest withName(String other) {
         return new TrainRequest(datasetId, testDatasetId, testFraction, other, label, task, features, ignore,
-                preprocessing, network, search);
+                preprocessing, network, search, heldOutDatasetId);
     }
 
     /**

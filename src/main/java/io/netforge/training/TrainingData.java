@@ -20,9 +20,15 @@ import io.netforge.tabular.Task;
  * @param train  the training rows' classes or target values (in the target's units), for evaluation
  * @param testX  test inputs, or null when the job has no test rows
  * @param test   the test rows' classes or target values, or null
+ * @param heldOutX inputs of the held-out dataset's rows (which calibrate the model and choose its threshold), or null
+ * @param heldOut  their classes, or null
  */
-record TrainingData(INDArray trainX, INDArray trainY, Targets train, INDArray testX, Targets test, Meta meta)
-        implements AutoCloseable {
+record TrainingData(INDArray trainX, INDArray trainY, Targets train, INDArray testX, Targets test, Meta meta,
+        INDArray heldOutX, Targets heldOut) implements AutoCloseable {
+
+    TrainingData(INDArray trainX, INDArray trainY, Targets train, INDArray testX, Targets test, Meta meta) {
+        this(trainX, trainY, train, testX, test, meta, null, null);
+    }
 
     /**
      * @param dataset          the training dataset
@@ -47,6 +53,9 @@ record TrainingData(INDArray trainX, INDArray trainY, Targets train, INDArray te
         trainY.close();
         if (testX != null) {
             testX.close();
+        }
+        if (heldOutX != null) {
+            heldOutX.close();
         }
     }
 }

@@ -100,8 +100,20 @@ class TrainingDataLoader {
             }
             long withoutLabel = columns.label.missing() + (test != null && testDataset != null
                     ? Columns.of(testDataset, data).label.missing() : 0);
+            // rows held out from training to calibrate the model and choose its threshold on
+            Raw heldOut = null;
+            Columns heldOutColumns = null;
+            if (data.heldOutDatasetId() != null) {
+                DatasetInfo heldOutDataset = info(data.heldOutDatasetId(), "held-out dataset");
+                heldOutColumns = Columns.of(heldOutDataset, data);
+                Labels heldOutLabels = labels.forTest(heldOutDataset, heldOutColumns.label);
+                heldOut = own(owned, Raw.allocate(heldOutLabels.presentRows, columns.features.size(), task));
+                Raw rows = heldOut;
+                read(heldOutDataset, heldOutColumns, heldOutLabels, group -> rows);
+            }
             return encode(train, test, columns, testDataset == null ? columns : Columns.of(testDataset, data), labels,
-                    task, data, job.spec().precision(), new MetaSource(dataset, testDataset, withoutLabel), owned);
+                    task, data, job.spec().precision(), new MetaSource(dataset, testDataset, withoutLabel), owned,
+                    heldOut, heldOutColumns);
 
         } finally {
             owned.forEach(Raw::close);
@@ -279,10 +291,17 @@ class TrainingDataLoader {
      * ({@code testColumns}: the test dataset's columns, or the training dataset's for a split of it).
      */
     private static TrainingData encode(Raw train, Raw test, Columns columns, Columns testColumns, Labels labels,
-            Task task, DataSpec data, Precision precision, MetaSource source, List<Raw> owned) {
+            Task task, DataSpec data, Precision precision, MetaSource source, List<Raw> owned, Raw heldOut,
+            Columns heldOutColumns) {
         train.requireFull();
         if (test != null) {
             test.requireFull();
+        }
+        if (heldOut != null) {
+            heldOut.requireFull();
+            if (heldOut.rows == 0) {
+                throw new DataUnavailableException("no held-out rows: every row of the held-out dataset misses its label");
+            }
         }
         if (train.rows == 0) {
             throw new DataUnavailableException("no training rows: every row's label is missing");
@@ -300,22 +319,27 @@ class TrainingDataLoader {
         if (test != null) {
             EncodingFit.toRaw(encoding, testColumns.sources(), test.values, test.rows);
         }
+        if (heldOut != null) {
+            EncodingFit.toRaw(encoding, heldOutColumns.sources(), heldOut.values, heldOut.rows);
+        }
         TargetScale scale = task.fitTarget(train.targetValues);
         int classCount = labels.classes.size();
         INDArray trainX = null;
         INDArray trainY = null;
         INDArray testX = null;
+        INDArray heldOutX = null;
         try {
             trainX = inputs(train, encoding, precision, owned);
             trainY = outputs(train, task, classCount, scale, precision);
             testX = test == null ? null : inputs(test, encoding, precision, owned);
+            heldOutX = heldOut == null ? null : inputs(heldOut, encoding, precision, owned);
             List<Encoding.Level> classes = labels.classes.stream().map(l -> new Encoding.Level(l.value(), l.number()))
                     .toList();
             return new TrainingData(trainX, trainY, train.targets(task), testX, test == null ? null : test.targets(task),
                     new TrainingData.Meta(source.dataset(), source.testDataset(), data, task, classes, encoding, scale,
-                            source.rowsWithoutLabel()));
+                            source.rowsWithoutLabel()), heldOutX, heldOut == null ? null : heldOut.targets(task));
         } catch (RuntimeException e) {
-            for (INDArray a : new INDArray[] { trainX, trainY, testX }) {
+            for (INDArray a : new INDArray[] { trainX, trainY, testX, heldOutX }) {
                 if (a != null && !a.wasClosed()) {
                     a.close();
                 }

@@ -31,6 +31,9 @@ import io.netforge.model.StoredModel;
 import io.netforge.model.WeightsCodec;
 import io.netforge.network.NetworkSpec;
 import io.netforge.system.Versions;
+import io.netforge.tabular.Calibration;
+import io.netforge.tabular.CalibrationFit;
+import io.netforge.tabular.CalibrationReport;
 import io.netforge.tabular.ClassValue;
 import io.netforge.tabular.Encoding;
 import io.netforge.tabular.Evaluated;
@@ -38,6 +41,7 @@ import io.netforge.tabular.Metrics;
 import io.netforge.tabular.Readout;
 import io.netforge.tabular.Roc;
 import io.netforge.tabular.Task;
+import io.netforge.tabular.ThresholdRule;
 
 /**
  * The training job, a kind of job on the engine: load its model's rows, standardise, train, evaluate, and return the
@@ -106,6 +110,9 @@ class TrainingRunner implements JobKind {
                 if (data.testX() != null) {
                     standardization.applyInPlace(data.testX());
                 }
+                if (data.heldOutX() != null) {
+                    standardization.applyInPlace(data.heldOutX());
+                }
             }
             try (TrainingResult result = train(data, job.spec(), progress)) {
                 StoredModel model = fittedModel(job, data, standardization, result);
@@ -124,6 +131,8 @@ class TrainingRunner implements JobKind {
             throw new JobFailedException("non_finite_loss", e.getMessage());
         } catch (TrainingDataLoader.DataUnavailableException e) {
             throw new JobFailedException("data_unavailable", e.getMessage());
+        } catch (HeldOutException e) {
+            throw new JobFailedException("held_out_rows", e.getMessage());
         }
     }
 
@@ -144,12 +153,16 @@ class TrainingRunner implements JobKind {
         Task task = meta.task();
         List<ClassValue> classes = meta.classes().stream().map(c -> new ClassValue(c.value(), c.number() != null))
                 .toList();
-        Readout readout = new Readout(classes, job.spec().threshold(), meta.targetScale());
         TrainingResult.Validation validation = result.validation();
         // one forward pass per set of rows; metrics and ROC curves come from its outputs
         long started = System.nanoTime();
         double[] trainOutputs = outputs(network, data.trainX());
         double predictMicrosPerRow = (System.nanoTime() - started) / 1e3 / Math.max(1, data.train().rows());
+        double[] testOutputs = data.testX() == null ? null : outputs(network, data.testX());
+        int width = task.outputs(classes.size());
+        Fitted fitted = fitOnHeldOut(job.spec(), network, data, validation, trainOutputs, testOutputs, width,
+                new Readout(classes, job.spec().threshold(), meta.targetScale()));
+        Readout readout = fitted.readout();
         Evaluated train;
         Evaluated validated = null;
         if (validation == null) {
@@ -158,12 +171,10 @@ class TrainingRunner implements JobKind {
             // the rows trained on and the held-out ones, each on its own
             int[] held = validation.rows();
             int[] rest = complement(held, data.train().rows());
-            int width = task.outputs(classes.size());
             train = task.evaluate(rows(trainOutputs, width, rest), data.train().subset(rest), readout, "train");
             validated = task.evaluate(rows(trainOutputs, width, held), data.train().subset(held), readout, "train");
         }
-        Evaluated test = data.testX() == null ? null
-                : task.evaluate(outputs(network, data.testX()), data.test(), readout, "test");
+        Evaluated test = testOutputs == null ? null : task.evaluate(testOutputs, data.test(), readout, "test");
         // a classifier's ROC curves on its test rows, else on every training row
         Roc roc = test != null ? test.roc() : validated == null ? train.roc()
                 : task.evaluate(trainOutputs, data.train(), readout, "train").roc();
@@ -186,13 +197,82 @@ class TrainingRunner implements JobKind {
                 lossCurve(result.losses(), result.iterations()),
                 validation == null ? List.of() : lossCurve(validation.losses(), validation.losses().length),
                 summary(result, meta, predictMicrosPerRow), provenance, roc, warnings(result, meta, data, train, test, validated, validation,
-                        job.spec().batchSize()));
+                        job.spec().batchSize(), fitted.threshold()), fitted.calibration(), fitted.threshold());
         return new StoredModel(document, weights);
+    }
+
+    /** Held-out rows that cannot calibrate or choose a threshold (the job fails saying why). */
+    static final class HeldOutException extends RuntimeException {
+        HeldOutException(String message) {
+            super(message);
+        }
+    }
+
+    /** The readout fitted on held-out rows: calibrated, at a chosen threshold (each when the spec asks). */
+    private record Fitted(Readout readout, ModelDocument.CalibrationDoc calibration,
+            ModelDocument.ThresholdDoc threshold) {
+    }
+
+    /**
+     * Calibrates the network's probabilities and chooses a binary model's threshold on rows held out from training:
+     * the held-out dataset's, else early stopping's validation rows. The threshold is chosen on the calibrated
+     * probabilities, as the model answers them. Calibration is described before and after on the test rows, else on
+     * the held-out rows themselves.
+     */
+    private static Fitted fitOnHeldOut(NetworkSpec spec, Network network, TrainingData data,
+            TrainingResult.Validation validation,
+            double[] trainOutputs, double[] testOutputs, int width, Readout readout) {
+        if (!spec.usesHeldOutRows()) {
+            return new Fitted(readout, null, null);
+        }
+        double[] heldOut;
+        int[] heldOutClasses;
+        String source;
+        if (data.heldOutX() != null) {
+            heldOut = outputs(network, data.heldOutX());
+            heldOutClasses = data.heldOut().classes();
+            source = ModelDocument.HELD_OUT_DATASET;
+        } else if (validation != null) {
+            heldOut = rows(trainOutputs, width, validation.rows());
+            heldOutClasses = data.train().subset(validation.rows()).classes();
+            source = ModelDocument.HELD_OUT_VALIDATION;
+        } else {
+            throw new HeldOutException("calibration and thresholdRule need rows held out from training: early"
+                    + " stopping's validation rows or a heldOutDatasetId");
+        }
+        ModelDocument.CalibrationDoc calibration = null;
+        if (spec.calibration() != null) {
+            Calibration fit = CalibrationFit.fit(spec.calibration(), heldOut, width, heldOutClasses);
+            readout = new Readout(readout.classes(), readout.threshold(), readout.target(), fit);
+            double[] described = testOutputs != null ? testOutputs : heldOut;
+            int[] describedClasses = testOutputs != null ? data.test().classes() : heldOutClasses;
+            calibration = new ModelDocument.CalibrationDoc(fit, source, heldOutClasses.length,
+                    testOutputs != null ? "test" : "heldOut", CalibrationReport.of(described, width, describedClasses),
+                    CalibrationReport.of(readout.calibrated(described, width), width, describedClasses));
+        }
+        ModelDocument.ThresholdDoc threshold = null;
+        if (spec.thresholdRule() != null) {
+            double[] scores = readout.calibrated(heldOut, width);
+            boolean[] positive = new boolean[heldOutClasses.length];
+            for (int i = 0; i < positive.length; i++) {
+                positive[i] = heldOutClasses[i] == 1;
+            }
+            ThresholdRule.Choice choice;
+            try {
+                choice = spec.thresholdRule().choose(scores, positive);
+            } catch (IllegalArgumentException e) {
+                throw new HeldOutException("thresholdRule: " + e.getMessage());
+            }
+            readout = readout.withThreshold(choice.threshold());
+            threshold = new ModelDocument.ThresholdDoc(source, choice);
+        }
+        return new Fitted(readout, calibration, threshold);
     }
 
     /** What the run recorded that makes the model less to be trusted ({@link ModelWarnings}). */
     private static List<ModelDocument.Warning> warnings(TrainingResult result, TrainingData.Meta meta, TrainingData data,
-            Evaluated trained, Evaluated test, Evaluated validated, TrainingResult.Validation validation, int batch) {
+            Evaluated trained, Evaluated test, Evaluated validated, TrainingResult.Validation validation, int batch,
+            ModelDocument.ThresholdDoc threshold) {
         List<ModelDocument.Warning> warnings = new java.util.ArrayList<>(ModelWarnings.ofLosses(result.losses(),
                 result.iterations()));
         warnings.addAll(ModelWarnings.ofOscillation(result.losses(), result.iterations(),
@@ -211,6 +291,9 @@ class TrainingRunner implements JobKind {
                     validation.rows().length));
         }
         warnings.addAll(ModelWarnings.of(classes, data.train(), data.test()));
+        if (threshold != null) {
+            warnings.addAll(ModelWarnings.ofThreshold(threshold.choice()));
+        }
         try (INDArray min = data.trainX().min(0); INDArray max = data.trainX().max(0)) {
             warnings.addAll(ModelWarnings.ofInputs(meta.encoding(), NdArrays.toDoubles(min), NdArrays.toDoubles(max)));
         }

@@ -74,6 +74,9 @@ public class TrainingService {
         if (original.testDatasetId() != null) {
             trainedOn(original.testDatasetId(), provenance.testDatasetSha256(), id);
         }
+        if (data.heldOutDatasetId() != null) {
+            trainedOn(data.heldOutDatasetId(), null, id);
+        }
         UUID copy = UUID.randomUUID();
         models.enqueue(new ModelRepository.NewModel(copy, original.name(), dataset.id(), original.testDatasetId(),
                 original.testFraction(), original.network(), data, null, null, id, stored.document().weights().sha256(), null));
@@ -151,8 +154,9 @@ public class TrainingService {
         String name = request.name() == null ? null : Names.check("name", request.name());
         DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset, folds, foldsField);
         NetworkSpec spec = validator.validate(request.network(), resolved.validator(), "network");
+        DataSpec data = heldOut(request, spec, resolved.data());
         return new Prepared(name, dataset.id(), request.testDatasetId(), request.testFraction(), spec,
-                resolved.data(), resolved.task(),
+                data, resolved.task(),
                 java.util.Arrays.stream(resolved.validator().trainingRowsPerClass()).sum(),
                 java.util.Arrays.stream(resolved.validator().trainingRowsPerClass()).min().orElse(0));
     }
@@ -170,9 +174,40 @@ public class TrainingService {
         DatasetInfo dataset = lock(request.datasetId(), "datasetId");
         DatasetInfo testDataset = request.testDatasetId() == null ? null : lock(request.testDatasetId(), "testDatasetId");
         DataSpecResolver.Resolved resolved = DataSpecResolver.resolve(request, dataset, testDataset, folds, foldsField);
-        return network -> new Prepared(base.name(), base.datasetId(), base.testDatasetId(), base.testFraction(),
-                validator.validate(network, resolved.validator(), "network"), base.data(), base.task(),
-                base.trainingRows(), base.fewestRows());
+        return network -> {
+            NetworkSpec spec = validator.validate(network, resolved.validator(), "network");
+            return new Prepared(base.name(), base.datasetId(), base.testDatasetId(), base.testFraction(), spec,
+                    heldOut(request, spec, resolved.data()), base.task(), base.trainingRows(), base.fewestRows());
+        };
+    }
+
+    /**
+     * The rows a spec's calibration or threshold rule are fitted on: a held-out dataset (locked, checked against the
+     * training dataset's columns), else early stopping's validation rows; 400 when neither, or when nothing uses them.
+     */
+    private DataSpec heldOut(TrainRequest request, NetworkSpec spec, DataSpec data) {
+        UUID id = request.heldOutDatasetId();
+        if (id == null) {
+            if (spec.usesHeldOutRows() && spec.earlyStopping() == null) {
+                throw DomainException.invalidField(spec.calibration() != null ? "network.calibration"
+                        : "network.thresholdRule", "needs rows held out from training: give heldOutDatasetId (a"
+                        + " dataset with the same columns), or turn on network.earlyStopping to use its validation"
+                        + " rows");
+            }
+            return data;
+        }
+        if (!spec.usesHeldOutRows()) {
+            throw DomainException.invalidField("heldOutDatasetId", "nothing uses held-out rows: ask for"
+                    + " network.calibration or network.thresholdRule");
+        }
+        if (id.equals(request.testDatasetId()) || id.equals(request.datasetId())) {
+            throw DomainException.invalidField("heldOutDatasetId", "is the " + (id.equals(request.datasetId())
+                    ? "training" : "test") + " dataset; held-out rows must be rows the model neither trains nor is"
+                    + " tested on");
+        }
+        DatasetInfo heldOut = lock(id, "heldOutDatasetId");
+        DataSpecResolver.checkHeldOutDataset(lock(request.datasetId(), "datasetId"), heldOut, data);
+        return data.withHeldOut(id);
     }
 
     /**

@@ -154,7 +154,7 @@ class PlotTest {
         http.get("/models/" + regression + "/roc").assertProblem(404, "regression");
         http.get("/models/" + regression + "/plots/confusion").assertProblem(404, "regression");
         assertThat(get("/models/" + regression + "/plots/loss", null).statusCode()).isEqualTo(200);
-        http.get("/models/" + binary + "/plots/histogram").assertProblem(404, "roc, loss and confusion");
+        http.get("/models/" + binary + "/plots/histogram").assertProblem(404, "roc, loss, confusion and calibration");
         http.get("/models/" + binary + "/plots/roc?width=50").assertProblem(400, "width");
         http.get("/models/" + binary + "/plots/roc?format=gif").assertProblem(400, "format");
         http.get("/models/00000000-0000-0000-0000-000000000009/plots/roc").assertProblem(404, "does not exist");

@@ -128,6 +128,13 @@ class ExplainTest {
         http.postJson("/models/" + id + "/explain/plot", ROWS).assertProblem(400, "one row");
         http.postJson("/models/" + id + "/explain/plot?output=gold", one).assertProblem(400, "gold");
 
+        // /predict?explain=true: the predictions and, beside them, /explain's answer with its defaults
+        JsonNode explained = http.postJson("/models/" + id + "/predict?explain=true", ROWS).json();
+        assertThat(explained.get("predictions")).isEqualTo(http.postJson("/models/" + id + "/predict", ROWS).json()
+                .get("predictions"));
+        assertThat(explained.get("explanation")).isEqualTo(answer);
+        assertThat(http.postJson("/models/" + id + "/predict", ROWS).json().has("explanation")).isFalse();
+
         // the same seed, the same estimate
         assertThat(http.postJson("/models/" + id + "/explain?method=sampling&samples=400&seed=3", ROWS).json()
                 .get("explanations")).isEqualTo(sampled.get("explanations"));
@@ -149,6 +156,7 @@ class ExplainTest {
             many.append(r == 0 ? "" : ",").append("{\"age\": 1, \"income\": 2, \"country\": \"Spain\", \"visits\": 3}");
         }
         http.postJson("/models/" + id + "/explain", many.append("]}").toString()).assertProblem(413, "100");
+        http.postJson("/models/" + id + "/predict?explain=true", many.toString()).assertProblem(413, "100");
         // 100 rows x 2^4 coalitions x 1000 background rows is within the budget; sampling 10,000 orders is not
         http.postJson("/models/" + id + "/explain?method=sampling&samples=10000&backgroundRows=1000", ROWS)
                 .assertProblem(413, "would evaluate the model on");

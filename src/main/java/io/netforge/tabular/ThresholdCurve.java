@@ -1,4 +1,4 @@
-package io.netforge.prediction;
+package io.netforge.tabular;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,28 +10,36 @@ import java.util.List;
  * threshold of the largest F1 (the lowest of ties), and the threshold of the largest Youden's J = tpr - fpr over
  * {@code roc_curve} with its intermediate points dropped (the first of ties, from the highest threshold).
  */
-final class ThresholdCurve {
+public final class ThresholdCurve {
 
     private ThresholdCurve() {
     }
 
-    record Point(double threshold, double precision, double recall, double f1) {
+    public record Point(double threshold, double precision, double recall, double f1) {
     }
 
-    record Best(double threshold, double value) {
+    public record Best(double threshold, double value) {
     }
 
     /**
-     * @param curve the precision-recall points by ascending threshold
+     * @param curve  the precision-recall points by ascending threshold
+     * @param counts every distinct score as a threshold, descending, with the rows at or above it
      */
-    record Result(long rows, long positives, List<Point> curve, Best maxF1, Best youden) {
+    public record Result(long rows, long positives, List<Point> curve, Best maxF1, Best youden, Counts counts) {
+    }
+
+    /**
+     * The confusion counts at each distinct score: predicting positive from {@code thresholds[k]} up gives
+     * {@code truePositives[k]} and {@code falsePositives[k]}.
+     */
+    public record Counts(double[] thresholds, long[] truePositives, long[] falsePositives) {
     }
 
     /**
      * @param scores   each row's probability of the positive class
      * @param positive whether each row is of the positive class
      */
-    static Result of(double[] scores, boolean[] positive) {
+    public static Result of(double[] scores, boolean[] positive) {
         int n = scores.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -96,6 +104,8 @@ final class ThresholdCurve {
                 youden = new Best(thresholds.get(k), tpr - fpr);
             }
         }
-        return new Result(n, positives, curve, maxF1, youden);
+        return new Result(n, positives, curve, maxF1, youden, new Counts(
+                thresholds.stream().mapToDouble(Double::doubleValue).toArray(),
+                tps.stream().mapToLong(Long::longValue).toArray(), fps.stream().mapToLong(Long::longValue).toArray()));
     }
 }
