@@ -109,17 +109,21 @@ class ExplanationController {
             throw e.with("field", "datasetId");
         }
         long features = model.features().size();
-        long evaluations = dataset.rows() * (1L + features * (repeats + grid));
+        // a date's curves are its parts' (up to 4: year, month, weekday, hour): its inputs name them
+        long dates = model.features().stream().filter(f -> model.inputs().contains(f + ".weekday")).count();
+        long curves = features + 3 * dates;
+        long evaluations = dataset.rows() * (1L + features * repeats + curves * grid);
         if (evaluations > MAX_EVALUATIONS) {
-            throw DomainException.tooLarge("datasetId: " + dataset.rows() + " rows x (1 + " + features + " features x ("
-                    + repeats + " repeats + " + grid + " grid values)) are " + evaluations + " model evaluations; at most "
-                    + MAX_EVALUATIONS + ": fewer repeats, a coarser grid, or a smaller dataset").with("field", "datasetId");
+            throw DomainException.tooLarge("datasetId: " + dataset.rows() + " rows x (1 + " + features + " features x "
+                    + repeats + " repeats + " + curves + " curves x " + grid + " grid values) are " + evaluations
+                    + " model evaluations; at most " + MAX_EVALUATIONS + ": fewer repeats, a coarser grid, or a smaller"
+                    + " dataset").with("field", "datasetId");
         }
         long outputs = model.task() == io.netforge.tabular.Task.MULTICLASS ? model.classes().size() : 1;
-        long kept = (long) ice * grid * features * outputs;
+        long kept = (long) ice * grid * curves * outputs;
         if (kept > MAX_ICE_VALUES) {
-            throw DomainException.tooLarge("iceRows: " + ice + " ICE rows x " + grid + " grid values x " + features
-                    + " features x " + outputs + " outputs are " + kept + " values to keep; at most " + MAX_ICE_VALUES
+            throw DomainException.tooLarge("iceRows: " + ice + " ICE rows x " + grid + " grid values x " + curves
+                    + " curves x " + outputs + " outputs are " + kept + " values to keep; at most " + MAX_ICE_VALUES
                     + ": fewer iceRows or a coarser grid").with("field", "iceRows");
         }
         Explanations.View view = explanations.submit(id, datasetId, new Explanations.Options(repeats,

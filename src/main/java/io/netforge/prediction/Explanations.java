@@ -63,7 +63,8 @@ class Explanations implements JobKind {
      * @param rows              the rows it was computed on (those with a label), in upload order
      * @param outputs           what partial dependence is of: {@code probability}, each class, or {@code value}
      * @param importance        permutation importance
-     * @param partialDependence per feature (dates left out); a categorical feature's grid is its levels
+     * @param partialDependence per feature, a date per part ({@code <date>.year}, {@code .month}, {@code .weekday},
+     *                          {@code .hour}); a categorical feature's grid is its levels
      */
     record Result(long rows, List<String> outputs, Importance importance,
             java.util.Map<String, Dependence> partialDependence) {
@@ -79,7 +80,7 @@ class Explanations implements JobKind {
     }
 
     /**
-     * @param kind    {@code numeric}, {@code categorical} or {@code boolean}
+     * @param kind    {@code numeric}, {@code categorical}, {@code boolean}, or {@code date:<part>} for a date's part
      * @param grid    the values the feature was set to (numbers, or level texts)
      * @param average per output, per grid value: the mean over the rows
      * @param ice     per output, per ICE row (the first {@code iceRows} rows), per grid value
@@ -198,12 +199,34 @@ class Explanations implements JobKind {
         java.util.Map<String, Dependence> dependence = new java.util.LinkedHashMap<>();
         for (int j = 0; j < features; j++) {
             io.netforge.tabular.Feature feature = model.encoding().features().get(j);
-            if (feature instanceof io.netforge.tabular.DateFeature) {
-                continue; // a date moves by its parts, which the model sees as inputs of their own
-            }
             double[] column = new double[data.rows().length];
             for (int r = 0; r < column.length; r++) {
                 column[r] = data.rows()[r][j];
+            }
+            if (feature instanceof io.netforge.tabular.DateFeature date) {
+                // a date moves by its parts: each row's own date with its year (month, weekday, hour) set to each
+                // value the rows have
+                for (String part : date.movableParts()) {
+                    double[] grid = java.util.Arrays.stream(column).filter(v -> !Double.isNaN(v))
+                            .map(v -> date.part(v, part)).distinct().sorted().toArray();
+                    if (grid.length > options.gridResolution()) {
+                        grid = java.util.Arrays.stream(PartialDependence.linspace(grid[0], grid[grid.length - 1],
+                                options.gridResolution())).map(Math::rint).distinct().toArray();
+                    }
+                    if (grid.length < 2) {
+                        continue; // one value: no curve to show
+                    }
+                    List<Object> shown = new ArrayList<>();
+                    for (double v : grid) {
+                        shown.add((int) v);
+                    }
+                    PartialDependence.Curves curves = PartialDependence.of(model::outputs, data.rows(), j, grid,
+                            options.iceRows(), (raw, value) -> date.withPart(raw, part, (int) value));
+                    dependence.put(model.features().get(j) + "." + part, new Dependence("date:" + part, shown,
+                            curves.average(), curves.ice()));
+                }
+                step(run, features + j + 1);
+                continue;
             }
             double[] grid;
             List<Object> shown = new ArrayList<>();

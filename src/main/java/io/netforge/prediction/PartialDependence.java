@@ -79,6 +79,15 @@ final class PartialDependence {
 
     /** The curves of feature {@code j} over {@code rows} along {@code grid}; ICE of the first {@code iceRows} rows. */
     static Curves of(Contributions.Model model, double[][] rows, int j, double[] grid, int iceRows) {
+        return of(model, rows, j, grid, iceRows, (raw, value) -> value);
+    }
+
+    /**
+     * The same, where a grid value sets column {@code j} of a row to {@code set(its raw value, the grid value)} (a
+     * date's part: the row's own date moved to it).
+     */
+    static Curves of(Contributions.Model model, double[][] rows, int j, double[] grid, int iceRows,
+            java.util.function.DoubleBinaryOperator set) {
         int n = rows.length;
         int ice = Math.min(iceRows, n);
         double[][] average = null;
@@ -90,7 +99,7 @@ final class PartialDependence {
         }
         for (int g = 0; g < grid.length; g++) {
             for (int r = 0; r < n; r++) {
-                changed[r][j] = grid[g];
+                changed[r][j] = set.applyAsDouble(rows[r][j], grid[g]);
             }
             double[][] outputs = model.outputs(changed);
             int k = outputs[0].length;

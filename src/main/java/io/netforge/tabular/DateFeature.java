@@ -116,6 +116,43 @@ public record DateFeature(String name, String format, double origin, double fill
         }
     }
 
+    /**
+     * The parts a date's partial dependence moves one at a time ({@link #withPart}): year, month, weekday, and the hour
+     * when the training rows' times vary.
+     */
+    public List<String> movableParts() {
+        return hours ? List.of("year", "month", "weekday", "hour") : List.of("year", "month", "weekday");
+    }
+
+    /** A part of a raw value (a missing date's fill's): the year, month (1-12), weekday (1 = Monday) or hour. */
+    public int part(double raw, String part) {
+        LocalDateTime t = DateTimes.dateTime(Double.isNaN(raw) ? fill : raw);
+        return switch (part) {
+            case "year" -> t.getYear();
+            case "month" -> t.getMonthValue();
+            case "weekday" -> t.getDayOfWeek().getValue();
+            case "hour" -> t.getHour();
+            default -> throw new IllegalArgumentException("no part " + part);
+        };
+    }
+
+    /**
+     * The same date with one part set, the rest kept as far as the calendar allows: another year or month keeps the
+     * day of month (the 31st becomes the month's last day), another weekday is the same week's (Monday to Sunday),
+     * another hour the same day's; a missing date is its fill's.
+     */
+    public double withPart(double raw, String part, int value) {
+        LocalDateTime t = DateTimes.dateTime(Double.isNaN(raw) ? fill : raw);
+        LocalDateTime moved = switch (part) {
+            case "year" -> t.withYear(value);
+            case "month" -> t.withMonth(value);
+            case "weekday" -> t.plusDays(value - t.getDayOfWeek().getValue());
+            case "hour" -> t.withHour(value);
+            default -> throw new IllegalArgumentException("no part " + part);
+        };
+        return moved.toEpochSecond(java.time.ZoneOffset.UTC) + moved.getNano() / 1e9;
+    }
+
     @Override
     public boolean reads(ColumnKind column) {
         return column == ColumnKind.DATETIME;

@@ -268,6 +268,57 @@ class TabularModelTest {
                     .isCloseTo(expected.get(r).get("probability").asDouble(), org.assertj.core.data.Offset.offset(1e-12));
         }
 
+        // partial dependence moves a date by its parts: each row's own date set to each month (the day kept as far
+        // as the month has it), averaged over the rows - recomputed here through /predict (to 1e-10: the job's forward
+        // passes and /predict's have agreed to 1e-12 on some months, 2e-12 on others)
+        Http.Response queued = http.postJson("/models/" + modelId + "/explanations", "{\"datasetId\": \"" + id
+                + "\", \"repeats\": 1}");
+        assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
+        String explanation = queued.location().replaceFirst("^https?://[^/]+", "");
+        JsonNode done = http.get(explanation).json();
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+        while (!done.get("status").asString().equals("SUCCEEDED")) {
+            assertThat(done.get("status").asString()).as(done.toString()).isIn("QUEUED", "RUNNING");
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(50);
+            done = http.get(explanation).json();
+        }
+        JsonNode dependence = done.get("result").get("partialDependence");
+        assertThat(dependence.propertyNames()).containsExactly("date.year", "date.month", "date.weekday", "humidity");
+        JsonNode month = dependence.get("date.month");
+        assertThat(month.get("kind").asString()).isEqualTo("date:month");
+        assertThat(month.get("grid").toString()).isEqualTo("[1,2,3,4,5,6,7,8,9,10,11,12]");
+        assertThat(dependence.get("date.year").get("grid").toString()).isEqualTo("[2010,2011,2012,2013,2014]");
+        assertThat(dependence.get("date.weekday").get("grid").toString()).isEqualTo("[1,2,3,4,5,6,7]");
+        double fill = Http.parse(new String(http.getBytes("/models/" + modelId + "/export?format=json"),
+                java.nio.charset.StandardCharsets.UTF_8)).get("header").get("preprocessing").get("features").get(0)
+                .get("fill").asDouble();
+        List<String> lines = csv.toString().lines().skip(1).toList();
+        for (int m : new int[] {1, 7}) {
+            StringBuilder moved = new StringBuilder("{\"instances\": [");
+            for (int r = 0; r < lines.size(); r++) {
+                String[] cells = lines.get(r).split(",");
+                // a missing date is its fill's (the training dates' median: it may be noon)
+                java.time.LocalDateTime own = cells[0].equals("NA")
+                        ? java.time.LocalDateTime.ofEpochSecond((long) fill, 0, java.time.ZoneOffset.UTC)
+                        : java.time.LocalDate.parse(cells[0]).atStartOfDay();
+                moved.append(r == 0 ? "" : ",").append("{\"date\": \"").append(own.withMonth(m))
+                        .append("\", \"humidity\": ").append(cells[1]).append('}');
+            }
+            JsonNode predicted = http.postJson("/models/" + modelId + "/predict", moved.append("]}").toString()).json()
+                    .get("predictions");
+            double sum = 0;
+            for (JsonNode p : predicted) {
+                sum += p.get("probability").asDouble();
+            }
+            assertThat(month.get("average").get(0).get(m - 1).asDouble()).as("month " + m)
+                    .isCloseTo(sum / lines.size(), org.assertj.core.data.Offset.offset(1e-10));
+        }
+        // winter rains more
+        assertThat(month.get("average").get(0).get(0).asDouble()).isGreaterThan(month.get("average").get(0).get(6)
+                .asDouble());
+        assertThat(http.get(explanation + "/plots/dependence?feature=date.month&format=svg").body()).startsWith("<?xml");
+
         http.postJson("/models/" + modelId + "/predict", "{\"instances\": [{\"date\": \"15/01/2015\","
                 + " \"humidity\": 70}]}").assertProblem(400, "date", "must be a date as text");
         http.postJson("/models", "{\"datasetId\": \"" + id + "\", \"label\": \"date\"}")
