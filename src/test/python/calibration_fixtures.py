@@ -7,6 +7,7 @@ computed by ../shared/bench/inspection_reference.py (scikit-learn, scipy, numpy)
              (binary: Platt, isotonic, temperature; and the max-F1 and Youden thresholds there)
   customers: examples/data/customers-train.csv (a categorical feature, missing values), the model ExplainTest trains;
              held out: customers-test.csv (three classes: temperature)
+  customers-pro: the same tables with the label "pro" or "other" (binary: Platt, isotonic, temperature, thresholds)
 
 The models are trained here without calibration; calibration never changes the network's weights, so CalibrationTest's
 calibrated models have the same probabilities before calibration. Besides the reference's own output, this records, with
@@ -143,6 +144,26 @@ def main():
     fixture["customers"] = {"model": "customers-train.csv (ignore customer_id), ExplainTest's network",
                             "heldOut": held_customers, "reference": result,
                             "rows": calibrated_rows(base, customers, held_customers, result)}
+
+    # binary: is the plan "pro"? (the same files CalibrationTest writes)
+    import tempfile, os
+    tmp = tempfile.mkdtemp()
+    paths = []
+    for source in (train_customers, held_customers):
+        lines = open(source).read().splitlines()
+        out = [lines[0]] + [l[:l.rindex(",") + 1] + ("pro" if l.endswith(",pro") else "other") for l in lines[1:]]
+        path = os.path.join(tmp, os.path.basename(source).replace("customers", "customers-pro"))
+        open(path, "w").write("\n".join(out) + "\n")
+        paths.append(path)
+    pro = train(base, {"datasetId": upload(base, paths[0], "customers-pro", "customer_id"),
+                       "name": "customers-pro-uncalibrated",
+                       "network": {"hiddenLayers": [8], "activation": "tanh", "optimizer": {"type": "adam"},
+                                   "learningRate": 0.01, "batchSize": 64, "maxIterations": 30}})
+    result = reference(base, pro, paths[1], paths[1])
+    fixture["customersPro"] = {"model": "customers-train.csv with plan 'pro' or 'other' (ignore customer_id),"
+                                        " ExplainTest's network", "heldOut": "customers-test.csv, the same labels",
+                               "reference": result, "thresholds": reference(base, pro, paths[1], None, "threshold"),
+                               "rows": calibrated_rows(base, pro, paths[1], result)}
     json.dump(fixture, sys.stdout, indent=1)
     print()
 

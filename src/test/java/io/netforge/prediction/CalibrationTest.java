@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * temperature, scikit-learn's curves for the thresholds) from the service's own {@code /predict} of the same networks
  * trained without calibration (the command is in the file; calibration never changes the weights). The parameters
  * agree to 1e-6, the Brier scores, ECEs and the calibrated probabilities to 1e-9, the thresholds exactly; the model's
- * ONNX export and an npz round trip answer what its {@code /predict} answers.
+ * ONNX export and an npz round trip answer what its {@code /predict} answers. Three tables: the article's (binary),
+ * the customers table (a categorical feature, missing values; three classes) and the same with a binary label.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "netforge.training.workers=1")
 class CalibrationTest {
@@ -268,6 +269,68 @@ class CalibrationTest {
                 "visits"));
         assertThat(http.get("/models/" + model.get("id").asString() + "/plots/calibration?format=svg").body())
                 .contains("temperature", "top class");
+    }
+
+    /** The customers tables with the label "pro" or "other", as the fixture script writes them. */
+    private static Path pro(Path source, Path dir) throws IOException {
+        List<String> lines = Files.readAllLines(source);
+        StringBuilder out = new StringBuilder(lines.get(0)).append('\n');
+        for (String line : lines.subList(1, lines.size())) {
+            out.append(line, 0, line.lastIndexOf(',') + 1).append(line.endsWith(",pro") ? "pro" : "other").append('\n');
+        }
+        Path path = dir.resolve(source.getFileName().toString().replace("customers", "customers-pro"));
+        Files.writeString(path, out);
+        return path;
+    }
+
+    @Test
+    void aBinaryTableWithCategoriesAndMissingValuesCalibratesAndChoosesAsTheReferenceDoes() throws Exception {
+        JsonNode fixture = fixture().get("customersPro");
+        JsonNode reference = fixture.get("reference");
+        JsonNode rows = fixture.get("rows");
+        Path dir = Files.createTempDirectory("customers-pro");
+        Path trainCsv = pro(CUSTOMERS_TRAIN, dir);
+        Path heldOutCsv = pro(CUSTOMERS_TEST, dir);
+        String train = upload(trainCsv, "customers-pro", "customer_id");
+        String heldOut = upload(heldOutCsv, "customers-pro-test", "customer_id");
+        String network = "\"hiddenLayers\": [8], \"activation\": \"tanh\", \"optimizer\": {\"type\": \"adam\"},"
+                + " \"learningRate\": 0.01, \"batchSize\": 64, \"maxIterations\": 30";
+        String body = "{\"datasetId\": \"" + train + "\", \"heldOutDatasetId\": \"" + heldOut + "\", \"network\": {"
+                + network + ", %s}}";
+        List<String> features = List.of("age", "income", "country", "visits");
+        for (String rule : List.of("maxF1", "youden")) {
+            JsonNode model = train(body.formatted("\"thresholdRule\": {\"by\": \"" + rule + "\"}"));
+            assertThat(model.get("threshold").asDouble()).as(rule)
+                    .isEqualTo(fixture.get("thresholds").get(rule).get("threshold").asDouble());
+        }
+        JsonNode platt = train(body.formatted("\"calibration\": \"platt\""));
+        JsonNode c = platt.get("calibration");
+        close(c.get("fitted").get("a").asDouble(), reference.get("platt").get("a").asDouble(), 1e-6, "a");
+        close(c.get("fitted").get("b").asDouble(), reference.get("platt").get("b").asDouble(), 1e-6, "b");
+        close(c.get("fitted").get("a").asDouble(), rows.get("plattExact").get("a").asDouble(), 1e-9, "exact a");
+        close(c.get("fitted").get("b").asDouble(), rows.get("plattExact").get("b").asDouble(), 1e-9, "exact b");
+        close(c.get("before").get("brier").asDouble(), reference.get("before").get("brier").asDouble(), 1e-9, "brier");
+        close(c.get("after").get("brier").asDouble(), reference.get("platt").get("brier").asDouble(), 1e-9,
+                "platt brier");
+        close(c.get("after").get("ece").asDouble(), reference.get("platt").get("ece").asDouble(), 1e-9, "platt ece");
+        JsonNode answers = predictions(platt.get("id").asString(), heldOutCsv);
+        for (int r = 0; r < 20; r++) {
+            close(answers.get(r).get("probability").asDouble(), rows.get("plattExactRows").get(r).asDouble(), 1e-9,
+                    "platt " + r);
+        }
+        exportsAnswerAsPredict(platt.get("id").asString(), heldOutCsv, features);
+
+        JsonNode isotonic = train(body.formatted("\"calibration\": \"isotonic\""));
+        JsonNode fitted = isotonic.get("calibration").get("fitted");
+        assertThat(fitted.get("x").size()).isEqualTo(rows.get("isotonicPoints").get("x").size());
+        close(isotonic.get("calibration").get("after").get("brier").asDouble(),
+                reference.get("isotonic").get("brier").asDouble(), 1e-9, "isotonic brier");
+        answers = predictions(isotonic.get("id").asString(), heldOutCsv);
+        for (int r = 0; r < 20; r++) {
+            close(answers.get(r).get("probability").asDouble(), rows.get("isotonic").get(r).asDouble(), 1e-9,
+                    "isotonic " + r);
+        }
+        exportsAnswerAsPredict(isotonic.get("id").asString(), heldOutCsv, features);
     }
 
     @Test
