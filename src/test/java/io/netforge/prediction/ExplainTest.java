@@ -296,6 +296,73 @@ class ExplainTest {
     }
 
     /** Grid, average and the first 50 ICE curves against the reference's, to 1e-12. */
+    /**
+     * The article's data: permutation importance of its [8, 3] on the test rows (the reference given the job's
+     * permutations) and exact Shapley values of the same network on 12 of its 20 features (2^12 coalitions), against
+     * {@code reference/inspection/article.json} (its command inside), to 1e-12; the contributions add up.
+     */
+    @Test
+    void theArticlesImportanceAndContributionsAreTheReferences() throws Exception {
+        Http http = new Http(port);
+        JsonNode fixture = fixture("article.json");
+        String train = http.post("/datasets?name=seed-train", "text/csv",
+                Files.readAllBytes(Path.of("src/test/resources/article/seed_train.csv"))).json().get("id").asString();
+        String test = http.post("/datasets?name=seed-test", "text/csv",
+                Files.readAllBytes(Path.of("src/test/resources/article/seed_test.csv"))).json().get("id").asString();
+        String model = http.postJson("/models", "{\"datasetId\": \"" + train + "\", \"testDatasetId\": \"" + test
+                + "\", \"network\": {\"maxIterations\": 300}}").json().get("id").asString();
+        http.awaitModel(model, Duration.ofMinutes(2));
+        String[] path = new String[1];
+        JsonNode done = explained(http, model, "{\"repeats\": 2, \"seed\": 3}", path);
+        JsonNode permutations = http.get(path[0] + "/permutations").json();
+        assertThat(permutations.get("x0")).isEqualTo(fixture.get("importance").get("permutations").get("x0"));
+        assertThat(sha256(permutations.toString())).isEqualTo(fixture.get("importance").get("permutations")
+                .get("sha256").asString());
+        JsonNode reference = fixture.get("importance").get("result");
+        JsonNode importance = done.get("result").get("importance");
+        close(importance.get("baseline"), reference.get("baseline"), "baseline");
+        for (JsonNode feature : importance.get("features")) {
+            JsonNode theirs = reference.get("features").get(feature.get("name").asString());
+            close(feature.get("mean"), theirs.get("mean"), feature.get("name") + " mean");
+            close(feature.get("sd"), theirs.get("sd"), feature.get("name") + " sd");
+        }
+
+        List<String> features = new java.util.ArrayList<>();
+        fixture.get("shapley").get("features").forEach(f -> features.add(f.asString()));
+        String narrow = http.postJson("/models", "{\"datasetId\": \"" + train + "\", \"features\": "
+                + fixture.get("shapley").get("features") + ", \"network\": {\"maxIterations\": 300}}").json()
+                .get("id").asString();
+        http.awaitModel(narrow, Duration.ofMinutes(2));
+        List<String> lines = Files.readAllLines(Path.of("src/test/resources/article/seed_train.csv"));
+        StringBuilder body = new StringBuilder("{\"instances\": [");
+        for (int r = 0; r < 2; r++) {
+            String[] cells = lines.get(r + 1).split(",");
+            body.append(r == 0 ? "{" : ", {");
+            for (int f = 0; f < features.size(); f++) {
+                body.append(f == 0 ? "" : ", ").append('"').append(features.get(f)).append("\": ").append(cells[f]);
+            }
+            body.append('}');
+        }
+        JsonNode answer = http.postJson("/models/" + narrow + "/explain", body.append("]}").toString()).json();
+        assertThat(answer.get("method").asString()).isEqualTo("exact");
+        for (int r = 0; r < 2; r++) {
+            JsonNode mine = answer.get("explanations").get(r);
+            JsonNode theirs = fixture.get("shapley").get("rows").get(r);
+            close(mine.get("prediction").get(0), theirs.get("prediction").get("1"), "prediction " + r);
+            close(mine.get("expectedValue").get(0), theirs.get("expectedValue").get("1"), "expected " + r);
+            for (String feature : features) {
+                close(mine.get("contributions").get(feature).get(0), theirs.get("contributions").get("1").get(feature),
+                        "row " + r + " " + feature);
+            }
+            assertThat(mine.get("additivityResidual").asDouble()).isLessThan(1e-9);
+        }
+    }
+
+    private static String sha256(String text) throws java.security.NoSuchAlgorithmException {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     private static void curves(JsonNode mine, JsonNode theirs, String feature) {
         assertThat(mine.get("grid").size()).as(feature).isEqualTo(theirs.get("grid").size());
         for (int g = 0; g < mine.get("grid").size(); g++) {
