@@ -14,6 +14,8 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = [];
   page.on('pageerror', e => errors.push(e.message));
+  // nothing the page loads fails (a missing favicon included), and no script logs an error
+  page.on('console', m => { if (m.type() === 'error' && !/status of 400|status of 422|status of 409/.test(m.text())) errors.push(m.text()); });
   // the service's Content-Security-Policy must not block anything the dashboard needs
   page.on('console', m => { if (/Content Security Policy/i.test(m.text())) errors.push(m.text()); });
   const shot = (name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
@@ -75,10 +77,7 @@ try {
 
   await page.locator('#metrics').waitFor();
   seen.metrics = await page.locator('#metrics tbody tr:visible').allTextContents();
-  await page.waitForFunction(() => {
-    const img = document.getElementById('roc');
-    return img && img.complete && img.naturalWidth > 0;
-  });
+  await page.locator('#roc-chart svg polyline').first().waitFor();
   seen.lossPoints = await page.locator('#loss-chart polyline').getAttribute('points').then(p => p.split(' ').length);
   await shot('04-trained');
 
@@ -91,8 +90,33 @@ try {
   }
   await page.locator('#predict-button').click();
   await page.locator('#prediction').filter({ hasText: 'probability' }).waitFor();
-  seen.prediction = JSON.parse(await page.locator('#prediction').textContent());
+  seen.prediction = JSON.parse(await page.locator('#prediction-raw').textContent());
+  // why: each feature's contribution, drawn
+  seen.contributionBars = await page.locator('#contributions-chart rect.bar').count();
   await shot('05-predicted');
+  // the model page at a phone's, a tablet's and a desktop's width: nothing wider than the screen, every control
+  // labelled, the charts drawn for the width
+  const modelUrl = page.url();
+  for (const [width, height] of [[390, 844], [1024, 768], [1440, 900]]) {
+    await page.setViewportSize({ width, height });
+    await page.goto('about:blank'); // a fresh load at this width (the same URL would only change its hash)
+    await page.goto(modelUrl);
+    await page.locator('#roc-chart svg').waitFor();
+    seen['model' + width] = await page.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      chart: Number(document.querySelector('#loss-chart svg').getAttribute('width')),
+      unlabelled: [...document.querySelectorAll('input, select, textarea, button')]
+        .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+        .filter(el => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
+          || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim())))
+        .map(el => el.outerHTML.slice(0, 80)),
+    }));
+    await shot('05-model-' + width);
+    const m = seen['model' + width];
+    if (m.overflow > 1) throw new Error(`the model page is ${m.overflow} px wider than ${width} px`);
+    if (m.unlabelled.length) throw new Error('controls without a label: ' + m.unlabelled.join(' | '));
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // features named like the form's own properties still predict
   const odd = await page.request.post(base + '/datasets?name=odd', { headers: { 'Content-Type': 'text/csv' },
@@ -107,7 +131,7 @@ try {
   }
   await page.locator('#predict-button').click();
   await page.locator('#prediction').filter({ hasText: 'probability' }).waitFor();
-  seen.oddFeatures = JSON.parse(await page.locator('#prediction').textContent()).label;
+  seen.oddFeatures = JSON.parse(await page.locator('#prediction-raw').textContent()).label;
 
   // find a good model from a dataset's page: the search's rungs and leaderboard fill in live, then its model
   await page.goto(base + '/#/datasets/' + (await odd.json()).id);

@@ -17,11 +17,22 @@ document.addEventListener('alpine:init', () => {
     search: null,
     options: null,      // GET /training/options: tasks and their metrics, every option's choices, defaults
     curve: [],          // [iteration, loss] of the model page, from the model and its live events
-    prediction: '',
+    prediction: null,   // the predict form's answer: {label, probability | probabilities | value, contributions}
+    predictError: '',
+    columns: {},        // the model's training dataset's columns by name (kinds, ranges), when it is still here
+    roc: null,          // GET /models/{id}/roc
+    thresholds: null,   // GET /models/{id}/thresholds, a binary model's
+    viewport: window.innerWidth,
     streams: {},        // model id -> EventSource, for the models shown
 
     start() {
       window.addEventListener('hashchange', () => this.navigate(true));
+      // charts are drawn for the width they are shown at: again when it changes
+      let pending = null;
+      window.addEventListener('resize', () => {
+        clearTimeout(pending);
+        pending = setTimeout(() => { this.viewport = window.innerWidth; }, 150);
+      });
       this.get('/training/options').then(options => { this.options = options; }).catch(e => { this.error = e.message; });
       this.navigate(false);
     },
@@ -31,7 +42,11 @@ document.addEventListener('alpine:init', () => {
     async navigate(moveFocus) {
       this.closeStreams();
       this.error = '';
-      this.prediction = '';
+      this.prediction = null;
+      this.predictError = '';
+      this.roc = null;
+      this.thresholds = null;
+      this.columns = {};
       // the page shows nothing of the previous one while the next loads (a model page must not show the last model)
       this.dataset = null;
       this.model = null;
@@ -96,9 +111,29 @@ document.addEventListener('alpine:init', () => {
           }
         }, (done) => {
           this.model = done;
-          this.curve = (done.lossCurve || []).map(p => [p.iteration, p.loss]);
+          // a cancelled or failed run keeps no curve: the one drawn while it trained stays
+          if ((done.lossCurve || []).length) this.curve = done.lossCurve.map(p => [p.iteration, p.loss]);
+          this.loadFitted(done);
         });
+      } else {
+        this.loadFitted(this.model);
       }
+    },
+
+    // what a finished model's page draws besides the model itself: its ROC points, a binary model's thresholds,
+    // its training dataset's columns (the predict form's kinds and ranges)
+    async loadFitted(model) {
+      if (model.status !== 'SUCCEEDED') return;
+      const classifier = model.task !== 'regression';
+      const [roc, thresholds, dataset] = await Promise.all([
+        classifier ? this.get('/models/' + model.id + '/roc').catch(() => null) : null,
+        model.task === 'binary' ? this.get('/models/' + model.id + '/thresholds').catch(() => null) : null,
+        this.get('/datasets/' + model.datasetId).catch(() => null),
+      ]);
+      if (!this.model || this.model.id !== model.id) return;
+      this.roc = roc;
+      this.thresholds = thresholds;
+      this.columns = Object.fromEntries(((dataset && dataset.columns) || []).map(c => [c.name, c]));
     },
 
     // Server-sent events: progress while it trains, the whole model when it is done.
@@ -248,17 +283,88 @@ document.addEventListener('alpine:init', () => {
       }
     },
 
+    // The predict form, feature by feature: its kind decides the control (a number with its training range, a date
+    // picker, a level among those seen in training with free text still allowed, yes/no).
+    featureKind(f) {
+      const column = this.columns[f];
+      if (column) return column.type;
+      const inputs = (this.model && this.model.inputs) || [];
+      if (inputs.some(i => i.startsWith(f + '='))) return 'categorical';
+      if (inputs.includes(f + '.weekday')) return 'datetime';
+      return 'numeric';
+    },
+    levels(f) {
+      return ((this.model && this.model.inputs) || []).filter(i => i.startsWith(f + '=') && i !== f + '=<missing>')
+        .map(i => i.slice(f.length + 1));
+    },
+    range(f) {
+      const c = this.columns[f];
+      if (!c) return '';
+      if (c.type === 'numeric' && c.min != null) return 'training range ' + this.fmt(c.min) + ' to ' + this.fmt(c.max);
+      if (c.type === 'datetime' && c.earliest) return 'training dates ' + c.earliest.slice(0, 10) + ' to ' + c.latest.slice(0, 10);
+      return '';
+    },
+    unseen(f, value) {
+      return value !== '' && this.featureKind(f) === 'categorical' && !this.levels(f).includes(value);
+    },
+
     async predict(form) {
       const instance = {};
       // the form's own method: a feature named like a form property (querySelectorAll, submit) must not shadow it
-      for (const input of Element.prototype.querySelectorAll.call(form, 'input[data-feature]')) {
+      for (const input of Element.prototype.querySelectorAll.call(form, '[data-feature]')) {
+        const f = input.dataset.feature;
         const text = input.value.trim();
-        instance[input.dataset.feature] = text === '' ? null : (isFinite(Number(text)) ? Number(text) : text);
+        const kind = this.featureKind(f);
+        instance[f] = text === '' ? null : kind === 'numeric' && isFinite(Number(text)) ? Number(text)
+          : kind === 'boolean' ? text === 'true' : text;
       }
+      this.predictError = '';
       try {
-        const answer = await this.send('POST', '/models/' + this.model.id + '/predict',
+        const answer = await this.send('POST', '/models/' + this.model.id + '/predict?explain=true',
           JSON.stringify({ instances: [instance] }), 'application/json');
-        this.prediction = JSON.stringify(answer.predictions[0], null, 2);
+        const p = answer.predictions[0];
+        const e = answer.explanation.explanations[0];
+        const outputs = answer.explanation.outputs;
+        // the contributions to the predicted class's probability (or the probability, or the value)
+        const shown = outputs.length > 1 ? Math.max(0, outputs.indexOf(String(p.label))) : 0;
+        this.prediction = {
+          raw: JSON.stringify(p), label: p.label, probability: p.probability, probabilities: p.probabilities,
+          value: p.value, threshold: answer.threshold, output: outputs[shown], expected: e.expectedValue[shown],
+          contributions: Object.entries(e.contributions).map(([name, v]) => ({ label: name, value: v[shown] }))
+            .sort((a, b) => Math.abs(b.value) - Math.abs(a.value)),
+        };
+      } catch (err) {
+        this.prediction = null;
+        this.predictError = err.message;
+      }
+    },
+
+    async reproduce() {
+      try {
+        const copy = await this.send('POST', '/models/' + this.model.id + '/reproduce', '{}', 'application/json');
+        location.hash = '#/models/' + copy.id;
+      } catch (e) {
+        this.error = e.message;
+      }
+    },
+
+    async remove() {
+      if (!confirm('Delete model ' + this.model.name + '? Its weights and metrics go with it.')) return;
+      try {
+        await this.send('DELETE', '/models/' + this.model.id);
+        location.hash = '#/';
+      } catch (e) {
+        this.error = e.message;
+      }
+    },
+
+    async alias(form) {
+      const name = form.alias.value.trim();
+      if (!name) return;
+      try {
+        const updated = await this.send('PUT', '/models/' + this.model.id + '/aliases/' + encodeURIComponent(name));
+        this.model.aliases = updated.aliases;
+        form.alias.value = '';
         this.error = '';
       } catch (e) {
         this.error = e.message;
@@ -267,10 +373,79 @@ document.addEventListener('alpine:init', () => {
 
     // ---- formatting ----
     when(instant) { return instant ? new Date(instant).toLocaleString() : ''; },
+    // a number as people read it: integers with separators, others to 4 significant digits, never 1.833e+4 beside
+    // 0.7400; an exponent only for the very large or small
     fmt(v) {
       if (v == null) return '';
       if (typeof v !== 'number') return String(v);
-      return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+      if (!isFinite(v)) return String(v);
+      if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toLocaleString('en');
+      const a = Math.abs(v);
+      if (a >= 1e9 || (a > 0 && a < 1e-4)) return v.toExponential(3).replace('e+', ' × 10^').replace('e-', ' × 10^-');
+      return Number(v.toPrecision(4)).toLocaleString('en', { maximumFractionDigits: 6 });
+    },
+    // a metric by its kind: shares and scores to 4 decimals (accuracy 1.0000, not 1), counts as integers
+    fmtMetric(name, v) {
+      if (v == null) return '';
+      if (typeof v !== 'number') return String(v);
+      if (name === 'rows' || name === 'support') return this.fmt(v);
+      if (['accuracy', 'auc', 'prAuc', 'precision', 'recall', 'f1', 'r2', 'macroF1', 'weightedF1', 'logLoss']
+        .includes(name)) return v.toFixed(4);
+      return this.fmt(v);
+    },
+
+    // ---- charts, drawn for the width of the page ----
+    chartWidth() {
+      void this.viewport; // redrawn when the window's width changes
+      const main = document.getElementById('main');
+      return Math.min(760, (main ? main.clientWidth : 640) - 34);
+    },
+    lossChart() {
+      const series = [{ label: 'training', points: this.curve }];
+      const validation = ((this.model && this.model.validationLossCurve) || []).map(p => [p.iteration, p.loss]);
+      if (validation.length) series.push({ label: 'validation', points: validation, dashed: true });
+      return netforgeCharts.line({ series, xTitle: 'epoch', yTitle: 'loss', title: 'loss by epoch',
+        empty: 'No loss yet: it is drawn as the model trains.' }, this.chartWidth());
+    },
+    rocChart() {
+      const curves = (this.roc.curves || []).slice(0, 8);
+      return netforgeCharts.line({
+        series: curves.map(c => ({ label: (curves.length > 1 ? c.positiveClass + ' vs rest' : 'ROC') + ' (AUC '
+          + c.auc.toFixed(4) + ')', points: c.points.map(p => [p.falsePositiveRate, p.truePositiveRate]) })),
+        xTitle: 'false positive rate', yTitle: 'true positive rate', xDomain: [0, 1], yDomain: [0, 1.02],
+        diagonal: true, diagonalLabel: 'chance', title: 'ROC curve on the ' + this.roc.rows + ' rows',
+      }, this.chartWidth());
+    },
+    calibrationChart() {
+      const c = this.model.calibration;
+      const bins = r => r.reliability.map(b => [b.predicted, b.observed]);
+      return netforgeCharts.line({
+        series: [{ label: 'before (Brier ' + c.before.brier.toFixed(4) + ', ECE ' + c.before.ece.toFixed(4) + ')',
+          points: bins(c.before), dots: true },
+        { label: c.fitted.method + ' (Brier ' + c.after.brier.toFixed(4) + ', ECE ' + c.after.ece.toFixed(4) + ')',
+          points: bins(c.after), dots: true }],
+        xTitle: this.model.task === 'binary' ? 'mean predicted probability' : 'mean top-class probability',
+        yTitle: this.model.task === 'binary' ? 'fraction positive' : 'fraction right', xDomain: [0, 1], yDomain: [0, 1.02],
+        diagonal: true, diagonalLabel: 'perfectly calibrated', title: 'reliability diagram',
+      }, this.chartWidth());
+    },
+    thresholdChart() {
+      const t = this.thresholds;
+      const pick = k => t.curve.map(p => [p.threshold, p[k]]);
+      const marks = [{ x: t.threshold, label: 'model ' + t.threshold.toFixed(3) }];
+      if (t.maxF1.threshold !== t.threshold) marks.push({ x: t.maxF1.threshold, label: 'max F1 ' + t.maxF1.threshold.toFixed(3) });
+      return netforgeCharts.line({
+        series: [{ label: 'precision', points: pick('precision') }, { label: 'recall', points: pick('recall') },
+          { label: 'F1', points: pick('f1') }],
+        xTitle: 'threshold (probability)', yTitle: 'precision, recall, F1', xDomain: [0, 1], yDomain: [0, 1.02], marks,
+        title: 'precision, recall and F1 against the threshold',
+      }, this.chartWidth());
+    },
+    contributionChart() {
+      const p = this.prediction;
+      return netforgeCharts.bars({ bars: p.contributions.slice(0, 12),
+        xTitle: 'contribution to ' + (p.output === 'value' ? 'the value' : p.output === 'probability'
+          ? 'the probability' : 'P(' + p.output + ')'), title: 'each feature\'s contribution' }, this.chartWidth());
     },
     // a task's metrics, as the API lists them (GET /training/options)
     taskOptions(task) { return (this.options && this.options.tasks.find(t => t.id === task)) || null; },
@@ -297,18 +472,5 @@ document.addEventListener('alpine:init', () => {
         + this.fmt(c.learningRate) + ', batch ' + c.batchSize + ', L2 ' + this.fmt(c.l2);
     },
     summary(s) { return s ? this.fmt(s.mean) + (s.sd != null ? ' ± ' + this.fmt(s.sd) : '') + ' (n=' + s.n + ')' : ''; },
-
-    // ---- the loss chart: an SVG polyline over the curve, scaled to its box ----
-    maxLoss() { return Math.max(...this.curve.map(p => p[1])); },
-    minLoss() { return Math.min(...this.curve.map(p => p[1])); },
-    polyline() {
-      if (this.curve.length === 0) return '';
-      const last = Math.max(1, this.curve[this.curve.length - 1][0]);
-      const hi = this.maxLoss();
-      const lo = this.minLoss();
-      const span = hi - lo || 1;
-      return this.curve.map(([i, loss]) =>
-        (40 + 550 * i / last).toFixed(1) + ',' + (10 + 170 * (hi - loss) / span).toFixed(1)).join(' ');
-    },
   }));
 });

@@ -81,6 +81,14 @@ class DashboardBrowserTest {
         double probability = seen.get("prediction").get("probability").asDouble();
         assertThat(probability).isBetween(0.0, 1.0);
         assertThat(seen.get("firstTab").asString()).isEqualTo("Skip to content");
+        assertThat(seen.get("contributionBars").asInt()).as("the 12 largest of the 20 features").isEqualTo(12);
+        for (int width : new int[] {390, 1024, 1440}) {
+            JsonNode page = seen.get("model" + width);
+            assertThat(page.get("overflow").asInt()).as(width + " px").isLessThanOrEqualTo(1);
+            assertThat(page.get("unlabelled").size()).as(page.toString()).isZero();
+            // drawn for the width: at most the page's, and as wide as it at a phone's
+            assertThat(page.get("chart").asInt()).as(width + " px").isBetween(width == 390 ? 300 : 600, width);
+        }
         assertThat(seen.get("phoneOverflow").asInt()).isLessThanOrEqualTo(1);
         // features named querySelectorAll, submit and action: the predict form still predicts
         assertThat(seen.get("oddFeatures").isNumber()).as(seen.toString()).isTrue();
@@ -95,8 +103,8 @@ class DashboardBrowserTest {
                 false).filter(m -> m.get("testDatasetId").isString()).findFirst().orElseThrow();
         assertThat(model.get("network").get("hiddenLayers").toString()).isEqualTo("[8,3]");
         assertThat(model.get("testDatasetId").isNull()).isFalse();
-        for (String step : List.of("01-home", "02-dataset", "03-training", "04-trained", "05-predicted", "06-search",
-                "07-phone")) {
+        for (String step : List.of("01-home", "02-dataset", "03-training", "04-trained", "05-predicted", "05-model-390",
+                "05-model-1024", "05-model-1440", "06-search", "07-phone")) {
             assertThat(SHOTS.resolve(step + ".png")).as(step).isNotEmptyFile();
         }
     }
