@@ -42,6 +42,14 @@ try {
   seen.columns = await page.locator('#columns tbody tr').count();
   await shot('02-dataset');
 
+  // the API's refusal appears beside the field it names, and nothing is trained
+  await page.locator('#train-learning-rate').fill('5000');
+  await page.locator('#train-button').click();
+  await page.locator('#train-learning-rate[aria-invalid="true"]').waitFor();
+  seen.fieldError = await page.locator('#train-learning-rate-error').textContent();
+  await page.locator('#train-learning-rate').fill('');
+  const datasetUrl = page.url();
+
   // the article's network and step, its test dataset, and enough iterations to watch it train
   await page.locator('#train-hidden').fill('8, 3');
   await page.locator('#train-iterations').fill('20000');
@@ -49,6 +57,7 @@ try {
   await page.locator('#train-test').selectOption({ label: 'dataset seed_test' });
   await page.locator('#train-button').click();
   await page.waitForURL(/#\/models\/[0-9a-f-]{36}$/);
+  if (await page.locator('#train-learning-rate-error').count()) throw new Error('the old field error stayed');
 
   const progress = [];
   let shotWhileTraining = false;
@@ -148,6 +157,48 @@ try {
   await page.locator('#model-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
   seen.searchedModel = await page.locator('h1').first().textContent();
   seen.searchedWarnings = await page.locator('#warnings li').count();
+
+  // two models side by side, picked on the home page
+  await page.goto(base + '/#/');
+  await page.locator('#models tbody tr').nth(1).waitFor();
+  const boxes = page.locator('#models input[type=checkbox]');
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await page.locator('#compare-button').click();
+  await page.waitForURL(/#\/compare\//);
+  await page.locator('#compare-loss svg').waitFor();
+  seen.compared = await page.locator('#compare-spec thead th').count() - 1;
+  seen.comparedCurves = await page.locator('#compare-loss svg polyline').count();
+  await shot('08-compare');
+  const compareUrl = page.url();
+  const searchUrl = base + '/#/searches/' + (await (await page.request.get(base + '/searches')).json())[0].id;
+
+  // every page at a phone's, a tablet's and a desktop's width: nothing wider than the screen, every control labelled
+  const pages = { home: base + '/#/', dataset: datasetUrl, model: modelUrl, compare: compareUrl, search: searchUrl,
+    experiments: base + '/#/experiments' };
+  seen.pages = {};
+  for (const [width, height] of [[390, 844], [1024, 768], [1440, 900]]) {
+    await page.setViewportSize({ width, height });
+    for (const [name, url] of Object.entries(pages)) {
+      await page.goto('about:blank');
+      await page.goto(url);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
+      const found = await page.evaluate(() => ({
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+        unlabelled: [...document.querySelectorAll('input, select, textarea, button')]
+          .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+          .filter(el => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
+            || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim())))
+          .map(el => el.outerHTML.slice(0, 80)),
+      }));
+      seen.pages[name + width] = found;
+      if (found.overflow > 1) throw new Error(`${name} is ${found.overflow} px wider than ${width} px`);
+      if (found.unlabelled.length) throw new Error(`${name}: controls without a label: ` + found.unlabelled.join(' | '));
+      if (width === 390 && ['dataset', 'compare', 'search'].includes(name)) await shot('09-' + name + '-390');
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // keyboard: on a fresh load the first Tab reaches the skip link
   const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });

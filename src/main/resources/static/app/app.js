@@ -19,10 +19,16 @@ document.addEventListener('alpine:init', () => {
     curve: [],          // [iteration, loss] of the model page, from the model and its live events
     prediction: null,   // the predict form's answer: {label, probability | probabilities | value, contributions}
     predictError: '',
+    trainError: '',
     columns: {},        // the model's training dataset's columns by name (kinds, ranges), when it is still here
     roc: null,          // GET /models/{id}/roc
     thresholds: null,   // GET /models/{id}/thresholds, a binary model's
     viewport: window.innerWidth,
+    loaded: false,      // the home page's lists have arrived (no "None yet." while they load)
+    selected: [],       // model ids picked for comparison on the home page
+    compared: [],       // the compare page's models, each with its ROC points
+    runs: {},           // a search's or experiment's leaderboard row -> the model of that run
+    sort: { key: null, descending: true },
     streams: {},        // model id -> EventSource, for the models shown
 
     start() {
@@ -41,12 +47,18 @@ document.addEventListener('alpine:init', () => {
     // at the top); on the first load it stays where the browser puts it, so the first Tab reaches the skip link
     async navigate(moveFocus) {
       this.closeStreams();
+      // the shown page goes first (its templates torn down), then its data: nothing renders half a page
+      this.route = { page: 'loading', id: null };
+      await this.$nextTick();
       this.error = '';
       this.prediction = null;
       this.predictError = '';
       this.roc = null;
       this.thresholds = null;
       this.columns = {};
+      this.compared = [];
+      this.runs = {};
+      this.sort = { key: null, descending: true };
       // the page shows nothing of the previous one while the next loads (a model page must not show the last model)
       this.dataset = null;
       this.model = null;
@@ -65,9 +77,20 @@ document.addEventListener('alpine:init', () => {
         } else if (section === 'experiments' && id) {
           this.route = { page: 'experiment', id };
           this.experiment = await this.get('/experiments/' + id);
+          this.runsOf(id, (m) => {
+            const match = /#(\d+) seed (-?\d+)( fold (\d+))?$/.exec(m.name);
+            return match ? { key: Number(match[1]), rank: -Number(match[2]) - (match[4] ? Number(match[4]) / 1000 : 0) } : null;
+          });
+        } else if (section === 'compare' && id) {
+          this.route = { page: 'compare', id };
+          await this.showCompared(id.split(',').filter(Boolean).slice(0, 8));
         } else if (section === 'searches' && id) {
           this.route = { page: 'search', id };
           this.search = await this.get('/searches/' + id);
+          this.runsOf(id, (m) => {
+            const match = /#(\d+) rung (\d+)( fold (\d+))?$/.exec(m.name);
+            return match && (!match[3] || match[4] === '0') ? { key: Number(match[1]), rank: Number(match[2]) } : null;
+          });
           if (this.search.status === 'QUEUED' || this.search.status === 'RUNNING') {
             this.followSearch(id);
           }
@@ -89,8 +112,96 @@ document.addEventListener('alpine:init', () => {
       }
     },
 
+    // The runs of a search or an experiment, so that its leaderboard's rows open a model: for each key (candidate,
+    // configuration) the run of the highest rank (a search's last rung; an experiment's first seed and fold).
+    async runsOf(id, keyOf) {
+      try {
+        const runs = await this.get('/models?experimentId=' + id + '&limit=1000');
+        const best = {};
+        for (const m of runs) {
+          const k = keyOf(m);
+          if (k && (!best[k.key] || best[k.key].rank < k.rank)) best[k.key] = { rank: k.rank, id: m.id };
+        }
+        this.runs = Object.fromEntries(Object.entries(best).map(([k, v]) => [k, v.id]));
+      } catch (e) {
+        this.runs = {};
+      }
+    },
+
+    // Rows sorted by a column the user clicked (again: the other way); numbers by value, others by text.
+    sorted(rows, valueOf) {
+      if (!this.sort.key) return rows;
+      const sign = this.sort.descending ? -1 : 1;
+      return [...rows].sort((a, b) => {
+        const x = valueOf(a, this.sort.key);
+        const y = valueOf(b, this.sort.key);
+        if (x == null) return 1;
+        if (y == null) return -1;
+        return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * sign;
+      });
+    },
+    sortBy(key) {
+      this.sort = { key, descending: this.sort.key === key ? !this.sort.descending : true };
+    },
+    sortState(key) {
+      return this.sort.key !== key ? 'none' : this.sort.descending ? 'descending' : 'ascending';
+    },
+
+    // Models side by side: their specs, metrics, loss curves and ROC curves.
+    async showCompared(ids) {
+      const models = await Promise.all(ids.map(id => this.get('/models/' + id)));
+      for (const m of models) {
+        m.rocPoints = m.status === 'SUCCEEDED' && m.task !== 'regression'
+          ? await this.get('/models/' + m.id + '/roc').catch(() => null) : null;
+      }
+      this.compared = models;
+    },
+    compareRows() {
+      const ms = this.compared;
+      const opt = n => n.optimizer.type + (n.optimizer.momentum != null ? ' momentum ' + n.optimizer.momentum : '');
+      const rows = [
+        ['task', m => m.task], ['dataset', m => m.datasetId.slice(0, 8)], ['hidden layers', m => JSON.stringify(m.network.hiddenLayers)],
+        ['activation', m => m.network.activation.join(', ')], ['optimizer', m => opt(m.network)],
+        ['learning rate', m => this.fmt(m.network.learningRate)], ['batch size', m => m.network.batchSize || 'full'],
+        ['L2', m => this.fmt(m.network.l2)], ['epochs', m => m.training ? m.training.epochs + ' of ' + m.network.maxIterations : m.network.maxIterations],
+        ['early stopping', m => m.network.earlyStopping ? 'patience ' + m.network.earlyStopping.patience : 'no'],
+        ['calibration', m => m.network.calibration || 'none'], ['threshold', m => m.threshold == null ? '' : this.fmt(m.threshold)],
+        ['seed', m => m.network.seed], ['precision', m => m.network.precision],
+      ];
+      return rows.map(([name, f]) => ({ name, values: ms.map(m => String(f(m))) }))
+        .map(r => ({ ...r, differs: new Set(r.values).size > 1 }));
+    },
+    compareMetrics() {
+      const task = this.compared[0] && this.taskOptions(this.compared[0].task);
+      const names = task ? task.metrics.map(m => m.id) : [];
+      return names.map(k => ({ name: k, values: this.compared.map(m => {
+        const t = m.metrics && (m.metrics.test || m.metrics.validation || m.metrics.train);
+        return t ? this.fmtMetric(k, t[k]) : '';
+      }) }));
+    },
+    compareRowsOf(m) { return m.metrics ? (m.metrics.test ? 'test' : m.metrics.validation ? 'validation' : 'train') : ''; },
+    compareLoss() {
+      return netforgeCharts.line({ series: this.compared.map(m => ({ label: this.label(m),
+        points: (m.lossCurve || []).map(p => [p.iteration, p.loss]) })), xTitle: 'epoch', yTitle: 'training loss',
+        title: 'training loss by epoch' }, this.chartWidth());
+    },
+    compareRoc() {
+      const series = this.compared.filter(m => m.rocPoints && m.rocPoints.curves.length).map(m => {
+        const c = m.rocPoints.curves[m.rocPoints.curves.length - 1];
+        return { label: this.label(m) + (m.rocPoints.curves.length > 1 ? ' (' + c.positiveClass + ' vs rest)' : '')
+          + ', AUC ' + c.auc.toFixed(4), points: c.points.map(p => [p.falsePositiveRate, p.truePositiveRate]) };
+      });
+      return netforgeCharts.line({ series, xTitle: 'false positive rate', yTitle: 'true positive rate', xDomain: [0, 1],
+        yDomain: [0, 1.02], diagonal: true, diagonalLabel: 'chance', title: 'ROC curves' }, this.chartWidth());
+    },
+    label(m) { return m.name + (m.version ? ' v' + m.version : ''); },
+    toggle(id) {
+      this.selected = this.selected.includes(id) ? this.selected.filter(x => x !== id) : this.selected.concat([id]);
+    },
+
     async refreshHome() {
       [this.datasets, this.models] = await Promise.all([this.get('/datasets'), this.get('/models')]);
+      this.loaded = true;
       for (const m of this.models) {
         if (m.status === 'QUEUED' || m.status === 'RUNNING') {
           this.follow(m.id, (progress) => Object.assign(m, { status: progress.status, progress: progress.progress }),
@@ -213,7 +324,9 @@ document.addEventListener('alpine:init', () => {
       const text = await response.text();
       const body = text ? JSON.parse(text) : null;
       if (!response.ok) {
-        throw new Error((body && (body.detail || body.title)) || (response.status + ' ' + response.statusText));
+        const error = new Error((body && (body.detail || body.title)) || (response.status + ' ' + response.statusText));
+        error.field = body && body.field;
+        throw error;
       }
       return body;
     },
@@ -249,30 +362,105 @@ document.addEventListener('alpine:init', () => {
       }
     },
 
+    // Every option of POST /models from the form; what is left empty gets the API's default. The API's own
+    // refusal is shown beside the field it names.
     async train(form) {
-      const hidden = form.hiddenLayers.value.split(',').map(s => s.trim()).filter(Boolean).map(Number);
+      const v = name => form.elements[name] ? form.elements[name].value.trim() : '';
+      const number = name => v(name) === '' ? undefined : Number(v(name));
+      const list = name => v(name).split(',').map(x => x.trim()).filter(Boolean);
+      const activation = list('activation');
+      const optimizer = { type: v('optimizer') };
+      if (optimizer.type === 'momentum' || optimizer.type === 'nesterov') optimizer.momentum = number('momentum');
+      if (optimizer.type === 'adam') Object.assign(optimizer, { beta1: number('beta1'), beta2: number('beta2') });
+      const network = {
+        hiddenLayers: list('hiddenLayers').map(Number),
+        activation: activation.length > 1 ? activation : activation[0],
+        initialization: v('initialization') || undefined,
+        optimizer,
+        learningRate: number('learningRate'),
+        maxIterations: number('maxIterations'),
+        batchSize: number('batchSize'),
+        l2: number('l2'),
+        seed: number('seed'),
+        precision: v('precision') || undefined,
+        standardize: form.elements.standardize.checked,
+        classWeights: v('classWeights') || undefined,
+      };
+      if (form.elements.earlyStopping.checked) {
+        network.earlyStopping = { validationFraction: number('validationFraction'), patience: number('patience') };
+      }
+      if (this.dataset.task !== 'regression') {
+        if (v('calibration')) network.calibration = { method: v('calibration') };
+        const rule = v('thresholdRule');
+        if (rule) {
+          network.thresholdRule = { by: rule };
+          if (rule === 'precisionAtLeast' || rule === 'recallAtLeast') network.thresholdRule.value = number('ruleValue');
+          if (rule === 'cost') network.thresholdRule.costs = { falsePositive: number('costFalsePositive'),
+            falseNegative: number('costFalseNegative') };
+        } else if (v('threshold') !== '') {
+          network.threshold = number('threshold');
+        }
+      }
+      const imputation = v('imputation');
       const request = {
         datasetId: this.dataset.id,
-        name: form.name.value.trim() || undefined,
-        network: {
-          hiddenLayers: hidden,
-          maxIterations: Number(form.maxIterations.value),
-          learningRate: Number(form.learningRate.value),
-          activation: form.activation.value,
-          standardize: form.standardize.checked,
+        name: v('name') || undefined,
+        label: v('label') || undefined,
+        task: v('task') || undefined,
+        ignore: list('ignore').length ? list('ignore') : undefined,
+        heldOutDatasetId: this.dataset.task !== 'regression' && v('heldOut') ? v('heldOut') : undefined,
+        preprocessing: {
+          imputation: imputation === '' ? undefined : isFinite(Number(imputation)) ? Number(imputation) : imputation,
+          missingIndicators: form.elements.missingIndicators.checked,
+          unknownCategory: v('unknownCategory') || undefined,
         },
+        network,
       };
       this.testRows(form, request);
       this.busy = true;
-      this.error = '';
+      this.clearFieldErrors(form);
       try {
         const model = await this.send('POST', '/models', JSON.stringify(request), 'application/json');
         location.hash = '#/models/' + model.id;
       } catch (e) {
-        this.error = e.message;
+        this.showFieldError(form, e);
       } finally {
         this.busy = false;
       }
+    },
+
+    // The API names the field it refuses (network.learningRate, network.earlyStopping.patience, ...): the message
+    // goes beside the control of that field (or of the nearest enclosing one), else under the form.
+    showFieldError(form, e) {
+      let field = e.field || '';
+      let control = null;
+      while (field && !(control = form.querySelector('[data-field="' + CSS.escape(field) + '"]'))) {
+        field = field.includes('.') ? field.slice(0, field.lastIndexOf('.')) : field.replace(/\[\d+\]$/, '');
+        if (field === e.field) break;
+      }
+      if (!control) {
+        this.trainError = e.message;
+        return;
+      }
+      control.setAttribute('aria-invalid', 'true');
+      const note = document.createElement('small');
+      note.className = 'field-error';
+      note.id = control.id + '-error';
+      note.textContent = e.message;
+      control.setAttribute('aria-describedby', ((control.getAttribute('aria-describedby') || '') + ' ' + note.id).trim());
+      control.closest('.field').appendChild(note);
+      control.focus();
+    },
+    clearFieldErrors(form) {
+      this.trainError = '';
+      form.querySelectorAll('.field-error').forEach(n => {
+        const control = form.querySelector('#' + CSS.escape(n.id.replace(/-error$/, '')));
+        if (control) {
+          control.removeAttribute('aria-invalid');
+          control.setAttribute('aria-describedby', (control.getAttribute('aria-describedby') || '').replace(n.id, '').trim());
+        }
+        n.remove();
+      });
     },
 
     async cancel(id) {

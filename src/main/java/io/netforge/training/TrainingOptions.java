@@ -19,7 +19,7 @@ import io.netforge.tabular.Task;
  */
 record TrainingOptions(List<TaskOption> tasks, List<String> activations, List<String> initializations,
         List<OptimizerOption> optimizers, List<String> precisions, Defaults defaults, Preprocessing preprocessing,
-        NetworkLimits limits) {
+        NetworkLimits limits, List<String> calibrations, List<String> thresholdRules) {
 
     /** A task, the metrics of its models (in the order a leaderboard shows them) and the one ranked by default. */
     record TaskOption(String id, boolean classification, List<MetricOption> metrics, String defaultMetric) {
@@ -56,6 +56,6 @@ record TrainingOptions(List<TaskOption> tasks, List<String> activations, List<St
                         NetworkSpec.DEFAULT_ACTIVATION, NetworkSpec.DEFAULT_INITIALIZATION, OptimizerSpec.GD),
                 new Preprocessing(List.of(PreprocessingSpec.MEAN, PreprocessingSpec.MEDIAN),
                         PreprocessingSpec.UNKNOWN_CATEGORY),
-                limits);
+                limits, io.netforge.tabular.Calibration.METHODS, io.netforge.tabular.ThresholdRule.RULES);
     }
 }

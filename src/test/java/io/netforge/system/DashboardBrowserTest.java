@@ -82,6 +82,10 @@ class DashboardBrowserTest {
         assertThat(probability).isBetween(0.0, 1.0);
         assertThat(seen.get("firstTab").asString()).isEqualTo("Skip to content");
         assertThat(seen.get("contributionBars").asInt()).as("the 12 largest of the 20 features").isEqualTo(12);
+        assertThat(seen.get("fieldError").asString()).contains("at most 1000", "5000");
+        assertThat(seen.get("compared").asInt()).isEqualTo(2);
+        assertThat(seen.get("comparedCurves").asInt()).isEqualTo(2);
+        assertThat(seen.get("pages").size()).as("6 pages at 3 widths").isEqualTo(18);
         for (int width : new int[] {390, 1024, 1440}) {
             JsonNode page = seen.get("model" + width);
             assertThat(page.get("overflow").asInt()).as(width + " px").isLessThanOrEqualTo(1);
@@ -104,7 +108,8 @@ class DashboardBrowserTest {
         assertThat(model.get("network").get("hiddenLayers").toString()).isEqualTo("[8,3]");
         assertThat(model.get("testDatasetId").isNull()).isFalse();
         for (String step : List.of("01-home", "02-dataset", "03-training", "04-trained", "05-predicted", "05-model-390",
-                "05-model-1024", "05-model-1440", "06-search", "07-phone")) {
+                "05-model-1024", "05-model-1440", "06-search", "07-phone", "08-compare", "09-dataset-390", "09-compare-390",
+                "09-search-390")) {
             assertThat(SHOTS.resolve(step + ".png")).as(step).isNotEmptyFile();
         }
     }
