@@ -158,6 +158,58 @@ try {
   seen.searchedModel = await page.locator('h1').first().textContent();
   seen.searchedWarnings = await page.locator('#warnings li').count();
 
+  // a table of a date, a category and a number: the predict form offers a date picker, the levels seen in training
+  // (an unseen one is noted), the number's training range; the model explains itself from its page
+  const rows = ['day,region,amount,y'];
+  const regions = ['north', 'south', 'east', 'west'];
+  for (let i = 0; i < 240; i++) {
+    const day = new Date(Date.UTC(2014, 0, 1) + i * 3 * 86400000).toISOString().slice(0, 10);
+    const region = regions[i % 4];
+    const amount = (i * 37 % 100) + 0.5;
+    rows.push(`${day},${region},${amount},${(amount > 50) !== (region === 'west') ? 1 : 0}`);
+  }
+  const mixed = await (await page.request.post(base + '/datasets?name=mixed', { headers: { 'Content-Type': 'text/csv' },
+    data: rows.join('\n') + '\n' })).json();
+  const mixedModel = await (await page.request.post(base + '/models', { headers: { 'Content-Type': 'application/json' },
+    data: JSON.stringify({ datasetId: mixed.id, testFraction: 0.25, name: 'mixed',
+      network: { hiddenLayers: [8], activation: 'tanh', optimizer: { type: 'adam' }, learningRate: 0.01, maxIterations: 60 } }) })).json();
+  await page.goto(base + '/#/models/' + mixedModel.id);
+  await page.locator('#model-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
+  await page.locator('#predict-form').waitFor();
+  seen.dateControl = await page.locator('#feature-day').getAttribute('type');
+  seen.levels = await page.locator('#levels-region option').evaluateAll(os => os.map(o => o.value));
+  await page.locator('#feature-region').fill('biscoe');
+  seen.unseenNote = await page.locator('#predict-form .note').first().textContent();
+  await page.locator('#feature-region').fill('west');
+  await page.locator('#feature-day').fill('2015-01-15');
+  await page.locator('#feature-amount').fill('70');
+  seen.amountRange = await page.locator('#feature-amount ~ small').textContent();
+  await page.locator('#predict-button').click();
+  await page.locator('#predicted-label').waitFor();
+  seen.mixedPrediction = JSON.parse(await page.locator('#prediction-raw').textContent());
+  await page.locator('#explain-button').click();
+  await page.locator('#importance-chart svg rect.bar').first().waitFor({ timeout: 60_000 });
+  seen.importanceBars = await page.locator('#importance-chart rect.bar').count();
+  seen.pdFeatures = await page.locator('#pd-feature option').evaluateAll(os => os.map(o => o.value));
+  await page.locator('#pd-feature').selectOption('day.month');
+  await page.locator('#dependence-chart svg polyline').first().waitFor();
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export npz' }).click();
+  seen.exported = (await (await download).path()) ? 'npz' : '';
+  await shot('10-explained');
+
+  // a regression: its predictions against the truth, and its residuals
+  const houses = await (await page.request.post(base + '/datasets?name=houses', { headers: { 'Content-Type': 'text/csv' },
+    data: readFileSync(new URL('../../../examples/data/houses-train.csv', import.meta.url), 'utf8') })).json();
+  const housesModel = await (await page.request.post(base + '/models', { headers: { 'Content-Type': 'application/json' },
+    data: JSON.stringify({ datasetId: houses.id, testFraction: 0.2, name: 'houses',
+      network: { hiddenLayers: [16], activation: 'relu', optimizer: { type: 'adam' }, learningRate: 0.01, maxIterations: 100 } }) })).json();
+  await page.goto(base + '/#/models/' + housesModel.id);
+  await page.locator('#model-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
+  await page.locator('#residuals-chart svg circle').first().waitFor();
+  seen.residualCharts = await page.locator('#residuals-chart svg').count();
+  await shot('11-regression');
+
   // two models side by side, picked on the home page
   await page.goto(base + '/#/');
   await page.locator('#models tbody tr').nth(1).waitFor();

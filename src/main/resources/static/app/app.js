@@ -23,6 +23,10 @@ document.addEventListener('alpine:init', () => {
     columns: {},        // the model's training dataset's columns by name (kinds, ranges), when it is still here
     roc: null,          // GET /models/{id}/roc
     thresholds: null,   // GET /models/{id}/thresholds, a binary model's
+    residuals: null,    // GET /models/{id}/residuals, a regression's
+    explanation: null,  // the model's latest explanation (importance, partial dependence)
+    pdFeature: '',
+    pdOutput: 0,
     viewport: window.innerWidth,
     loaded: false,      // the home page's lists have arrived (no "None yet." while they load)
     selected: [],       // model ids picked for comparison on the home page
@@ -55,6 +59,8 @@ document.addEventListener('alpine:init', () => {
       this.predictError = '';
       this.roc = null;
       this.thresholds = null;
+      this.residuals = null;
+      this.explanation = null;
       this.columns = {};
       this.compared = [];
       this.runs = {};
@@ -236,14 +242,19 @@ document.addEventListener('alpine:init', () => {
     async loadFitted(model) {
       if (model.status !== 'SUCCEEDED') return;
       const classifier = model.task !== 'regression';
-      const [roc, thresholds, dataset] = await Promise.all([
+      const [roc, thresholds, residuals, dataset, explanations] = await Promise.all([
         classifier ? this.get('/models/' + model.id + '/roc').catch(() => null) : null,
         model.task === 'binary' ? this.get('/models/' + model.id + '/thresholds').catch(() => null) : null,
+        classifier ? null : this.get('/models/' + model.id + '/residuals').catch(() => null),
         this.get('/datasets/' + model.datasetId).catch(() => null),
+        this.get('/models/' + model.id + '/explanations').catch(() => []),
       ]);
       if (!this.model || this.model.id !== model.id) return;
       this.roc = roc;
       this.thresholds = thresholds;
+      this.residuals = residuals;
+      const done = (explanations || []).filter(e => e.status === 'SUCCEEDED');
+      if (done.length) this.showExplanation(done[0]);
       this.columns = Object.fromEntries(((dataset && dataset.columns) || []).map(c => [c.name, c]));
     },
 
@@ -525,6 +536,69 @@ document.addEventListener('alpine:init', () => {
         this.prediction = null;
         this.predictError = err.message;
       }
+    },
+
+    // Explain the model as a job (importance and partial dependence on its test rows), followed until it is done.
+    async explain() {
+      const id = this.model.id;
+      try {
+        let view = await this.send('POST', '/models/' + id + '/explanations', '{}', 'application/json');
+        this.explanation = view;
+        while (view.status === 'QUEUED' || view.status === 'RUNNING') {
+          await new Promise(resolve => setTimeout(resolve, 500));
+          if (!this.model || this.model.id !== id) return;
+          view = await this.get('/models/' + id + '/explanations/' + view.id);
+          this.explanation = view;
+        }
+        if (view.status === 'SUCCEEDED') this.showExplanation(view);
+        else this.error = 'The explanation ' + view.status + (view.error ? ': ' + view.error : '');
+      } catch (e) {
+        this.error = e.message;
+      }
+    },
+    showExplanation(view) {
+      this.explanation = view;
+      const features = Object.keys(view.result.partialDependence);
+      this.pdFeature = view.result.importance.ranking.find(f => features.includes(f)) || features[0] || '';
+      this.pdOutput = view.result.outputs.length - 1;
+    },
+    importanceChart() {
+      const r = this.explanation.result.importance;
+      const byName = Object.fromEntries(r.features.map(f => [f.name, f]));
+      return netforgeCharts.bars({ bars: r.ranking.slice(0, 15).map(n => ({ label: n, value: byName[n].mean, error: byName[n].sd })),
+        xTitle: 'drop of ' + r.score + ' when the feature is permuted (mean ± sd)', title: 'permutation importance' },
+      this.chartWidth());
+    },
+    dependenceChart() {
+      const d = this.explanation.result.partialDependence[this.pdFeature];
+      if (!d) return '';
+      const o = Math.min(this.pdOutput, d.average.length - 1);
+      const output = this.explanation.result.outputs[o];
+      const yTitle = output === 'value' ? 'predicted value' : output === 'probability' ? 'probability' : 'P(' + output + ')';
+      if (d.kind === 'categorical') {
+        return netforgeCharts.bars({ bars: d.grid.map((level, g) => ({ label: level, value: d.average[o][g] })),
+          xTitle: 'average ' + yTitle, title: 'partial dependence of ' + this.pdFeature }, this.chartWidth());
+      }
+      const series = (d.ice[o] || []).slice(0, 20).map((row, r) => ({ label: 'row ' + r, unlisted: true, thin: true,
+        color: '#9aa6b8', points: d.grid.map((x, g) => [Number(x), row[g]]) }));
+      series.push({ label: 'average (partial dependence)', color: '#d62728', points: d.grid.map((x, g) => [Number(x), d.average[o][g]]) });
+      series.push({ label: 'one row each (ICE, 20 shown)', color: '#9aa6b8', points: [], unlisted: false });
+      return netforgeCharts.line({ series, xTitle: this.pdFeature, yTitle, title: 'partial dependence of ' + this.pdFeature },
+        this.chartWidth());
+    },
+    residualCharts() {
+      const r = this.residuals;
+      const values = r.points.flatMap(p => [p.actual, p.predicted]);
+      const both = [Math.min(...values), Math.max(...values)];
+      const fitted = netforgeCharts.line({ series: [{ label: 'rows', points: r.points.map(p => [p.actual, p.predicted]),
+        dots: true, onlyDots: true }], xTitle: 'actual', yTitle: 'predicted', diagonal: true, diagonalLabel: 'predicted = actual',
+        xDomain: both, yDomain: both,
+        title: 'predicted against actual' }, this.chartWidth());
+      const spread = netforgeCharts.line({ series: [{ label: 'rows', points: r.points.map(p => [p.predicted, p.predicted - p.actual]),
+        dots: true, onlyDots: true }, { label: 'zero', color: '#888', dashed: true,
+        points: [[Math.min(...r.points.map(p => p.predicted)), 0], [Math.max(...r.points.map(p => p.predicted)), 0]] }],
+        xTitle: 'predicted', yTitle: 'residual (predicted - actual)', title: 'residuals' }, this.chartWidth());
+      return fitted + spread;
     },
 
     async reproduce() {

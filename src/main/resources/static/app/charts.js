@@ -81,7 +81,7 @@
       const color = series.color || COLORS[i % COLORS.length];
       const pts = series.points.filter(p => isFinite(p[0]) && isFinite(p[1]));
       if (pts.length > 1 && !series.onlyDots) {
-        s += `<polyline class="curve${series.dashed ? ' dashed' : ''}" stroke="${color}" points="${pts.map(p => a.sx(p[0]).toFixed(1) + ',' + a.sy(p[1]).toFixed(1)).join(' ')}"/>`;
+        s += `<polyline class="curve${series.dashed ? ' dashed' : ''}${series.thin ? ' thin' : ''}" stroke="${color}" points="${pts.map(p => a.sx(p[0]).toFixed(1) + ',' + a.sy(p[1]).toFixed(1)).join(' ')}"/>`;
       }
       if (series.dots || pts.length === 1) {
         s += pts.map(p => `<circle class="dot" fill="${color}" cx="${a.sx(p[0]).toFixed(1)}" cy="${a.sy(p[1]).toFixed(1)}" r="3.5"><title>${esc(series.label + ': ' + label(p[0]) + ', ' + label(p[1]))}</title></circle>`).join('');
@@ -92,7 +92,8 @@
       s += `<line class="mark" x1="${x}" x2="${x}" y1="${f.m.t}" y2="${f.m.t + f.ih}"/>`
         + `<text class="mark-label" x="${x + 4}" y="${f.m.t + 14 + 14 * i}">${esc(mark.label)}</text>`;
     });
-    const items = o.series.map((se, i) => ({ label: se.label, color: se.color || COLORS[i % COLORS.length], dashed: se.dashed }));
+    const items = o.series.filter(se => !se.unlisted)
+      .map((se, i) => ({ label: se.label, color: se.color || COLORS[i % COLORS.length], dashed: se.dashed }));
     if (o.diagonal && o.diagonalLabel) items.push({ label: o.diagonalLabel, color: '#888', dashed: true });
     return `<svg class="chart" viewBox="0 0 ${f.w} ${f.h}" width="${f.w}" height="${f.h}" role="img" aria-label="${esc(o.title || o.yTitle + ' against ' + o.xTitle)}">${s}</svg>` + legend(items);
   }

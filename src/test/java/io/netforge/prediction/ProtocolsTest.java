@@ -127,6 +127,37 @@ class ProtocolsTest {
         return rows;
     }
 
+    /**
+     * A regression's residuals on a dataset: each point is the row's /predict answer against its label, and the RMSE
+     * is theirs over every row; a classifier has none.
+     */
+    @Test
+    void residualsAreThePredictionsAgainstTheLabels() throws Exception {
+        Model model = models.get("regression");
+        String test = upload("?name=houses-test", model.csv());
+        JsonNode residuals = http.get("/models/" + model.id() + "/residuals?datasetId=" + test).json();
+        List<Map<String, Object>> rows = instances(model);
+        assertThat(residuals.get("rows").asInt()).isEqualTo(rows.size());
+        JsonNode answers = http.postJson("/models/" + model.id() + "/predict", Map.of("instances", rows)).json()
+                .get("predictions");
+        List<String> lines = new String(model.csv(), StandardCharsets.UTF_8).lines().skip(1).toList();
+        double squares = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            String[] cells = lines.get(r).split(",");
+            double actual = Double.parseDouble(cells[cells.length - 1]);
+            double predicted = answers.get(r).get("value").asDouble();
+            squares += (predicted - actual) * (predicted - actual);
+            JsonNode point = residuals.get("points").get(r);
+            assertThat(point.get("row").asInt()).isEqualTo(r);
+            assertThat(point.get("actual").asDouble()).isEqualTo(actual);
+            assertThat(point.get("predicted").asDouble()).isCloseTo(predicted, org.assertj.core.data.Offset.offset(
+                    1e-9 * Math.abs(predicted)));
+        }
+        assertThat(residuals.get("rmse").asDouble()).isCloseTo(Math.sqrt(squares / rows.size()),
+                org.assertj.core.data.Offset.offset(1e-6));
+        http.get("/models/" + models.get("binary").id() + "/residuals").assertProblem(422, "regression");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"binary", "multiclass", "regression"})
     void everyProtocolGivesPredictsNumbersBitForBit(String task) throws IOException {

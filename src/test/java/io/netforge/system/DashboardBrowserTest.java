@@ -83,6 +83,15 @@ class DashboardBrowserTest {
         assertThat(seen.get("firstTab").asString()).isEqualTo("Skip to content");
         assertThat(seen.get("contributionBars").asInt()).as("the 12 largest of the 20 features").isEqualTo(12);
         assertThat(seen.get("fieldError").asString()).contains("at most 1000", "5000");
+        assertThat(seen.get("dateControl").asString()).isEqualTo("date");
+        assertThat(seen.get("levels").toString()).isEqualTo("[\"east\",\"north\",\"south\",\"west\"]");
+        assertThat(seen.get("unseenNote").asString()).contains("unseen level", "biscoe");
+        assertThat(seen.get("amountRange").asString()).contains("training range 0.5 to 99.5");
+        assertThat(seen.get("mixedPrediction").get("probability").asDouble()).isBetween(0.0, 1.0);
+        assertThat(seen.get("importanceBars").asInt()).isEqualTo(3);
+        assertThat(seen.get("pdFeatures").toString()).contains("day.month", "region", "amount");
+        assertThat(seen.get("exported").asString()).isEqualTo("npz");
+        assertThat(seen.get("residualCharts").asInt()).isEqualTo(2);
         assertThat(seen.get("compared").asInt()).isEqualTo(2);
         assertThat(seen.get("comparedCurves").asInt()).isEqualTo(2);
         assertThat(seen.get("pages").size()).as("6 pages at 3 widths").isEqualTo(18);
@@ -109,7 +118,7 @@ class DashboardBrowserTest {
         assertThat(model.get("testDatasetId").isNull()).isFalse();
         for (String step : List.of("01-home", "02-dataset", "03-training", "04-trained", "05-predicted", "05-model-390",
                 "05-model-1024", "05-model-1440", "06-search", "07-phone", "08-compare", "09-dataset-390", "09-compare-390",
-                "09-search-390")) {
+                "09-search-390", "10-explained", "11-regression")) {
             assertThat(SHOTS.resolve(step + ".png")).as(step).isNotEmptyFile();
         }
     }
