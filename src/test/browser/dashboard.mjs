@@ -170,11 +170,29 @@ try {
   }
   const mixed = await (await page.request.post(base + '/datasets?name=mixed', { headers: { 'Content-Type': 'text/csv' },
     data: rows.join('\n') + '\n' })).json();
-  const mixedModel = await (await page.request.post(base + '/models', { headers: { 'Content-Type': 'application/json' },
-    data: JSON.stringify({ datasetId: mixed.id, testFraction: 0.25, name: 'mixed',
-      network: { hiddenLayers: [8], activation: 'tanh', optimizer: { type: 'adam' }, learningRate: 0.01, maxIterations: 60 } }) })).json();
-  await page.goto(base + '/#/models/' + mixedModel.id);
+  // trained through the form with its options: Adam, mini-batches, early stopping, Platt calibration and a threshold
+  // chosen by max F1 on the validation rows
+  await page.goto(base + '/#/datasets/' + mixed.id);
+  await page.locator('#train-form').waitFor();
+  await page.locator('#train-name').fill('mixed');
+  await page.locator('#train-hidden').fill('8');
+  await page.locator('#train-activation').fill('tanh');
+  await page.locator('#train-optimizer').selectOption('adam');
+  await page.locator('#train-learning-rate').fill('0.01');
+  await page.locator('#train-iterations').fill('80');
+  await page.locator('#train-batch').fill('32');
+  await page.locator('#train-stopping').check();
+  await page.locator('#train-patience').fill('20');
+  await page.locator('#train-calibration').selectOption('platt');
+  await page.locator('#train-rule').selectOption('maxF1');
+  await page.locator('#train-button').click();
+  await page.waitForURL(/#\/models\/[0-9a-f-]{36}$/);
   await page.locator('#model-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
+  await page.locator('#calibration-chart svg').waitFor();
+  seen.mixedSpec = await (await page.request.get(base + '/models/' + page.url().split('/').pop())).json()
+    .then(m => ({ optimizer: m.network.optimizer.type, batchSize: m.network.batchSize, earlyStopping: !!m.network.earlyStopping,
+      calibration: m.network.calibration, rule: m.network.thresholdRule && m.network.thresholdRule.by }));
+  seen.thresholdShown = await page.locator('#metrics-title ~ p').textContent();
   await page.locator('#predict-form').waitFor();
   seen.dateControl = await page.locator('#feature-day').getAttribute('type');
   seen.levels = await page.locator('#levels-region option').evaluateAll(os => os.map(o => o.value));
@@ -210,6 +228,25 @@ try {
   seen.residualCharts = await page.locator('#residuals-chart svg').count();
   await shot('11-regression');
 
+  // an experiment started from a dataset's page: its leaderboard opens a run
+  await page.goto(base + '/#/datasets/' + (await odd.json()).id);
+  await page.locator('#experiment-hidden').fill('1; 2');
+  await page.locator('#experiment-seeds').fill('0, 1');
+  await page.locator('#experiment-iterations').fill('20');
+  await page.locator('#experiment-test').selectOption({ index: 0 });
+  await page.locator('#experiment-button').click();
+  await page.waitForURL(/#\/experiments\/[0-9a-f-]{36}$/);
+  const experimentUrl = page.url();
+  for (let tries = 0; tries < 120; tries++) {
+    const state = await (await page.request.get(base + '/experiments/' + experimentUrl.split('/').pop())).json();
+    if (state.status === 'SUCCEEDED') break;
+    await page.waitForTimeout(250);
+  }
+  await page.goto('about:blank');
+  await page.goto(experimentUrl);
+  await page.locator('main table tbody tr a').first().waitFor();
+  seen.experimentRows = await page.locator('main table tbody tr').count();
+
   // two models side by side, picked on the home page
   await page.goto(base + '/#/');
   await page.locator('#models tbody tr').nth(1).waitFor();
@@ -227,7 +264,7 @@ try {
 
   // every page at a phone's, a tablet's and a desktop's width: nothing wider than the screen, every control labelled
   const pages = { home: base + '/#/', dataset: datasetUrl, model: modelUrl, compare: compareUrl, search: searchUrl,
-    experiments: base + '/#/experiments' };
+    searches: base + '/#/searches', experiments: base + '/#/experiments', experiment: experimentUrl };
   seen.pages = {};
   for (const [width, height] of [[390, 844], [1024, 768], [1440, 900]]) {
     await page.setViewportSize({ width, height });

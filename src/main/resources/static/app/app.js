@@ -20,6 +20,7 @@ document.addEventListener('alpine:init', () => {
     prediction: null,   // the predict form's answer: {label, probability | probabilities | value, contributions}
     predictError: '',
     trainError: '',
+    experimentError: '',
     columns: {},        // the model's training dataset's columns by name (kinds, ranges), when it is still here
     roc: null,          // GET /models/{id}/roc
     thresholds: null,   // GET /models/{id}/thresholds, a binary model's
@@ -442,7 +443,7 @@ document.addEventListener('alpine:init', () => {
 
     // The API names the field it refuses (network.learningRate, network.earlyStopping.patience, ...): the message
     // goes beside the control of that field (or of the nearest enclosing one), else under the form.
-    showFieldError(form, e) {
+    showFieldError(form, e, fallback = 'trainError') {
       let field = e.field || '';
       let control = null;
       while (field && !(control = form.querySelector('[data-field="' + CSS.escape(field) + '"]'))) {
@@ -450,7 +451,7 @@ document.addEventListener('alpine:init', () => {
         if (field === e.field) break;
       }
       if (!control) {
-        this.trainError = e.message;
+        this[fallback] = e.message;
         return;
       }
       control.setAttribute('aria-invalid', 'true');
@@ -472,6 +473,34 @@ document.addEventListener('alpine:init', () => {
         }
         n.remove();
       });
+    },
+
+    // POST /experiments: a grid of hidden layers and seeds over this dataset; refusals beside their field.
+    async runExperiment(form) {
+      const v = name => form.elements[name].value.trim();
+      const hidden = v('hiddenLayers').split(';').map(n => n.split(',').map(x => x.trim()).filter(Boolean).map(Number));
+      const request = { datasetId: this.dataset.id, network: { maxIterations: v('maxIterations') === '' ? undefined : Number(v('maxIterations')) } };
+      const folds = Number(v('folds') || 0);
+      if (!folds) this.testRows(form, request);
+      const body = {
+        name: v('name') || undefined, request, metric: v('metric') || undefined, folds: folds || undefined,
+        grid: { hiddenLayers: hidden, seed: v('seeds').split(',').map(x => x.trim()).filter(Boolean).map(Number) },
+      };
+      this.busy = true;
+      this.clearFieldErrors(form);
+      this.experimentError = '';
+      try {
+        const experiment = await this.send('POST', '/experiments', JSON.stringify(body), 'application/json');
+        location.hash = '#/experiments/' + experiment.id;
+      } catch (e) {
+        this.showFieldError(form, e, 'experimentError');
+      } finally {
+        this.busy = false;
+      }
+    },
+    describeSettings(settings) {
+      return Object.entries(settings).map(([k, v]) => k + ' ' + (Array.isArray(v) ? '[' + v.join(', ') + ']'
+        : typeof v === 'object' && v ? JSON.stringify(v) : v)).join(', ');
     },
 
     async cancel(id) {

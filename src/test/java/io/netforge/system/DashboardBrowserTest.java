@@ -94,7 +94,11 @@ class DashboardBrowserTest {
         assertThat(seen.get("residualCharts").asInt()).isEqualTo(2);
         assertThat(seen.get("compared").asInt()).isEqualTo(2);
         assertThat(seen.get("comparedCurves").asInt()).isEqualTo(2);
-        assertThat(seen.get("pages").size()).as("6 pages at 3 widths").isEqualTo(18);
+        assertThat(seen.get("pages").size()).as("8 pages at 3 widths").isEqualTo(24);
+        assertThat(seen.get("mixedSpec").toString()).isEqualTo("{\"optimizer\":\"adam\",\"batchSize\":32,"
+                + "\"earlyStopping\":true,\"calibration\":\"platt\",\"rule\":\"maxF1\"}");
+        assertThat(seen.get("thresholdShown").asString()).contains("chosen by maxF1");
+        assertThat(seen.get("experimentRows").asInt()).as("two configurations").isEqualTo(2);
         for (int width : new int[] {390, 1024, 1440}) {
             JsonNode page = seen.get("model" + width);
             assertThat(page.get("overflow").asInt()).as(width + " px").isLessThanOrEqualTo(1);
