@@ -19,6 +19,8 @@ try {
   // the service's Content-Security-Policy must not block anything the dashboard needs
   page.on('console', m => { if (/Content Security Policy/i.test(m.text())) errors.push(m.text()); });
   const shot = (name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  // nothing is fetched from anywhere but the service
+  page.on('request', r => { if (!r.url().startsWith(base) && !/^(data|about|blob):/.test(r.url())) errors.push('fetched ' + r.url()); });
 
   await page.goto(base + '/');
   await page.getByRole('heading', { name: 'Upload a dataset' }).waitFor();
@@ -88,6 +90,10 @@ try {
   seen.metrics = await page.locator('#metrics tbody tr:visible').allTextContents();
   await page.locator('#roc-chart svg polyline').first().waitFor();
   seen.lossPoints = await page.locator('#loss-chart polyline').getAttribute('points').then(p => p.split(' ').length);
+  // its warnings come first: the article's step makes the loss oscillate over 20,000 epochs
+  seen.warnings = await page.locator('#warnings li strong').allTextContents();
+  seen.warningsFirst = await page.evaluate(() => document.getElementById('warnings').compareDocumentPosition(
+    document.getElementById('loss-title')) === Node.DOCUMENT_POSITION_FOLLOWING);
   await shot('04-trained');
 
   // predict the first test row
@@ -246,6 +252,9 @@ try {
   await page.goto(experimentUrl);
   await page.locator('main table tbody tr a').first().waitFor();
   seen.experimentRows = await page.locator('main table tbody tr').count();
+  await page.locator('#compare-best-configurations').click();
+  await page.locator('#compare-loss svg').waitFor();
+  seen.experimentCompared = await page.locator('#compare-spec thead th').count() - 1;
 
   // two models side by side, picked on the home page
   await page.goto(base + '/#/');
@@ -280,8 +289,35 @@ try {
           .filter(el => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
             || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim())))
           .map(el => el.outerHTML.slice(0, 80)),
+        // the least contrast of any text shown against the background behind it (WCAG's ratio; disabled controls aside)
+        contrast: (() => {
+          const lum = c => {
+            const v = c.match(/[\d.]+/g).slice(0, 3).map(Number).map(x => x / 255)
+              .map(x => x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
+            return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+          };
+          const behind = el => {
+            for (let e = el; e; e = e.parentElement) {
+              const b = getComputedStyle(e).backgroundColor;
+              if (b && b !== 'transparent' && !/rgba\(.*, 0\)$/.test(b)) return b;
+            }
+            return 'rgb(255, 255, 255)';
+          };
+          let worst = { ratio: 99, text: '' };
+          for (const el of document.querySelectorAll('main p, main a, main button, main th, main td, main label, main small, main li, main legend, main h1, main h2, main svg text')) {
+            if (el.disabled || !el.textContent.trim() || !(el instanceof SVGElement || el.offsetParent)) continue;
+            const fg = el instanceof SVGElement ? getComputedStyle(el).fill : getComputedStyle(el).color;
+            if (!fg.startsWith('rgb')) continue;
+            const a = lum(fg);
+            const b = lum(behind(el));
+            const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+            if (ratio < worst.ratio) worst = { ratio: Math.round(ratio * 100) / 100, text: el.textContent.trim().slice(0, 40) };
+          }
+          return worst;
+        })(),
       }));
       seen.pages[name + width] = found;
+      if (found.contrast.ratio < 4.5) throw new Error(`${name}: text "${found.contrast.text}" has contrast ${found.contrast.ratio}`);
       if (found.overflow > 1) throw new Error(`${name} is ${found.overflow} px wider than ${width} px`);
       if (found.unlabelled.length) throw new Error(`${name}: controls without a label: ` + found.unlabelled.join(' | '));
       if (width === 390 && ['dataset', 'compare', 'search'].includes(name)) await shot('09-' + name + '-390');

@@ -221,10 +221,19 @@ document.addEventListener('alpine:init', () => {
       this.model = await this.get('/models/' + id);
       this.curve = (this.model.lossCurve || []).map(p => [p.iteration, p.loss]);
       if (this.model.status === 'QUEUED' || this.model.status === 'RUNNING') {
+        // a page opened while it trains starts its curve at the first epoch's loss
+        const start = (progress) => {
+          if (this.curve.length === 0 && progress.firstLoss != null) this.curve.push([1, progress.firstLoss]);
+        };
+        start(this.model.progress);
+        if (this.model.progress.loss != null && this.model.progress.iteration > 1) {
+          this.curve.push([this.model.progress.iteration, this.model.progress.loss]);
+        }
         this.follow(id, (progress) => {
           this.model.status = progress.status;
           this.model.progress = progress.progress;
-          if (progress.progress.loss != null) {
+          start(progress.progress);
+          if (progress.progress.loss != null && progress.progress.iteration > 1) {
             this.curve.push([progress.progress.iteration, progress.progress.loss]);
           }
         }, (done) => {
@@ -498,6 +507,8 @@ document.addEventListener('alpine:init', () => {
         this.busy = false;
       }
     },
+    // the models of the first three rows of a leaderboard (in its ranking) that have a run to open
+    bestRuns(keys) { return keys.map(k => this.runs[k]).filter(Boolean).slice(0, 3); },
     describeSettings(settings) {
       return Object.entries(settings).map(([k, v]) => k + ' ' + (Array.isArray(v) ? '[' + v.join(', ') + ']'
         : typeof v === 'object' && v ? JSON.stringify(v) : v)).join(', ');

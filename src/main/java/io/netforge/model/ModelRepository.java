@@ -47,6 +47,7 @@ public class ModelRepository {
     /** The measures a training job reports: the loss of the last epoch and, with early stopping, the validation loss. */
     public static final String LOSS = "loss";
     public static final String VALIDATION_LOSS = "validationLoss";
+    public static final String FIRST_LOSS = "firstLoss";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -427,7 +428,7 @@ public class ModelRepository {
                 testFractionOrNull,
                 spec,
                 new ModelView.Progress((int) job.step(), spec.maxIterations(), job.measures().get(LOSS),
-                        job.measures().get(VALIDATION_LOSS)),
+                        job.measures().get(VALIDATION_LOSS), job.measures().get(FIRST_LOSS)),
                 new ModelView.Timings(job.createdAt(), job.startedAt(), job.finishedAt(), secondsOrNull),
                 job.attempts(),
                 job.cancelRequested(),

@@ -52,6 +52,8 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
      * @param iteration      epochs done by the current (or last) attempt
      * @param loss           training loss of the last reported epoch; null before the first
      * @param validationLoss with early stopping, the validation loss of the last reported epoch; else null
+     * @param firstLoss      the training loss of the first epoch, once it has run (where a curve drawn from progress
+     *                       starts); else null
      */
     public ModelView withAliases(List<String> names) {
         return new ModelView(id, name, version, List.copyOf(names), status, datasetId, testDatasetId, testFraction,
@@ -77,7 +79,7 @@ public record ModelView(UUID id, String name, Integer version, List<String> alia
                 heldOutDatasetId, threshold, calibration, thresholdChoice);
     }
 
-    public record Progress(int iteration, int maxIterations, Double loss, Double validationLoss) {
+    public record Progress(int iteration, int maxIterations, Double loss, Double validationLoss, Double firstLoss) {
     }
 
     /** @param trainingSeconds wall time of the training loop alone (not loading data or evaluating) */

@@ -18,6 +18,8 @@ final class TrainingProgress implements TrainingMonitor, JobRun.Progress {
     private volatile int iteration;
     private volatile double loss = Double.NaN;
     private volatile double validationLoss = Double.NaN;
+    /** The first epoch's loss: where a loss curve drawn from progress starts, whenever one starts following it. */
+    private volatile double firstLoss = Double.NaN;
 
     TrainingProgress(JobRun run) {
         this.run = run;
@@ -25,6 +27,9 @@ final class TrainingProgress implements TrainingMonitor, JobRun.Progress {
 
     @Override
     public boolean onIteration(int iteration, double loss) {
+        if (iteration == 1) {
+            this.firstLoss = loss;
+        }
         this.loss = loss;
         this.iteration = iteration;
         return run.keepGoing();
@@ -54,9 +59,13 @@ final class TrainingProgress implements TrainingMonitor, JobRun.Progress {
 
     @Override
     public Map<String, Double> measures() {
-        Map<String, Double> measures = new HashMap<>(2);
+        Map<String, Double> measures = new HashMap<>(4);
         double l = loss;
         double v = validationLoss;
+        double f = firstLoss;
+        if (!Double.isNaN(f)) {
+            measures.put(ModelRepository.FIRST_LOSS, f);
+        }
         if (!Double.isNaN(l)) {
             measures.put(ModelRepository.LOSS, l);
         }

@@ -99,6 +99,9 @@ class DashboardBrowserTest {
                 + "\"earlyStopping\":true,\"calibration\":\"platt\",\"rule\":\"maxF1\"}");
         assertThat(seen.get("thresholdShown").asString()).contains("chosen by maxF1");
         assertThat(seen.get("experimentRows").asInt()).as("two configurations").isEqualTo(2);
+        assertThat(seen.get("experimentCompared").asInt()).isEqualTo(2);
+        assertThat(seen.get("warnings").toString()).contains("loss-oscillates");
+        assertThat(seen.get("warningsFirst").asBoolean()).isTrue();
         for (int width : new int[] {390, 1024, 1440}) {
             JsonNode page = seen.get("model" + width);
             assertThat(page.get("overflow").asInt()).as(width + " px").isLessThanOrEqualTo(1);

@@ -63,6 +63,10 @@ abstract class ModelLifecycleTest {
         assertThat(model.get("metrics").get("train").get("rows").asLong()).isEqualTo(4000);
         assertThat(model.get("progress").get("iteration").asInt()).isEqualTo(2000);
         assertThat(model.get("lossCurve").size()).isEqualTo(1000);
+        // where a curve drawn from progress starts: the first epoch's loss, the stored curve's first point
+        assertThat(model.get("lossCurve").get(0).get("iteration").asInt()).isEqualTo(1);
+        assertThat(model.get("progress").get("firstLoss").asDouble())
+                .isEqualTo(model.get("lossCurve").get(0).get("loss").asDouble());
         assertThat(model.get("features").size()).isEqualTo(20);
         assertThat(model.get("classes").get(1).asInt()).isEqualTo(1);
         assertThat(model.get("provenance").get("datasetSha256").asString()).hasSize(64);
