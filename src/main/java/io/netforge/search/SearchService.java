@@ -365,8 +365,12 @@ class SearchService {
         return searches.find(id).orElseThrow(() -> DomainException.notFound("search", id));
     }
 
-    private SearchView view(SearchRepository.Stored s) {
-        Jobs.State job = jobs.find(s.id()).orElseThrow(() -> DomainException.notFound("search", s.id()));
+    private SearchView view(SearchRepository.Stored read) {
+        Jobs.State job = jobs.find(read.id()).orElseThrow(() -> DomainException.notFound("search", read.id()));
+        // the search's row was read before its job's state: a search that finished in between has its refit in the
+        // same commit as its SUCCEEDED, so read the row again rather than show SUCCEEDED without its model
+        SearchRepository.Stored s = job.status() == io.netforge.job.JobStatus.SUCCEEDED && read.modelId() == null
+                ? searches.find(read.id()).orElse(read) : read;
         Task task = s.task();
         Score metric = task.score(s.metric()).orElseThrow();
         boolean validation = s.request().folds() == null;
