@@ -58,7 +58,7 @@ public class ClientScript {
             }
             request.addRowsItem(row);
         }
-        PredictResponse answer = new PredictionsApi(client).predict(model.getId().toString(), request, null, null);
+        PredictResponse answer = new PredictionsApi(client).predict(model.getId().toString(), request, null, null, null);
         System.out.println("model " + model.getId());
         for (Prediction p : answer.getPredictions()) {
             System.out.println(p.getProbability() + " " + p.getLabel().getActualInstance());

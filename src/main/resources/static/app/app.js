@@ -558,10 +558,22 @@ document.addEventListener('alpine:init', () => {
           : kind === 'boolean' ? text === 'true' : text;
       }
       this.predictError = '';
+      const body = JSON.stringify({ instances: [instance] });
       try {
-        const answer = await this.send('POST', '/models/' + this.model.id + '/predict?explain=true',
-          JSON.stringify({ instances: [instance] }), 'application/json');
+        let answer;
+        try {
+          answer = await this.send('POST', '/models/' + this.model.id + '/predict?explain=true', body, 'application/json');
+        } catch (err) {
+          // the model's training dataset (the contributions' background) was deleted: the answer without them
+          if (err.field !== 'backgroundDatasetId') throw err;
+          answer = await this.send('POST', '/models/' + this.model.id + '/predict', body, 'application/json');
+        }
         const p = answer.predictions[0];
+        if (!answer.explanation) {
+          this.prediction = { raw: JSON.stringify(p), label: p.label, probability: p.probability,
+            probabilities: p.probabilities, value: p.value, threshold: answer.threshold, contributions: [] };
+          return;
+        }
         const e = answer.explanation.explanations[0];
         const outputs = answer.explanation.outputs;
         // the contributions to the predicted class's probability (or the probability, or the value)

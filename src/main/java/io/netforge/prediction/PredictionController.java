@@ -44,15 +44,20 @@ class PredictionController {
     PredictResponse predict(@PathVariable("id") String reference,
             @org.springframework.web.bind.annotation.RequestParam(required = false) Double threshold,
             @org.springframework.web.bind.annotation.RequestParam(required = false) Boolean explain,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) UUID backgroundDatasetId,
             HttpServletRequest request) throws IOException {
         UUID id = references.resolve(reference, "id");
         if (!Boolean.TRUE.equals(explain)) {
+            if (backgroundDatasetId != null) {
+                throw io.netforge.problem.DomainException.invalidField("backgroundDatasetId",
+                        "is the background of explain=true; this request does not explain");
+            }
             return predictions.predict(id, request.getInputStream(), json, threshold);
         }
-        // explained: the rows bounded as POST /explain bounds them, its defaults
+        // explained: the rows bounded as POST /explain bounds them, its defaults but the background's dataset
         LoadedModel model = predictions.labelling(id, threshold);
-        ExplainService.Plan plan = explanations.plan(id, model, new ExplainService.Options(null, null, null, null,
-                null));
+        ExplainService.Plan plan = explanations.plan(id, model, new ExplainService.Options(null, backgroundDatasetId,
+                null, null, null));
         double[][] rows = new PredictBody(model.encoding(), ExplainService.MAX_ROWS).read(request.getInputStream(),
                 json);
         List<io.netforge.tabular.Prediction> answers = model.predict(rows);

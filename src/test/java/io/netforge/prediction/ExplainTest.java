@@ -134,6 +134,13 @@ class ExplainTest {
                 .get("predictions"));
         assertThat(explained.get("explanation")).isEqualTo(answer);
         assertThat(http.postJson("/models/" + id + "/predict", ROWS).json().has("explanation")).isFalse();
+        String trainedOn = http.get("/models/" + id).json().get("datasetId").asString();
+        assertThat(http.postJson("/models/" + id + "/predict?explain=true&backgroundDatasetId=" + trainedOn, ROWS).json()
+                .get("explanation")).isEqualTo(answer);
+        http.postJson("/models/" + id + "/predict?backgroundDatasetId=" + trainedOn, ROWS)
+                .assertProblem(400, "backgroundDatasetId", "explain=true");
+        http.postJson("/models/" + id + "/predict?explain=true&backgroundDatasetId=" + java.util.UUID.randomUUID(), ROWS)
+                .assertProblem(404, "dataset");
 
         // the same seed, the same estimate
         assertThat(http.postJson("/models/" + id + "/explain?method=sampling&samples=400&seed=3", ROWS).json()
