@@ -220,12 +220,14 @@ final class ModelImport {
         if (!header.hasNonNull("calibration")) {
             return null;
         }
-        ModelDocument.CalibrationDoc doc = read(header, "calibration", ModelDocument.CalibrationDoc.class);
         String field = "header.calibration.fitted";
-        Calibration fitted = doc.fitted();
-        if (fitted == null) {
-            throw DomainException.invalidField(field, "is missing");
+        String method = header.path("calibration").path("fitted").path("method").asString("");
+        if (!Calibration.METHODS.contains(method)) {
+            throw DomainException.invalidField(field + ".method", "must be one of " + String.join(", ",
+                    Calibration.METHODS) + ", got '" + method + "'");
         }
+        ModelDocument.CalibrationDoc doc = read(header, "calibration", ModelDocument.CalibrationDoc.class);
+        Calibration fitted = doc.fitted();
         if (!Calibration.fits(fitted.method(), task)) {
             throw DomainException.invalidField(field + ".method", fitted.method() + " does not calibrate a " + task.id()
                     + " model");

@@ -61,8 +61,11 @@ class ExplanationController {
     private final ModelReferences references;
     private final io.netforge.plot.PlotResponses images;
 
+    private final PredictionService predictions;
+
     ExplanationController(Explanations explanations, ModelRepository models, DatasetStore datasets,
-            ModelReferences references, io.netforge.plot.PlotResponses images) {
+            ModelReferences references, io.netforge.plot.PlotResponses images, PredictionService predictions) {
+        this.predictions = predictions;
         this.explanations = explanations;
         this.models = models;
         this.datasets = datasets;
@@ -109,8 +112,9 @@ class ExplanationController {
             throw e.with("field", "datasetId");
         }
         long features = model.features().size();
-        // a date's curves are its parts' (up to 4: year, month, weekday, hour): its inputs name them
-        long dates = model.features().stream().filter(f -> model.inputs().contains(f + ".weekday")).count();
+        // a date's curves are its parts' (up to 4: year, month, weekday, hour)
+        long dates = predictions.model(id).encoding().features().stream()
+                .filter(f -> f instanceof io.netforge.tabular.DateFeature).count();
         long curves = features + 3 * dates;
         long evaluations = dataset.rows() * (1L + features * repeats + curves * grid);
         if (evaluations > MAX_EVALUATIONS) {

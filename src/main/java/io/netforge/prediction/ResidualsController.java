@@ -9,11 +9,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.netforge.dataset.DatasetInfo;
-import io.netforge.dataset.DatasetStore;
 import io.netforge.model.ModelReferences;
-import io.netforge.model.ModelRepository;
-import io.netforge.model.ModelView;
 import io.netforge.problem.DomainException;
 import io.netforge.tabular.Task;
 import io.netforge.web.Route;
@@ -25,8 +21,6 @@ import io.netforge.web.Route;
 @RestController
 class ResidualsController {
 
-    /** Rows one request may run through the model. */
-    static final long MAX_ROWS = 1_000_000;
     /** Points answered: every row up to this many, else rows evenly spaced in upload order. */
     static final int MAX_POINTS = 2000;
 
@@ -43,17 +37,12 @@ class ResidualsController {
     }
 
     private final PredictionService predictions;
-    private final Explanations explanations;
-    private final ModelRepository models;
-    private final DatasetStore datasets;
+    private final LabelledRows rows;
     private final ModelReferences references;
 
-    ResidualsController(PredictionService predictions, Explanations explanations, ModelRepository models,
-            DatasetStore datasets, ModelReferences references) {
+    ResidualsController(PredictionService predictions, LabelledRows rows, ModelReferences references) {
         this.predictions = predictions;
-        this.explanations = explanations;
-        this.models = models;
-        this.datasets = datasets;
+        this.rows = rows;
         this.references = references;
     }
 
@@ -67,21 +56,10 @@ class ResidualsController {
             throw DomainException.unprocessable("model " + id + " is " + model.task().id()
                     + "; residuals are a regression's (a classifier has GET /models/{id}/roc and /thresholds)");
         }
-        ModelView view = models.getView(id);
-        UUID rowsOf = datasetId != null ? datasetId : view.testDatasetId() != null ? view.testDatasetId()
-                : view.datasetId();
-        DatasetInfo dataset = datasets.find(rowsOf).orElseThrow(() -> DomainException.notFound("dataset", rowsOf)
-                .with("field", "datasetId"));
-        if (dataset.rows() > MAX_ROWS) {
-            throw DomainException.tooLarge("datasetId: " + dataset.rows() + " rows; at most " + MAX_ROWS
-                    + " are run through the model for residuals").with("field", "datasetId");
-        }
-        Explanations.Labelled data = explanations.read(model, rowsOf);
+        LabelledRows.Rows read = rows.of(id, model, datasetId, "residuals");
+        UUID rowsOf = read.datasetId();
+        Explanations.Labelled data = read.data();
         int n = data.rows().length;
-        if (n == 0) {
-            throw DomainException.unprocessable("dataset " + rowsOf + " has no row with a label")
-                    .with("field", "datasetId");
-        }
         double[][] outputs = model.outputs(data.rows());
         double squares = 0;
         double absolute = 0;

@@ -9,11 +9,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.netforge.dataset.DatasetInfo;
-import io.netforge.dataset.DatasetStore;
 import io.netforge.model.ModelReferences;
 import io.netforge.model.ModelRepository;
-import io.netforge.model.ModelView;
 import io.netforge.problem.DomainException;
 import io.netforge.tabular.Task;
 import io.netforge.tabular.ThresholdCurve;
@@ -25,8 +22,6 @@ import io.netforge.web.Route;
 @RestController
 class ThresholdController {
 
-    /** Rows one request may run through the model. */
-    static final long MAX_ROWS = 1_000_000;
     /** Points of the curve answered (evenly spaced, its ends and the largest F1 kept). */
     static final int MAX_POINTS = 1000;
 
@@ -41,21 +36,18 @@ class ThresholdController {
     }
 
     private final PredictionService predictions;
-    private final Explanations explanations;
+    private final LabelledRows rows;
     private final ModelRepository models;
-    private final DatasetStore datasets;
     private final ModelReferences references;
-
     private final io.netforge.plot.PlotResponses images;
 
-    ThresholdController(PredictionService predictions, Explanations explanations, ModelRepository models,
-            DatasetStore datasets, ModelReferences references, io.netforge.plot.PlotResponses images) {
-        this.images = images;
+    ThresholdController(PredictionService predictions, LabelledRows rows, ModelRepository models,
+            ModelReferences references, io.netforge.plot.PlotResponses images) {
         this.predictions = predictions;
-        this.explanations = explanations;
+        this.rows = rows;
         this.models = models;
-        this.datasets = datasets;
         this.references = references;
+        this.images = images;
     }
 
     @Route(access = Route.Access.READ)
@@ -98,20 +90,9 @@ class ThresholdController {
             throw DomainException.unprocessable("model " + id + " is " + model.task().id()
                     + "; thresholds are a binary model's");
         }
-        ModelView view = models.getView(id);
-        UUID rowsOf = datasetId != null ? datasetId : view.testDatasetId() != null ? view.testDatasetId()
-                : view.datasetId();
-        DatasetInfo dataset = datasets.find(rowsOf).orElseThrow(() -> DomainException.notFound("dataset", rowsOf)
-                .with("field", "datasetId"));
-        if (dataset.rows() > MAX_ROWS) {
-            throw DomainException.tooLarge("datasetId: " + dataset.rows() + " rows; at most " + MAX_ROWS
-                    + " are run through the model for thresholds").with("field", "datasetId");
-        }
-        Explanations.Labelled data = explanations.read(model, rowsOf);
-        if (data.rows().length == 0) {
-            throw DomainException.unprocessable("dataset " + rowsOf + " has no row with a label")
-                    .with("field", "datasetId");
-        }
+        LabelledRows.Rows read = rows.of(id, model, datasetId, "thresholds");
+        UUID rowsOf = read.datasetId();
+        Explanations.Labelled data = read.data();
         double[][] outputs = model.outputs(data.rows());
         double[] scores = new double[outputs.length];
         boolean[] positive = new boolean[outputs.length];

@@ -268,6 +268,42 @@ class ExportTest {
     }
 
     /**
+     * A calibration or a chosen threshold in an imported header is what the service could have fitted: a method of
+     * the model's task, finite parameters, an increasing isotonic map, a threshold in [0, 1]; each else a 400 naming it.
+     */
+    @Test
+    void refusesACalibrationOrThresholdItCouldNotHaveFitted() throws Exception {
+        String id = models.get("binary")[0];
+        Map<String, byte[]> members = members(download("/models/" + id + "/export?format=npz"));
+        JsonNode header = Http.parse(new String(download("/models/" + id + "/export?format=json"), StandardCharsets.UTF_8))
+                .get("header");
+        String[][] cases = {
+            {"calibration", "{\"fitted\": {\"method\": \"isotonic\", \"x\": [0.2, 0.1], \"y\": [0, 1]},"
+                    + " \"heldOut\": \"validation\", \"heldOutRows\": 2, \"reportedOn\": \"heldOut\"}",
+                "header.calibration.fitted", "x must increase"},
+            {"calibration", "{\"fitted\": {\"method\": \"temperature\", \"t\": 0}, \"heldOut\": \"validation\","
+                    + " \"heldOutRows\": 2, \"reportedOn\": \"heldOut\"}", "header.calibration.fitted.t", "above 0"},
+            {"calibration", "{\"fitted\": {\"method\": \"beta\"}, \"heldOut\": \"validation\", \"heldOutRows\": 2,"
+                    + " \"reportedOn\": \"heldOut\"}", "header.calibration", "beta"},
+            {"thresholdChoice", "{\"heldOut\": \"validation\", \"choice\": {\"rule\": {\"by\": \"maxF1\"},"
+                    + " \"threshold\": 2, \"rows\": 2, \"positives\": 1, \"precision\": 1, \"recall\": 1, \"f1\": 1,"
+                    + " \"met\": true}}", "header.thresholdChoice", "[0, 1]"},
+        };
+        for (String[] c : cases) {
+            tools.jackson.databind.node.ObjectNode changed = (tools.jackson.databind.node.ObjectNode) header.deepCopy();
+            changed.set(c[0], Http.parse(c[1]));
+            byte[] text = Http.write(changed).getBytes(StandardCharsets.UTF_8);
+            double[] codes = new double[text.length];
+            for (int i = 0; i < text.length; i++) {
+                codes[i] = text[i] & 0xff;
+            }
+            Map<String, byte[]> tampered = new java.util.LinkedHashMap<>(members);
+            tampered.put("header.npy", npy("<i4", new long[] {text.length}, codes));
+            http.post("/models/import", "application/octet-stream", zip(tampered)).assertProblem(400, c[2], c[3]);
+        }
+    }
+
+    /**
      * An import never unpacks or holds more than the header's layers need, and its header is checked as a training
      * request and a stored model are: each of these is a 4xx naming what is wrong, answered at once.
      */
