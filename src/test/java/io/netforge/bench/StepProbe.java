@@ -20,7 +20,8 @@ import io.netforge.compute.TrainingSettings;
 
 /**
  * One training of a shape, to profile (JFR, async-profiler) or time on its own: synthetic rows (seeded), ReLU
- * hidden layers, Adam, the given batch size. Prints the path taken and seconds per epoch of each run.
+ * hidden layers, Adam, the given batch size. Prints the path taken, seconds per epoch of each run, and the heap
+ * bytes every thread allocated per epoch (a kernel whose vectors C2 boxes allocates kilobytes a step).
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp ... io.netforge.bench.StepProbe ROWS INPUTS HIDDEN CLASSES BATCH
@@ -86,16 +87,32 @@ public final class StepProbe {
                     .withObjective(objective).withActivations(List.of(activation))
                     .withOptimizer(optimizer).withBatchSize(batch);
             List<Double> perEpoch = new ArrayList<>();
+            List<Long> bytesPerEpoch = new ArrayList<>();
             String trainer = null;
             for (int run = 0; run < runs; run++) {
+                long allocated = allocatedBytes();
                 long start = System.nanoTime();
                 try (TrainingResult trained = Trainer.train(xs, ys, settings, TrainingMonitor.NONE)) {
                     perEpoch.add((System.nanoTime() - start) / 1e9 / epochs);
+                    bytesPerEpoch.add((allocatedBytes() - allocated) / epochs);
                     trainer = trained.trainer();
                 }
             }
             System.out.printf("trainer %s, seconds per epoch %s%n", trainer, perEpoch);
+            // a kernel whose vectors C2 boxes allocates kilobytes a step: the sign of a vector path gone slow
+            System.out.printf("heap bytes allocated per epoch (every thread) %s%n", bytesPerEpoch);
         }
         System.exit(0); // ND4J's native threads are not daemons
+    }
+
+    /** Heap bytes allocated so far by every live thread (HotSpot's per-thread counters). */
+    static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(0, bytes);
+        }
+        return total;
     }
 }
