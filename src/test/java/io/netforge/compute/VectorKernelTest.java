@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -61,6 +62,30 @@ class VectorKernelTest {
                     }
                     assertSame(fast, reference, 1e-5);
                 }
+            }
+        }
+    }
+
+    /**
+     * Rows of many inputs: the copy into blocks moves them a block of rows and 64 inputs at a time, so 130 inputs
+     * take two whole groups and a part of one, and 1001 rows end in a part of a block; a value put in the wrong
+     * place would move the gradient far more than the sums' rounding.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Precision.class)
+    void rowsOfManyInputsAreCopiedIntoTheirBlocksWhole(Precision precision) {
+        Random random = new Random(130);
+        int inputs = 130;
+        try (LabelledData data = randomData(random, 1001, inputs, precision);
+                Network network = randomNetwork(random, inputs, List.of(6), precision);
+                TrainingKernel kernel = Kernels.create(Kernels.Path.VECTOR, network, data.x(), data.y(),
+                        new UpdateRule.GradientDescent(1.0))) {
+            double loss = kernel.lossAndGradients();
+            try (LabelledData data64 = inFloat64(data, inputs);
+                    Network network64 = inFloat64(network);
+                    Gradients exact = Backprop.gradients(network64, data64.x(), data64.y());
+                    Gradients fast = kernel.gradients(loss)) {
+                assertSame(fast, exact, precision == Precision.FLOAT64 ? 1e-13 : 2e-6);
             }
         }
     }
