@@ -70,6 +70,7 @@ RULES = [
     ('Arrays.fill(part, 0.0)', 'Arrays.fill(part, 0f)'),
     ('DoubleVector.broadcast(S, 1.0)', 'FloatVector.broadcast(S, 1f)'),
     ('DoubleBuffer data = rowMajor.data().asNioDouble();', 'FloatBuffer data = rowMajor.data().asNioFloat();'),
+    ('private void copyTransposed(DoubleBuffer data, int inputs) {', 'private void copyTransposed(FloatBuffer data, int inputs) {'),
     ('import java.nio.DoubleBuffer;', 'import java.nio.FloatBuffer;'),
     ('VectorKernelF64', 'VectorKernelF32'),
     ('VectorMathF64', 'VectorMathF32'),
