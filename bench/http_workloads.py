@@ -9,11 +9,12 @@ With --against-jar, an older build of the service trains the same jobs in the sa
 
 Also the first job after a start, per task: a binary, a multi-class and a regression job
 (mini-batch and full batch), each on an instance of its own started for it: its first job against the same job
-run a third time (warm).
+run a third time (warm), on --first-rounds fresh instances per kind (medians: a job of a few milliseconds is
+moved by anything else the machine does).
 
   /usr/bin/python3 bench/http_workloads.py [--jar target/netforge-0.1.0-SNAPSHOT.jar] [--against-jar OLD.jar]
                                            [--rounds 3] [--only NAME,...] [--skip-first-jobs]
-                                           [--skip-workloads] [--out FILE]
+                                           [--skip-workloads] [--first-rounds 3] [--out FILE]
 
 Needs Debian's python3 with python3-torch (torch_reference.py) and numpy. Prints JSON (also --out).
 """
@@ -200,6 +201,7 @@ def main():
     p.add_argument('--only')
     p.add_argument('--skip-first-jobs', action='store_true')
     p.add_argument('--skip-workloads', action='store_true')
+    p.add_argument('--first-rounds', type=int, default=3)
     p.add_argument('--out')
     a = p.parse_args()
     folder = tempfile.mkdtemp(prefix='netforge-http-bench-')
@@ -250,21 +252,31 @@ def main():
             for s in services:
                 s.stop()
             services = []
-            # for each kind of job, a fresh instance: its first job after the start, then the same job warm
+            # for each kind of job, fresh instances: the first job after the start, then the same job warm
             for i, (name, w) in enumerate(FIRST_JOBS.items()):
-                fresh = Service(a.jar, 18193 + i, folder, 'fresh')
-                services.append(fresh)
-                csv, _ = write_data(folder, name, w)
-                dataset = fresh.upload(csv, name)
-                first = fresh.train(dataset, w, name + '-first')
-                fresh.train(dataset, w, name + '-second')
-                warm = fresh.train(dataset, w, name + '-warm')
-                fresh.stop()
-                services.remove(fresh)
-                entry = {'job': name, 'trainer': first['trainer'], 'first_seconds': first['training_seconds'],
-                         'warm_seconds': warm['training_seconds'],
-                         'ratio': round(first['training_seconds'] / warm['training_seconds'], 3),
-                         'first_wall_seconds': first['wall_seconds'], 'warm_wall_seconds': warm['wall_seconds']}
+                firsts, warms, walls = [], [], []
+                trainer = None
+                for r in range(a.first_rounds):
+                    fresh = Service(a.jar, 18193 + i, folder, f'fresh-{r}')
+                    services.append(fresh)
+                    csv, _ = write_data(folder, name, w)
+                    dataset = fresh.upload(csv, name)
+                    first = fresh.train(dataset, w, name + '-first')
+                    fresh.train(dataset, w, name + '-second')
+                    warm = fresh.train(dataset, w, name + '-warm')
+                    fresh.stop()
+                    services.remove(fresh)
+                    trainer = first['trainer']
+                    firsts.append(first['training_seconds'])
+                    warms.append(warm['training_seconds'])
+                    walls.append((first['wall_seconds'], warm['wall_seconds']))
+                ratios = [f / m for f, m in zip(firsts, warms)]
+                entry = {'job': name, 'trainer': trainer, 'first_seconds_median': round(median(firsts), 4),
+                         'warm_seconds_median': round(median(warms), 4),
+                         'ratio_of_medians': round(median(firsts) / median(warms), 3),
+                         'ratio_median': round(median(ratios), 3), 'ratios': [round(x, 3) for x in ratios],
+                         'first_seconds_each': firsts, 'warm_seconds_each': warms,
+                         'wall_seconds_first_and_warm_each': walls}
                 print(f'first job {name}: {entry}', file=sys.stderr)
                 result['first_jobs'].append(entry)
     finally:
