@@ -94,7 +94,7 @@ KEPT_DOUBLE = [
     r'^            float divisor = \(float\) weightTotal; // as PyTorch divides float32$',
     r'^    public double addL2\(double l2\) \{$',
     r'^        double squares = 0;$',
-    r'^                squares \+= \(double\) theta\[i\] \* theta\[i\];$',
+    r'^ +squares \+= \(double\) theta\[i\] \* theta\[i\];$',
     r'^    public Gradients gradients\(double loss\) \{$',
     r'^        private final double\[\] rowWeights;$',
     r'^        double gather\(int\[\] order, int start, int n, float\[\] x, float\[\] y, float\[\] weight, int stride,$',

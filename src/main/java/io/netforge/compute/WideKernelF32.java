@@ -19,7 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Rows are row-major, as ND4J holds them, and every product is vectorised along the contiguous dimension of its
  * result: z = a W + b along the units, delta_{l-1} = delta_l W^T along the inputs (from a transposed copy of W made
- * after each step), dW = a^T delta along the units, each lane computing whole sums of its own. So every number is
+ * after each step), dW = a^T delta along the units, each lane computing whole sums of its own. The weights, their
+ * gradients, the transposed copies and each chunk's deltas are kept in strips of {@link #TILE} columns (see
+ * {@link #pack}), so that a product reads the block of a matrix it works on one value after the other: row-major,
+ * a tile's rows would be a layer's width apart, and for widths such as 512 all in the same few sets of the cache. So every number is
  * one chain of fused multiply-adds in a fixed order: over the inputs for z, over the units for delta, over the rows
  * of the batch in their order for dW and db. Nothing is summed across lanes or threads, so the bits do not depend
  * on the vector width, the thread count or the load; and the rows are taken in chunks whose size does not change
@@ -46,6 +49,8 @@ final class WideKernelF32 implements TrainingKernel {
     static final int MIN_CHUNK = 16;
     /** Values of a chunk's widest layer input that fit the cache next to the weights (a quarter of L2, or less). */
     private static final int CHUNK_VALUES = 1 << 15;
+    /** Values of the inputs a weights' product copies at a time (a block of groups of four: 16 KB). */
+    private static final int COLUMN_VALUES = 2048;
     /** Multiply-adds below which a product runs on the calling thread alone. */
     private static final long MIN_PARALLEL_WORK = 1L << 18;
 
@@ -58,14 +63,14 @@ final class WideKernelF32 implements TrainingKernel {
     private final int[] width;
     private final int outputs;
 
-    /** Every weight (W_l row-major, inputs x units) and bias, layer by layer. */
+    /** Every weight (W_l, inputs x units, in strips of {@link #TILE} units: see {@link #pack}) and bias, layer by layer. */
     private final float[] theta;
     private final int[] weightOffset;
     private final int[] biasOffset;
     private final int parameters;
-    /** W_l transposed (units x inputs), for delta_{l-1}; made again after every step. */
+    /** W_l transposed (units x inputs, in strips of {@link #TILE} inputs), for delta_{l-1}; made after every step. */
     private final float[][] transposed;
-    /** dJ/dtheta of the last pass, at theta's offsets. */
+    /** dJ/dtheta of the last pass, at theta's offsets and in its strips. */
     private final float[] gradient;
     private float[] best;
 
@@ -79,6 +84,9 @@ final class WideKernelF32 implements TrainingKernel {
     private final float[] x;
     private final float[][] a;
     private final float[][] delta;
+    /** A layer's deltas in strips of {@link #TILE} units, for the weights' sums; each helper's group of four inputs. */
+    private final float[] deltaStrips;
+    private final float[][] inputColumns;
     /** The output layer's logits, unit-major for the objective ({@code u[j * chunk + r]}), labels, row weights. */
     private final float[] u;
     private final float[] y;
@@ -130,7 +138,7 @@ final class WideKernelF32 implements TrainingKernel {
         for (int l = 0; l < layers; l++) {
             float[] w = floats(network.weightsData(l));
             float[] b = floats(network.biasData(l));
-            System.arraycopy(w, 0, theta, weightOffset[l], w.length);
+            pack(w, 0, width[l], width[l + 1], theta, weightOffset[l]);
             System.arraycopy(b, 0, theta, biasOffset[l], b.length);
             if (l > 0) {
                 transposed[l] = new float[width[l] * width[l + 1]];
@@ -152,6 +160,12 @@ final class WideKernelF32 implements TrainingKernel {
             }
             delta[l] = new float[chunk * width[l + 1]];
         }
+        int widest = 0;
+        for (int l = 1; l <= layers; l++) {
+            widest = Math.max(widest, width[l]);
+        }
+        this.deltaStrips = new float[chunk * widest];
+        this.inputColumns = new float[threads.workers()][Math.max(COLUMN_VALUES, chunk * 4)];
         this.u = new float[chunk * outputs];
         this.y = new float[chunk * outputs];
         this.weight = new float[chunk];
@@ -262,6 +276,7 @@ final class WideKernelF32 implements TrainingKernel {
         }
         for (int l = last; l >= 0; l--) {
             float[] input = l == 0 ? x : a[l - 1];
+            pack(delta[l], 0, n, width[l + 1], deltaStrips, 0);
             weightSums(input, n, l);
             biasSums(delta[l], n, width[l + 1], gradient, biasOffset[l]);
             if (l > 0) {
@@ -290,7 +305,7 @@ final class WideKernelF32 implements TrainingKernel {
         }
     }
 
-    /** c = a m, a rows x k, m (at {@code mAt}) k x n, c rows x n, all row-major: tiles of columns, in parallel. */
+    /** c = a m, a rows x k and c rows x n row-major, m (at {@code mAt}) k x n in strips: strips of columns, in parallel. */
     private void product(float[] a, int rows, int k, float[] m, int mAt, int n, float[] c) {
         int tiles = (n + TILE - 1) / TILE;
         int parts = parts((long) rows * k * n, tiles);
@@ -305,22 +320,22 @@ final class WideKernelF32 implements TrainingKernel {
         });
     }
 
-    /** dW_l += input^T delta_l over rows [0, rows): tiles of inputs, in parallel. */
+    /** dW_l += input^T delta_l over rows [0, rows) (delta_l in {@link #deltaStrips}): groups of inputs, in parallel. */
     private void weightSums(float[] input, int rows, int l) {
         int nIn = width[l];
         int nOut = width[l + 1];
         int groups = (nIn + 3) / 4;
         int parts = parts((long) rows * nIn * nOut, groups);
-        float[] d = delta[l];
+        float[] d = deltaStrips;
         int at = weightOffset[l];
         if (parts == 1) {
-            transposedProductRange(input, rows, nIn, d, nOut, gradient, at, 0, nIn);
+            transposedProductRange(input, rows, nIn, d, nOut, gradient, at, 0, nIn, inputColumns[0]);
             return;
         }
         threads.run(parts, (part, worker) -> {
             int from = groups * part / parts * 4;
             int to = Math.min(nIn, groups * (part + 1) / parts * 4);
-            transposedProductRange(input, rows, nIn, d, nOut, gradient, at, from, to);
+            transposedProductRange(input, rows, nIn, d, nOut, gradient, at, from, to, inputColumns[worker]);
         });
     }
 
@@ -333,42 +348,52 @@ final class WideKernelF32 implements TrainingKernel {
     }
 
     /**
-     * c[r][j] = sum_q a[r][q] m[q][j] for r < rows, j in [from, to): each a chain of multiply-adds over q in order
-     * (in blocks of {@link #K_BLOCK} inputs, each block continuing from the sums the one before stored).
+     * c[r][j] = sum_q a[r][q] m[q][j] for r < rows, j in [from, to) (from a strip's first column, to one too or n),
+     * m in strips (see {@link #pack}): each a chain of multiply-adds over q in order, in blocks of {@link #K_BLOCK}
+     * inputs, each block continuing from the sums the one before stored. A strip's block of m (K_BLOCK x TILE values,
+     * one after the other) stays in the L1 cache while every row goes through it.
      */
     static void multiplyRange(float[] a, int rows, int k, float[] m, int mAt, int n, float[] c, int from, int to) {
         for (int q0 = 0; q0 < k; q0 += K_BLOCK) {
             int q1 = Math.min(k, q0 + K_BLOCK);
             boolean first = q0 == 0;
-            int r = 0;
-            for (; r + 4 <= rows; r += 4) {
-                int j = from;
-                for (; j + TILE <= to; j += TILE) {
-                    tile4x3(a, r, k, m, mAt, n, c, j, q0, q1, first);
-                }
-                for (; j + LANES <= to; j += LANES) {
-                    tile4x1(a, r, k, m, mAt, n, c, j, q0, q1, first);
-                }
-                for (; j < to; j++) {
-                    for (int i = r; i < r + 4; i++) {
-                        scalar(a, i, k, m, mAt, n, c, j, q0, q1, first);
+            for (int j = from; j < to; j += TILE) {
+                int w = Math.min(TILE, n - j);
+                int strip = mAt + j * k;
+                int r = 0;
+                for (; r + 4 <= rows; r += 4) {
+                    if (w == TILE) {
+                        tile4x3(a, r, k, m, strip, n, c, j, q0, q1, first);
+                        continue;
+                    }
+                    int jj = 0;
+                    for (; jj + LANES <= w; jj += LANES) {
+                        tile4x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                    }
+                    for (; jj < w; jj++) {
+                        for (int i = r; i < r + 4; i++) {
+                            scalar(a, i, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                        }
                     }
                 }
-            }
-            for (; r < rows; r++) {
-                int j = from;
-                for (; j + LANES <= to; j += LANES) {
-                    tile1x1(a, r, k, m, mAt, n, c, j, q0, q1, first);
-                }
-                for (; j < to; j++) {
-                    scalar(a, r, k, m, mAt, n, c, j, q0, q1, first);
+                for (; r < rows; r++) {
+                    int jj = 0;
+                    for (; jj + LANES <= w; jj += LANES) {
+                        tile1x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                    }
+                    for (; jj < w; jj++) {
+                        scalar(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                    }
                 }
             }
         }
     }
 
-    /** Four rows by three vectors of columns: twelve chains, each input's three loads feeding twelve multiply-adds. */
-    private static void tile4x3(float[] a, int r, int k, float[] m, int mAt, int n, float[] c, int j, int q0,
+    /**
+     * Four rows by a whole strip (three vectors of columns, row q of the strip at {@code p + q * TILE}): twelve
+     * chains, each input's three loads feeding twelve multiply-adds.
+     */
+    private static void tile4x3(float[] a, int r, int k, float[] m, int p, int n, float[] c, int j, int q0,
             int q1, boolean first) {
         int c0 = r * n + j;
         int c1 = c0 + n;
@@ -418,7 +443,7 @@ final class WideKernelF32 implements TrainingKernel {
         int a2 = a1 + k;
         int a3 = a2 + k;
         for (int q = q0; q < q1; q++) {
-            int at = mAt + q * n + j;
+            int at = p + q * TILE;
             FloatVector m0 = FloatVector.fromArray(S, m, at);
             FloatVector m1 = FloatVector.fromArray(S, m, at + LANES);
             FloatVector m2 = FloatVector.fromArray(S, m, at + 2 * LANES);
@@ -453,8 +478,9 @@ final class WideKernelF32 implements TrainingKernel {
         s32.intoArray(c, c3 + 2 * LANES);
     }
 
-    /** Four rows by one vector of columns. */
-    private static void tile4x1(float[] a, int r, int k, float[] m, int mAt, int n, float[] c, int j, int q0,
+
+    /** Four rows by one vector of a strip w columns wide (row q of it at {@code p + q * w}). */
+    private static void tile4x1(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
             int q1, boolean first) {
         int c0 = r * n + j;
         FloatVector s0 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c0);
@@ -463,7 +489,7 @@ final class WideKernelF32 implements TrainingKernel {
         FloatVector s3 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c0 + 3 * n);
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
-            FloatVector m0 = FloatVector.fromArray(S, m, mAt + q * n + j);
+            FloatVector m0 = FloatVector.fromArray(S, m, p + q * w);
             s0 = FloatVector.broadcast(S, a[a0 + q]).fma(m0, s0);
             s1 = FloatVector.broadcast(S, a[a0 + k + q]).fma(m0, s1);
             s2 = FloatVector.broadcast(S, a[a0 + 2 * k + q]).fma(m0, s2);
@@ -475,67 +501,100 @@ final class WideKernelF32 implements TrainingKernel {
         s3.intoArray(c, c0 + 3 * n);
     }
 
-    /** One row by one vector of columns. */
-    private static void tile1x1(float[] a, int r, int k, float[] m, int mAt, int n, float[] c, int j, int q0,
+    /** One row by one vector of a strip w columns wide. */
+    private static void tile1x1(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
             int q1, boolean first) {
         int c0 = r * n + j;
         FloatVector s = first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c0);
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
-            s = FloatVector.broadcast(S, a[a0 + q]).fma(FloatVector.fromArray(S, m, mAt + q * n + j), s);
+            s = FloatVector.broadcast(S, a[a0 + q]).fma(FloatVector.fromArray(S, m, p + q * w), s);
         }
         s.intoArray(c, c0);
     }
 
     /** One number: the same chain a lane computes, with the same fused multiply-adds. */
-    private static void scalar(float[] a, int r, int k, float[] m, int mAt, int n, float[] c, int j, int q0,
+    private static void scalar(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
             int q1, boolean first) {
         float s = first ? 0f : c[r * n + j];
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
-            s = Math.fma(a[a0 + q], m[mAt + q * n + j], s);
+            s = Math.fma(a[a0 + q], m[p + q * w], s);
         }
         c[r * n + j] = s;
     }
 
     /**
-     * g[at + q * n + j] += sum_r in[r][q] d[r][j] for q in [from, to), every j: for each, one chain of multiply-adds
-     * over the rows in order, continuing from the sum g holds.
+     * g[q][j] += sum_r in[r][q] d[r][j] for q in [from, to) (from a multiple of 4), every j, with g (at {@code at}, k x
+     * n) and d (rows x n) in strips: for each weight one chain of multiply-adds over the rows in order, continuing
+     * from the sum g holds. The inputs are taken in blocks of groups of four whose values fit {@code column}
+     * (COLUMN_VALUES): each block's values are first copied there, group after group, each group row after row (read
+     * in place, its rows would be k values apart); then every strip of d goes through the whole block while it is in
+     * the L1 cache, once per block rather than once per group.
      */
     static void transposedProductRange(float[] in, int rows, int k, float[] d, int n, float[] g, int at, int from,
-            int to) {
-        int q = from;
-        for (; q + 4 <= to; q += 4) {
-            int j = 0;
-            for (; j + TILE <= n; j += TILE) {
-                sums4x3(in, rows, k, d, n, g, at, q, j);
+            int to, float[] column) {
+        int groups = Math.max(1, COLUMN_VALUES / (4 * rows));
+        int whole = from + (to - from) / 4 * 4;
+        for (int q0 = from; q0 < whole; q0 += 4 * groups) {
+            int q1 = Math.min(whole, q0 + 4 * groups);
+            int c = 0;
+            for (int q = q0; q < q1; q += 4) {
+                for (int r = 0; r < rows; r++, c += 4) {
+                    int i = r * k + q;
+                    column[c] = in[i];
+                    column[c + 1] = in[i + 1];
+                    column[c + 2] = in[i + 2];
+                    column[c + 3] = in[i + 3];
+                }
             }
-            for (; j + LANES <= n; j += LANES) {
-                sums4x1(in, rows, k, d, n, g, at, q, j);
-            }
-            for (; j < n; j++) {
-                for (int i = q; i < q + 4; i++) {
-                    sumScalar(in, rows, k, d, n, g, at, i, j);
+            for (int j = 0; j < n; j += TILE) {
+                int w = Math.min(TILE, n - j);
+                int strip = j * rows;
+                for (int q = q0; q < q1; q += 4) {
+                    int col = (q - q0) * rows;
+                    int g0 = at + j * k + q * w;
+                    if (w == TILE) {
+                        sums4x3(column, col, rows, d, strip, g, g0);
+                        continue;
+                    }
+                    int jj = 0;
+                    for (; jj + LANES <= w; jj += LANES) {
+                        sums4x1(column, col, rows, d, strip + jj, w, g, g0 + jj);
+                    }
+                    for (; jj < w; jj++) {
+                        for (int i = 0; i < 4; i++) {
+                            sumScalar(column, 4, col + i, rows, d, strip + jj, w, g, g0 + i * w + jj);
+                        }
+                    }
                 }
             }
         }
-        for (; q < to; q++) {
-            int j = 0;
-            for (; j + LANES <= n; j += LANES) {
-                sums1x1(in, rows, k, d, n, g, at, q, j);
-            }
-            for (; j < n; j++) {
-                sumScalar(in, rows, k, d, n, g, at, q, j);
+        for (int q = whole; q < to; q++) {
+            for (int j = 0; j < n; j += TILE) {
+                int w = Math.min(TILE, n - j);
+                int strip = j * rows;
+                int g0 = at + j * k + q * w;
+                int jj = 0;
+                for (; jj + LANES <= w; jj += LANES) {
+                    sums1x1(in, k, q, rows, d, strip + jj, w, g, g0 + jj);
+                }
+                for (; jj < w; jj++) {
+                    sumScalar(in, k, q, rows, d, strip + jj, w, g, g0 + jj);
+                }
             }
         }
     }
 
-    /** Four inputs by three vectors of units: twelve chains over the rows. */
-    private static void sums4x3(float[] in, int rows, int k, float[] d, int n, float[] g, int at, int q, int j) {
-        int g0 = at + q * n + j;
-        int g1 = g0 + n;
-        int g2 = g1 + n;
-        int g3 = g2 + n;
+    /**
+     * Four inputs (their rows' values four by four in {@code column} from col) by a whole strip of units (row r of the strip's
+     * deltas at {@code p + r * TILE}; the four inputs' weights one strip row after the other from g0): twelve chains
+     * over the rows.
+     */
+    private static void sums4x3(float[] column, int col, int rows, float[] d, int p, float[] g, int g0) {
+        int g1 = g0 + TILE;
+        int g2 = g1 + TILE;
+        int g3 = g2 + TILE;
         FloatVector s00 = FloatVector.fromArray(S, g, g0);
         FloatVector s01 = FloatVector.fromArray(S, g, g0 + LANES);
         FloatVector s02 = FloatVector.fromArray(S, g, g0 + 2 * LANES);
@@ -549,24 +608,24 @@ final class WideKernelF32 implements TrainingKernel {
         FloatVector s31 = FloatVector.fromArray(S, g, g3 + LANES);
         FloatVector s32 = FloatVector.fromArray(S, g, g3 + 2 * LANES);
         for (int r = 0; r < rows; r++) {
-            int dAt = r * n + j;
+            int dAt = p + r * TILE;
             FloatVector d0 = FloatVector.fromArray(S, d, dAt);
             FloatVector d1 = FloatVector.fromArray(S, d, dAt + LANES);
             FloatVector d2 = FloatVector.fromArray(S, d, dAt + 2 * LANES);
-            int i = r * k + q;
-            FloatVector v = FloatVector.broadcast(S, in[i]);
+            int i = col + 4 * r;
+            FloatVector v = FloatVector.broadcast(S, column[i]);
             s00 = v.fma(d0, s00);
             s01 = v.fma(d1, s01);
             s02 = v.fma(d2, s02);
-            v = FloatVector.broadcast(S, in[i + 1]);
+            v = FloatVector.broadcast(S, column[i + 1]);
             s10 = v.fma(d0, s10);
             s11 = v.fma(d1, s11);
             s12 = v.fma(d2, s12);
-            v = FloatVector.broadcast(S, in[i + 2]);
+            v = FloatVector.broadcast(S, column[i + 2]);
             s20 = v.fma(d0, s20);
             s21 = v.fma(d1, s21);
             s22 = v.fma(d2, s22);
-            v = FloatVector.broadcast(S, in[i + 3]);
+            v = FloatVector.broadcast(S, column[i + 3]);
             s30 = v.fma(d0, s30);
             s31 = v.fma(d1, s31);
             s32 = v.fma(d2, s32);
@@ -585,43 +644,42 @@ final class WideKernelF32 implements TrainingKernel {
         s32.intoArray(g, g3 + 2 * LANES);
     }
 
-    /** Four inputs by one vector of units. */
-    private static void sums4x1(float[] in, int rows, int k, float[] d, int n, float[] g, int at, int q, int j) {
-        int g0 = at + q * n + j;
+    /** Four inputs by one vector of a strip w units wide. */
+    private static void sums4x1(float[] column, int col, int rows, float[] d, int p, int w, float[] g, int g0) {
         FloatVector s0 = FloatVector.fromArray(S, g, g0);
-        FloatVector s1 = FloatVector.fromArray(S, g, g0 + n);
-        FloatVector s2 = FloatVector.fromArray(S, g, g0 + 2 * n);
-        FloatVector s3 = FloatVector.fromArray(S, g, g0 + 3 * n);
+        FloatVector s1 = FloatVector.fromArray(S, g, g0 + w);
+        FloatVector s2 = FloatVector.fromArray(S, g, g0 + 2 * w);
+        FloatVector s3 = FloatVector.fromArray(S, g, g0 + 3 * w);
         for (int r = 0; r < rows; r++) {
-            FloatVector d0 = FloatVector.fromArray(S, d, r * n + j);
-            int i = r * k + q;
-            s0 = FloatVector.broadcast(S, in[i]).fma(d0, s0);
-            s1 = FloatVector.broadcast(S, in[i + 1]).fma(d0, s1);
-            s2 = FloatVector.broadcast(S, in[i + 2]).fma(d0, s2);
-            s3 = FloatVector.broadcast(S, in[i + 3]).fma(d0, s3);
+            FloatVector d0 = FloatVector.fromArray(S, d, p + r * w);
+            int i = col + 4 * r;
+            s0 = FloatVector.broadcast(S, column[i]).fma(d0, s0);
+            s1 = FloatVector.broadcast(S, column[i + 1]).fma(d0, s1);
+            s2 = FloatVector.broadcast(S, column[i + 2]).fma(d0, s2);
+            s3 = FloatVector.broadcast(S, column[i + 3]).fma(d0, s3);
         }
         s0.intoArray(g, g0);
-        s1.intoArray(g, g0 + n);
-        s2.intoArray(g, g0 + 2 * n);
-        s3.intoArray(g, g0 + 3 * n);
+        s1.intoArray(g, g0 + w);
+        s2.intoArray(g, g0 + 2 * w);
+        s3.intoArray(g, g0 + 3 * w);
     }
 
-    /** One input by one vector of units. */
-    private static void sums1x1(float[] in, int rows, int k, float[] d, int n, float[] g, int at, int q, int j) {
-        int g0 = at + q * n + j;
+    /** One input (value of row r at {@code v[r * stride + at]}) by one vector of a strip w units wide. */
+    private static void sums1x1(float[] v, int stride, int at, int rows, float[] d, int p, int w, float[] g,
+            int g0) {
         FloatVector s = FloatVector.fromArray(S, g, g0);
         for (int r = 0; r < rows; r++) {
-            s = FloatVector.broadcast(S, in[r * k + q]).fma(FloatVector.fromArray(S, d, r * n + j), s);
+            s = FloatVector.broadcast(S, v[r * stride + at]).fma(FloatVector.fromArray(S, d, p + r * w), s);
         }
         s.intoArray(g, g0);
     }
 
-    /** One weight's sum: the chain a lane computes. */
-    private static void sumScalar(float[] in, int rows, int k, float[] d, int n, float[] g, int at, int q, int j) {
-        int g0 = at + q * n + j;
+    /** One weight's sum (the input's value of row r at {@code v[r * stride + at]}): the chain a lane computes. */
+    private static void sumScalar(float[] v, int stride, int at, int rows, float[] d, int p, int w, float[] g,
+            int g0) {
         float s = g[g0];
         for (int r = 0; r < rows; r++) {
-            s = Math.fma(in[r * k + q], d[r * n + j], s);
+            s = Math.fma(v[r * stride + at], d[p + r * w], s);
         }
         g[g0] = s;
     }
@@ -656,16 +714,55 @@ final class WideKernelF32 implements TrainingKernel {
         }
     }
 
-    /** The transposed copies of W_1 .. W_{L-1}, from theta. */
+    /**
+     * Copies the k x n row-major matrix {@code src} (from srcAt) into {@code dst} (from dstAt) in strips of
+     * {@link #TILE} columns: the strip of columns j0 .. j0 + w (w = min(TILE, n - j0)) starts at dstAt + j0 * k and
+     * holds row q's w values at q * w. A product then reads the rows of a strip one after the other.
+     */
+    static void pack(float[] src, int srcAt, int k, int n, float[] dst, int dstAt) {
+        for (int j0 = 0; j0 < n; j0 += TILE) {
+            int w = Math.min(TILE, n - j0);
+            int strip = dstAt + j0 * k;
+            for (int q = 0; q < k; q++) {
+                System.arraycopy(src, srcAt + q * n + j0, dst, strip + q * w, w);
+            }
+        }
+    }
+
+    /** The inverse of {@link #pack}: strips back into a k x n row-major matrix. */
+    static void unpack(float[] src, int srcAt, int k, int n, float[] dst, int dstAt) {
+        for (int j0 = 0; j0 < n; j0 += TILE) {
+            int w = Math.min(TILE, n - j0);
+            int strip = srcAt + j0 * k;
+            for (int q = 0; q < k; q++) {
+                System.arraycopy(src, strip + q * w, dst, dstAt + q * n + j0, w);
+            }
+        }
+    }
+
+    /**
+     * The transposed copies of W_1 .. W_{L-1} (units x inputs, in strips of inputs), from theta's strips of W_l:
+     * block by block of TILE inputs by TILE units, each read from one strip and written into another.
+     */
     private void transpose() {
         for (int l = 1; l < layers; l++) {
             int nIn = width[l];
             int nOut = width[l + 1];
             float[] t = transposed[l];
-            int w = weightOffset[l];
-            for (int q = 0; q < nIn; q++) {
-                for (int j = 0; j < nOut; j++) {
-                    t[j * nIn + q] = theta[w + q * nOut + j];
+            int at = weightOffset[l];
+            for (int i0 = 0; i0 < nIn; i0 += TILE) {
+                int wt = Math.min(TILE, nIn - i0);
+                int tStrip = i0 * nOut;
+                for (int j0 = 0; j0 < nOut; j0 += TILE) {
+                    int w = Math.min(TILE, nOut - j0);
+                    int strip = at + j0 * nIn;
+                    for (int i = i0; i < i0 + wt; i++) {
+                        int from = strip + i * w;
+                        int to = tStrip + j0 * wt + (i - i0);
+                        for (int c = 0; c < w; c++) {
+                            t[to + c * wt] = theta[from + c];
+                        }
+                    }
                 }
             }
         }
@@ -675,10 +772,19 @@ final class WideKernelF32 implements TrainingKernel {
     public double addL2(double l2) {
         float rate = (float) l2; // in float, as PyTorch adds it to float32 gradients
         double squares = 0;
+        // the squares in W_l's row-major order, as before the strips (and as Backprop adds them)
         for (int l = 0; l < layers; l++) {
-            for (int i = weightOffset[l]; i < biasOffset[l]; i++) {
-                squares += (double) theta[i] * theta[i];
-                gradient[i] += rate * theta[i];
+            int k = width[l];
+            int n = width[l + 1];
+            for (int q = 0; q < k; q++) {
+                for (int j0 = 0; j0 < n; j0 += TILE) {
+                    int w = Math.min(TILE, n - j0);
+                    int i = weightOffset[l] + j0 * k + q * w;
+                    for (int end = i + w; i < end; i++) {
+                        squares += (double) theta[i] * theta[i];
+                        gradient[i] += rate * theta[i];
+                    }
+                }
             }
         }
         return l2 / 2 * squares;
@@ -710,12 +816,21 @@ final class WideKernelF32 implements TrainingKernel {
 
     @Override
     public Gradients gradients(double loss) {
-        return FlatParameters.gradients(network, width, weightOffset, biasOffset, gradient, loss);
+        return FlatParameters.gradients(network, width, weightOffset, biasOffset, rowMajor(gradient), loss);
     }
 
     @Override
     public void writeParameters() {
-        FlatParameters.write(network, width, weightOffset, biasOffset, theta);
+        FlatParameters.write(network, width, weightOffset, biasOffset, rowMajor(theta));
+    }
+
+    /** A copy of theta's layout with each W_l row-major again, as FlatParameters reads it. */
+    private float[] rowMajor(float[] values) {
+        float[] copy = values.clone();
+        for (int l = 0; l < layers; l++) {
+            unpack(values, weightOffset[l], width[l], width[l + 1], copy, weightOffset[l]);
+        }
+        return copy;
     }
 
     @Override

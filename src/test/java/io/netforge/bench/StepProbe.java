@@ -20,7 +20,8 @@ import io.netforge.compute.TrainingSettings;
 
 /**
  * One training of a shape, to profile (JFR, async-profiler) or time on its own: synthetic rows (seeded), ReLU
- * hidden layers, Adam, the given batch size. Prints the path taken, seconds per epoch of each run, and the heap
+ * hidden layers, Adam, the given batch size. Prints the path taken, seconds per epoch of each run, the last loss (to
+ * the bit: a change to a kernel that must not change its bits can be checked with it), and the heap
  * bytes every thread allocated per epoch (a kernel whose vectors C2 boxes allocates kilobytes a step).
  *
  * <pre>
@@ -89,6 +90,7 @@ public final class StepProbe {
             List<Double> perEpoch = new ArrayList<>();
             List<Long> bytesPerEpoch = new ArrayList<>();
             String trainer = null;
+            double finalLoss = Double.NaN;
             for (int run = 0; run < runs; run++) {
                 long allocated = allocatedBytes();
                 long start = System.nanoTime();
@@ -96,9 +98,12 @@ public final class StepProbe {
                     perEpoch.add((System.nanoTime() - start) / 1e9 / epochs);
                     bytesPerEpoch.add((allocatedBytes() - allocated) / epochs);
                     trainer = trained.trainer();
+                    finalLoss = trained.losses()[trained.losses().length - 1];
                 }
             }
             System.out.printf("trainer %s, seconds per epoch %s%n", trainer, perEpoch);
+            // every run trains the same seeded job: its last loss, to the last bit, says whether a change kept them
+            System.out.printf("final loss %s%n", finalLoss);
             // a kernel whose vectors C2 boxes allocates kilobytes a step: the sign of a vector path gone slow
             System.out.printf("heap bytes allocated per epoch (every thread) %s%n", bytesPerEpoch);
         }
