@@ -53,6 +53,16 @@ RULES = [
     ('double divisor = weightTotal;', 'float divisor = (float) weightTotal; // as PyTorch divides float32'),
     ('double s = first ? 0.0 : c[r * n + j];', 'float s = first ? 0f : c[r * n + j];'),
     ('double s = g[g0];', 'float s = g[g0];'),
+    ('        double s0 = first ? 0 : c[c0];\n        double s1 = first ? 0 : c[c0 + n];\n'
+     '        double s2 = first ? 0 : c[c0 + 2 * n];\n        double s3 = first ? 0 : c[c0 + 3 * n];',
+     '        float s0 = first ? 0 : c[c0];\n        float s1 = first ? 0 : c[c0 + n];\n'
+     '        float s2 = first ? 0 : c[c0 + 2 * n];\n        float s3 = first ? 0 : c[c0 + 3 * n];'),
+    ('            double v = m[p + q * w];', '            float v = m[p + q * w];'),
+    ('        double s0 = g[g0];\n        double s1 = g[g0 + w];\n        double s2 = g[g0 + 2 * w];\n'
+     '        double s3 = g[g0 + 3 * w];',
+     '        float s0 = g[g0];\n        float s1 = g[g0 + w];\n        float s2 = g[g0 + 2 * w];\n'
+     '        float s3 = g[g0 + 3 * w];'),
+    ('            double e = d[p + r * w];', '            float e = d[p + r * w];'),
     ('double s = g[at + j];', 'float s = g[at + j];'),
     ('double rate = l2;', 'float rate = (float) l2; // in float, as PyTorch adds it to float32 gradients'),
     ('double w = rowWeights == null ? 1.0 : rowWeights[row];', 'float w = rowWeights == null ? 1f : (float) rowWeights[row];'),

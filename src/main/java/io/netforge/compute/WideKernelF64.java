@@ -47,6 +47,8 @@ final class WideKernelF64 implements TrainingKernel {
     private static final int CHUNK_VALUES = 1 << 15;
     /** Values of the inputs a weights' product copies at a time (a block of groups of four: 16 KB). */
     private static final int COLUMN_VALUES = 2048;
+    /** Values below which a sigmoid or tanh layer's activation runs on the calling thread alone. */
+    private static final int MIN_PARALLEL_VALUES = 8192;
     /** Multiply-adds below which a product runs on the calling thread alone. */
     private static final long MIN_PARALLEL_WORK = 1L << 18;
 
@@ -249,7 +251,7 @@ final class WideKernelF64 implements TrainingKernel {
         double[] in = x;
         for (int l = 0; l < last; l++) {
             linear(in, end, l, a[l]);
-            VectorMathF64.activate(activation[l], a[l], 0, end * width[l + 1]);
+            activate(l, a[l], end);
             in = a[l];
         }
         linear(in, end, last, delta[last]);
@@ -335,6 +337,26 @@ final class WideKernelF64 implements TrainingKernel {
         });
     }
 
+    /**
+     * a = f(z) in place for rows [0, rows) of layer l (rows a multiple of LANES): a sigmoid or tanh of enough
+     * values in blocks of rows over the threads (tens of microseconds a chunk on the caller alone, while the helper
+     * waited), the cheap activations on the caller. Each value's function depends on that value alone, so the
+     * blocks change no bit; they start at multiples of LANES rows, as the vector loops require.
+     */
+    private void activate(int l, double[] values, int rows) {
+        Activation f = activation[l];
+        int units = width[l + 1];
+        int blocks = rows / LANES;
+        boolean costly = f == Activation.SIGMOID || f == Activation.TANH;
+        if (!costly || threads.workers() == 1 || (long) rows * units < MIN_PARALLEL_VALUES || blocks < 2) {
+            VectorMathF64.activate(f, values, 0, rows * units);
+            return;
+        }
+        int parts = Math.min(blocks, 2 * threads.workers());
+        threads.run(parts, (part, worker) -> VectorMathF64.activate(f, values, blocks * part / parts * LANES * units,
+                blocks * (part + 1) / parts * LANES * units));
+    }
+
     /** How many parts a product of this many multiply-adds is cut into: one unless it is worth a second thread. */
     private int parts(long work, int units) {
         if (threads.workers() == 1 || work < MIN_PARALLEL_WORK || units < 2) {
@@ -367,9 +389,7 @@ final class WideKernelF64 implements TrainingKernel {
                         tile4x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
                     }
                     for (; jj < w; jj++) {
-                        for (int i = r; i < r + 4; i++) {
-                            scalar(a, i, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
-                        }
+                        scalar4(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
                     }
                 }
                 for (; r < rows; r++) {
@@ -509,6 +529,31 @@ final class WideKernelF64 implements TrainingKernel {
         s.intoArray(c, c0);
     }
 
+    /**
+     * One column of four rows: the four chains a lane computes, side by side (each alone would wait for its last
+     * multiply-add at every step; a binary or regression output layer is such a column).
+     */
+    private static void scalar4(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
+            int q1, boolean first) {
+        int c0 = r * n + j;
+        double s0 = first ? 0 : c[c0];
+        double s1 = first ? 0 : c[c0 + n];
+        double s2 = first ? 0 : c[c0 + 2 * n];
+        double s3 = first ? 0 : c[c0 + 3 * n];
+        int a0 = r * k;
+        for (int q = q0; q < q1; q++) {
+            double v = m[p + q * w];
+            s0 = Math.fma(a[a0 + q], v, s0);
+            s1 = Math.fma(a[a0 + k + q], v, s1);
+            s2 = Math.fma(a[a0 + 2 * k + q], v, s2);
+            s3 = Math.fma(a[a0 + 3 * k + q], v, s3);
+        }
+        c[c0] = s0;
+        c[c0 + n] = s1;
+        c[c0 + 2 * n] = s2;
+        c[c0 + 3 * n] = s3;
+    }
+
     /** One number: the same chain a lane computes, with the same fused multiply-adds. */
     private static void scalar(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
             int q1, boolean first) {
@@ -559,9 +604,7 @@ final class WideKernelF64 implements TrainingKernel {
                         sums4x1(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
                     for (; jj < w; jj++) {
-                        for (int i = 0; i < 4; i++) {
-                            sumScalar(column, 4, col + i, rows, d, strip + jj, w, g, g0 + i * w + jj);
-                        }
+                        sumScalar4(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
                 }
             }
@@ -668,6 +711,26 @@ final class WideKernelF64 implements TrainingKernel {
             s = DoubleVector.broadcast(S, v[r * stride + at]).fma(DoubleVector.fromArray(S, d, p + r * w), s);
         }
         s.intoArray(g, g0);
+    }
+
+    /** Four inputs by one unit: the four weights' chains side by side (an output layer of one unit is such a column). */
+    private static void sumScalar4(double[] column, int col, int rows, double[] d, int p, int w, double[] g, int g0) {
+        double s0 = g[g0];
+        double s1 = g[g0 + w];
+        double s2 = g[g0 + 2 * w];
+        double s3 = g[g0 + 3 * w];
+        for (int r = 0; r < rows; r++) {
+            double e = d[p + r * w];
+            int i = col + 4 * r;
+            s0 = Math.fma(column[i], e, s0);
+            s1 = Math.fma(column[i + 1], e, s1);
+            s2 = Math.fma(column[i + 2], e, s2);
+            s3 = Math.fma(column[i + 3], e, s3);
+        }
+        g[g0] = s0;
+        g[g0 + w] = s1;
+        g[g0 + 2 * w] = s2;
+        g[g0 + 3 * w] = s3;
     }
 
     /** One weight's sum (the input's value of row r at {@code v[r * stride + at]}): the chain a lane computes. */
