@@ -41,6 +41,14 @@ final class Kernels {
      */
     static final long MAX_VECTOR_PARAMETERS_MINI_BATCHES = 2048;
     /**
+     * Most inputs of a network the small kernel trains on mini-batches. Measured again after the wide kernel's
+     * weights went into strips (CrossoverProbe, 16,384 rows, float64, batches of 32 and 256): with 20 inputs the
+     * small kernel takes 0.41-0.62x the wide kernel's time on networks of 177 to 1,409 parameters, with 32 about
+     * the same (0.76-1.14x), with 40 1.2-1.5x and with 64 1.7-2.9x as long (each batch is copied into its blocks
+     * input by input before the pass).
+     */
+    static final int MAX_VECTOR_INPUTS_MINI_BATCHES = 32;
+    /**
      * Below this much work per pass (rows x parameters, about the multiply-adds of a forward pass) the pool's
      * hand-off costs more than a second thread saves, so the pass stays on the training's own thread.
      */
@@ -76,8 +84,11 @@ final class Kernels {
         if (!vectorAvailable()) {
             return Path.ND4J;
         }
-        boolean fits = network.parameterCount() <= (miniBatches ? MAX_VECTOR_PARAMETERS_MINI_BATCHES
-                : MAX_VECTOR_PARAMETERS) && (rows + RowBlocks.ROWS_PER_BLOCK) * network.inputs() <= MAX_VECTOR_VALUES;
+        boolean fits = (miniBatches
+                ? network.parameterCount() <= MAX_VECTOR_PARAMETERS_MINI_BATCHES
+                        && network.inputs() <= MAX_VECTOR_INPUTS_MINI_BATCHES
+                : network.parameterCount() <= MAX_VECTOR_PARAMETERS)
+                && (rows + RowBlocks.ROWS_PER_BLOCK) * network.inputs() <= MAX_VECTOR_VALUES;
         return fits ? Path.VECTOR : Path.WIDE;
     }
 

@@ -154,11 +154,17 @@ class WideKernelTest {
                 Activation.SIGMOID);
         Architecture large = architecture(new Shape(300, List.of(64, 32), Objective.SOFTMAX_CROSS_ENTROPY, 5),
                 Activation.RELU);
+        Architecture articleShape = architecture(new Shape(20, List.of(8, 3), Objective.SIGMOID_CROSS_ENTROPY, 1),
+                Activation.SIGMOID);
         Random random = new Random(1);
         try (Network a = network(random, small, Precision.FLOAT64);
-                Network b = network(random, large, Precision.FLOAT32)) {
+                Network b = network(random, large, Precision.FLOAT32);
+                Network article = network(random, articleShape, Precision.FLOAT64)) {
             assertThat(Kernels.choose(a, 1797)).isEqualTo(Kernels.Path.VECTOR);
-            assertThat(Kernels.choose(a, 1797, true)).isEqualTo(Kernels.Path.VECTOR);
+            // 551 parameters but 64 inputs: the wide kernel on mini-batches (the small one copies each batch into
+            // its blocks input by input); the article's 20 inputs stay on the small kernel
+            assertThat(Kernels.choose(a, 1797, true)).isEqualTo(Kernels.Path.WIDE);
+            assertThat(Kernels.choose(article, 4000, true)).isEqualTo(Kernels.Path.VECTOR);
             // 21,509 parameters: the small kernel on the full batch, the wide one on mini-batches
             assertThat(Kernels.choose(b, 5000)).isEqualTo(Kernels.Path.VECTOR);
             assertThat(Kernels.choose(b, 5000, true)).isEqualTo(Kernels.Path.WIDE);
