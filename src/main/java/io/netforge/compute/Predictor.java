@@ -243,7 +243,12 @@ public abstract sealed class Predictor {
             this.sizes = architecture.layerSizes().stream().mapToInt(Integer::intValue).toArray();
             this.f = architecture.activations().toArray(new Activation[0]);
             this.objective = architecture.objective();
-            this.w = w;
+            this.w = new double[w.length][];
+            for (int l = 0; l < w.length; l++) {
+                // in the strips multiplyRange reads (the same sums, in the same order, as row-major)
+                this.w[l] = new double[w[l].length];
+                WideKernelF64.pack(w[l], 0, sizes[l], sizes[l + 1], this.w[l], 0);
+            }
             this.b = b;
             this.block = blockRows(sizes);
             this.parameters = parameters(w, b);
@@ -305,7 +310,12 @@ public abstract sealed class Predictor {
             this.sizes = architecture.layerSizes().stream().mapToInt(Integer::intValue).toArray();
             this.f = architecture.activations().toArray(new Activation[0]);
             this.objective = architecture.objective();
-            this.w = Floats.toFloats(w);
+            float[][] rowMajor = Floats.toFloats(w);
+            this.w = new float[w.length][];
+            for (int l = 0; l < w.length; l++) {
+                this.w[l] = new float[rowMajor[l].length];
+                WideKernelF32.pack(rowMajor[l], 0, sizes[l], sizes[l + 1], this.w[l], 0);
+            }
             this.b = Floats.toFloats(b);
             this.block = blockRows(sizes);
             this.parameters = parameters(w, b);
