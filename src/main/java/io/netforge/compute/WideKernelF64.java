@@ -16,16 +16,16 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Rows are row-major, as ND4J holds them, and every product is vectorised along the contiguous dimension of its
  * result: z = a W + b along the units, delta_{l-1} = delta_l W^T along the inputs (from a transposed copy of W made
  * after each step), dW = a^T delta along the units, each lane computing whole sums of its own. The weights, their
- * gradients, the transposed copies and each chunk's deltas are kept in strips of {@link #TILE} columns (see
- * {@link #pack}), so that a product reads the block of a matrix it works on one value after the other: row-major,
- * a tile's rows would be a layer's width apart, and for widths such as 512 all in the same few sets of the cache. So every number is
- * one chain of fused multiply-adds in a fixed order: over the inputs for z, over the units for delta, over the rows
- * of the batch in their order for dW and db. Nothing is summed across lanes or threads, so the bits do not depend
- * on the vector width, the thread count or the load; and the rows are taken in chunks whose size does not change
- * a bit of the gradient either (each chunk continues the previous chunk's sums), so chunks are sized for the cache
- * from the shape. Only the loss is summed lane by lane (lane = row mod the vector's lanes), each chunk's sums added
- * to the lanes' totals, and the lanes then added in order: its last bits depend on the chunk size, which the shape
- * alone fixes.
+ * gradients, the transposed copies and each chunk's deltas are kept in strips of {@link #TILE} columns
+ * ({@link #pack}), so that a product reads the block of a matrix it works on one value after the other: row-major,
+ * a tile's rows would be a layer's width apart, and for widths such as 512 all in the same few sets of the cache.
+ * So every number is one chain of fused multiply-adds in a fixed order: over the inputs for z, over the units for
+ * delta, over the rows of the batch in their order for dW and db. Nothing is summed across lanes or threads, so the
+ * bits do not depend on the vector width, the thread count or the load; and the rows are taken in chunks whose size
+ * does not change a bit of the gradient either (each chunk continues the previous chunk's sums), so chunks are sized
+ * for the cache from the shape. Only the loss is summed lane by lane (lane = row mod the vector's lanes), each
+ * chunk's sums added to the lanes' totals, and the lanes then added in order: its last bits depend on the chunk
+ * size, which the shape alone fixes.
  *
  * <p>The training rows stay where the caller keeps them (ND4J's memory): each chunk of a full-batch pass, and each
  * mini-batch, is copied into a buffer on the heap before its pass, so the heap holds one chunk whatever the data's
@@ -61,7 +61,7 @@ final class WideKernelF64 implements TrainingKernel {
     private final int[] width;
     private final int outputs;
 
-    /** Every weight (W_l, inputs x units, in strips of {@link #TILE} units: see {@link #pack}) and bias, layer by layer. */
+    /** Every weight (W_l, inputs x units, in strips of {@link #TILE} units: {@link #pack}) and bias, by layer. */
     private final double[] theta;
     private final int[] weightOffset;
     private final int[] biasOffset;
@@ -82,7 +82,7 @@ final class WideKernelF64 implements TrainingKernel {
     private final double[] x;
     private final double[][] a;
     private final double[][] delta;
-    /** A layer's deltas in strips of {@link #TILE} units, for the weights' sums; each helper's group of four inputs. */
+    /** A layer's deltas in strips of {@link #TILE} units for the weights' sums; each thread's input columns. */
     private final double[] deltaStrips;
     private final double[][] inputColumns;
     /** The output layer's logits, unit-major for the objective ({@code u[j * chunk + r]}), labels, row weights. */
@@ -303,7 +303,7 @@ final class WideKernelF64 implements TrainingKernel {
         }
     }
 
-    /** c = a m, a rows x k and c rows x n row-major, m (at {@code mAt}) k x n in strips: strips of columns, in parallel. */
+    /** c = a m, a (rows x k) and c (rows x n) row-major, m (k x n, at {@code mAt}) in strips: in parallel. */
     private void product(double[] a, int rows, int k, double[] m, int mAt, int n, double[] c) {
         int tiles = (n + TILE - 1) / TILE;
         int parts = parts((long) rows * k * n, tiles);
@@ -626,9 +626,9 @@ final class WideKernelF64 implements TrainingKernel {
     }
 
     /**
-     * Four inputs (their rows' values four by four in {@code column} from col) by a whole strip of units (row r of the strip's
-     * deltas at {@code p + r * TILE}; the four inputs' weights one strip row after the other from g0): twelve chains
-     * over the rows.
+     * Four inputs (their rows' values four by four in {@code column} from col) by a whole strip of units (row r of
+     * the strip's deltas at {@code p + r * TILE}; the four inputs' weights one strip row after the other from g0):
+     * twelve chains over the rows.
      */
     private static void sums4x3(double[] column, int col, int rows, double[] d, int p, double[] g, int g0) {
         int g1 = g0 + TILE;
@@ -713,7 +713,7 @@ final class WideKernelF64 implements TrainingKernel {
         s.intoArray(g, g0);
     }
 
-    /** Four inputs by one unit: the four weights' chains side by side (an output layer of one unit is such a column). */
+    /** Four inputs by one unit: the four weights' chains side by side (as for an output layer of one unit). */
     private static void sumScalar4(double[] column, int col, int rows, double[] d, int p, int w, double[] g, int g0) {
         double s0 = g[g0];
         double s1 = g[g0 + w];
