@@ -44,8 +44,8 @@ final class Kernels {
      * Most inputs of a network the small kernel trains on mini-batches. Measured again after the wide kernel's
      * weights went into strips (CrossoverProbe, 16,384 rows, float64, batches of 32 and 256): with 20 inputs the
      * small kernel takes 0.41-0.62x the wide kernel's time on networks of 177 to 1,409 parameters, with 32 about
-     * the same (0.76-1.14x), with 40 1.2-1.5x and with 64 1.7-2.9x as long (each batch is copied into its blocks
-     * input by input before the pass).
+     * the same (0.76-1.14x), with 40 1.2-1.5x and with 64 1.7-2.9x as long. (Not profiled; the small kernel copies
+     * each batch into feature-major blocks before its pass, a cost that grows with the inputs.)
      */
     static final int MAX_VECTOR_INPUTS_MINI_BATCHES = 32;
     /**
