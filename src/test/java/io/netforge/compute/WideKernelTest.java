@@ -91,11 +91,13 @@ class WideKernelTest {
         }
     }
 
-    @Test
-    void neitherHelperThreadsNorTheChunkSizeChangeABitOfTheGradient() {
+    /** ReLU runs its activation on the caller; tanh, in chunks of 16,384 values or more, over the threads too. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Activation.class, names = {"RELU", "TANH"})
+    void neitherHelperThreadsNorTheChunkSizeChangeABitOfTheGradient(Activation activation) {
         Random random = new Random(29);
         Architecture architecture = architecture(new Shape(120, List.of(64, 32), Objective.SOFTMAX_CROSS_ENTROPY, 5),
-                Activation.RELU);
+                activation);
         for (Precision precision : Precision.values()) {
             try (LabelledData data = labelled(random, 3000, architecture, precision);
                     Network network = network(random, architecture, precision)) {
