@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Chooses how a training computes its passes, from the network's shape and precision alone (never from the
  * load, so the same job always takes the same path and gives the same bits):
  * <ul>
- * <li>{@link Path#VECTOR} for networks of at most {@link #MAX_VECTOR_PARAMETERS} parameters trained on the full
- * batch, or {@link #MAX_VECTOR_PARAMETERS_MINI_BATCHES} on mini-batches (and data of at most
+ * <li>{@link Path#VECTOR} for networks of at most {@link #MAX_VECTOR_PARAMETERS_F64} parameters trained on the
+ * full batch ({@link #MAX_VECTOR_PARAMETERS_F32} in float32), or {@link #MAX_VECTOR_PARAMETERS_MINI_BATCHES} on
+ * mini-batches (and data of at most
  * {@link #MAX_VECTOR_VALUES} values): the Java Vector API kernels that keep rows in blocks;</li>
  * <li>{@link Path#WIDE} for larger networks and data: {@link WideKernelF64} (and its float32 twin), blocked
  * matrix products of our own on the Vector API, reading the rows where ND4J keeps them, a chunk at a time;</li>
@@ -29,11 +30,22 @@ final class Kernels {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String DISABLE_PROPERTY = "netforge.compute.vector";
     /**
-     * Largest network the small Java kernel trains on the full batch (rows along the vector lanes, in blocks).
-     * Measured (CrossoverProbe, 4096 rows, float64): it is faster than the wide kernel on full batches of networks
-     * up to ~60,000 parameters (0.36x-0.93x of the wide kernel's time from 199 to 58,881 parameters).
+     * Largest network the small Java kernel trains on the full batch in float64 (rows along the vector lanes, in
+     * blocks). Its gradient sums stay apart per segment of rows, LANES partial sums per parameter in each (so that
+     * no bit depends on the threads): past some 15,000 parameters those sums (64 bytes per parameter per segment)
+     * no longer stay in cache, and the wide kernel, whose weights' sums run over chunks of rows in strips, is the
+     * faster. Measured with CrossoverProbe (paths alternating, 4096 rows, float64) after the wide kernel's strips:
+     * the small kernel took 0.56-0.75x the wide kernel's time at 13,313 parameters (50 inputs, [256]), about the
+     * same at 11,009-12,289, and 1.1-1.5x from 14,433 (900 inputs, [16]) to 58,881 (100 inputs, [256, 128]); on
+     * 16,384 rows the crossover is lower (1.0-1.2x from 8,033), on 65,536 higher (0.86-0.98x up to 11,009).
      */
-    static final long MAX_VECTOR_PARAMETERS = 65536;
+    static final long MAX_VECTOR_PARAMETERS_F64 = 15_000;
+    /**
+     * The same in float32, where the small kernel's sums cost the same bytes but its vectors hold twice the rows:
+     * measured as above, 0.58-0.78x the wide kernel's time from 13,313 to 16,641 parameters, 1.1-1.4x from 21,889 to
+     * 58,881 (300 inputs, [64, 32], 21,377: 0.92-0.98x on 4096 rows, 1.38x on 16,384).
+     */
+    static final long MAX_VECTOR_PARAMETERS_F32 = 20_000;
     /**
      * Largest network the small kernel trains on mini-batches: a batch fills one block at most, so its passes run on
      * one thread over a few rows, and from ~2,000 parameters the wide kernel's register tiles are faster (1.1x-2.2x
@@ -87,9 +99,14 @@ final class Kernels {
         boolean fits = (miniBatches
                 ? network.parameterCount() <= MAX_VECTOR_PARAMETERS_MINI_BATCHES
                         && network.inputs() <= MAX_VECTOR_INPUTS_MINI_BATCHES
-                : network.parameterCount() <= MAX_VECTOR_PARAMETERS)
+                : network.parameterCount() <= maxFullBatchParameters(network.precision()))
                 && (rows + RowBlocks.ROWS_PER_BLOCK) * network.inputs() <= MAX_VECTOR_VALUES;
         return fits ? Path.VECTOR : Path.WIDE;
+    }
+
+    /** Largest network the small kernel trains on the full batch in this precision. */
+    static long maxFullBatchParameters(Precision precision) {
+        return precision == Precision.FLOAT32 ? MAX_VECTOR_PARAMETERS_F32 : MAX_VECTOR_PARAMETERS_F64;
     }
 
     /**

@@ -167,11 +167,25 @@ class WideKernelTest {
             // its blocks input by input); the article's 20 inputs stay on the small kernel
             assertThat(Kernels.choose(a, 1797, true)).isEqualTo(Kernels.Path.WIDE);
             assertThat(Kernels.choose(article, 4000, true)).isEqualTo(Kernels.Path.VECTOR);
-            // 21,509 parameters: the small kernel on the full batch, the wide one on mini-batches
-            assertThat(Kernels.choose(b, 5000)).isEqualTo(Kernels.Path.VECTOR);
+            // 21,509 parameters: the wide kernel on the full batch too (past 20,000 in float32)
+            assertThat(Kernels.choose(b, 5000)).isEqualTo(Kernels.Path.WIDE);
             assertThat(Kernels.choose(b, 5000, true)).isEqualTo(Kernels.Path.WIDE);
             // data beyond the small kernel's copy: the wide kernel reads it where it is
             assertThat(Kernels.choose(a, 200_000)).isEqualTo(Kernels.Path.WIDE);
+        }
+        // full batch: 13,313 parameters stay on the small kernel; 16,033 go to the wide one in float64 only
+        Architecture oneWideLayer = architecture(new Shape(50, List.of(256), Objective.SIGMOID_CROSS_ENTROPY, 1),
+                Activation.RELU);
+        Architecture manyInputs = architecture(new Shape(1000, List.of(16), Objective.SIGMOID_CROSS_ENTROPY, 1),
+                Activation.RELU);
+        try (Network c64 = network(random, oneWideLayer, Precision.FLOAT64);
+                Network d64 = network(random, manyInputs, Precision.FLOAT64);
+                Network d32 = network(random, manyInputs, Precision.FLOAT32)) {
+            assertThat(c64.parameterCount()).isEqualTo(13_313);
+            assertThat(d64.parameterCount()).isEqualTo(16_033);
+            assertThat(Kernels.choose(c64, 4096)).isEqualTo(Kernels.Path.VECTOR);
+            assertThat(Kernels.choose(d64, 4096)).isEqualTo(Kernels.Path.WIDE);
+            assertThat(Kernels.choose(d32, 4096)).isEqualTo(Kernels.Path.VECTOR);
         }
     }
 
