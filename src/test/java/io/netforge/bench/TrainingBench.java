@@ -45,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
  * and prints one JSON document. Workloads:
  * <ul>
  * <li>article: the article's 4000 x 20 training set, [8, 3], learning rate 1, 2000 iterations, float64 and float32;</li>
- * <li>large: 100000 x 100 synthetic rows, [256, 256], 20 iterations, float32;</li>
+ * <li>large: 100000 x 100 synthetic rows, [256, 256], 20 iterations, float32; once more after the service's warm-up
+ * (Trainer.warmUp), for its resident memory: before the rows, with them, and the peak;</li>
  * <li>rss: 20000 iterations of the article workload on the small kernel and on ND4J, and 20000 mini-batch steps of
  * a [256, 128] network on the wide kernel, resident memory sampled from /proc/self/status;</li>
  * <li>concurrent: two article trainings one after the other, then at once: wall times and bit-identity;</li>
@@ -124,6 +125,9 @@ public final class TrainingBench {
         report.put("rss_flatness", List.of(fork(List.of(), "rss", String.valueOf(rssIterations)),
                 fork(Map.of("OMP_NUM_THREADS", "1"), List.of("-Dnetforge.compute.vector=false"), "rss",
                         String.valueOf(rssIterations)), fork(List.of(), "rss-wide", String.valueOf(rssIterations))));
+        if (!quick) {
+            report.put("large_memory_after_warm_up", fork(List.of(), "large-memory"));
+        }
         report.put("concurrency", fork(List.of(), "concurrent"));
         if (numpy) {
             report.put("agreement_with_numpy", agreement());
@@ -404,6 +408,16 @@ public final class TrainingBench {
             case "article" -> article(Precision.valueOf(args[1]));
             case "minibatch-article", "minibatch-synthetic" -> miniBatches(args[0], Precision.valueOf(args[1]));
             case "large" -> large();
+            case "large-memory" -> {
+                // as in the service, which warms the kernels up before its first job: a cold JVM's first
+                // iterations run the kernels before C2 has compiled them, boxing vectors (GBs of garbage the heap
+                // grows for), which says nothing about what the training needs
+                Trainer.warmUp();
+                Thread.sleep(1000); // G1 gives the heap back concurrently after the warm-up's full collection
+                // the peak so far was the warm-up's (its garbage before that collection): from here on, the job's
+                Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+                yield large();
+            }
             case "rss" -> rss(Integer.parseInt(args[1]));
             case "rss-wide" -> rssWide(Integer.parseInt(args[1]));
             case "concurrent" -> concurrent();
@@ -496,9 +510,15 @@ public final class TrainingBench {
     private static Map<String, Object> large() {
         Precision precision = Precision.FLOAT32;
         Map<String, Object> result = new LinkedHashMap<>();
+        // the JVM's own resident memory (heap as sized so far, code, ND4J's libraries), then with the rows loaded: the
+        // peak above the latter is what the training itself needs
+        long beforeData = status("VmRSS");
         try (INDArray x = Nd4j.createUninitialized(DataType.FLOAT, LARGE_ROWS, LARGE_COLUMNS);
                 INDArray y = Nd4j.createUninitialized(DataType.FLOAT, LARGE_ROWS, 1)) {
             LargeData.fill(x.data(), y.data());
+            long withData = status("VmRSS");
+            result.put("rss_mb_before_data", beforeData / 1024.0);
+            result.put("rss_mb_with_data", withData / 1024.0);
             TrainingSettings settings = TrainingSettings.article(List.of(256, 256), 1.0, 20, 0, precision);
             long start = System.nanoTime();
             try (TrainingResult trained = Trainer.train(x, y, settings, TrainingMonitor.NONE)) {
@@ -512,7 +532,9 @@ public final class TrainingBench {
             result.put("rows", LARGE_ROWS);
             result.put("layers", List.of(LARGE_COLUMNS, 256, 256, 1));
             result.put("iterations", 20);
-            result.put("peak_rss_mb", status("VmHWM") / 1024.0);
+            long peak = status("VmHWM");
+            result.put("peak_rss_mb", peak / 1024.0);
+            result.put("training_peak_above_data_mb", (peak - withData) / 1024.0);
             putSizes(result, LARGE_ROWS, LARGE_COLUMNS, List.of(256, 256), precision);
         }
         return result;
