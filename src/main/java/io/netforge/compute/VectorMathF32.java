@@ -193,10 +193,7 @@ final class VectorMathF32 {
         FloatVector one = bc(1f);
         for (int i = from; i < to; i += LANES) {
             FloatVector x = FloatVector.fromArray(SPECIES, values, i);
-            FloatVector clamped = x;
-            if (x.compare(VectorOperators.LT, -86f).anyTrue()) {
-                clamped = x.max(-86f);
-            }
+            FloatVector clamped = atLeast(x, -86f);
             FloatVector shifted = clamped.fma(LOG2E, SHIFTER);
             FloatVector n = shifted.sub(SHIFTER);
             FloatVector r = n.fma(bc(-LN2_HI), clamped).sub(n.mul(LN2_LO));
@@ -249,10 +246,8 @@ final class VectorMathF32 {
         for (int i = from; i < to; i += LANES) {
             FloatVector z = FloatVector.fromArray(SPECIES, values, i);
             FloatVector w = z.abs().mul(-2f); // exact
-            // clamped at -20, where e^w - 1 is -1 in float; only vectors that need it pay for Java's max
-            if (w.compare(VectorOperators.LT, -20f).anyTrue()) {
-                w = w.max(-20f);
-            }
+            // clamped at -20, where e^w - 1 is -1 in float
+            w = atLeast(w, -20f);
             FloatVector shifted = w.fma(LOG2E, SHIFTER);
             FloatVector n = shifted.sub(SHIFTER); // round(w / ln 2), in [-29, 0]
             FloatVector r = n.fma(bc(-LN2_HI), w).sub(n.mul(LN2_LO)); // w - n ln 2, |r| <= 0.347
@@ -302,14 +297,9 @@ final class VectorMathF32 {
         for (int i = from; i < to; i += 2 * LANES) {
             FloatVector x = FloatVector.fromArray(SPECIES, values, i).neg();
             FloatVector x2 = FloatVector.fromArray(SPECIES, values, i + LANES).neg();
-            // e^x: clamped so that 2^(n-1) below has a normal exponent; max and min keep NaN. Only steps with a
-            // lane outside +-86 pay for Java's max and min (see VectorMathF64); clamping the others changes nothing.
-            FloatVector clamped = x;
-            FloatVector clamped2 = x2;
-            if (x.abs().compare(VectorOperators.GT, 86f).or(x2.abs().compare(VectorOperators.GT, 86f)).anyTrue()) {
-                clamped = x.max(-86f).min(88.8f);
-                clamped2 = x2.max(-86f).min(88.8f);
-            }
+            // e^x: clamped so that 2^(n-1) below has a normal exponent; NaN stays NaN
+            FloatVector clamped = atMost(atLeast(x, -86f), 88.8f);
+            FloatVector clamped2 = atMost(atLeast(x2, -86f), 88.8f);
             FloatVector shifted = clamped.fma(LOG2E, SHIFTER);
             FloatVector shifted2 = clamped2.fma(LOG2E, SHIFTER);
             FloatVector n = shifted.sub(SHIFTER); // round(x / ln 2)
@@ -352,12 +342,8 @@ final class VectorMathF32 {
             FloatVector z = FloatVector.fromArray(SPECIES, logits, i);
             FloatVector z2 = FloatVector.fromArray(SPECIES, logits, i + LANES);
             // u = e^-|z|, as in sigmoidInPlace
-            FloatVector clamped = z.abs().neg();
-            FloatVector clamped2 = z2.abs().neg();
-            if (clamped.compare(VectorOperators.LT, -86f).or(clamped2.compare(VectorOperators.LT, -86f)).anyTrue()) {
-                clamped = clamped.max(-86f);
-                clamped2 = clamped2.max(-86f);
-            }
+            FloatVector clamped = atLeast(z.abs().neg(), -86f);
+            FloatVector clamped2 = atLeast(z2.abs().neg(), -86f);
             FloatVector shifted = clamped.fma(LOG2E, SHIFTER);
             FloatVector shifted2 = clamped2.fma(LOG2E, SHIFTER);
             FloatVector n = shifted.sub(SHIFTER);
@@ -418,6 +404,22 @@ final class VectorMathF32 {
             total = total.add(term.mul(FloatVector.fromArray(SPECIES, weights, yAt + i)));
         }
         FloatVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);
+    }
+
+    /**
+     * max(x, low) lane by lane, for a low bound below zero, as a compare and a blend (NaN stays NaN, as with Java's
+     * max, which costs several instructions for its NaN and -0.0 rules). No branch on the rare lane out of range:
+     * C2 compiles a branch that a method's profile never saw taken as a trap, and a job whose values first take it
+     * would run that method interpreted, then at tier 3, until C2 compiles it again (a first multi-class job 3x
+     * its warm time, when the warm-up had taken the trap in the softmax's exp).
+     */
+    private static FloatVector atLeast(FloatVector x, float low) {
+        return x.blend(low, x.compare(VectorOperators.LT, low));
+    }
+
+    /** min(x, high) lane by lane, for a high bound above zero, as {@link #atLeast}. */
+    private static FloatVector atMost(FloatVector x, float high) {
+        return x.blend(high, x.compare(VectorOperators.GT, high));
     }
 
     private static FloatVector bc(float value) {

@@ -229,10 +229,7 @@ final class VectorMathF64 {
         DoubleVector one = bc(1.0);
         for (int i = from; i < to; i += LANES) {
             DoubleVector x = DoubleVector.fromArray(SPECIES, values, i);
-            DoubleVector clamped = x;
-            if (x.compare(VectorOperators.LT, -707.0).anyTrue()) {
-                clamped = x.max(-707.0);
-            }
+            DoubleVector clamped = atLeast(x, -707.0);
             DoubleVector shifted = clamped.fma(LOG2E, SHIFTER);
             DoubleVector n = shifted.sub(SHIFTER);
             DoubleVector r = n.fma(bc(-LN2_HI), clamped).add(n.mul(-LN2_LO));
@@ -293,10 +290,8 @@ final class VectorMathF64 {
         for (int i = from; i < to; i += LANES) {
             DoubleVector z = DoubleVector.fromArray(SPECIES, values, i);
             DoubleVector w = z.abs().mul(-2.0); // exact
-            // clamped at -44, where e^w - 1 is -1 to 19 digits; only vectors that need it pay for Java's max
-            if (w.compare(VectorOperators.LT, -44.0).anyTrue()) {
-                w = w.max(-44.0);
-            }
+            // clamped at -44, where e^w - 1 is -1 to 19 digits
+            w = atLeast(w, -44.0);
             DoubleVector shifted = w.fma(LOG2E, SHIFTER);
             DoubleVector n = shifted.sub(SHIFTER); // round(w / ln 2), in [-64, 0]
             DoubleVector r = n.fma(bc(-LN2_HI), w).add(n.mul(-LN2_LO)); // w - n ln 2, |r| <= 0.347
@@ -347,13 +342,8 @@ final class VectorMathF64 {
         DoubleVector one = bc(1.0);
         for (int i = from; i < to; i += LANES) {
             DoubleVector x = DoubleVector.fromArray(SPECIES, values, i).neg();
-            // e^x: clamped so that 2^(n-1) below has a normal exponent; max and min keep NaN. Java's max and min
-            // cost several instructions each (NaN and -0.0 rules), so only vectors with a lane outside +-707 pay
-            // them; clamping the others would change nothing.
-            DoubleVector clamped = x;
-            if (x.abs().compare(VectorOperators.GT, 707.0).anyTrue()) {
-                clamped = x.max(-707.0).min(710.0);
-            }
+            // e^x: clamped so that 2^(n-1) below has a normal exponent; NaN stays NaN
+            DoubleVector clamped = atMost(atLeast(x, -707.0), 710.0);
             DoubleVector shifted = clamped.fma(LOG2E, SHIFTER);
             DoubleVector n = shifted.sub(SHIFTER); // round(x / ln 2)
             DoubleVector r = n.fma(bc(-LN2_HI), clamped).add(n.mul(-LN2_LO)); // x - n ln 2, |r| <= 0.347
@@ -387,10 +377,7 @@ final class VectorMathF64 {
         for (int i = 0; i < end; i += LANES) {
             DoubleVector z = DoubleVector.fromArray(SPECIES, logits, i);
             // u = e^-|z|, as in sigmoidInPlace
-            DoubleVector clamped = z.abs().neg();
-            if (clamped.compare(VectorOperators.LT, -707.0).anyTrue()) {
-                clamped = clamped.max(-707.0);
-            }
+            DoubleVector clamped = atLeast(z.abs().neg(), -707.0);
             DoubleVector shifted = clamped.fma(LOG2E, SHIFTER);
             DoubleVector n = shifted.sub(SHIFTER);
             DoubleVector r = n.fma(bc(-LN2_HI), clamped).add(n.mul(-LN2_LO));
@@ -449,6 +436,22 @@ final class VectorMathF64 {
             total = total.add(term.mul(DoubleVector.fromArray(SPECIES, weights, yAt + i)));
         }
         DoubleVector.fromArray(SPECIES, sums, at).add(total).intoArray(sums, at);
+    }
+
+    /**
+     * max(x, low) lane by lane, for a low bound below zero, as a compare and a blend (NaN stays NaN, as with Java's
+     * max, which costs several instructions for its NaN and -0.0 rules). No branch on the rare lane out of range:
+     * C2 compiles a branch that a method's profile never saw taken as a trap, and a job whose values first take it
+     * would run that method interpreted, then at tier 3, until C2 compiles it again (a first multi-class job 3x
+     * its warm time, when the warm-up had taken the trap in the softmax's exp).
+     */
+    private static DoubleVector atLeast(DoubleVector x, double low) {
+        return x.blend(low, x.compare(VectorOperators.LT, low));
+    }
+
+    /** min(x, high) lane by lane, for a high bound above zero, as {@link #atLeast}. */
+    private static DoubleVector atMost(DoubleVector x, double high) {
+        return x.blend(high, x.compare(VectorOperators.GT, high));
     }
 
     private static DoubleVector bc(double value) {

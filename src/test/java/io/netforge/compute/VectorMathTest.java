@@ -199,9 +199,17 @@ class VectorMathTest {
         float[] ef = zf.clone();
         VectorMathF64.expInPlace(e, 0, e.length);
         VectorMathF32.expInPlace(ef, 0, ef.length);
+        double[] floor = {-707, -707, -707, -707};
+        float[] floorF = {-86f, -86f, -86f, -86f, -86f, -86f, -86f, -86f};
+        VectorMathF64.expInPlace(floor, 0, floor.length);
+        VectorMathF32.expInPlace(floorF, 0, floorF.length);
         for (int i = 0; i < z.length; i++) {
+            if (zf[i] <= -86) {
+                assertThat(ef[i]).as("float exp(%s), clamped", zf[i]).isEqualTo(floorF[0]);
+            }
             if (z[i] < -707 || Double.isInfinite(z[i])) {
-                continue; // clamped: e^-707
+                assertThat(e[i]).as("exp(%s), clamped", z[i]).isEqualTo(floor[0]);
+                continue;
             }
             double expected = Math.exp(z[i]);
             assertThat(Math.abs(e[i] - expected)).as("exp(%s)", z[i]).isLessThanOrEqualTo(2 * Math.ulp(expected));
