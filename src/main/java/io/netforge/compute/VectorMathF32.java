@@ -297,9 +297,14 @@ final class VectorMathF32 {
         for (int i = from; i < to; i += 2 * LANES) {
             FloatVector x = FloatVector.fromArray(SPECIES, values, i).neg();
             FloatVector x2 = FloatVector.fromArray(SPECIES, values, i + LANES).neg();
-            // e^x: clamped so that 2^(n-1) below has a normal exponent; NaN stays NaN
-            FloatVector clamped = atMost(atLeast(x, -86f), 88.8f);
-            FloatVector clamped2 = atMost(atLeast(x2, -86f), 88.8f);
+            // e^x: clamped so that 2^(n-1) below has a normal exponent; max and min keep NaN. Only steps with a
+            // lane outside +-86 pay for Java's max and min (see VectorMathF64, also for why a branch here).
+            FloatVector clamped = x;
+            FloatVector clamped2 = x2;
+            if (x.abs().compare(VectorOperators.GT, 86f).or(x2.abs().compare(VectorOperators.GT, 86f)).anyTrue()) {
+                clamped = x.max(-86f).min(88.8f);
+                clamped2 = x2.max(-86f).min(88.8f);
+            }
             FloatVector shifted = clamped.fma(LOG2E, SHIFTER);
             FloatVector shifted2 = clamped2.fma(LOG2E, SHIFTER);
             FloatVector n = shifted.sub(SHIFTER); // round(x / ln 2)
@@ -415,11 +420,6 @@ final class VectorMathF32 {
      */
     private static FloatVector atLeast(FloatVector x, float low) {
         return x.blend(low, x.compare(VectorOperators.LT, low));
-    }
-
-    /** min(x, high) lane by lane, for a high bound above zero, as {@link #atLeast}. */
-    private static FloatVector atMost(FloatVector x, float high) {
-        return x.blend(high, x.compare(VectorOperators.GT, high));
     }
 
     private static FloatVector bc(float value) {

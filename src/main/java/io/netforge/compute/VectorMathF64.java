@@ -342,8 +342,15 @@ final class VectorMathF64 {
         DoubleVector one = bc(1.0);
         for (int i = from; i < to; i += LANES) {
             DoubleVector x = DoubleVector.fromArray(SPECIES, values, i).neg();
-            // e^x: clamped so that 2^(n-1) below has a normal exponent; NaN stays NaN
-            DoubleVector clamped = atMost(atLeast(x, -707.0), 710.0);
+            // e^x: clamped so that 2^(n-1) below has a normal exponent; max and min keep NaN. Java's max and min
+            // cost several instructions each (NaN and -0.0 rules), so only vectors with a lane outside +-707 pay
+            // them; clamping the others would change nothing. A branch, unlike the other clamps (see atLeast): this
+            // is the article's hot path, and the warm-up's first run takes the branch (its rows far out), so C2
+            // never compiles it as a trap.
+            DoubleVector clamped = x;
+            if (x.abs().compare(VectorOperators.GT, 707.0).anyTrue()) {
+                clamped = x.max(-707.0).min(710.0);
+            }
             DoubleVector shifted = clamped.fma(LOG2E, SHIFTER);
             DoubleVector n = shifted.sub(SHIFTER); // round(x / ln 2)
             DoubleVector r = n.fma(bc(-LN2_HI), clamped).add(n.mul(-LN2_LO)); // x - n ln 2, |r| <= 0.347
@@ -447,11 +454,6 @@ final class VectorMathF64 {
      */
     private static DoubleVector atLeast(DoubleVector x, double low) {
         return x.blend(low, x.compare(VectorOperators.LT, low));
-    }
-
-    /** min(x, high) lane by lane, for a high bound above zero, as {@link #atLeast}. */
-    private static DoubleVector atMost(DoubleVector x, double high) {
-        return x.blend(high, x.compare(VectorOperators.GT, high));
     }
 
     private static DoubleVector bc(double value) {
