@@ -48,9 +48,11 @@ public final class Trainer {
     /** Epochs and rows per batch of the mini-batch part of {@link #warmUp()}: 36 batches an epoch. */
     static final int WARM_UP_EPOCHS = 40;
     /**
-     * Epochs of the binary mini-batch run that ends {@link #warmUp()}: 5,760 batches. The runs of other shapes
-     * before it make C2 drop the binary loss's compiled code (a branch the first compilation had never seen
-     * taken), and without a last run it stayed at tier 3 until the first binary mini-batch job compiled it again.
+     * Epochs of the binary mini-batch run that ends {@link #warmUp()}: 5,760 batches. Added when the runs of other
+     * shapes before it made C2 drop the binary loss's compiled code (its clamp was a branch the first compilation had
+     * never seen taken), which then stayed at tier 3 until the first binary mini-batch job compiled it again. That
+     * clamp is a blend now (VectorMathF64.atLeast), which removes the cause; the run stays until the first-job bench
+     * shows it can go (it costs a few hundred milliseconds of the warm-up).
      */
     static final int WARM_UP_LAST_EPOCHS = 160;
     static final int WARM_UP_BATCH = 32;
