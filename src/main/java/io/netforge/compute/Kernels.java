@@ -172,6 +172,9 @@ final class Kernels {
         if (reason != null) {
             LOG.log(Level.WARNING, "netforge trains every network with ND4J because " + reason
                     + "; small networks train several times faster with the Vector API kernel");
+        } else {
+            LOG.log(Level.INFO, "netforge trains with the Vector API kernels; the wide kernel's matrix products run on "
+                    + VectorKernels.PRODUCT_BITS + "-bit vectors");
         }
         return reason;
     }

@@ -40,8 +40,15 @@ final class WideKernelF32 implements TrainingKernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int LANES = S.length();
+    /**
+     * The products' vectors (the tiles, the weights' sums and the strips' width): {@link VectorKernels#PRODUCT_BITS}
+     * bits. Each sum is a chain of multiply-adds in its own lane, so the width changes no bit.
+     */
+    private static final VectorSpecies<Float> P =
+            VectorKernels.PRODUCT_BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+    private static final int PL = P.length();
     /** Columns of a product's result one tile covers: three vectors. */
-    private static final int TILE = 3 * LANES;
+    private static final int TILE = 3 * PL;
     /** Inputs taken at a time by a product (the block of W that stays in cache meanwhile). */
     private static final int K_BLOCK = 128;
     /** Rows of a chunk: at most, and at least (multiples of 4, so that a chunk's loss lanes are rows mod 4). */
@@ -389,7 +396,7 @@ final class WideKernelF32 implements TrainingKernel {
                         continue;
                     }
                     int jj = 0;
-                    for (; jj + LANES <= w; jj += LANES) {
+                    for (; jj + PL <= w; jj += PL) {
                         tile4x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
                     }
                     for (; jj < w; jj++) {
@@ -398,7 +405,7 @@ final class WideKernelF32 implements TrainingKernel {
                 }
                 for (; r < rows; r++) {
                     int jj = 0;
-                    for (; jj + LANES <= w; jj += LANES) {
+                    for (; jj + PL <= w; jj += PL) {
                         tile1x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
                     }
                     for (; jj < w; jj++) {
@@ -432,7 +439,7 @@ final class WideKernelF32 implements TrainingKernel {
         FloatVector s31;
         FloatVector s32;
         if (first) {
-            s00 = FloatVector.zero(S);
+            s00 = FloatVector.zero(P);
             s01 = s00;
             s02 = s00;
             s10 = s00;
@@ -445,18 +452,18 @@ final class WideKernelF32 implements TrainingKernel {
             s31 = s00;
             s32 = s00;
         } else {
-            s00 = FloatVector.fromArray(S, c, c0);
-            s01 = FloatVector.fromArray(S, c, c0 + LANES);
-            s02 = FloatVector.fromArray(S, c, c0 + 2 * LANES);
-            s10 = FloatVector.fromArray(S, c, c1);
-            s11 = FloatVector.fromArray(S, c, c1 + LANES);
-            s12 = FloatVector.fromArray(S, c, c1 + 2 * LANES);
-            s20 = FloatVector.fromArray(S, c, c2);
-            s21 = FloatVector.fromArray(S, c, c2 + LANES);
-            s22 = FloatVector.fromArray(S, c, c2 + 2 * LANES);
-            s30 = FloatVector.fromArray(S, c, c3);
-            s31 = FloatVector.fromArray(S, c, c3 + LANES);
-            s32 = FloatVector.fromArray(S, c, c3 + 2 * LANES);
+            s00 = FloatVector.fromArray(P, c, c0);
+            s01 = FloatVector.fromArray(P, c, c0 + PL);
+            s02 = FloatVector.fromArray(P, c, c0 + 2 * PL);
+            s10 = FloatVector.fromArray(P, c, c1);
+            s11 = FloatVector.fromArray(P, c, c1 + PL);
+            s12 = FloatVector.fromArray(P, c, c1 + 2 * PL);
+            s20 = FloatVector.fromArray(P, c, c2);
+            s21 = FloatVector.fromArray(P, c, c2 + PL);
+            s22 = FloatVector.fromArray(P, c, c2 + 2 * PL);
+            s30 = FloatVector.fromArray(P, c, c3);
+            s31 = FloatVector.fromArray(P, c, c3 + PL);
+            s32 = FloatVector.fromArray(P, c, c3 + 2 * PL);
         }
         int a0 = r * k;
         int a1 = a0 + k;
@@ -464,38 +471,38 @@ final class WideKernelF32 implements TrainingKernel {
         int a3 = a2 + k;
         for (int q = q0; q < q1; q++) {
             int at = p + q * TILE;
-            FloatVector m0 = FloatVector.fromArray(S, m, at);
-            FloatVector m1 = FloatVector.fromArray(S, m, at + LANES);
-            FloatVector m2 = FloatVector.fromArray(S, m, at + 2 * LANES);
-            FloatVector v = FloatVector.broadcast(S, a[a0 + q]);
+            FloatVector m0 = FloatVector.fromArray(P, m, at);
+            FloatVector m1 = FloatVector.fromArray(P, m, at + PL);
+            FloatVector m2 = FloatVector.fromArray(P, m, at + 2 * PL);
+            FloatVector v = FloatVector.broadcast(P, a[a0 + q]);
             s00 = v.fma(m0, s00);
             s01 = v.fma(m1, s01);
             s02 = v.fma(m2, s02);
-            v = FloatVector.broadcast(S, a[a1 + q]);
+            v = FloatVector.broadcast(P, a[a1 + q]);
             s10 = v.fma(m0, s10);
             s11 = v.fma(m1, s11);
             s12 = v.fma(m2, s12);
-            v = FloatVector.broadcast(S, a[a2 + q]);
+            v = FloatVector.broadcast(P, a[a2 + q]);
             s20 = v.fma(m0, s20);
             s21 = v.fma(m1, s21);
             s22 = v.fma(m2, s22);
-            v = FloatVector.broadcast(S, a[a3 + q]);
+            v = FloatVector.broadcast(P, a[a3 + q]);
             s30 = v.fma(m0, s30);
             s31 = v.fma(m1, s31);
             s32 = v.fma(m2, s32);
         }
         s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + LANES);
-        s02.intoArray(c, c0 + 2 * LANES);
+        s01.intoArray(c, c0 + PL);
+        s02.intoArray(c, c0 + 2 * PL);
         s10.intoArray(c, c1);
-        s11.intoArray(c, c1 + LANES);
-        s12.intoArray(c, c1 + 2 * LANES);
+        s11.intoArray(c, c1 + PL);
+        s12.intoArray(c, c1 + 2 * PL);
         s20.intoArray(c, c2);
-        s21.intoArray(c, c2 + LANES);
-        s22.intoArray(c, c2 + 2 * LANES);
+        s21.intoArray(c, c2 + PL);
+        s22.intoArray(c, c2 + 2 * PL);
         s30.intoArray(c, c3);
-        s31.intoArray(c, c3 + LANES);
-        s32.intoArray(c, c3 + 2 * LANES);
+        s31.intoArray(c, c3 + PL);
+        s32.intoArray(c, c3 + 2 * PL);
     }
 
 
@@ -503,17 +510,17 @@ final class WideKernelF32 implements TrainingKernel {
     private static void tile4x1(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
             int q1, boolean first) {
         int c0 = r * n + j;
-        FloatVector s0 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c0);
-        FloatVector s1 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c0 + n);
-        FloatVector s2 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c0 + 2 * n);
-        FloatVector s3 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c0 + 3 * n);
+        FloatVector s0 = first ? FloatVector.zero(P) : FloatVector.fromArray(P, c, c0);
+        FloatVector s1 = first ? FloatVector.zero(P) : FloatVector.fromArray(P, c, c0 + n);
+        FloatVector s2 = first ? FloatVector.zero(P) : FloatVector.fromArray(P, c, c0 + 2 * n);
+        FloatVector s3 = first ? FloatVector.zero(P) : FloatVector.fromArray(P, c, c0 + 3 * n);
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
-            FloatVector m0 = FloatVector.fromArray(S, m, p + q * w);
-            s0 = FloatVector.broadcast(S, a[a0 + q]).fma(m0, s0);
-            s1 = FloatVector.broadcast(S, a[a0 + k + q]).fma(m0, s1);
-            s2 = FloatVector.broadcast(S, a[a0 + 2 * k + q]).fma(m0, s2);
-            s3 = FloatVector.broadcast(S, a[a0 + 3 * k + q]).fma(m0, s3);
+            FloatVector m0 = FloatVector.fromArray(P, m, p + q * w);
+            s0 = FloatVector.broadcast(P, a[a0 + q]).fma(m0, s0);
+            s1 = FloatVector.broadcast(P, a[a0 + k + q]).fma(m0, s1);
+            s2 = FloatVector.broadcast(P, a[a0 + 2 * k + q]).fma(m0, s2);
+            s3 = FloatVector.broadcast(P, a[a0 + 3 * k + q]).fma(m0, s3);
         }
         s0.intoArray(c, c0);
         s1.intoArray(c, c0 + n);
@@ -525,10 +532,10 @@ final class WideKernelF32 implements TrainingKernel {
     private static void tile1x1(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
             int q1, boolean first) {
         int c0 = r * n + j;
-        FloatVector s = first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c0);
+        FloatVector s = first ? FloatVector.zero(P) : FloatVector.fromArray(P, c, c0);
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
-            s = FloatVector.broadcast(S, a[a0 + q]).fma(FloatVector.fromArray(S, m, p + q * w), s);
+            s = FloatVector.broadcast(P, a[a0 + q]).fma(FloatVector.fromArray(P, m, p + q * w), s);
         }
         s.intoArray(c, c0);
     }
@@ -604,7 +611,7 @@ final class WideKernelF32 implements TrainingKernel {
                         continue;
                     }
                     int jj = 0;
-                    for (; jj + LANES <= w; jj += LANES) {
+                    for (; jj + PL <= w; jj += PL) {
                         sums4x1(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
                     for (; jj < w; jj++) {
@@ -619,7 +626,7 @@ final class WideKernelF32 implements TrainingKernel {
                 int strip = j * rows;
                 int g0 = at + j * k + q * w;
                 int jj = 0;
-                for (; jj + LANES <= w; jj += LANES) {
+                for (; jj + PL <= w; jj += PL) {
                     sums1x1(in, k, q, rows, d, strip + jj, w, g, g0 + jj);
                 }
                 for (; jj < w; jj++) {
@@ -638,68 +645,68 @@ final class WideKernelF32 implements TrainingKernel {
         int g1 = g0 + TILE;
         int g2 = g1 + TILE;
         int g3 = g2 + TILE;
-        FloatVector s00 = FloatVector.fromArray(S, g, g0);
-        FloatVector s01 = FloatVector.fromArray(S, g, g0 + LANES);
-        FloatVector s02 = FloatVector.fromArray(S, g, g0 + 2 * LANES);
-        FloatVector s10 = FloatVector.fromArray(S, g, g1);
-        FloatVector s11 = FloatVector.fromArray(S, g, g1 + LANES);
-        FloatVector s12 = FloatVector.fromArray(S, g, g1 + 2 * LANES);
-        FloatVector s20 = FloatVector.fromArray(S, g, g2);
-        FloatVector s21 = FloatVector.fromArray(S, g, g2 + LANES);
-        FloatVector s22 = FloatVector.fromArray(S, g, g2 + 2 * LANES);
-        FloatVector s30 = FloatVector.fromArray(S, g, g3);
-        FloatVector s31 = FloatVector.fromArray(S, g, g3 + LANES);
-        FloatVector s32 = FloatVector.fromArray(S, g, g3 + 2 * LANES);
+        FloatVector s00 = FloatVector.fromArray(P, g, g0);
+        FloatVector s01 = FloatVector.fromArray(P, g, g0 + PL);
+        FloatVector s02 = FloatVector.fromArray(P, g, g0 + 2 * PL);
+        FloatVector s10 = FloatVector.fromArray(P, g, g1);
+        FloatVector s11 = FloatVector.fromArray(P, g, g1 + PL);
+        FloatVector s12 = FloatVector.fromArray(P, g, g1 + 2 * PL);
+        FloatVector s20 = FloatVector.fromArray(P, g, g2);
+        FloatVector s21 = FloatVector.fromArray(P, g, g2 + PL);
+        FloatVector s22 = FloatVector.fromArray(P, g, g2 + 2 * PL);
+        FloatVector s30 = FloatVector.fromArray(P, g, g3);
+        FloatVector s31 = FloatVector.fromArray(P, g, g3 + PL);
+        FloatVector s32 = FloatVector.fromArray(P, g, g3 + 2 * PL);
         for (int r = 0; r < rows; r++) {
             int dAt = p + r * TILE;
-            FloatVector d0 = FloatVector.fromArray(S, d, dAt);
-            FloatVector d1 = FloatVector.fromArray(S, d, dAt + LANES);
-            FloatVector d2 = FloatVector.fromArray(S, d, dAt + 2 * LANES);
+            FloatVector d0 = FloatVector.fromArray(P, d, dAt);
+            FloatVector d1 = FloatVector.fromArray(P, d, dAt + PL);
+            FloatVector d2 = FloatVector.fromArray(P, d, dAt + 2 * PL);
             int i = col + 4 * r;
-            FloatVector v = FloatVector.broadcast(S, column[i]);
+            FloatVector v = FloatVector.broadcast(P, column[i]);
             s00 = v.fma(d0, s00);
             s01 = v.fma(d1, s01);
             s02 = v.fma(d2, s02);
-            v = FloatVector.broadcast(S, column[i + 1]);
+            v = FloatVector.broadcast(P, column[i + 1]);
             s10 = v.fma(d0, s10);
             s11 = v.fma(d1, s11);
             s12 = v.fma(d2, s12);
-            v = FloatVector.broadcast(S, column[i + 2]);
+            v = FloatVector.broadcast(P, column[i + 2]);
             s20 = v.fma(d0, s20);
             s21 = v.fma(d1, s21);
             s22 = v.fma(d2, s22);
-            v = FloatVector.broadcast(S, column[i + 3]);
+            v = FloatVector.broadcast(P, column[i + 3]);
             s30 = v.fma(d0, s30);
             s31 = v.fma(d1, s31);
             s32 = v.fma(d2, s32);
         }
         s00.intoArray(g, g0);
-        s01.intoArray(g, g0 + LANES);
-        s02.intoArray(g, g0 + 2 * LANES);
+        s01.intoArray(g, g0 + PL);
+        s02.intoArray(g, g0 + 2 * PL);
         s10.intoArray(g, g1);
-        s11.intoArray(g, g1 + LANES);
-        s12.intoArray(g, g1 + 2 * LANES);
+        s11.intoArray(g, g1 + PL);
+        s12.intoArray(g, g1 + 2 * PL);
         s20.intoArray(g, g2);
-        s21.intoArray(g, g2 + LANES);
-        s22.intoArray(g, g2 + 2 * LANES);
+        s21.intoArray(g, g2 + PL);
+        s22.intoArray(g, g2 + 2 * PL);
         s30.intoArray(g, g3);
-        s31.intoArray(g, g3 + LANES);
-        s32.intoArray(g, g3 + 2 * LANES);
+        s31.intoArray(g, g3 + PL);
+        s32.intoArray(g, g3 + 2 * PL);
     }
 
     /** Four inputs by one vector of a strip w units wide. */
     private static void sums4x1(float[] column, int col, int rows, float[] d, int p, int w, float[] g, int g0) {
-        FloatVector s0 = FloatVector.fromArray(S, g, g0);
-        FloatVector s1 = FloatVector.fromArray(S, g, g0 + w);
-        FloatVector s2 = FloatVector.fromArray(S, g, g0 + 2 * w);
-        FloatVector s3 = FloatVector.fromArray(S, g, g0 + 3 * w);
+        FloatVector s0 = FloatVector.fromArray(P, g, g0);
+        FloatVector s1 = FloatVector.fromArray(P, g, g0 + w);
+        FloatVector s2 = FloatVector.fromArray(P, g, g0 + 2 * w);
+        FloatVector s3 = FloatVector.fromArray(P, g, g0 + 3 * w);
         for (int r = 0; r < rows; r++) {
-            FloatVector d0 = FloatVector.fromArray(S, d, p + r * w);
+            FloatVector d0 = FloatVector.fromArray(P, d, p + r * w);
             int i = col + 4 * r;
-            s0 = FloatVector.broadcast(S, column[i]).fma(d0, s0);
-            s1 = FloatVector.broadcast(S, column[i + 1]).fma(d0, s1);
-            s2 = FloatVector.broadcast(S, column[i + 2]).fma(d0, s2);
-            s3 = FloatVector.broadcast(S, column[i + 3]).fma(d0, s3);
+            s0 = FloatVector.broadcast(P, column[i]).fma(d0, s0);
+            s1 = FloatVector.broadcast(P, column[i + 1]).fma(d0, s1);
+            s2 = FloatVector.broadcast(P, column[i + 2]).fma(d0, s2);
+            s3 = FloatVector.broadcast(P, column[i + 3]).fma(d0, s3);
         }
         s0.intoArray(g, g0);
         s1.intoArray(g, g0 + w);
@@ -710,9 +717,9 @@ final class WideKernelF32 implements TrainingKernel {
     /** One input (value of row r at {@code v[r * stride + at]}) by one vector of a strip w units wide. */
     private static void sums1x1(float[] v, int stride, int at, int rows, float[] d, int p, int w, float[] g,
             int g0) {
-        FloatVector s = FloatVector.fromArray(S, g, g0);
+        FloatVector s = FloatVector.fromArray(P, g, g0);
         for (int r = 0; r < rows; r++) {
-            s = FloatVector.broadcast(S, v[r * stride + at]).fma(FloatVector.fromArray(S, d, p + r * w), s);
+            s = FloatVector.broadcast(P, v[r * stride + at]).fma(FloatVector.fromArray(P, d, p + r * w), s);
         }
         s.intoArray(g, g0);
     }

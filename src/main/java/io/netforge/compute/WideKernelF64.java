@@ -36,8 +36,15 @@ final class WideKernelF64 implements TrainingKernel {
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
     private static final int LANES = S.length();
+    /**
+     * The products' vectors (the tiles, the weights' sums and the strips' width): {@link VectorKernels#PRODUCT_BITS}
+     * bits. Each sum is a chain of multiply-adds in its own lane, so the width changes no bit.
+     */
+    private static final VectorSpecies<Double> P =
+            VectorKernels.PRODUCT_BITS == 512 ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
+    private static final int PL = P.length();
     /** Columns of a product's result one tile covers: three vectors. */
-    private static final int TILE = 3 * LANES;
+    private static final int TILE = 3 * PL;
     /** Inputs taken at a time by a product (the block of W that stays in cache meanwhile). */
     private static final int K_BLOCK = 128;
     /** Rows of a chunk: at most, and at least (multiples of 4, so that a chunk's loss lanes are rows mod 4). */
@@ -385,7 +392,7 @@ final class WideKernelF64 implements TrainingKernel {
                         continue;
                     }
                     int jj = 0;
-                    for (; jj + LANES <= w; jj += LANES) {
+                    for (; jj + PL <= w; jj += PL) {
                         tile4x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
                     }
                     for (; jj < w; jj++) {
@@ -394,7 +401,7 @@ final class WideKernelF64 implements TrainingKernel {
                 }
                 for (; r < rows; r++) {
                     int jj = 0;
-                    for (; jj + LANES <= w; jj += LANES) {
+                    for (; jj + PL <= w; jj += PL) {
                         tile1x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
                     }
                     for (; jj < w; jj++) {
@@ -428,7 +435,7 @@ final class WideKernelF64 implements TrainingKernel {
         DoubleVector s31;
         DoubleVector s32;
         if (first) {
-            s00 = DoubleVector.zero(S);
+            s00 = DoubleVector.zero(P);
             s01 = s00;
             s02 = s00;
             s10 = s00;
@@ -441,18 +448,18 @@ final class WideKernelF64 implements TrainingKernel {
             s31 = s00;
             s32 = s00;
         } else {
-            s00 = DoubleVector.fromArray(S, c, c0);
-            s01 = DoubleVector.fromArray(S, c, c0 + LANES);
-            s02 = DoubleVector.fromArray(S, c, c0 + 2 * LANES);
-            s10 = DoubleVector.fromArray(S, c, c1);
-            s11 = DoubleVector.fromArray(S, c, c1 + LANES);
-            s12 = DoubleVector.fromArray(S, c, c1 + 2 * LANES);
-            s20 = DoubleVector.fromArray(S, c, c2);
-            s21 = DoubleVector.fromArray(S, c, c2 + LANES);
-            s22 = DoubleVector.fromArray(S, c, c2 + 2 * LANES);
-            s30 = DoubleVector.fromArray(S, c, c3);
-            s31 = DoubleVector.fromArray(S, c, c3 + LANES);
-            s32 = DoubleVector.fromArray(S, c, c3 + 2 * LANES);
+            s00 = DoubleVector.fromArray(P, c, c0);
+            s01 = DoubleVector.fromArray(P, c, c0 + PL);
+            s02 = DoubleVector.fromArray(P, c, c0 + 2 * PL);
+            s10 = DoubleVector.fromArray(P, c, c1);
+            s11 = DoubleVector.fromArray(P, c, c1 + PL);
+            s12 = DoubleVector.fromArray(P, c, c1 + 2 * PL);
+            s20 = DoubleVector.fromArray(P, c, c2);
+            s21 = DoubleVector.fromArray(P, c, c2 + PL);
+            s22 = DoubleVector.fromArray(P, c, c2 + 2 * PL);
+            s30 = DoubleVector.fromArray(P, c, c3);
+            s31 = DoubleVector.fromArray(P, c, c3 + PL);
+            s32 = DoubleVector.fromArray(P, c, c3 + 2 * PL);
         }
         int a0 = r * k;
         int a1 = a0 + k;
@@ -460,38 +467,38 @@ final class WideKernelF64 implements TrainingKernel {
         int a3 = a2 + k;
         for (int q = q0; q < q1; q++) {
             int at = p + q * TILE;
-            DoubleVector m0 = DoubleVector.fromArray(S, m, at);
-            DoubleVector m1 = DoubleVector.fromArray(S, m, at + LANES);
-            DoubleVector m2 = DoubleVector.fromArray(S, m, at + 2 * LANES);
-            DoubleVector v = DoubleVector.broadcast(S, a[a0 + q]);
+            DoubleVector m0 = DoubleVector.fromArray(P, m, at);
+            DoubleVector m1 = DoubleVector.fromArray(P, m, at + PL);
+            DoubleVector m2 = DoubleVector.fromArray(P, m, at + 2 * PL);
+            DoubleVector v = DoubleVector.broadcast(P, a[a0 + q]);
             s00 = v.fma(m0, s00);
             s01 = v.fma(m1, s01);
             s02 = v.fma(m2, s02);
-            v = DoubleVector.broadcast(S, a[a1 + q]);
+            v = DoubleVector.broadcast(P, a[a1 + q]);
             s10 = v.fma(m0, s10);
             s11 = v.fma(m1, s11);
             s12 = v.fma(m2, s12);
-            v = DoubleVector.broadcast(S, a[a2 + q]);
+            v = DoubleVector.broadcast(P, a[a2 + q]);
             s20 = v.fma(m0, s20);
             s21 = v.fma(m1, s21);
             s22 = v.fma(m2, s22);
-            v = DoubleVector.broadcast(S, a[a3 + q]);
+            v = DoubleVector.broadcast(P, a[a3 + q]);
             s30 = v.fma(m0, s30);
             s31 = v.fma(m1, s31);
             s32 = v.fma(m2, s32);
         }
         s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + LANES);
-        s02.intoArray(c, c0 + 2 * LANES);
+        s01.intoArray(c, c0 + PL);
+        s02.intoArray(c, c0 + 2 * PL);
         s10.intoArray(c, c1);
-        s11.intoArray(c, c1 + LANES);
-        s12.intoArray(c, c1 + 2 * LANES);
+        s11.intoArray(c, c1 + PL);
+        s12.intoArray(c, c1 + 2 * PL);
         s20.intoArray(c, c2);
-        s21.intoArray(c, c2 + LANES);
-        s22.intoArray(c, c2 + 2 * LANES);
+        s21.intoArray(c, c2 + PL);
+        s22.intoArray(c, c2 + 2 * PL);
         s30.intoArray(c, c3);
-        s31.intoArray(c, c3 + LANES);
-        s32.intoArray(c, c3 + 2 * LANES);
+        s31.intoArray(c, c3 + PL);
+        s32.intoArray(c, c3 + 2 * PL);
     }
 
 
@@ -499,17 +506,17 @@ final class WideKernelF64 implements TrainingKernel {
     private static void tile4x1(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
             int q1, boolean first) {
         int c0 = r * n + j;
-        DoubleVector s0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, c0);
-        DoubleVector s1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, c0 + n);
-        DoubleVector s2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, c0 + 2 * n);
-        DoubleVector s3 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, c0 + 3 * n);
+        DoubleVector s0 = first ? DoubleVector.zero(P) : DoubleVector.fromArray(P, c, c0);
+        DoubleVector s1 = first ? DoubleVector.zero(P) : DoubleVector.fromArray(P, c, c0 + n);
+        DoubleVector s2 = first ? DoubleVector.zero(P) : DoubleVector.fromArray(P, c, c0 + 2 * n);
+        DoubleVector s3 = first ? DoubleVector.zero(P) : DoubleVector.fromArray(P, c, c0 + 3 * n);
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
-            DoubleVector m0 = DoubleVector.fromArray(S, m, p + q * w);
-            s0 = DoubleVector.broadcast(S, a[a0 + q]).fma(m0, s0);
-            s1 = DoubleVector.broadcast(S, a[a0 + k + q]).fma(m0, s1);
-            s2 = DoubleVector.broadcast(S, a[a0 + 2 * k + q]).fma(m0, s2);
-            s3 = DoubleVector.broadcast(S, a[a0 + 3 * k + q]).fma(m0, s3);
+            DoubleVector m0 = DoubleVector.fromArray(P, m, p + q * w);
+            s0 = DoubleVector.broadcast(P, a[a0 + q]).fma(m0, s0);
+            s1 = DoubleVector.broadcast(P, a[a0 + k + q]).fma(m0, s1);
+            s2 = DoubleVector.broadcast(P, a[a0 + 2 * k + q]).fma(m0, s2);
+            s3 = DoubleVector.broadcast(P, a[a0 + 3 * k + q]).fma(m0, s3);
         }
         s0.intoArray(c, c0);
         s1.intoArray(c, c0 + n);
@@ -521,10 +528,10 @@ final class WideKernelF64 implements TrainingKernel {
     private static void tile1x1(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
             int q1, boolean first) {
         int c0 = r * n + j;
-        DoubleVector s = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, c0);
+        DoubleVector s = first ? DoubleVector.zero(P) : DoubleVector.fromArray(P, c, c0);
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
-            s = DoubleVector.broadcast(S, a[a0 + q]).fma(DoubleVector.fromArray(S, m, p + q * w), s);
+            s = DoubleVector.broadcast(P, a[a0 + q]).fma(DoubleVector.fromArray(P, m, p + q * w), s);
         }
         s.intoArray(c, c0);
     }
@@ -600,7 +607,7 @@ final class WideKernelF64 implements TrainingKernel {
                         continue;
                     }
                     int jj = 0;
-                    for (; jj + LANES <= w; jj += LANES) {
+                    for (; jj + PL <= w; jj += PL) {
                         sums4x1(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
                     for (; jj < w; jj++) {
@@ -615,7 +622,7 @@ final class WideKernelF64 implements TrainingKernel {
                 int strip = j * rows;
                 int g0 = at + j * k + q * w;
                 int jj = 0;
-                for (; jj + LANES <= w; jj += LANES) {
+                for (; jj + PL <= w; jj += PL) {
                     sums1x1(in, k, q, rows, d, strip + jj, w, g, g0 + jj);
                 }
                 for (; jj < w; jj++) {
@@ -634,68 +641,68 @@ final class WideKernelF64 implements TrainingKernel {
         int g1 = g0 + TILE;
         int g2 = g1 + TILE;
         int g3 = g2 + TILE;
-        DoubleVector s00 = DoubleVector.fromArray(S, g, g0);
-        DoubleVector s01 = DoubleVector.fromArray(S, g, g0 + LANES);
-        DoubleVector s02 = DoubleVector.fromArray(S, g, g0 + 2 * LANES);
-        DoubleVector s10 = DoubleVector.fromArray(S, g, g1);
-        DoubleVector s11 = DoubleVector.fromArray(S, g, g1 + LANES);
-        DoubleVector s12 = DoubleVector.fromArray(S, g, g1 + 2 * LANES);
-        DoubleVector s20 = DoubleVector.fromArray(S, g, g2);
-        DoubleVector s21 = DoubleVector.fromArray(S, g, g2 + LANES);
-        DoubleVector s22 = DoubleVector.fromArray(S, g, g2 + 2 * LANES);
-        DoubleVector s30 = DoubleVector.fromArray(S, g, g3);
-        DoubleVector s31 = DoubleVector.fromArray(S, g, g3 + LANES);
-        DoubleVector s32 = DoubleVector.fromArray(S, g, g3 + 2 * LANES);
+        DoubleVector s00 = DoubleVector.fromArray(P, g, g0);
+        DoubleVector s01 = DoubleVector.fromArray(P, g, g0 + PL);
+        DoubleVector s02 = DoubleVector.fromArray(P, g, g0 + 2 * PL);
+        DoubleVector s10 = DoubleVector.fromArray(P, g, g1);
+        DoubleVector s11 = DoubleVector.fromArray(P, g, g1 + PL);
+        DoubleVector s12 = DoubleVector.fromArray(P, g, g1 + 2 * PL);
+        DoubleVector s20 = DoubleVector.fromArray(P, g, g2);
+        DoubleVector s21 = DoubleVector.fromArray(P, g, g2 + PL);
+        DoubleVector s22 = DoubleVector.fromArray(P, g, g2 + 2 * PL);
+        DoubleVector s30 = DoubleVector.fromArray(P, g, g3);
+        DoubleVector s31 = DoubleVector.fromArray(P, g, g3 + PL);
+        DoubleVector s32 = DoubleVector.fromArray(P, g, g3 + 2 * PL);
         for (int r = 0; r < rows; r++) {
             int dAt = p + r * TILE;
-            DoubleVector d0 = DoubleVector.fromArray(S, d, dAt);
-            DoubleVector d1 = DoubleVector.fromArray(S, d, dAt + LANES);
-            DoubleVector d2 = DoubleVector.fromArray(S, d, dAt + 2 * LANES);
+            DoubleVector d0 = DoubleVector.fromArray(P, d, dAt);
+            DoubleVector d1 = DoubleVector.fromArray(P, d, dAt + PL);
+            DoubleVector d2 = DoubleVector.fromArray(P, d, dAt + 2 * PL);
             int i = col + 4 * r;
-            DoubleVector v = DoubleVector.broadcast(S, column[i]);
+            DoubleVector v = DoubleVector.broadcast(P, column[i]);
             s00 = v.fma(d0, s00);
             s01 = v.fma(d1, s01);
             s02 = v.fma(d2, s02);
-            v = DoubleVector.broadcast(S, column[i + 1]);
+            v = DoubleVector.broadcast(P, column[i + 1]);
             s10 = v.fma(d0, s10);
             s11 = v.fma(d1, s11);
             s12 = v.fma(d2, s12);
-            v = DoubleVector.broadcast(S, column[i + 2]);
+            v = DoubleVector.broadcast(P, column[i + 2]);
             s20 = v.fma(d0, s20);
             s21 = v.fma(d1, s21);
             s22 = v.fma(d2, s22);
-            v = DoubleVector.broadcast(S, column[i + 3]);
+            v = DoubleVector.broadcast(P, column[i + 3]);
             s30 = v.fma(d0, s30);
             s31 = v.fma(d1, s31);
             s32 = v.fma(d2, s32);
         }
         s00.intoArray(g, g0);
-        s01.intoArray(g, g0 + LANES);
-        s02.intoArray(g, g0 + 2 * LANES);
+        s01.intoArray(g, g0 + PL);
+        s02.intoArray(g, g0 + 2 * PL);
         s10.intoArray(g, g1);
-        s11.intoArray(g, g1 + LANES);
-        s12.intoArray(g, g1 + 2 * LANES);
+        s11.intoArray(g, g1 + PL);
+        s12.intoArray(g, g1 + 2 * PL);
         s20.intoArray(g, g2);
-        s21.intoArray(g, g2 + LANES);
-        s22.intoArray(g, g2 + 2 * LANES);
+        s21.intoArray(g, g2 + PL);
+        s22.intoArray(g, g2 + 2 * PL);
         s30.intoArray(g, g3);
-        s31.intoArray(g, g3 + LANES);
-        s32.intoArray(g, g3 + 2 * LANES);
+        s31.intoArray(g, g3 + PL);
+        s32.intoArray(g, g3 + 2 * PL);
     }
 
     /** Four inputs by one vector of a strip w units wide. */
     private static void sums4x1(double[] column, int col, int rows, double[] d, int p, int w, double[] g, int g0) {
-        DoubleVector s0 = DoubleVector.fromArray(S, g, g0);
-        DoubleVector s1 = DoubleVector.fromArray(S, g, g0 + w);
-        DoubleVector s2 = DoubleVector.fromArray(S, g, g0 + 2 * w);
-        DoubleVector s3 = DoubleVector.fromArray(S, g, g0 + 3 * w);
+        DoubleVector s0 = DoubleVector.fromArray(P, g, g0);
+        DoubleVector s1 = DoubleVector.fromArray(P, g, g0 + w);
+        DoubleVector s2 = DoubleVector.fromArray(P, g, g0 + 2 * w);
+        DoubleVector s3 = DoubleVector.fromArray(P, g, g0 + 3 * w);
         for (int r = 0; r < rows; r++) {
-            DoubleVector d0 = DoubleVector.fromArray(S, d, p + r * w);
+            DoubleVector d0 = DoubleVector.fromArray(P, d, p + r * w);
             int i = col + 4 * r;
-            s0 = DoubleVector.broadcast(S, column[i]).fma(d0, s0);
-            s1 = DoubleVector.broadcast(S, column[i + 1]).fma(d0, s1);
-            s2 = DoubleVector.broadcast(S, column[i + 2]).fma(d0, s2);
-            s3 = DoubleVector.broadcast(S, column[i + 3]).fma(d0, s3);
+            s0 = DoubleVector.broadcast(P, column[i]).fma(d0, s0);
+            s1 = DoubleVector.broadcast(P, column[i + 1]).fma(d0, s1);
+            s2 = DoubleVector.broadcast(P, column[i + 2]).fma(d0, s2);
+            s3 = DoubleVector.broadcast(P, column[i + 3]).fma(d0, s3);
         }
         s0.intoArray(g, g0);
         s1.intoArray(g, g0 + w);
@@ -706,9 +713,9 @@ final class WideKernelF64 implements TrainingKernel {
     /** One input (value of row r at {@code v[r * stride + at]}) by one vector of a strip w units wide. */
     private static void sums1x1(double[] v, int stride, int at, int rows, double[] d, int p, int w, double[] g,
             int g0) {
-        DoubleVector s = DoubleVector.fromArray(S, g, g0);
+        DoubleVector s = DoubleVector.fromArray(P, g, g0);
         for (int r = 0; r < rows; r++) {
-            s = DoubleVector.broadcast(S, v[r * stride + at]).fma(DoubleVector.fromArray(S, d, p + r * w), s);
+            s = DoubleVector.broadcast(P, v[r * stride + at]).fma(DoubleVector.fromArray(P, d, p + r * w), s);
         }
         s.intoArray(g, g0);
     }
