@@ -51,12 +51,12 @@ RULES = [
     ('double[] b = network.biasData(l);', 'float[] b = floats(network.biasData(l));'),
     ('private final double[] rowWeights;', 'KEEP_ROW_WEIGHTS'),
     ('double divisor = weightTotal;', 'float divisor = (float) weightTotal; // as PyTorch divides float32'),
-    ('double s = first ? 0.0 : c[r * n + j];', 'float s = first ? 0f : c[r * n + j];'),
+    ('double s = c[r * n + j];', 'float s = c[r * n + j];'),
     ('double s = g[g0];', 'float s = g[g0];'),
-    ('        double s0 = first ? 0 : c[c0];\n        double s1 = first ? 0 : c[c0 + n];\n'
-     '        double s2 = first ? 0 : c[c0 + 2 * n];\n        double s3 = first ? 0 : c[c0 + 3 * n];',
-     '        float s0 = first ? 0 : c[c0];\n        float s1 = first ? 0 : c[c0 + n];\n'
-     '        float s2 = first ? 0 : c[c0 + 2 * n];\n        float s3 = first ? 0 : c[c0 + 3 * n];'),
+    ('        double s0 = c[c0];\n        double s1 = c[c0 + n];\n'
+     '        double s2 = c[c0 + 2 * n];\n        double s3 = c[c0 + 3 * n];',
+     '        float s0 = c[c0];\n        float s1 = c[c0 + n];\n'
+     '        float s2 = c[c0 + 2 * n];\n        float s3 = c[c0 + 3 * n];'),
     ('            double v = m[p + q * w];', '            float v = m[p + q * w];'),
     ('        double s0 = g[g0];\n        double s1 = g[g0 + w];\n        double s2 = g[g0 + 2 * w];\n'
      '        double s3 = g[g0 + 3 * w];',

@@ -383,33 +383,40 @@ final class WideKernelF32 implements TrainingKernel {
      * one after the other) stays in the L1 cache while every row goes through it.
      */
     static void multiplyRange(float[] a, int rows, int k, float[] m, int mAt, int n, float[] c, int from, int to) {
+        // every chain starts from the +0.0 stored here, so that no tile branches on its first block (a branch the
+        // warm-up's shapes left untaken became an uncommon trap, and a recompilation, in a job's first epoch)
+        for (int r = 0; r < rows; r++) {
+            Arrays.fill(c, r * n + from, r * n + to, 0);
+        }
         for (int q0 = 0; q0 < k; q0 += K_BLOCK) {
             int q1 = Math.min(k, q0 + K_BLOCK);
-            boolean first = q0 == 0;
             for (int j = from; j < to; j += TILE) {
                 int w = Math.min(TILE, n - j);
                 int strip = mAt + j * k;
                 int r = 0;
                 for (; r + 4 <= rows; r += 4) {
                     if (w == TILE) {
-                        tile4x3(a, r, k, m, strip, n, c, j, q0, q1, first);
+                        tile4x3(a, r, k, m, strip, n, c, j, q0, q1);
                         continue;
                     }
                     int jj = 0;
+                    for (; jj + 2 * PL <= w; jj += 2 * PL) {
+                        tile4x2(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
+                    }
                     for (; jj + PL <= w; jj += PL) {
-                        tile4x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                        tile4x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
                     }
                     for (; jj < w; jj++) {
-                        scalar4(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                        scalar4(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
                     }
                 }
                 for (; r < rows; r++) {
                     int jj = 0;
                     for (; jj + PL <= w; jj += PL) {
-                        tile1x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                        tile1x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
                     }
                     for (; jj < w; jj++) {
-                        scalar(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                        scalar(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
                     }
                 }
             }
@@ -421,50 +428,23 @@ final class WideKernelF32 implements TrainingKernel {
      * chains, each input's three loads feeding twelve multiply-adds.
      */
     private static void tile4x3(float[] a, int r, int k, float[] m, int p, int n, float[] c, int j, int q0,
-            int q1, boolean first) {
+            int q1) {
         int c0 = r * n + j;
         int c1 = c0 + n;
         int c2 = c1 + n;
         int c3 = c2 + n;
-        FloatVector s00;
-        FloatVector s01;
-        FloatVector s02;
-        FloatVector s10;
-        FloatVector s11;
-        FloatVector s12;
-        FloatVector s20;
-        FloatVector s21;
-        FloatVector s22;
-        FloatVector s30;
-        FloatVector s31;
-        FloatVector s32;
-        if (first) {
-            s00 = FloatVector.zero(P);
-            s01 = s00;
-            s02 = s00;
-            s10 = s00;
-            s11 = s00;
-            s12 = s00;
-            s20 = s00;
-            s21 = s00;
-            s22 = s00;
-            s30 = s00;
-            s31 = s00;
-            s32 = s00;
-        } else {
-            s00 = FloatVector.fromArray(P, c, c0);
-            s01 = FloatVector.fromArray(P, c, c0 + PL);
-            s02 = FloatVector.fromArray(P, c, c0 + 2 * PL);
-            s10 = FloatVector.fromArray(P, c, c1);
-            s11 = FloatVector.fromArray(P, c, c1 + PL);
-            s12 = FloatVector.fromArray(P, c, c1 + 2 * PL);
-            s20 = FloatVector.fromArray(P, c, c2);
-            s21 = FloatVector.fromArray(P, c, c2 + PL);
-            s22 = FloatVector.fromArray(P, c, c2 + 2 * PL);
-            s30 = FloatVector.fromArray(P, c, c3);
-            s31 = FloatVector.fromArray(P, c, c3 + PL);
-            s32 = FloatVector.fromArray(P, c, c3 + 2 * PL);
-        }
+        FloatVector s00 = FloatVector.fromArray(P, c, c0);
+        FloatVector s01 = FloatVector.fromArray(P, c, c0 + PL);
+        FloatVector s02 = FloatVector.fromArray(P, c, c0 + 2 * PL);
+        FloatVector s10 = FloatVector.fromArray(P, c, c1);
+        FloatVector s11 = FloatVector.fromArray(P, c, c1 + PL);
+        FloatVector s12 = FloatVector.fromArray(P, c, c1 + 2 * PL);
+        FloatVector s20 = FloatVector.fromArray(P, c, c2);
+        FloatVector s21 = FloatVector.fromArray(P, c, c2 + PL);
+        FloatVector s22 = FloatVector.fromArray(P, c, c2 + 2 * PL);
+        FloatVector s30 = FloatVector.fromArray(P, c, c3);
+        FloatVector s31 = FloatVector.fromArray(P, c, c3 + PL);
+        FloatVector s32 = FloatVector.fromArray(P, c, c3 + 2 * PL);
         int a0 = r * k;
         int a1 = a0 + k;
         int a2 = a1 + k;
@@ -506,14 +486,60 @@ final class WideKernelF32 implements TrainingKernel {
     }
 
 
+    /**
+     * Four rows by two vectors of a strip w columns wide (row q of it at {@code p + q * w}): eight chains, for the
+     * strip a layer narrower than a tile leaves (16 units on 512-bit vectors, the last 8 of 20 on 256-bit ones).
+     */
+    private static void tile4x2(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
+            int q1) {
+        int c0 = r * n + j;
+        int c1 = c0 + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        FloatVector s00 = FloatVector.fromArray(P, c, c0);
+        FloatVector s01 = FloatVector.fromArray(P, c, c0 + PL);
+        FloatVector s10 = FloatVector.fromArray(P, c, c1);
+        FloatVector s11 = FloatVector.fromArray(P, c, c1 + PL);
+        FloatVector s20 = FloatVector.fromArray(P, c, c2);
+        FloatVector s21 = FloatVector.fromArray(P, c, c2 + PL);
+        FloatVector s30 = FloatVector.fromArray(P, c, c3);
+        FloatVector s31 = FloatVector.fromArray(P, c, c3 + PL);
+        int a0 = r * k;
+        for (int q = q0; q < q1; q++) {
+            int at = p + q * w;
+            FloatVector m0 = FloatVector.fromArray(P, m, at);
+            FloatVector m1 = FloatVector.fromArray(P, m, at + PL);
+            FloatVector v = FloatVector.broadcast(P, a[a0 + q]);
+            s00 = v.fma(m0, s00);
+            s01 = v.fma(m1, s01);
+            v = FloatVector.broadcast(P, a[a0 + k + q]);
+            s10 = v.fma(m0, s10);
+            s11 = v.fma(m1, s11);
+            v = FloatVector.broadcast(P, a[a0 + 2 * k + q]);
+            s20 = v.fma(m0, s20);
+            s21 = v.fma(m1, s21);
+            v = FloatVector.broadcast(P, a[a0 + 3 * k + q]);
+            s30 = v.fma(m0, s30);
+            s31 = v.fma(m1, s31);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + PL);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + PL);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + PL);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + PL);
+    }
+
     /** Four rows by one vector of a strip w columns wide (row q of it at {@code p + q * w}). */
     private static void tile4x1(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
-            int q1, boolean first) {
+            int q1) {
         int c0 = r * n + j;
-        FloatVector s0 = first ? FloatVector.zero(P) : FloatVector.fromArray(P, c, c0);
-        FloatVector s1 = first ? FloatVector.zero(P) : FloatVector.fromArray(P, c, c0 + n);
-        FloatVector s2 = first ? FloatVector.zero(P) : FloatVector.fromArray(P, c, c0 + 2 * n);
-        FloatVector s3 = first ? FloatVector.zero(P) : FloatVector.fromArray(P, c, c0 + 3 * n);
+        FloatVector s0 = FloatVector.fromArray(P, c, c0);
+        FloatVector s1 = FloatVector.fromArray(P, c, c0 + n);
+        FloatVector s2 = FloatVector.fromArray(P, c, c0 + 2 * n);
+        FloatVector s3 = FloatVector.fromArray(P, c, c0 + 3 * n);
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
             FloatVector m0 = FloatVector.fromArray(P, m, p + q * w);
@@ -530,9 +556,9 @@ final class WideKernelF32 implements TrainingKernel {
 
     /** One row by one vector of a strip w columns wide. */
     private static void tile1x1(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
-            int q1, boolean first) {
+            int q1) {
         int c0 = r * n + j;
-        FloatVector s = first ? FloatVector.zero(P) : FloatVector.fromArray(P, c, c0);
+        FloatVector s = FloatVector.fromArray(P, c, c0);
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
             s = FloatVector.broadcast(P, a[a0 + q]).fma(FloatVector.fromArray(P, m, p + q * w), s);
@@ -545,12 +571,12 @@ final class WideKernelF32 implements TrainingKernel {
      * multiply-add at every step; a binary or regression output layer is such a column).
      */
     private static void scalar4(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
-            int q1, boolean first) {
+            int q1) {
         int c0 = r * n + j;
-        float s0 = first ? 0 : c[c0];
-        float s1 = first ? 0 : c[c0 + n];
-        float s2 = first ? 0 : c[c0 + 2 * n];
-        float s3 = first ? 0 : c[c0 + 3 * n];
+        float s0 = c[c0];
+        float s1 = c[c0 + n];
+        float s2 = c[c0 + 2 * n];
+        float s3 = c[c0 + 3 * n];
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
             float v = m[p + q * w];
@@ -567,8 +593,8 @@ final class WideKernelF32 implements TrainingKernel {
 
     /** One number: the same chain a lane computes, with the same fused multiply-adds. */
     private static void scalar(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
-            int q1, boolean first) {
-        float s = first ? 0f : c[r * n + j];
+            int q1) {
+        float s = c[r * n + j];
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
             s = Math.fma(a[a0 + q], m[p + q * w], s);
@@ -611,6 +637,9 @@ final class WideKernelF32 implements TrainingKernel {
                         continue;
                     }
                     int jj = 0;
+                    for (; jj + 2 * PL <= w; jj += 2 * PL) {
+                        sums4x2(column, col, rows, d, strip + jj, w, g, g0 + jj);
+                    }
                     for (; jj + PL <= w; jj += PL) {
                         sums4x1(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
@@ -692,6 +721,47 @@ final class WideKernelF32 implements TrainingKernel {
         s30.intoArray(g, g3);
         s31.intoArray(g, g3 + PL);
         s32.intoArray(g, g3 + 2 * PL);
+    }
+
+    /** Four inputs by two vectors of a strip w units wide: eight chains over the rows. */
+    private static void sums4x2(float[] column, int col, int rows, float[] d, int p, int w, float[] g, int g0) {
+        int g1 = g0 + w;
+        int g2 = g1 + w;
+        int g3 = g2 + w;
+        FloatVector s00 = FloatVector.fromArray(P, g, g0);
+        FloatVector s01 = FloatVector.fromArray(P, g, g0 + PL);
+        FloatVector s10 = FloatVector.fromArray(P, g, g1);
+        FloatVector s11 = FloatVector.fromArray(P, g, g1 + PL);
+        FloatVector s20 = FloatVector.fromArray(P, g, g2);
+        FloatVector s21 = FloatVector.fromArray(P, g, g2 + PL);
+        FloatVector s30 = FloatVector.fromArray(P, g, g3);
+        FloatVector s31 = FloatVector.fromArray(P, g, g3 + PL);
+        for (int r = 0; r < rows; r++) {
+            int dAt = p + r * w;
+            FloatVector d0 = FloatVector.fromArray(P, d, dAt);
+            FloatVector d1 = FloatVector.fromArray(P, d, dAt + PL);
+            int i = col + 4 * r;
+            FloatVector v = FloatVector.broadcast(P, column[i]);
+            s00 = v.fma(d0, s00);
+            s01 = v.fma(d1, s01);
+            v = FloatVector.broadcast(P, column[i + 1]);
+            s10 = v.fma(d0, s10);
+            s11 = v.fma(d1, s11);
+            v = FloatVector.broadcast(P, column[i + 2]);
+            s20 = v.fma(d0, s20);
+            s21 = v.fma(d1, s21);
+            v = FloatVector.broadcast(P, column[i + 3]);
+            s30 = v.fma(d0, s30);
+            s31 = v.fma(d1, s31);
+        }
+        s00.intoArray(g, g0);
+        s01.intoArray(g, g0 + PL);
+        s10.intoArray(g, g1);
+        s11.intoArray(g, g1 + PL);
+        s20.intoArray(g, g2);
+        s21.intoArray(g, g2 + PL);
+        s30.intoArray(g, g3);
+        s31.intoArray(g, g3 + PL);
     }
 
     /** Four inputs by one vector of a strip w units wide. */

@@ -379,33 +379,40 @@ final class WideKernelF64 implements TrainingKernel {
      * one after the other) stays in the L1 cache while every row goes through it.
      */
     static void multiplyRange(double[] a, int rows, int k, double[] m, int mAt, int n, double[] c, int from, int to) {
+        // every chain starts from the +0.0 stored here, so that no tile branches on its first block (a branch the
+        // warm-up's shapes left untaken became an uncommon trap, and a recompilation, in a job's first epoch)
+        for (int r = 0; r < rows; r++) {
+            Arrays.fill(c, r * n + from, r * n + to, 0);
+        }
         for (int q0 = 0; q0 < k; q0 += K_BLOCK) {
             int q1 = Math.min(k, q0 + K_BLOCK);
-            boolean first = q0 == 0;
             for (int j = from; j < to; j += TILE) {
                 int w = Math.min(TILE, n - j);
                 int strip = mAt + j * k;
                 int r = 0;
                 for (; r + 4 <= rows; r += 4) {
                     if (w == TILE) {
-                        tile4x3(a, r, k, m, strip, n, c, j, q0, q1, first);
+                        tile4x3(a, r, k, m, strip, n, c, j, q0, q1);
                         continue;
                     }
                     int jj = 0;
+                    for (; jj + 2 * PL <= w; jj += 2 * PL) {
+                        tile4x2(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
+                    }
                     for (; jj + PL <= w; jj += PL) {
-                        tile4x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                        tile4x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
                     }
                     for (; jj < w; jj++) {
-                        scalar4(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                        scalar4(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
                     }
                 }
                 for (; r < rows; r++) {
                     int jj = 0;
                     for (; jj + PL <= w; jj += PL) {
-                        tile1x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                        tile1x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
                     }
                     for (; jj < w; jj++) {
-                        scalar(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1, first);
+                        scalar(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
                     }
                 }
             }
@@ -417,50 +424,23 @@ final class WideKernelF64 implements TrainingKernel {
      * chains, each input's three loads feeding twelve multiply-adds.
      */
     private static void tile4x3(double[] a, int r, int k, double[] m, int p, int n, double[] c, int j, int q0,
-            int q1, boolean first) {
+            int q1) {
         int c0 = r * n + j;
         int c1 = c0 + n;
         int c2 = c1 + n;
         int c3 = c2 + n;
-        DoubleVector s00;
-        DoubleVector s01;
-        DoubleVector s02;
-        DoubleVector s10;
-        DoubleVector s11;
-        DoubleVector s12;
-        DoubleVector s20;
-        DoubleVector s21;
-        DoubleVector s22;
-        DoubleVector s30;
-        DoubleVector s31;
-        DoubleVector s32;
-        if (first) {
-            s00 = DoubleVector.zero(P);
-            s01 = s00;
-            s02 = s00;
-            s10 = s00;
-            s11 = s00;
-            s12 = s00;
-            s20 = s00;
-            s21 = s00;
-            s22 = s00;
-            s30 = s00;
-            s31 = s00;
-            s32 = s00;
-        } else {
-            s00 = DoubleVector.fromArray(P, c, c0);
-            s01 = DoubleVector.fromArray(P, c, c0 + PL);
-            s02 = DoubleVector.fromArray(P, c, c0 + 2 * PL);
-            s10 = DoubleVector.fromArray(P, c, c1);
-            s11 = DoubleVector.fromArray(P, c, c1 + PL);
-            s12 = DoubleVector.fromArray(P, c, c1 + 2 * PL);
-            s20 = DoubleVector.fromArray(P, c, c2);
-            s21 = DoubleVector.fromArray(P, c, c2 + PL);
-            s22 = DoubleVector.fromArray(P, c, c2 + 2 * PL);
-            s30 = DoubleVector.fromArray(P, c, c3);
-            s31 = DoubleVector.fromArray(P, c, c3 + PL);
-            s32 = DoubleVector.fromArray(P, c, c3 + 2 * PL);
-        }
+        DoubleVector s00 = DoubleVector.fromArray(P, c, c0);
+        DoubleVector s01 = DoubleVector.fromArray(P, c, c0 + PL);
+        DoubleVector s02 = DoubleVector.fromArray(P, c, c0 + 2 * PL);
+        DoubleVector s10 = DoubleVector.fromArray(P, c, c1);
+        DoubleVector s11 = DoubleVector.fromArray(P, c, c1 + PL);
+        DoubleVector s12 = DoubleVector.fromArray(P, c, c1 + 2 * PL);
+        DoubleVector s20 = DoubleVector.fromArray(P, c, c2);
+        DoubleVector s21 = DoubleVector.fromArray(P, c, c2 + PL);
+        DoubleVector s22 = DoubleVector.fromArray(P, c, c2 + 2 * PL);
+        DoubleVector s30 = DoubleVector.fromArray(P, c, c3);
+        DoubleVector s31 = DoubleVector.fromArray(P, c, c3 + PL);
+        DoubleVector s32 = DoubleVector.fromArray(P, c, c3 + 2 * PL);
         int a0 = r * k;
         int a1 = a0 + k;
         int a2 = a1 + k;
@@ -502,14 +482,60 @@ final class WideKernelF64 implements TrainingKernel {
     }
 
 
+    /**
+     * Four rows by two vectors of a strip w columns wide (row q of it at {@code p + q * w}): eight chains, for the
+     * strip a layer narrower than a tile leaves (16 units on 512-bit vectors, the last 8 of 20 on 256-bit ones).
+     */
+    private static void tile4x2(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
+            int q1) {
+        int c0 = r * n + j;
+        int c1 = c0 + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        DoubleVector s00 = DoubleVector.fromArray(P, c, c0);
+        DoubleVector s01 = DoubleVector.fromArray(P, c, c0 + PL);
+        DoubleVector s10 = DoubleVector.fromArray(P, c, c1);
+        DoubleVector s11 = DoubleVector.fromArray(P, c, c1 + PL);
+        DoubleVector s20 = DoubleVector.fromArray(P, c, c2);
+        DoubleVector s21 = DoubleVector.fromArray(P, c, c2 + PL);
+        DoubleVector s30 = DoubleVector.fromArray(P, c, c3);
+        DoubleVector s31 = DoubleVector.fromArray(P, c, c3 + PL);
+        int a0 = r * k;
+        for (int q = q0; q < q1; q++) {
+            int at = p + q * w;
+            DoubleVector m0 = DoubleVector.fromArray(P, m, at);
+            DoubleVector m1 = DoubleVector.fromArray(P, m, at + PL);
+            DoubleVector v = DoubleVector.broadcast(P, a[a0 + q]);
+            s00 = v.fma(m0, s00);
+            s01 = v.fma(m1, s01);
+            v = DoubleVector.broadcast(P, a[a0 + k + q]);
+            s10 = v.fma(m0, s10);
+            s11 = v.fma(m1, s11);
+            v = DoubleVector.broadcast(P, a[a0 + 2 * k + q]);
+            s20 = v.fma(m0, s20);
+            s21 = v.fma(m1, s21);
+            v = DoubleVector.broadcast(P, a[a0 + 3 * k + q]);
+            s30 = v.fma(m0, s30);
+            s31 = v.fma(m1, s31);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + PL);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + PL);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + PL);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + PL);
+    }
+
     /** Four rows by one vector of a strip w columns wide (row q of it at {@code p + q * w}). */
     private static void tile4x1(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
-            int q1, boolean first) {
+            int q1) {
         int c0 = r * n + j;
-        DoubleVector s0 = first ? DoubleVector.zero(P) : DoubleVector.fromArray(P, c, c0);
-        DoubleVector s1 = first ? DoubleVector.zero(P) : DoubleVector.fromArray(P, c, c0 + n);
-        DoubleVector s2 = first ? DoubleVector.zero(P) : DoubleVector.fromArray(P, c, c0 + 2 * n);
-        DoubleVector s3 = first ? DoubleVector.zero(P) : DoubleVector.fromArray(P, c, c0 + 3 * n);
+        DoubleVector s0 = DoubleVector.fromArray(P, c, c0);
+        DoubleVector s1 = DoubleVector.fromArray(P, c, c0 + n);
+        DoubleVector s2 = DoubleVector.fromArray(P, c, c0 + 2 * n);
+        DoubleVector s3 = DoubleVector.fromArray(P, c, c0 + 3 * n);
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
             DoubleVector m0 = DoubleVector.fromArray(P, m, p + q * w);
@@ -526,9 +552,9 @@ final class WideKernelF64 implements TrainingKernel {
 
     /** One row by one vector of a strip w columns wide. */
     private static void tile1x1(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
-            int q1, boolean first) {
+            int q1) {
         int c0 = r * n + j;
-        DoubleVector s = first ? DoubleVector.zero(P) : DoubleVector.fromArray(P, c, c0);
+        DoubleVector s = DoubleVector.fromArray(P, c, c0);
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
             s = DoubleVector.broadcast(P, a[a0 + q]).fma(DoubleVector.fromArray(P, m, p + q * w), s);
@@ -541,12 +567,12 @@ final class WideKernelF64 implements TrainingKernel {
      * multiply-add at every step; a binary or regression output layer is such a column).
      */
     private static void scalar4(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
-            int q1, boolean first) {
+            int q1) {
         int c0 = r * n + j;
-        double s0 = first ? 0 : c[c0];
-        double s1 = first ? 0 : c[c0 + n];
-        double s2 = first ? 0 : c[c0 + 2 * n];
-        double s3 = first ? 0 : c[c0 + 3 * n];
+        double s0 = c[c0];
+        double s1 = c[c0 + n];
+        double s2 = c[c0 + 2 * n];
+        double s3 = c[c0 + 3 * n];
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
             double v = m[p + q * w];
@@ -563,8 +589,8 @@ final class WideKernelF64 implements TrainingKernel {
 
     /** One number: the same chain a lane computes, with the same fused multiply-adds. */
     private static void scalar(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
-            int q1, boolean first) {
-        double s = first ? 0.0 : c[r * n + j];
+            int q1) {
+        double s = c[r * n + j];
         int a0 = r * k;
         for (int q = q0; q < q1; q++) {
             s = Math.fma(a[a0 + q], m[p + q * w], s);
@@ -607,6 +633,9 @@ final class WideKernelF64 implements TrainingKernel {
                         continue;
                     }
                     int jj = 0;
+                    for (; jj + 2 * PL <= w; jj += 2 * PL) {
+                        sums4x2(column, col, rows, d, strip + jj, w, g, g0 + jj);
+                    }
                     for (; jj + PL <= w; jj += PL) {
                         sums4x1(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
@@ -688,6 +717,47 @@ final class WideKernelF64 implements TrainingKernel {
         s30.intoArray(g, g3);
         s31.intoArray(g, g3 + PL);
         s32.intoArray(g, g3 + 2 * PL);
+    }
+
+    /** Four inputs by two vectors of a strip w units wide: eight chains over the rows. */
+    private static void sums4x2(double[] column, int col, int rows, double[] d, int p, int w, double[] g, int g0) {
+        int g1 = g0 + w;
+        int g2 = g1 + w;
+        int g3 = g2 + w;
+        DoubleVector s00 = DoubleVector.fromArray(P, g, g0);
+        DoubleVector s01 = DoubleVector.fromArray(P, g, g0 + PL);
+        DoubleVector s10 = DoubleVector.fromArray(P, g, g1);
+        DoubleVector s11 = DoubleVector.fromArray(P, g, g1 + PL);
+        DoubleVector s20 = DoubleVector.fromArray(P, g, g2);
+        DoubleVector s21 = DoubleVector.fromArray(P, g, g2 + PL);
+        DoubleVector s30 = DoubleVector.fromArray(P, g, g3);
+        DoubleVector s31 = DoubleVector.fromArray(P, g, g3 + PL);
+        for (int r = 0; r < rows; r++) {
+            int dAt = p + r * w;
+            DoubleVector d0 = DoubleVector.fromArray(P, d, dAt);
+            DoubleVector d1 = DoubleVector.fromArray(P, d, dAt + PL);
+            int i = col + 4 * r;
+            DoubleVector v = DoubleVector.broadcast(P, column[i]);
+            s00 = v.fma(d0, s00);
+            s01 = v.fma(d1, s01);
+            v = DoubleVector.broadcast(P, column[i + 1]);
+            s10 = v.fma(d0, s10);
+            s11 = v.fma(d1, s11);
+            v = DoubleVector.broadcast(P, column[i + 2]);
+            s20 = v.fma(d0, s20);
+            s21 = v.fma(d1, s21);
+            v = DoubleVector.broadcast(P, column[i + 3]);
+            s30 = v.fma(d0, s30);
+            s31 = v.fma(d1, s31);
+        }
+        s00.intoArray(g, g0);
+        s01.intoArray(g, g0 + PL);
+        s10.intoArray(g, g1);
+        s11.intoArray(g, g1 + PL);
+        s20.intoArray(g, g2);
+        s21.intoArray(g, g2 + PL);
+        s30.intoArray(g, g3);
+        s31.intoArray(g, g3 + PL);
     }
 
     /** Four inputs by one vector of a strip w units wide. */
