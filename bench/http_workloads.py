@@ -182,8 +182,12 @@ def torch_run(path, w, threads):
     args = ['/usr/bin/python3', TORCH, path, '--task', task_of(w['classes']), '--hidden',
             ','.join(map(str, w['hidden'])), '--activation', w['activation'], '--optimizer', w['optimizer'],
             '--lr', repr(w['lr']), '--epochs', str(w['epochs']), '--batch-size', str(w['batch']), '--shuffle',
-            '--standardize', '--threads', str(threads), '--dtype', 'float64']
-    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+            '--standardize', '--threads', str(threads), '--dtype', 'float64', '--warm-up', '2']
+    # PyTorch at its best: no OPENBLAS_CORETYPE pin a machine may set for ND4J's bits (it holds OpenBLAS to 256-bit
+    # kernels), and one thread meaning one for OpenBLAS too (torch.set_num_threads does not limit its threads)
+    env = {k: v for k, v in os.environ.items() if not k.startswith('OPENBLAS_')}
+    env['OPENBLAS_NUM_THREADS'] = str(threads)
+    out = subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])['train_seconds']
 
 

@@ -45,7 +45,9 @@ import io.netforge.plot.ChartImages;
  * The speed issue's sweep: inputs {20, 100, 300, 1000} x hidden {[16], [64, 32], [256, 128], [512, 512]} x batch
  * {32, 256, full} x {binary, 10 classes}, float64, 4096 synthetic rows (seeded), ReLU, Adam at 0.001: netforge
  * (in this JVM) and bench/torch_reference.py with 1 and 2 threads on the same rows: per cell one untimed netforge
- * run, then two rounds (-Dsweep.rounds) of netforge, PyTorch on 1 thread and on 2, each side's fastest kept. Each cell trains enough epochs for about
+ * run, then two rounds (-Dsweep.rounds) of netforge, PyTorch on 1 thread and on 2 (each run after two untimed steps;
+ * one thread is one for OpenBLAS too, and no OPENBLAS_CORETYPE pin the machine sets holds the references to older
+ * kernels), each side's fastest kept. Each cell trains enough epochs for about
  * 3e8 multiply-adds (1 to 50; full batch: 2 to 200 iterations). Reports seconds per epoch, netforge's ratio to the
  * faster PyTorch, its FLOP rate (6 x rows x parameters per epoch), the rate numpy's matmul reaches on these cores
  * (OpenBLAS, 2 threads, float64, 2048^2: a plain blocked product), and the largest step of netforge's curve between
@@ -129,7 +131,8 @@ public final class SweepBench {
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java",
-                System.getProperty("java.vm.version"), "load_average_at_start", loadAverage()));
+                System.getProperty("java.vm.version"), "wide_product_bits", Trainer.wideProductBits(),
+                "load_average_at_start", loadAverage()));
         result.put("rows", ROWS);
         result.put("precision", "FLOAT64");
         result.put("timed_rounds_per_cell", ROUNDS);
@@ -264,8 +267,15 @@ public final class SweepBench {
                 cell.classes() > 2 ? "multiclass" : "binary", "--hidden",
                 String.join(",", cell.hidden().stream().map(String::valueOf).toList()), "--activation", "relu",
                 "--optimizer", "adam", "--lr", "0.001", "--epochs", String.valueOf(epochs), "--batch-size",
-                String.valueOf(cell.batch()), "--threads", String.valueOf(threads), "--dtype", "float64"));
-        JsonNode out = JSON.readTree(run(command).lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                String.valueOf(cell.batch()), "--threads", String.valueOf(threads), "--dtype", "float64",
+                // two untimed steps first, as netforge has its untimed run: on the largest cells (2 epochs) PyTorch's
+                // first step's one-off costs were half its time
+                "--warm-up", "2"));
+        ProcessBuilder builder = unpinned(command);
+        // Debian's PyTorch does its products in OpenBLAS, whose own threads torch.set_num_threads does not limit
+        // (with 1 set, a 2048^2 product kept 1.96 cores busy): one thread means one here
+        builder.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
+        JsonNode out = JSON.readTree(run(builder).lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
                 .orElseThrow(() -> new IllegalStateException("torch_reference.py printed no JSON")));
         return out.get("train_seconds").asDouble();
     }
@@ -279,7 +289,7 @@ public final class SweepBench {
                 + "a = np.random.default_rng(0).normal(size=(2048, 2048)); b = a.copy(); a @ b\n"
                 + "best = min((lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(5))\n"
                 + "print(2 * 2048 ** 3 / best / 1e9)\n";
-        ProcessBuilder builder = new ProcessBuilder("python3", "-c", code);
+        ProcessBuilder builder = unpinned(List.of("python3", "-c", code));
         builder.environment().put("OPENBLAS_NUM_THREADS", "2");
         return round(Double.parseDouble(run(builder).strip()));
     }
@@ -376,6 +386,17 @@ public final class SweepBench {
 
     private static String run(List<String> command) throws Exception {
         return run(new ProcessBuilder(command));
+    }
+
+    /**
+     * A reference process's builder without the OpenBLAS pins a machine may set (OPENBLAS_CORETYPE=Haswell keeps
+     * ND4J's bits the tests' on AVX-512 machines; with it PyTorch's and numpy's float64 products run 256-bit
+     * kernels, 38 instead of 57 GFLOP/s on one core of an EPYC here): the references run at their best.
+     */
+    private static ProcessBuilder unpinned(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("OPENBLAS_"));
+        return builder;
     }
 
     /** Its standard output; standard error goes to a file (read when it fails), so neither pipe can fill up. */

@@ -226,6 +226,18 @@ public final class TrainingBench {
         return python(args);
     }
 
+    /**
+     * A reference's process (numpy, PyTorch) at its best: without the OPENBLAS_CORETYPE pin a machine may set for
+     * ND4J's bits (it holds OpenBLAS to 256-bit kernels), and with OpenBLAS on as many threads as the run is given
+     * (PyTorch's set_num_threads does not limit OpenBLAS's own).
+     */
+    private static ProcessBuilder reference(List<String> command, int threads) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("OPENBLAS_"));
+        builder.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
+        return builder;
+    }
+
     /** Runs bench/numpy_reference.py unchanged, with its peak RSS read after it returns. */
     private static JsonNode python(List<String> scriptArgs) throws Exception {
         String wrapper = "import json, resource, runpy, sys\n"
@@ -234,8 +246,7 @@ public final class TrainingBench {
                 + "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n";
         List<String> command = new ArrayList<>(List.of("python3", "-c", wrapper, "bench/numpy_reference.py"));
         command.addAll(scriptArgs);
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("OPENBLAS_NUM_THREADS", "1");
+        ProcessBuilder builder = reference(command, 1);
         Output output = run(builder);
         JsonNode json = JSON.readTree(output.stdout.lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("numpy printed no JSON: " + output.stderr)));
@@ -299,8 +310,9 @@ public final class TrainingBench {
                 article ? ARTICLE_TRAIN.toString() : OUT.resolve("synthetic_train.csv").toString(),
                 "--hidden", article ? "8,3" : "64,32", "--activation", "relu", "--optimizer", "adam", "--lr", "0.001",
                 "--epochs", article ? "200" : "10", "--batch-size", article ? "32" : "256", "--shuffle",
-                "--threads", String.valueOf(threads), "--dtype", precision.equals("FLOAT64") ? "float64" : "float32"));
-        Output output = run(new ProcessBuilder(command));
+                "--threads", String.valueOf(threads), "--dtype", precision.equals("FLOAT64") ? "float64" : "float32",
+                "--warm-up", "2"));
+        Output output = run(reference(command, threads));
         if (output.exit != 0) {
             throw new IllegalStateException("torch_reference.py failed: " + output.stderr);
         }
