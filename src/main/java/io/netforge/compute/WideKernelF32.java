@@ -400,9 +400,6 @@ final class WideKernelF32 implements TrainingKernel {
                         continue;
                     }
                     int jj = 0;
-                    for (; jj + 2 * PL <= w; jj += 2 * PL) {
-                        tile4x2(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
-                    }
                     for (; jj + PL <= w; jj += PL) {
                         tile4x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
                     }
@@ -485,52 +482,6 @@ final class WideKernelF32 implements TrainingKernel {
         s32.intoArray(c, c3 + 2 * PL);
     }
 
-
-    /**
-     * Four rows by two vectors of a strip w columns wide (row q of it at {@code p + q * w}): eight chains, for the
-     * strip a layer narrower than a tile leaves (16 units on 512-bit vectors, the last 8 of 20 on 256-bit ones).
-     */
-    private static void tile4x2(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
-            int q1) {
-        int c0 = r * n + j;
-        int c1 = c0 + n;
-        int c2 = c1 + n;
-        int c3 = c2 + n;
-        FloatVector s00 = FloatVector.fromArray(P, c, c0);
-        FloatVector s01 = FloatVector.fromArray(P, c, c0 + PL);
-        FloatVector s10 = FloatVector.fromArray(P, c, c1);
-        FloatVector s11 = FloatVector.fromArray(P, c, c1 + PL);
-        FloatVector s20 = FloatVector.fromArray(P, c, c2);
-        FloatVector s21 = FloatVector.fromArray(P, c, c2 + PL);
-        FloatVector s30 = FloatVector.fromArray(P, c, c3);
-        FloatVector s31 = FloatVector.fromArray(P, c, c3 + PL);
-        int a0 = r * k;
-        for (int q = q0; q < q1; q++) {
-            int at = p + q * w;
-            FloatVector m0 = FloatVector.fromArray(P, m, at);
-            FloatVector m1 = FloatVector.fromArray(P, m, at + PL);
-            FloatVector v = FloatVector.broadcast(P, a[a0 + q]);
-            s00 = v.fma(m0, s00);
-            s01 = v.fma(m1, s01);
-            v = FloatVector.broadcast(P, a[a0 + k + q]);
-            s10 = v.fma(m0, s10);
-            s11 = v.fma(m1, s11);
-            v = FloatVector.broadcast(P, a[a0 + 2 * k + q]);
-            s20 = v.fma(m0, s20);
-            s21 = v.fma(m1, s21);
-            v = FloatVector.broadcast(P, a[a0 + 3 * k + q]);
-            s30 = v.fma(m0, s30);
-            s31 = v.fma(m1, s31);
-        }
-        s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + PL);
-        s10.intoArray(c, c1);
-        s11.intoArray(c, c1 + PL);
-        s20.intoArray(c, c2);
-        s21.intoArray(c, c2 + PL);
-        s30.intoArray(c, c3);
-        s31.intoArray(c, c3 + PL);
-    }
 
     /** Four rows by one vector of a strip w columns wide (row q of it at {@code p + q * w}). */
     private static void tile4x1(float[] a, int r, int k, float[] m, int p, int w, int n, float[] c, int j, int q0,
@@ -637,9 +588,6 @@ final class WideKernelF32 implements TrainingKernel {
                         continue;
                     }
                     int jj = 0;
-                    for (; jj + 2 * PL <= w; jj += 2 * PL) {
-                        sums4x2(column, col, rows, d, strip + jj, w, g, g0 + jj);
-                    }
                     for (; jj + PL <= w; jj += PL) {
                         sums4x1(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
@@ -721,47 +669,6 @@ final class WideKernelF32 implements TrainingKernel {
         s30.intoArray(g, g3);
         s31.intoArray(g, g3 + PL);
         s32.intoArray(g, g3 + 2 * PL);
-    }
-
-    /** Four inputs by two vectors of a strip w units wide: eight chains over the rows. */
-    private static void sums4x2(float[] column, int col, int rows, float[] d, int p, int w, float[] g, int g0) {
-        int g1 = g0 + w;
-        int g2 = g1 + w;
-        int g3 = g2 + w;
-        FloatVector s00 = FloatVector.fromArray(P, g, g0);
-        FloatVector s01 = FloatVector.fromArray(P, g, g0 + PL);
-        FloatVector s10 = FloatVector.fromArray(P, g, g1);
-        FloatVector s11 = FloatVector.fromArray(P, g, g1 + PL);
-        FloatVector s20 = FloatVector.fromArray(P, g, g2);
-        FloatVector s21 = FloatVector.fromArray(P, g, g2 + PL);
-        FloatVector s30 = FloatVector.fromArray(P, g, g3);
-        FloatVector s31 = FloatVector.fromArray(P, g, g3 + PL);
-        for (int r = 0; r < rows; r++) {
-            int dAt = p + r * w;
-            FloatVector d0 = FloatVector.fromArray(P, d, dAt);
-            FloatVector d1 = FloatVector.fromArray(P, d, dAt + PL);
-            int i = col + 4 * r;
-            FloatVector v = FloatVector.broadcast(P, column[i]);
-            s00 = v.fma(d0, s00);
-            s01 = v.fma(d1, s01);
-            v = FloatVector.broadcast(P, column[i + 1]);
-            s10 = v.fma(d0, s10);
-            s11 = v.fma(d1, s11);
-            v = FloatVector.broadcast(P, column[i + 2]);
-            s20 = v.fma(d0, s20);
-            s21 = v.fma(d1, s21);
-            v = FloatVector.broadcast(P, column[i + 3]);
-            s30 = v.fma(d0, s30);
-            s31 = v.fma(d1, s31);
-        }
-        s00.intoArray(g, g0);
-        s01.intoArray(g, g0 + PL);
-        s10.intoArray(g, g1);
-        s11.intoArray(g, g1 + PL);
-        s20.intoArray(g, g2);
-        s21.intoArray(g, g2 + PL);
-        s30.intoArray(g, g3);
-        s31.intoArray(g, g3 + PL);
     }
 
     /** Four inputs by one vector of a strip w units wide. */

@@ -396,9 +396,6 @@ final class WideKernelF64 implements TrainingKernel {
                         continue;
                     }
                     int jj = 0;
-                    for (; jj + 2 * PL <= w; jj += 2 * PL) {
-                        tile4x2(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
-                    }
                     for (; jj + PL <= w; jj += PL) {
                         tile4x1(a, r, k, m, strip + jj, w, n, c, j + jj, q0, q1);
                     }
@@ -481,52 +478,6 @@ final class WideKernelF64 implements TrainingKernel {
         s32.intoArray(c, c3 + 2 * PL);
     }
 
-
-    /**
-     * Four rows by two vectors of a strip w columns wide (row q of it at {@code p + q * w}): eight chains, for the
-     * strip a layer narrower than a tile leaves (16 units on 512-bit vectors, the last 8 of 20 on 256-bit ones).
-     */
-    private static void tile4x2(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
-            int q1) {
-        int c0 = r * n + j;
-        int c1 = c0 + n;
-        int c2 = c1 + n;
-        int c3 = c2 + n;
-        DoubleVector s00 = DoubleVector.fromArray(P, c, c0);
-        DoubleVector s01 = DoubleVector.fromArray(P, c, c0 + PL);
-        DoubleVector s10 = DoubleVector.fromArray(P, c, c1);
-        DoubleVector s11 = DoubleVector.fromArray(P, c, c1 + PL);
-        DoubleVector s20 = DoubleVector.fromArray(P, c, c2);
-        DoubleVector s21 = DoubleVector.fromArray(P, c, c2 + PL);
-        DoubleVector s30 = DoubleVector.fromArray(P, c, c3);
-        DoubleVector s31 = DoubleVector.fromArray(P, c, c3 + PL);
-        int a0 = r * k;
-        for (int q = q0; q < q1; q++) {
-            int at = p + q * w;
-            DoubleVector m0 = DoubleVector.fromArray(P, m, at);
-            DoubleVector m1 = DoubleVector.fromArray(P, m, at + PL);
-            DoubleVector v = DoubleVector.broadcast(P, a[a0 + q]);
-            s00 = v.fma(m0, s00);
-            s01 = v.fma(m1, s01);
-            v = DoubleVector.broadcast(P, a[a0 + k + q]);
-            s10 = v.fma(m0, s10);
-            s11 = v.fma(m1, s11);
-            v = DoubleVector.broadcast(P, a[a0 + 2 * k + q]);
-            s20 = v.fma(m0, s20);
-            s21 = v.fma(m1, s21);
-            v = DoubleVector.broadcast(P, a[a0 + 3 * k + q]);
-            s30 = v.fma(m0, s30);
-            s31 = v.fma(m1, s31);
-        }
-        s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + PL);
-        s10.intoArray(c, c1);
-        s11.intoArray(c, c1 + PL);
-        s20.intoArray(c, c2);
-        s21.intoArray(c, c2 + PL);
-        s30.intoArray(c, c3);
-        s31.intoArray(c, c3 + PL);
-    }
 
     /** Four rows by one vector of a strip w columns wide (row q of it at {@code p + q * w}). */
     private static void tile4x1(double[] a, int r, int k, double[] m, int p, int w, int n, double[] c, int j, int q0,
@@ -633,9 +584,6 @@ final class WideKernelF64 implements TrainingKernel {
                         continue;
                     }
                     int jj = 0;
-                    for (; jj + 2 * PL <= w; jj += 2 * PL) {
-                        sums4x2(column, col, rows, d, strip + jj, w, g, g0 + jj);
-                    }
                     for (; jj + PL <= w; jj += PL) {
                         sums4x1(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
@@ -717,47 +665,6 @@ final class WideKernelF64 implements TrainingKernel {
         s30.intoArray(g, g3);
         s31.intoArray(g, g3 + PL);
         s32.intoArray(g, g3 + 2 * PL);
-    }
-
-    /** Four inputs by two vectors of a strip w units wide: eight chains over the rows. */
-    private static void sums4x2(double[] column, int col, int rows, double[] d, int p, int w, double[] g, int g0) {
-        int g1 = g0 + w;
-        int g2 = g1 + w;
-        int g3 = g2 + w;
-        DoubleVector s00 = DoubleVector.fromArray(P, g, g0);
-        DoubleVector s01 = DoubleVector.fromArray(P, g, g0 + PL);
-        DoubleVector s10 = DoubleVector.fromArray(P, g, g1);
-        DoubleVector s11 = DoubleVector.fromArray(P, g, g1 + PL);
-        DoubleVector s20 = DoubleVector.fromArray(P, g, g2);
-        DoubleVector s21 = DoubleVector.fromArray(P, g, g2 + PL);
-        DoubleVector s30 = DoubleVector.fromArray(P, g, g3);
-        DoubleVector s31 = DoubleVector.fromArray(P, g, g3 + PL);
-        for (int r = 0; r < rows; r++) {
-            int dAt = p + r * w;
-            DoubleVector d0 = DoubleVector.fromArray(P, d, dAt);
-            DoubleVector d1 = DoubleVector.fromArray(P, d, dAt + PL);
-            int i = col + 4 * r;
-            DoubleVector v = DoubleVector.broadcast(P, column[i]);
-            s00 = v.fma(d0, s00);
-            s01 = v.fma(d1, s01);
-            v = DoubleVector.broadcast(P, column[i + 1]);
-            s10 = v.fma(d0, s10);
-            s11 = v.fma(d1, s11);
-            v = DoubleVector.broadcast(P, column[i + 2]);
-            s20 = v.fma(d0, s20);
-            s21 = v.fma(d1, s21);
-            v = DoubleVector.broadcast(P, column[i + 3]);
-            s30 = v.fma(d0, s30);
-            s31 = v.fma(d1, s31);
-        }
-        s00.intoArray(g, g0);
-        s01.intoArray(g, g0 + PL);
-        s10.intoArray(g, g1);
-        s11.intoArray(g, g1 + PL);
-        s20.intoArray(g, g2);
-        s21.intoArray(g, g2 + PL);
-        s30.intoArray(g, g3);
-        s31.intoArray(g, g3 + PL);
     }
 
     /** Four inputs by one vector of a strip w units wide. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The matrix-product kernel for large networks ({@link WideKernelF64}, and WideKernelF32 generated from it) against
  * the straightforward ND4J formulation ({@link Backprop}), on shapes that exercise every tile of its products (full
- * tiles of three vectors, two and single vectors, scalar tails; groups of four rows and inputs and their remainders),
+ * tiles of three vectors, single vectors, scalar tails; groups of four rows and inputs and their remainders),
  * several chunks of rows, every objective; and its claim that no bit depends on the helper threads or on the size
  * of its chunks.
  */
@@ -35,8 +35,8 @@ class WideKernelTest {
                 new Shape(13, List.of(26), Objective.SIGMOID_CROSS_ENTROPY, 1),
                 new Shape(21, List.of(100), Objective.SQUARED_ERROR, 1),
                 new Shape(9, List.of(), Objective.SIGMOID_CROSS_ENTROPY, 1),
-                // strips narrower than a tile but two vectors wide or more (20 = 12 + 8 units, 44 = 3 x 12 + 8,
-                // 10 = 8 + 2 on 256-bit vectors; 20 = 16 + 4 on 512-bit ones)
+                // strips narrower than a tile with one or two vectors and single columns in them (20 = 12 + 8
+                // units, 44 = 3 x 12 + 8, 10 = 8 + 2 on 256-bit vectors; 20 = 16 + 4, 44 = 24 + 20 on 512-bit ones)
                 new Shape(23, List.of(20, 44), Objective.SOFTMAX_CROSS_ENTROPY, 10));
         List<Arguments> cases = new ArrayList<>();
         for (Precision precision : Precision.values()) {
