@@ -9,7 +9,7 @@
 #   bench/run.sh --predict [--rounds N] # predictions of a [256, 256] model of 300 inputs against ONNX Runtime
 #                                        # (PredictBench): one row, 10,000 rows, and through HTTP; predict.json
 #   bench/run.sh --sweep [--quick]       # every network shape against PyTorch (SweepBench): seconds per epoch,
-#                                        # FLOP rates, target/bench/sweep.json and sweep-*.svg (about 20 minutes)
+#                                        # FLOP rates, target/bench/sweep.json and sweep-*.svg (about 25 minutes)
 # Prints one JSON document (also written to target/bench/results.json); progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."

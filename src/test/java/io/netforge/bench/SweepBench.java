@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,8 @@ import io.netforge.plot.ChartImages;
  * parameters, log-log, drawn with the service's chart library).
  *
  * <pre>
- * bench/run.sh --sweep [--quick]     (--quick: inputs {20, 300}, hidden {[16], [256, 128]})
+ * bench/run.sh --sweep [--quick]     (--quick: inputs {20, 300}, hidden {[16], [256, 128]}; or any part of the
+ *                                    sweep with -Dsweep.inputs=300,1000 -Dsweep.hidden=16/64,32 in JDK_JAVA_OPTIONS)
  * bench/run.sh --sweep --plot docs/bench/sweep.json     (the charts again, beside the file)
  * </pre>
  */
@@ -111,6 +113,16 @@ public final class SweepBench {
         List<Integer> inputsList = quick ? List.of(20, 300) : List.of(20, 100, 300, 1000);
         List<List<Integer>> hiddens = quick ? List.of(List.of(16), List.of(256, 128))
                 : List.of(List.of(16), List.of(64, 32), List.of(256, 128), List.of(512, 512));
+        // a part of the sweep, to measure some cells again: -Dsweep.inputs=300,1000 -Dsweep.hidden=16/64,32
+        String onlyInputs = System.getProperty("sweep.inputs");
+        if (onlyInputs != null) {
+            inputsList = Arrays.stream(onlyInputs.split(",")).map(Integer::valueOf).toList();
+        }
+        String onlyHidden = System.getProperty("sweep.hidden");
+        if (onlyHidden != null) {
+            hiddens = Arrays.stream(onlyHidden.split("/"))
+                    .map(h -> Arrays.stream(h.split(",")).map(Integer::valueOf).toList()).toList();
+        }
         List<Map<String, Object>> cells = new ArrayList<>();
         for (int classes : new int[] {2, 10}) {
             for (int inputs : inputsList) {
