@@ -35,7 +35,8 @@ final class Kernels {
      * no bit depends on the threads; 32 bytes per parameter per segment, 8 MB at 16,000 parameters on 4096 rows),
      * and past some 15,000 parameters the wide kernel, whose weights' sums run over chunks of rows in strips, is the
      * faster on the machine this was tuned on (an AMD EPYC; on an Intel Xeon the crossover lies near 30,000, see
-     * docs/performance.md: a limit from the shape alone suits one of them). Measured with CrossoverProbe (paths alternating, 4096 rows, float64) after the wide kernel's strips:
+     * docs/performance.md: a limit from the shape alone suits one of them). Measured with CrossoverProbe (paths
+     * alternating, 4096 rows, float64) after the wide kernel's strips:
      * the small kernel took 0.56-0.75x the wide kernel's time at 13,313 parameters (50 inputs, [256]), about the
      * same at 11,009-12,289, and 1.1-1.5x from 14,433 (900 inputs, [16]) to 58,881 (100 inputs, [256, 128]); on
      * 16,384 rows the crossover is lower (1.0-1.2x from 8,033), on 65,536 higher (0.86-0.98x up to 11,009).
