@@ -47,8 +47,8 @@ import io.netforge.plot.ChartImages;
  * {32, 256, full} x {binary, 10 classes}, float64, 4096 synthetic rows (seeded), ReLU, Adam at 0.001: netforge
  * (in this JVM) and bench/torch_reference.py with 1 and 2 threads on the same rows: per cell one untimed netforge
  * run, then two rounds (-Dsweep.rounds) of netforge, PyTorch on 1 thread and on 2 (each run after two untimed steps;
- * one thread is one for OpenBLAS too, and no OPENBLAS_CORETYPE pin the machine sets holds the references to older
- * kernels), each side's fastest kept. Each cell trains enough epochs for about
+ * the references' OpenBLAS on its fastest kernels and one thread meaning one: {@link ReferenceEnvironment}), each
+ * side's fastest kept. Each cell trains enough epochs for about
  * 3e8 multiply-adds (1 to 50; full batch: 2 to 200 iterations). Reports seconds per epoch, netforge's ratio to the
  * faster PyTorch, its FLOP rate (6 x rows x parameters per epoch), the rate numpy's matmul reaches on these cores
  * (OpenBLAS, 2 threads, float64, 2048^2: a plain blocked product), and the largest step of netforge's curve between
@@ -283,10 +283,9 @@ public final class SweepBench {
                 // two untimed steps first, as netforge has its untimed run: on the largest cells (2 epochs) PyTorch's
                 // first step's one-off costs were half its time
                 "--warm-up", "2"));
-        ProcessBuilder builder = unpinned(command);
         // Debian's PyTorch does its products in OpenBLAS, whose own threads torch.set_num_threads does not limit
         // (with 1 set, a 2048^2 product kept 1.96 cores busy): one thread means one here
-        builder.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
+        ProcessBuilder builder = ReferenceEnvironment.builder(command, threads);
         JsonNode out = JSON.readTree(run(builder).lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
                 .orElseThrow(() -> new IllegalStateException("torch_reference.py printed no JSON")));
         return out.get("train_seconds").asDouble();
@@ -301,8 +300,7 @@ public final class SweepBench {
                 + "a = np.random.default_rng(0).normal(size=(2048, 2048)); b = a.copy(); a @ b\n"
                 + "best = min((lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(5))\n"
                 + "print(2 * 2048 ** 3 / best / 1e9)\n";
-        ProcessBuilder builder = unpinned(List.of("python3", "-c", code));
-        builder.environment().put("OPENBLAS_NUM_THREADS", "2");
+        ProcessBuilder builder = ReferenceEnvironment.builder(List.of("python3", "-c", code), 2);
         return round(Double.parseDouble(run(builder).strip()));
     }
 
@@ -398,17 +396,6 @@ public final class SweepBench {
 
     private static String run(List<String> command) throws Exception {
         return run(new ProcessBuilder(command));
-    }
-
-    /**
-     * A reference process's builder without the OpenBLAS pins a machine may set (OPENBLAS_CORETYPE=Haswell keeps
-     * ND4J's bits the tests' on AVX-512 machines; with it PyTorch's and numpy's float64 products run 256-bit
-     * kernels, 38 instead of 57 GFLOP/s on one core of an EPYC here): the references run at their best.
-     */
-    private static ProcessBuilder unpinned(List<String> command) {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(name -> name.startsWith("OPENBLAS_"));
-        return builder;
     }
 
     /** Its standard output; standard error goes to a file (read when it fails), so neither pipe can fill up. */

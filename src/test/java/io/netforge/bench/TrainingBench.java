@@ -226,16 +226,9 @@ public final class TrainingBench {
         return python(args);
     }
 
-    /**
-     * A reference's process (numpy, PyTorch) at its best: without the OPENBLAS_CORETYPE pin a machine may set for
-     * ND4J's bits (it holds OpenBLAS to 256-bit kernels), and with OpenBLAS on as many threads as the run is given
-     * (PyTorch's set_num_threads does not limit OpenBLAS's own).
-     */
+    /** A reference's process (numpy, PyTorch) at its best: {@link ReferenceEnvironment}. */
     private static ProcessBuilder reference(List<String> command, int threads) {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(name -> name.startsWith("OPENBLAS_"));
-        builder.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
-        return builder;
+        return ReferenceEnvironment.builder(command, threads);
     }
 
     /** Runs bench/numpy_reference.py unchanged, with its peak RSS read after it returns. */
