@@ -47,16 +47,6 @@ HELPERS = '''    private static float[] floats(double[] values) {
 RULES = [
     (HEADER_F64, 'HEADER'),
     ('(x N x inputs, y N x outputs, float64, checked by the caller;', '(x N x inputs, y N x outputs, float32, checked by the caller;'),
-    # float32 copies its groups of four value by value: four floats are a 128-bit vector, and on JDK 17 a third
-    # width next to the 256- and 512-bit ones made C2 box the kernel's vectors (1.1 GB allocated an epoch)
-    ('    /** Four values: a group of inputs the weights\' sums copy at a time. */\n'
-     '    private static final VectorSpecies<Double> GROUP = DoubleVector.SPECIES_256;\n', ''),
-    ('                    DoubleVector.fromArray(GROUP, in, r * k + q).intoArray(column, c);\n',
-     '                    int i = r * k + q;\n'
-     '                    column[c] = in[i];\n'
-     '                    column[c + 1] = in[i + 1];\n'
-     '                    column[c + 2] = in[i + 2];\n'
-     '                    column[c + 3] = in[i + 3];\n'),
     ('double[] w = network.weightsData(l);', 'float[] w = floats(network.weightsData(l));'),
     ('double[] b = network.biasData(l);', 'float[] b = floats(network.biasData(l));'),
     ('private final double[] rowWeights;', 'KEEP_ROW_WEIGHTS'),

@@ -57,16 +57,15 @@ public final class Trainer {
     static final int WARM_UP_LAST_EPOCHS = 160;
     static final int WARM_UP_BATCH = 32;
     /**
-     * Hidden layers of the wide kernel's part of {@link #warmUp()}: on mini-batches 9,283 parameters (20 inputs, one
+     * Hidden layers of the wide kernel's part of {@link #warmUp()}: on mini-batches 10,504 parameters (20 inputs, one
      * output), on the full batch 70,379 (3 classes), both past the small kernel's limits. Widths that leave strips
-     * of one vector, of two and of single columns after the whole tiles, on 256-bit vectors and on 512-bit ones
-     * (82 = 6 x 12 + 10 = 3 x 24 + 10, 90 = 7 x 12 + 6 = 3 x 24 + 18, 256 = 21 x 12 + 4 = 10 x 24 + 16,
-     * 250 = 20 x 12 + 10 = 10 x 24 + 10), and one-vector strips whose weights' sums take groups of inputs in pairs
-     * and alone (20 inputs are five groups), so that C2 compiles every branch of the products before a job takes one
+     * of vectors and of single columns after the whole tiles, on 256-bit vectors and on 512-bit ones
+     * (93 = 7 x 12 + 9 = 3 x 24 + 21, 90 = 7 x 12 + 6 = 3 x 24 + 18, 256 = 21 x 12 + 4 = 10 x 24 + 16,
+     * 250 = 20 x 12 + 10 = 10 x 24 + 10), so that C2 compiles every branch of the products before a job takes one
      * (with [96, 96], whole tiles only, and [256, 256] a first job of other widths ran its first epoch partly in code
      * C2 had not compiled yet, on 512-bit products 0.07-0.30 s an epoch against 0.03-0.04 s for its later ones).
      */
-    static final List<Integer> WARM_UP_WIDE = List.of(82, 90);
+    static final List<Integer> WARM_UP_WIDE = List.of(93, 90);
     static final List<Integer> WARM_UP_WIDE_FULL = List.of(256, 250);
     static final int WARM_UP_WIDE_ITERATIONS = 8;
     static final int WARM_UP_WIDE_EPOCHS = 12;

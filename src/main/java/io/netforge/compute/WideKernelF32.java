@@ -580,33 +580,19 @@ final class WideKernelF32 implements TrainingKernel {
             for (int j = 0; j < n; j += TILE) {
                 int w = Math.min(TILE, n - j);
                 int strip = j * rows;
-                if (w == TILE) {
-                    for (int q = q0; q < q1; q += 4) {
-                        sums4x3(column, (q - q0) * rows, rows, d, strip, g, at + j * k + q * w);
+                for (int q = q0; q < q1; q += 4) {
+                    int col = (q - q0) * rows;
+                    int g0 = at + j * k + q * w;
+                    if (w == TILE) {
+                        sums4x3(column, col, rows, d, strip, g, g0);
+                        continue;
                     }
-                    continue;
-                }
-                // a strip narrower than a tile (a narrow layer, or a wide one's last columns): its vectors two by
-                // two, then a single vector with two groups of inputs at once, so that eight chains run side by
-                // side (four alone wait on each multiply-add's latency); then its single columns
-                int jj = 0;
-                for (; jj + 2 * PL <= w; jj += 2 * PL) {
-                    for (int q = q0; q < q1; q += 4) {
-                        sums4x2(column, (q - q0) * rows, rows, d, strip + jj, w, g, at + j * k + q * w + jj);
+                    int jj = 0;
+                    for (; jj + PL <= w; jj += PL) {
+                        sums4x1(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
-                }
-                for (; jj + PL <= w; jj += PL) {
-                    int q = q0;
-                    for (; q + 8 <= q1; q += 8) {
-                        sums8x1(column, (q - q0) * rows, rows, d, strip + jj, w, g, at + j * k + q * w + jj);
-                    }
-                    for (; q < q1; q += 4) {
-                        sums4x1(column, (q - q0) * rows, rows, d, strip + jj, w, g, at + j * k + q * w + jj);
-                    }
-                }
-                for (; jj < w; jj++) {
-                    for (int q = q0; q < q1; q += 4) {
-                        sumScalar4(column, (q - q0) * rows, rows, d, strip + jj, w, g, at + j * k + q * w + jj);
+                    for (; jj < w; jj++) {
+                        sumScalar4(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
                 }
             }
@@ -683,83 +669,6 @@ final class WideKernelF32 implements TrainingKernel {
         s30.intoArray(g, g3);
         s31.intoArray(g, g3 + PL);
         s32.intoArray(g, g3 + 2 * PL);
-    }
-
-    /** Four inputs by two vectors of a strip w units wide: eight chains over the rows. */
-    private static void sums4x2(float[] column, int col, int rows, float[] d, int p, int w, float[] g, int g0) {
-        int g1 = g0 + w;
-        int g2 = g1 + w;
-        int g3 = g2 + w;
-        FloatVector s00 = FloatVector.fromArray(P, g, g0);
-        FloatVector s01 = FloatVector.fromArray(P, g, g0 + PL);
-        FloatVector s10 = FloatVector.fromArray(P, g, g1);
-        FloatVector s11 = FloatVector.fromArray(P, g, g1 + PL);
-        FloatVector s20 = FloatVector.fromArray(P, g, g2);
-        FloatVector s21 = FloatVector.fromArray(P, g, g2 + PL);
-        FloatVector s30 = FloatVector.fromArray(P, g, g3);
-        FloatVector s31 = FloatVector.fromArray(P, g, g3 + PL);
-        for (int r = 0; r < rows; r++) {
-            int dAt = p + r * w;
-            FloatVector d0 = FloatVector.fromArray(P, d, dAt);
-            FloatVector d1 = FloatVector.fromArray(P, d, dAt + PL);
-            int i = col + 4 * r;
-            FloatVector v = FloatVector.broadcast(P, column[i]);
-            s00 = v.fma(d0, s00);
-            s01 = v.fma(d1, s01);
-            v = FloatVector.broadcast(P, column[i + 1]);
-            s10 = v.fma(d0, s10);
-            s11 = v.fma(d1, s11);
-            v = FloatVector.broadcast(P, column[i + 2]);
-            s20 = v.fma(d0, s20);
-            s21 = v.fma(d1, s21);
-            v = FloatVector.broadcast(P, column[i + 3]);
-            s30 = v.fma(d0, s30);
-            s31 = v.fma(d1, s31);
-        }
-        s00.intoArray(g, g0);
-        s01.intoArray(g, g0 + PL);
-        s10.intoArray(g, g1);
-        s11.intoArray(g, g1 + PL);
-        s20.intoArray(g, g2);
-        s21.intoArray(g, g2 + PL);
-        s30.intoArray(g, g3);
-        s31.intoArray(g, g3 + PL);
-    }
-
-    /**
-     * Eight inputs (two groups of four, the second's values {@code 4 * rows} after the first's in {@code column})
-     * by one vector of a strip w units wide: eight chains over the rows.
-     */
-    private static void sums8x1(float[] column, int col, int rows, float[] d, int p, int w, float[] g, int g0) {
-        FloatVector s0 = FloatVector.fromArray(P, g, g0);
-        FloatVector s1 = FloatVector.fromArray(P, g, g0 + w);
-        FloatVector s2 = FloatVector.fromArray(P, g, g0 + 2 * w);
-        FloatVector s3 = FloatVector.fromArray(P, g, g0 + 3 * w);
-        FloatVector s4 = FloatVector.fromArray(P, g, g0 + 4 * w);
-        FloatVector s5 = FloatVector.fromArray(P, g, g0 + 5 * w);
-        FloatVector s6 = FloatVector.fromArray(P, g, g0 + 6 * w);
-        FloatVector s7 = FloatVector.fromArray(P, g, g0 + 7 * w);
-        int second = 4 * rows;
-        for (int r = 0; r < rows; r++) {
-            FloatVector d0 = FloatVector.fromArray(P, d, p + r * w);
-            int i = col + 4 * r;
-            s0 = FloatVector.broadcast(P, column[i]).fma(d0, s0);
-            s1 = FloatVector.broadcast(P, column[i + 1]).fma(d0, s1);
-            s2 = FloatVector.broadcast(P, column[i + 2]).fma(d0, s2);
-            s3 = FloatVector.broadcast(P, column[i + 3]).fma(d0, s3);
-            s4 = FloatVector.broadcast(P, column[i + second]).fma(d0, s4);
-            s5 = FloatVector.broadcast(P, column[i + second + 1]).fma(d0, s5);
-            s6 = FloatVector.broadcast(P, column[i + second + 2]).fma(d0, s6);
-            s7 = FloatVector.broadcast(P, column[i + second + 3]).fma(d0, s7);
-        }
-        s0.intoArray(g, g0);
-        s1.intoArray(g, g0 + w);
-        s2.intoArray(g, g0 + 2 * w);
-        s3.intoArray(g, g0 + 3 * w);
-        s4.intoArray(g, g0 + 4 * w);
-        s5.intoArray(g, g0 + 5 * w);
-        s6.intoArray(g, g0 + 6 * w);
-        s7.intoArray(g, g0 + 7 * w);
     }
 
     /** Four inputs by one vector of a strip w units wide. */

@@ -40,8 +40,6 @@ final class WideKernelF64 implements TrainingKernel {
      * The products' vectors (the tiles, the weights' sums and the strips' width): {@link VectorKernels#PRODUCT_BITS}
      * bits. Each sum is a chain of multiply-adds in its own lane, so the width changes no bit.
      */
-    /** Four values: a group of inputs the weights' sums copy at a time. */
-    private static final VectorSpecies<Double> GROUP = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Double> P =
             VectorKernels.PRODUCT_BITS == 512 ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
     private static final int PL = P.length();
@@ -568,39 +566,29 @@ final class WideKernelF64 implements TrainingKernel {
             int c = 0;
             for (int q = q0; q < q1; q += 4) {
                 for (int r = 0; r < rows; r++, c += 4) {
-                    DoubleVector.fromArray(GROUP, in, r * k + q).intoArray(column, c);
+                    int i = r * k + q;
+                    column[c] = in[i];
+                    column[c + 1] = in[i + 1];
+                    column[c + 2] = in[i + 2];
+                    column[c + 3] = in[i + 3];
                 }
             }
             for (int j = 0; j < n; j += TILE) {
                 int w = Math.min(TILE, n - j);
                 int strip = j * rows;
-                if (w == TILE) {
-                    for (int q = q0; q < q1; q += 4) {
-                        sums4x3(column, (q - q0) * rows, rows, d, strip, g, at + j * k + q * w);
+                for (int q = q0; q < q1; q += 4) {
+                    int col = (q - q0) * rows;
+                    int g0 = at + j * k + q * w;
+                    if (w == TILE) {
+                        sums4x3(column, col, rows, d, strip, g, g0);
+                        continue;
                     }
-                    continue;
-                }
-                // a strip narrower than a tile (a narrow layer, or a wide one's last columns): its vectors two by
-                // two, then a single vector with two groups of inputs at once, so that eight chains run side by
-                // side (four alone wait on each multiply-add's latency); then its single columns
-                int jj = 0;
-                for (; jj + 2 * PL <= w; jj += 2 * PL) {
-                    for (int q = q0; q < q1; q += 4) {
-                        sums4x2(column, (q - q0) * rows, rows, d, strip + jj, w, g, at + j * k + q * w + jj);
+                    int jj = 0;
+                    for (; jj + PL <= w; jj += PL) {
+                        sums4x1(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
-                }
-                for (; jj + PL <= w; jj += PL) {
-                    int q = q0;
-                    for (; q + 8 <= q1; q += 8) {
-                        sums8x1(column, (q - q0) * rows, rows, d, strip + jj, w, g, at + j * k + q * w + jj);
-                    }
-                    for (; q < q1; q += 4) {
-                        sums4x1(column, (q - q0) * rows, rows, d, strip + jj, w, g, at + j * k + q * w + jj);
-                    }
-                }
-                for (; jj < w; jj++) {
-                    for (int q = q0; q < q1; q += 4) {
-                        sumScalar4(column, (q - q0) * rows, rows, d, strip + jj, w, g, at + j * k + q * w + jj);
+                    for (; jj < w; jj++) {
+                        sumScalar4(column, col, rows, d, strip + jj, w, g, g0 + jj);
                     }
                 }
             }
@@ -677,83 +665,6 @@ final class WideKernelF64 implements TrainingKernel {
         s30.intoArray(g, g3);
         s31.intoArray(g, g3 + PL);
         s32.intoArray(g, g3 + 2 * PL);
-    }
-
-    /** Four inputs by two vectors of a strip w units wide: eight chains over the rows. */
-    private static void sums4x2(double[] column, int col, int rows, double[] d, int p, int w, double[] g, int g0) {
-        int g1 = g0 + w;
-        int g2 = g1 + w;
-        int g3 = g2 + w;
-        DoubleVector s00 = DoubleVector.fromArray(P, g, g0);
-        DoubleVector s01 = DoubleVector.fromArray(P, g, g0 + PL);
-        DoubleVector s10 = DoubleVector.fromArray(P, g, g1);
-        DoubleVector s11 = DoubleVector.fromArray(P, g, g1 + PL);
-        DoubleVector s20 = DoubleVector.fromArray(P, g, g2);
-        DoubleVector s21 = DoubleVector.fromArray(P, g, g2 + PL);
-        DoubleVector s30 = DoubleVector.fromArray(P, g, g3);
-        DoubleVector s31 = DoubleVector.fromArray(P, g, g3 + PL);
-        for (int r = 0; r < rows; r++) {
-            int dAt = p + r * w;
-            DoubleVector d0 = DoubleVector.fromArray(P, d, dAt);
-            DoubleVector d1 = DoubleVector.fromArray(P, d, dAt + PL);
-            int i = col + 4 * r;
-            DoubleVector v = DoubleVector.broadcast(P, column[i]);
-            s00 = v.fma(d0, s00);
-            s01 = v.fma(d1, s01);
-            v = DoubleVector.broadcast(P, column[i + 1]);
-            s10 = v.fma(d0, s10);
-            s11 = v.fma(d1, s11);
-            v = DoubleVector.broadcast(P, column[i + 2]);
-            s20 = v.fma(d0, s20);
-            s21 = v.fma(d1, s21);
-            v = DoubleVector.broadcast(P, column[i + 3]);
-            s30 = v.fma(d0, s30);
-            s31 = v.fma(d1, s31);
-        }
-        s00.intoArray(g, g0);
-        s01.intoArray(g, g0 + PL);
-        s10.intoArray(g, g1);
-        s11.intoArray(g, g1 + PL);
-        s20.intoArray(g, g2);
-        s21.intoArray(g, g2 + PL);
-        s30.intoArray(g, g3);
-        s31.intoArray(g, g3 + PL);
-    }
-
-    /**
-     * Eight inputs (two groups of four, the second's values {@code 4 * rows} after the first's in {@code column})
-     * by one vector of a strip w units wide: eight chains over the rows.
-     */
-    private static void sums8x1(double[] column, int col, int rows, double[] d, int p, int w, double[] g, int g0) {
-        DoubleVector s0 = DoubleVector.fromArray(P, g, g0);
-        DoubleVector s1 = DoubleVector.fromArray(P, g, g0 + w);
-        DoubleVector s2 = DoubleVector.fromArray(P, g, g0 + 2 * w);
-        DoubleVector s3 = DoubleVector.fromArray(P, g, g0 + 3 * w);
-        DoubleVector s4 = DoubleVector.fromArray(P, g, g0 + 4 * w);
-        DoubleVector s5 = DoubleVector.fromArray(P, g, g0 + 5 * w);
-        DoubleVector s6 = DoubleVector.fromArray(P, g, g0 + 6 * w);
-        DoubleVector s7 = DoubleVector.fromArray(P, g, g0 + 7 * w);
-        int second = 4 * rows;
-        for (int r = 0; r < rows; r++) {
-            DoubleVector d0 = DoubleVector.fromArray(P, d, p + r * w);
-            int i = col + 4 * r;
-            s0 = DoubleVector.broadcast(P, column[i]).fma(d0, s0);
-            s1 = DoubleVector.broadcast(P, column[i + 1]).fma(d0, s1);
-            s2 = DoubleVector.broadcast(P, column[i + 2]).fma(d0, s2);
-            s3 = DoubleVector.broadcast(P, column[i + 3]).fma(d0, s3);
-            s4 = DoubleVector.broadcast(P, column[i + second]).fma(d0, s4);
-            s5 = DoubleVector.broadcast(P, column[i + second + 1]).fma(d0, s5);
-            s6 = DoubleVector.broadcast(P, column[i + second + 2]).fma(d0, s6);
-            s7 = DoubleVector.broadcast(P, column[i + second + 3]).fma(d0, s7);
-        }
-        s0.intoArray(g, g0);
-        s1.intoArray(g, g0 + w);
-        s2.intoArray(g, g0 + 2 * w);
-        s3.intoArray(g, g0 + 3 * w);
-        s4.intoArray(g, g0 + 4 * w);
-        s5.intoArray(g, g0 + 5 * w);
-        s6.intoArray(g, g0 + 6 * w);
-        s7.intoArray(g, g0 + 7 * w);
     }
 
     /** Four inputs by one vector of a strip w units wide. */
