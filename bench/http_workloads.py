@@ -37,9 +37,6 @@ TORCH = os.path.join(ROOT, 'bench', 'torch_reference.py')
 sys.path.insert(0, os.path.join(ROOT, 'bench'))
 import openblas_core  # noqa: E402
 
-TORCH_CORE = openblas_core.best_core('/usr/bin/python3')
-print('PyTorch references with OPENBLAS_CORETYPE=' + (TORCH_CORE or "(OpenBLAS's own detection)"), file=sys.stderr)
-
 # name: rows, numeric inputs, categorical columns x levels, classes (1: regression), network, torch settings
 WORKLOADS = {
     'digits-8-3-sigmoid-full': dict(rows=1797, numeric=64, categorical=(0, 0), classes=10, hidden=[8, 3],
@@ -192,10 +189,7 @@ def torch_run(path, w, threads):
     # kernels) but the core its OpenBLAS multiplies fastest on (bench/openblas_core.py: Debian's 0.3.21 runs SSE3
     # kernels on CPUs newer than itself), and one thread meaning one for OpenBLAS too (torch.set_num_threads does
     # not limit its threads)
-    env = {k: v for k, v in os.environ.items() if not k.startswith('OPENBLAS_')}
-    env['OPENBLAS_NUM_THREADS'] = str(threads)
-    if TORCH_CORE:
-        env['OPENBLAS_CORETYPE'] = TORCH_CORE
+    env = openblas_core.reference_env(args[0], threads)
     out = subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])['train_seconds']
 

@@ -56,11 +56,26 @@ def best_core(python=sys.executable, verbose=False):
     if verbose:
         for r, core in rates:
             print(f'{core or "(detected)"}: {r:.1f} GFLOP/s (float64 + float32, 1 thread)', file=sys.stderr)
-    best = max(r for r, _ in rates)
+    fastest = max(rates, key=lambda rc: rc[0])
     # a candidate must be clearly faster than the machine's own detection to replace it (timings wander by ~10%)
-    if rates[0][0] >= 0.9 * best:
-        return ''
-    return max(rates, key=lambda rc: rc[0])[1]
+    return '' if rates[0][0] >= 0.9 * fastest[0] else fastest[1]
+
+
+_CORES = {}
+
+
+def reference_env(python, threads):
+    """The environment for a reference run under `python` on `threads` threads: no OPENBLAS_* setting of the
+    machine's, OPENBLAS_NUM_THREADS = threads, and the interpreter's fastest core (measured once per interpreter)."""
+    if python not in _CORES:
+        _CORES[python] = best_core(python)
+        print(f'references under {python}: OPENBLAS_CORETYPE=' + (_CORES[python] or "(OpenBLAS's own detection)"),
+              file=sys.stderr)
+    env = {k: v for k, v in os.environ.items() if not k.startswith('OPENBLAS_')}
+    env['OPENBLAS_NUM_THREADS'] = str(threads)
+    if _CORES[python]:
+        env['OPENBLAS_CORETYPE'] = _CORES[python]
+    return env
 
 
 def main():
