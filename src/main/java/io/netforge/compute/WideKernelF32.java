@@ -62,6 +62,17 @@ final class WideKernelF32 implements TrainingKernel {
     private static final int MIN_PARALLEL_VALUES = 8192;
     /** Multiply-adds below which a product runs on the calling thread alone. */
     private static final long MIN_PARALLEL_WORK = 1L << 18;
+    /**
+     * Rows of each half when a pass is cut in two. A pass of 2 x MIN_SEGMENT_ROWS rows or more runs as two
+     * segments, one per thread, each through its own chunks; a shorter one as one segment whose products are cut
+     * across the threads. Both threads then work on rows they wrote themselves: a product cut across the threads
+     * reads a chunk the other core has just written (the caller's gather, activations, deltas), and on two
+     * cores of this machine those transfers took away the second thread's gain on large layers (docs/performance.md,
+     * "Row segments"). Below it the segments' own costs (the second half's gradient read back and added, the
+     * weights read again by the other core after each step) outweigh it: measured, batches of 128 gain from two
+     * segments (1.1-1.6x), of 64 neither gain nor lose, of 32 lose 1.4x. The rows alone decide, never the threads.
+     */
+    static final int MIN_SEGMENT_ROWS = 64;
 
     private final Network network;
     private final Activation[] activation;
@@ -89,22 +100,11 @@ final class WideKernelF32 implements TrainingKernel {
 
     /** Rows per chunk. */
     private final int chunk;
-    /** One chunk's inputs, activations (hidden layers) and deltas (every layer), row-major. */
-    private final float[] x;
-    private final float[][] a;
-    private final float[][] delta;
-    /** A layer's deltas in strips of {@link #TILE} units for the weights' sums; each thread's input columns. */
-    private final float[] deltaStrips;
-    private final float[][] inputColumns;
-    /** The output layer's logits, unit-major for the objective ({@code u[j * chunk + r]}), labels, row weights. */
-    private final float[] u;
-    private final float[] y;
-    private final float[] weight;
-    private final float[] linear;
-    private final float[] small;
-    private final float[] extra;
-    /** The loss, lane by lane. */
-    private final float[] lossLanes = new float[LANES];
+    /**
+     * The rows' halves of a pass of at least 2 x {@link #MIN_SEGMENT_ROWS} rows, each with its own chunk and sums
+     * (the first's gradient sums are {@link #gradient}); one when no pass has that many rows.
+     */
+    private final Segment[] segments;
 
     /**
      * Takes the training rows (x N x inputs, y N x outputs, float32, checked by the caller; read where they are,
@@ -160,27 +160,10 @@ final class WideKernelF32 implements TrainingKernel {
         this.train = new Source(training);
         this.validation = validationRows == null ? null : new Source(validationRows);
         this.chunk = chunkRows;
-        this.x = new float[chunk * width[0]];
-        this.a = new float[layers - 1][];
-        this.delta = new float[layers][];
-        for (int l = 0; l < layers; l++) {
-            if (l < layers - 1) {
-                a[l] = new float[chunk * width[l + 1]];
-            }
-            delta[l] = new float[chunk * width[l + 1]];
-        }
-        int widest = 0;
-        for (int l = 1; l <= layers; l++) {
-            widest = Math.max(widest, width[l]);
-        }
-        this.deltaStrips = new float[chunk * widest];
-        this.inputColumns = new float[threads.workers()][Math.max(COLUMN_VALUES, chunk * 4)];
-        this.u = new float[chunk * outputs];
-        this.y = new float[chunk * outputs];
-        this.weight = new float[chunk];
-        this.linear = new float[chunk];
-        this.small = new float[chunk];
-        this.extra = new float[chunk];
+        int longest = Math.max(this.batchSize == 0 ? n : this.batchSize, validation == null ? 0 : validation.rows);
+        Segment first = new Segment(gradient, threads.workers());
+        this.segments = longest < 2 * MIN_SEGMENT_ROWS ? new Segment[] {first}
+                : new Segment[] {first, new Segment(new float[parameters], 1)};
     }
 
     /**
@@ -228,19 +211,27 @@ final class WideKernelF32 implements TrainingKernel {
      * {@code backward}, the mean gradient.
      */
     private double pass(Source source, int[] order, int from, int to, boolean backward) {
-        Arrays.fill(lossLanes, 0f);
-        if (backward) {
-            Arrays.fill(gradient, 0f);
-        }
-        double weightTotal = 0;
-        for (int start = from; start < to; start += chunk) {
-            int n = Math.min(chunk, to - start);
-            weightTotal = source.gather(order, start, n, x, y, weight, chunk, weightTotal);
-            chunkPass(n, backward);
-        }
-        double loss = 0;
-        for (int lane = 0; lane < LANES; lane++) {
-            loss += lossLanes[lane];
+        Segment first = segments[0];
+        double loss;
+        double weightTotal;
+        if (to - from < 2 * MIN_SEGMENT_ROWS || segments.length == 1) {
+            first.pass(source, order, from, to, backward, true);
+            loss = first.loss;
+            weightTotal = first.weightTotal;
+        } else {
+            // halves fixed by the rows (a multiple of 4 rows first), whichever thread takes either
+            int middle = from + (to - from) / 2 / LANES * LANES;
+            threads.run(2, (part, worker) -> segments[part].pass(source, order, part == 0 ? from : middle,
+                    part == 0 ? middle : to, backward, false));
+            Segment second = segments[1];
+            loss = first.loss + second.loss;
+            weightTotal = first.weightTotal + second.weightTotal;
+            if (backward) {
+                float[] other = second.gradient;
+                for (int p = 0; p < parameters; p++) {
+                    gradient[p] += other[p];
+                }
+            }
         }
         double mean = loss / weightTotal;
         if (backward && Double.isFinite(mean)) {
@@ -253,127 +244,208 @@ final class WideKernelF32 implements TrainingKernel {
     }
 
     /**
-     * One chunk of n rows (x, y unit-major and the row weights filled; rows n .. end are zeros of weight 0): its
-     * forward pass and loss, and with {@code backward} its share of the gradient sums, added to theirs.
+     * One segment of a pass: a chunk's buffers, and the sums of the rows it goes through. Its products are cut
+     * across the threads only when it is the pass's only segment.
      */
-    private void chunkPass(int n, boolean backward) {
-        int end = (n + LANES - 1) / LANES * LANES;
-        int last = layers - 1;
-        float[] in = x;
-        for (int l = 0; l < last; l++) {
-            linear(in, end, l, a[l]);
-            activate(l, a[l], end);
-            in = a[l];
+    private final class Segment {
+        /** One chunk's inputs, activations (hidden layers) and deltas (every layer), row-major. */
+        private final float[] x;
+        private final float[][] a;
+        private final float[][] delta;
+        /** A layer's deltas in strips of {@link #TILE} units for the weights' sums; each thread's input columns. */
+        private final float[] deltaStrips;
+        private final float[][] inputColumns;
+        /** The output layer's logits, unit-major for the objective ({@code u[j * chunk + r]}), labels, row weights. */
+        private final float[] u;
+        private final float[] y;
+        private final float[] weight;
+        private final float[] linear;
+        private final float[] small;
+        private final float[] extra;
+        /** The loss, lane by lane. */
+        private final float[] lossLanes = new float[LANES];
+        /** The gradient sums of this segment's rows, at theta's offsets and in its strips. */
+        private final float[] gradient;
+        /** The last pass's loss (the lanes added in order) and rows' weight total. */
+        private double loss;
+        private double weightTotal;
+        private boolean parallel;
+
+        Segment(float[] gradient, int workers) {
+            this.gradient = gradient;
+            this.x = new float[chunk * width[0]];
+            this.a = new float[layers - 1][];
+            this.delta = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                if (l < layers - 1) {
+                    a[l] = new float[chunk * width[l + 1]];
+                }
+                delta[l] = new float[chunk * width[l + 1]];
+            }
+            int widest = 0;
+            for (int l = 1; l <= layers; l++) {
+                widest = Math.max(widest, width[l]);
+            }
+            this.deltaStrips = new float[chunk * widest];
+            this.inputColumns = new float[workers][Math.max(COLUMN_VALUES, chunk * 4)];
+            this.u = new float[chunk * outputs];
+            this.y = new float[chunk * outputs];
+            this.weight = new float[chunk];
+            this.linear = new float[chunk];
+            this.small = new float[chunk];
+            this.extra = new float[chunk];
         }
-        linear(in, end, last, delta[last]);
-        // the objective works unit-major: logits in, weighted output deltas out
-        float[] z = delta[last];
-        for (int r = 0; r < end; r++) {
-            for (int j = 0; j < outputs; j++) {
-                u[j * chunk + r] = z[r * outputs + j];
+
+        /**
+         * Rows {@code order[from..to)} (from..to when order is null) chunk by chunk: their loss and weight total
+         * and, with {@code backward}, their gradient sums (from zero); the products across the threads when
+         * {@code parallel}.
+         */
+        void pass(Source source, int[] order, int from, int to, boolean backward, boolean parallel) {
+            this.parallel = parallel;
+            Arrays.fill(lossLanes, 0f);
+            if (backward) {
+                Arrays.fill(gradient, 0f);
+            }
+            double total = 0;
+            for (int start = from; start < to; start += chunk) {
+                int n = Math.min(chunk, to - start);
+                total = source.gather(order, start, n, x, y, weight, chunk, total);
+                chunkPass(n, backward);
+            }
+            double sum = 0;
+            for (int lane = 0; lane < LANES; lane++) {
+                sum += lossLanes[lane];
+            }
+            loss = sum;
+            weightTotal = total;
+        }
+
+        /**
+         * One chunk of n rows (x, y unit-major and the row weights filled; rows n .. end are zeros of weight 0): its
+         * forward pass and loss, and with {@code backward} its share of the gradient sums, added to theirs.
+         */
+        private void chunkPass(int n, boolean backward) {
+            int end = (n + LANES - 1) / LANES * LANES;
+            int last = layers - 1;
+            float[] in = x;
+            for (int l = 0; l < last; l++) {
+                linear(in, end, l, a[l]);
+                activate(l, a[l], end);
+                in = a[l];
+            }
+            linear(in, end, last, delta[last]);
+            // the objective works unit-major: logits in, weighted output deltas out
+            float[] z = delta[last];
+            for (int r = 0; r < end; r++) {
+                for (int j = 0; j < outputs; j++) {
+                    u[j * chunk + r] = z[r * outputs + j];
+                }
+            }
+            VectorMathF32.outputLoss(objective, u, outputs, chunk, y, 0, weight, 0, end, lossLanes, 0, linear, small,
+                    extra);
+            if (!backward) {
+                return;
+            }
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < outputs; j++) {
+                    z[r * outputs + j] = u[j * chunk + r];
+                }
+            }
+            for (int l = last; l >= 0; l--) {
+                float[] input = l == 0 ? x : a[l - 1];
+                pack(delta[l], 0, n, width[l + 1], deltaStrips, 0);
+                weightSums(input, n, l);
+                biasSums(delta[l], n, width[l + 1], gradient, biasOffset[l]);
+                if (l > 0) {
+                    int nIn = width[l];
+                    product(delta[l], n, width[l + 1], transposed[l], 0, nIn, delta[l - 1]);
+                    VectorMathF32.slopeInPlace(activation[l - 1], a[l - 1], 0, n * nIn);
+                    multiply(delta[l - 1], a[l - 1], n * nIn);
+                }
             }
         }
-        VectorMathF32.outputLoss(objective, u, outputs, chunk, y, 0, weight, 0, end, lossLanes, 0, linear, small,
-                extra);
-        if (!backward) {
-            return;
-        }
-        for (int r = 0; r < n; r++) {
-            for (int j = 0; j < outputs; j++) {
-                z[r * outputs + j] = u[j * chunk + r];
+
+        /** out = in W_l + b_l for rows [0, rows). */
+        private void linear(float[] in, int rows, int l, float[] out) {
+            int nOut = width[l + 1];
+            product(in, rows, width[l], theta, weightOffset[l], nOut, out);
+            int b = biasOffset[l];
+            for (int r = 0; r < rows; r++) {
+                int at = r * nOut;
+                int j = 0;
+                for (; j + LANES <= nOut; j += LANES) {
+                    FloatVector.fromArray(S, out, at + j).add(FloatVector.fromArray(S, theta, b + j))
+                            .intoArray(out, at + j);
+                }
+                for (; j < nOut; j++) {
+                    out[at + j] += theta[b + j];
+                }
             }
         }
-        for (int l = last; l >= 0; l--) {
-            float[] input = l == 0 ? x : a[l - 1];
-            pack(delta[l], 0, n, width[l + 1], deltaStrips, 0);
-            weightSums(input, n, l);
-            biasSums(delta[l], n, width[l + 1], gradient, biasOffset[l]);
-            if (l > 0) {
-                int nIn = width[l];
-                product(delta[l], n, width[l + 1], transposed[l], 0, nIn, delta[l - 1]);
-                VectorMathF32.slopeInPlace(activation[l - 1], a[l - 1], 0, n * nIn);
-                multiply(delta[l - 1], a[l - 1], n * nIn);
+
+        /** c = a m, a (rows x k) and c (rows x n) row-major, m (k x n, at {@code mAt}) in strips: in parallel. */
+        private void product(float[] a, int rows, int k, float[] m, int mAt, int n, float[] c) {
+            int tiles = (n + TILE - 1) / TILE;
+            int parts = parts((long) rows * k * n, tiles);
+            if (parts == 1) {
+                multiplyRange(a, rows, k, m, mAt, n, c, 0, n);
+                return;
             }
+            threads.run(parts, (part, worker) -> {
+                int from = tiles * part / parts * TILE;
+                int to = Math.min(n, tiles * (part + 1) / parts * TILE);
+                multiplyRange(a, rows, k, m, mAt, n, c, from, to);
+            });
         }
-    }
 
-    /** out = in W_l + b_l for rows [0, rows). */
-    private void linear(float[] in, int rows, int l, float[] out) {
-        int nOut = width[l + 1];
-        product(in, rows, width[l], theta, weightOffset[l], nOut, out);
-        int b = biasOffset[l];
-        for (int r = 0; r < rows; r++) {
-            int at = r * nOut;
-            int j = 0;
-            for (; j + LANES <= nOut; j += LANES) {
-                FloatVector.fromArray(S, out, at + j).add(FloatVector.fromArray(S, theta, b + j)).intoArray(out, at + j);
+        /** dW_l += input^T delta_l over rows [0, rows) (delta_l in {@link #deltaStrips}): groups of inputs. */
+        private void weightSums(float[] input, int rows, int l) {
+            int nIn = width[l];
+            int nOut = width[l + 1];
+            int groups = (nIn + 3) / 4;
+            int parts = parts((long) rows * nIn * nOut, groups);
+            float[] d = deltaStrips;
+            int at = weightOffset[l];
+            if (parts == 1) {
+                transposedProductRange(input, rows, nIn, d, nOut, gradient, at, 0, nIn, inputColumns[0]);
+                return;
             }
-            for (; j < nOut; j++) {
-                out[at + j] += theta[b + j];
+            threads.run(parts, (part, worker) -> {
+                int from = groups * part / parts * 4;
+                int to = Math.min(nIn, groups * (part + 1) / parts * 4);
+                transposedProductRange(input, rows, nIn, d, nOut, gradient, at, from, to, inputColumns[worker]);
+            });
+        }
+
+        /**
+         * a = f(z) in place for rows [0, rows) of layer l (rows a multiple of LANES): a sigmoid or tanh of enough
+         * values in blocks of rows over the threads (tens of microseconds a chunk on the caller alone, while the helper
+         * waited), the cheap activations on the caller. Each value's function depends on that value alone, so the
+         * blocks change no bit; they start at multiples of LANES rows, as the vector loops require.
+         */
+        private void activate(int l, float[] values, int rows) {
+            Activation f = activation[l];
+            int units = width[l + 1];
+            int blocks = rows / LANES;
+            boolean costly = f == Activation.SIGMOID || f == Activation.TANH;
+            if (!costly || !parallel || threads.workers() == 1 || (long) rows * units < MIN_PARALLEL_VALUES
+                    || blocks < 2) {
+                VectorMathF32.activate(f, values, 0, rows * units);
+                return;
             }
+            int parts = Math.min(blocks, 2 * threads.workers());
+            threads.run(parts, (part, worker) -> VectorMathF32.activate(f, values,
+                    blocks * part / parts * LANES * units, blocks * (part + 1) / parts * LANES * units));
         }
-    }
 
-    /** c = a m, a (rows x k) and c (rows x n) row-major, m (k x n, at {@code mAt}) in strips: in parallel. */
-    private void product(float[] a, int rows, int k, float[] m, int mAt, int n, float[] c) {
-        int tiles = (n + TILE - 1) / TILE;
-        int parts = parts((long) rows * k * n, tiles);
-        if (parts == 1) {
-            multiplyRange(a, rows, k, m, mAt, n, c, 0, n);
-            return;
+        /** How many parts a product of this many multiply-adds is cut into: one unless it is worth a second thread. */
+        private int parts(long work, int units) {
+            if (!parallel || threads.workers() == 1 || work < MIN_PARALLEL_WORK || units < 2) {
+                return 1;
+            }
+            return Math.min(units, 4 * threads.workers());
         }
-        threads.run(parts, (part, worker) -> {
-            int from = tiles * part / parts * TILE;
-            int to = Math.min(n, tiles * (part + 1) / parts * TILE);
-            multiplyRange(a, rows, k, m, mAt, n, c, from, to);
-        });
-    }
-
-    /** dW_l += input^T delta_l over rows [0, rows) (delta_l in {@link #deltaStrips}): groups of inputs, in parallel. */
-    private void weightSums(float[] input, int rows, int l) {
-        int nIn = width[l];
-        int nOut = width[l + 1];
-        int groups = (nIn + 3) / 4;
-        int parts = parts((long) rows * nIn * nOut, groups);
-        float[] d = deltaStrips;
-        int at = weightOffset[l];
-        if (parts == 1) {
-            transposedProductRange(input, rows, nIn, d, nOut, gradient, at, 0, nIn, inputColumns[0]);
-            return;
-        }
-        threads.run(parts, (part, worker) -> {
-            int from = groups * part / parts * 4;
-            int to = Math.min(nIn, groups * (part + 1) / parts * 4);
-            transposedProductRange(input, rows, nIn, d, nOut, gradient, at, from, to, inputColumns[worker]);
-        });
-    }
-
-    /**
-     * a = f(z) in place for rows [0, rows) of layer l (rows a multiple of LANES): a sigmoid or tanh of enough
-     * values in blocks of rows over the threads (tens of microseconds a chunk on the caller alone, while the helper
-     * waited), the cheap activations on the caller. Each value's function depends on that value alone, so the
-     * blocks change no bit; they start at multiples of LANES rows, as the vector loops require.
-     */
-    private void activate(int l, float[] values, int rows) {
-        Activation f = activation[l];
-        int units = width[l + 1];
-        int blocks = rows / LANES;
-        boolean costly = f == Activation.SIGMOID || f == Activation.TANH;
-        if (!costly || threads.workers() == 1 || (long) rows * units < MIN_PARALLEL_VALUES || blocks < 2) {
-            VectorMathF32.activate(f, values, 0, rows * units);
-            return;
-        }
-        int parts = Math.min(blocks, 2 * threads.workers());
-        threads.run(parts, (part, worker) -> VectorMathF32.activate(f, values, blocks * part / parts * LANES * units,
-                blocks * (part + 1) / parts * LANES * units));
-    }
-
-    /** How many parts a product of this many multiply-adds is cut into: one unless it is worth a second thread. */
-    private int parts(long work, int units) {
-        if (threads.workers() == 1 || work < MIN_PARALLEL_WORK || units < 2) {
-            return 1;
-        }
-        return Math.min(units, 4 * threads.workers());
     }
 
     /**

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -84,17 +85,39 @@ class TorchTrajectoryTest {
                 case ND4J -> Trainer.ND4J;
             });
             assertThat(result.losses()).hasSameSizeAs(expected);
-            double tolerance = precision == Precision.FLOAT64 ? FLOAT64_TOLERANCE : FLOAT32_TOLERANCE;
+            double[] tolerance = tolerances(name, expected, precision);
             double worst = 0;
             for (int t = 0; t < expected.length; t++) {
                 double relative = Math.abs(result.losses()[t] - expected[t]) / Math.abs(expected[t]);
                 worst = Math.max(worst, relative);
                 assertThat(relative).as("%s on %s: relative difference of epoch %d's loss, ours %s, PyTorch's %s", name,
-                        path, t + 1, result.losses()[t], expected[t]).isLessThan(tolerance);
+                        path, t + 1, result.losses()[t], expected[t]).isLessThan(tolerance[t]);
             }
             System.out.printf(Locale.ROOT, "torch trajectory %-36s %-6s: %3d epochs, largest relative difference %.2e%n",
                     name, path, expected.length, worst);
         }
+    }
+
+    /**
+     * Epoch by epoch: float64 FLOAT64_TOLERANCE; float32 FLOAT32_TOLERANCE, or twice as far as PyTorch's own float32
+     * trajectory has strayed from its float64 twin (the same run in float64) by then, if that is more. Where a
+     * run is sensitive to rounding (relu-gd_float32 after epoch 200: PyTorch's float32 and float64 losses 9e-6
+     * apart), any other order of float32 sums strays as far, and a fixed bound would pin one order's luck.
+     */
+    private static double[] tolerances(String name, double[] expected, Precision precision) {
+        double[] tolerance = new double[expected.length];
+        if (precision == Precision.FLOAT64) {
+            Arrays.fill(tolerance, FLOAT64_TOLERANCE);
+            return tolerance;
+        }
+        double[] twin = ReferenceNetwork.doubles(read(name.replace("_float32", "_float64")).get("losses"));
+        assertThat(twin).as("%s's float64 twin", name).hasSameSizeAs(expected);
+        double strayed = 0;
+        for (int t = 0; t < expected.length; t++) {
+            strayed = Math.max(strayed, Math.abs(expected[t] - twin[t]) / Math.abs(twin[t]));
+            tolerance[t] = Math.max(FLOAT32_TOLERANCE, 2 * strayed);
+        }
+        return tolerance;
     }
 
     @ParameterizedTest(name = "{0}")
