@@ -104,6 +104,8 @@ KEPT_DOUBLE = [
     r'^            double total = 0;$',
     r'^            double sum = 0;$',
     r'^        double mean = loss / weightTotal;$',
+    r'^            double mean = loss / weightTotal;$',
+    r'^                boolean divide = Double\.isFinite\(mean\);$',
     r'^        if \(backward && Double\.isFinite\(mean\)\) \{$',
     r'^            float divisor = \(float\) weightTotal; // as PyTorch divides float32$',
     r'^    public double addL2\(double l2\) \{$',

@@ -19,14 +19,37 @@ import org.nd4j.linalg.factory.Nd4j;
  * One call is one step; a rule serves one kernel, which calls the same idiom every time. The gradient arrays may be
  * overwritten. State arrays are allocated at the first step, with the parameters' shapes, and ND4J state is freed
  * by {@link #close()}.
+ *
+ * <p>On flat arrays a step may also be cut into ranges of parameters ({@link #begin(double[])}, then
+ * {@link #update(double[], double[], int, int)} over ranges that cover every index once, from any threads): each
+ * parameter's new value depends on its own gradient and state and on the step's scalars alone, so the bits are the
+ * same however the step is cut.
  */
 abstract class UpdateRule implements AutoCloseable {
 
     /** theta and gradient of the same length; one step. */
-    abstract void step(double[] theta, double[] gradient);
+    final void step(double[] theta, double[] gradient) {
+        begin(theta);
+        update(theta, gradient, 0, theta.length);
+    }
 
     /** The same in float. */
-    abstract void step(float[] theta, float[] gradient);
+    final void step(float[] theta, float[] gradient) {
+        begin(theta);
+        update(theta, gradient, 0, theta.length);
+    }
+
+    /** Starts a step of these parameters: the state allocated at the first, the step's scalars (on one thread). */
+    abstract void begin(double[] theta);
+
+    /** The same in float. */
+    abstract void begin(float[] theta);
+
+    /** The step begun for theta[from, to), from gradient[from, to). */
+    abstract void update(double[] theta, double[] gradient, int from, int to);
+
+    /** The same in float. */
+    abstract void update(float[] theta, float[] gradient, int from, int to);
 
     /** thetas.get(i) and gradients.get(i) of the same shape; one step over all of them. */
     abstract void step(List<INDArray> thetas, List<INDArray> gradients);
@@ -57,16 +80,24 @@ abstract class UpdateRule implements AutoCloseable {
         }
 
         @Override
-        void step(double[] theta, double[] gradient) {
-            for (int i = 0; i < theta.length; i++) {
+        void begin(double[] theta) {
+        }
+
+        @Override
+        void begin(float[] theta) {
+        }
+
+        @Override
+        void update(double[] theta, double[] gradient, int from, int to) {
+            for (int i = from; i < to; i++) {
                 theta[i] -= learningRate * gradient[i];
             }
         }
 
         @Override
-        void step(float[] theta, float[] gradient) {
+        void update(float[] theta, float[] gradient, int from, int to) {
             float rate = (float) learningRate; // as numpy and ND4J apply a scalar to float32 arrays
-            for (int i = 0; i < theta.length; i++) {
+            for (int i = from; i < to; i++) {
                 theta[i] -= rate * gradient[i];
             }
         }
@@ -86,6 +117,8 @@ abstract class UpdateRule implements AutoCloseable {
         private final double momentum;
         private final boolean nesterov;
         private boolean started;
+        /** Whether the step begun is the first on flat arrays (v = g). */
+        private boolean first;
         private double[] velocity;
         private float[] velocityF;
         private List<INDArray> velocities;
@@ -99,32 +132,36 @@ abstract class UpdateRule implements AutoCloseable {
         }
 
         @Override
-        void step(double[] theta, double[] gradient) {
-            if (velocity == null) {
-                velocity = gradient.clone(); // v = g at the first step
-            } else {
-                for (int i = 0; i < theta.length; i++) {
-                    velocity[i] = momentum * velocity[i] + gradient[i];
-                }
+        void begin(double[] theta) {
+            first = velocity == null;
+            if (first) {
+                velocity = new double[theta.length];
             }
-            for (int i = 0; i < theta.length; i++) {
+        }
+
+        @Override
+        void begin(float[] theta) {
+            first = velocityF == null;
+            if (first) {
+                velocityF = new float[theta.length];
+            }
+        }
+
+        @Override
+        void update(double[] theta, double[] gradient, int from, int to) {
+            for (int i = from; i < to; i++) {
+                velocity[i] = first ? gradient[i] : momentum * velocity[i] + gradient[i]; // v = g at the first step
                 double direction = nesterov ? gradient[i] + momentum * velocity[i] : velocity[i];
                 theta[i] -= learningRate * direction;
             }
         }
 
         @Override
-        void step(float[] theta, float[] gradient) {
+        void update(float[] theta, float[] gradient, int from, int to) {
             float m = (float) momentum;
             float rate = (float) learningRate;
-            if (velocityF == null) {
-                velocityF = gradient.clone();
-            } else {
-                for (int i = 0; i < theta.length; i++) {
-                    velocityF[i] = m * velocityF[i] + gradient[i];
-                }
-            }
-            for (int i = 0; i < theta.length; i++) {
+            for (int i = from; i < to; i++) {
+                velocityF[i] = first ? gradient[i] : m * velocityF[i] + gradient[i];
                 float direction = nesterov ? gradient[i] + m * velocityF[i] : velocityF[i];
                 theta[i] -= rate * direction;
             }
@@ -170,6 +207,9 @@ abstract class UpdateRule implements AutoCloseable {
         private final double beta2;
         private final double epsilon;
         private int t;
+        /** The step's scalars, set by begin. */
+        private double stepSize;
+        private double correction2;
         private double[] m;
         private double[] v;
         private float[] mF;
@@ -197,17 +237,32 @@ abstract class UpdateRule implements AutoCloseable {
         }
 
         @Override
-        void step(double[] theta, double[] gradient) {
+        void begin(double[] theta) {
             if (m == null) {
                 m = new double[theta.length];
                 v = new double[theta.length];
             }
             t++;
-            double stepSize = stepSize();
-            double correction2 = correction2();
+            stepSize = stepSize();
+            correction2 = correction2();
+        }
+
+        @Override
+        void begin(float[] theta) {
+            if (mF == null) {
+                mF = new float[theta.length];
+                vF = new float[theta.length];
+            }
+            t++;
+            stepSize = stepSize();
+            correction2 = correction2();
+        }
+
+        @Override
+        void update(double[] theta, double[] gradient, int from, int to) {
             double b1 = 1 - beta1;
             double b2 = 1 - beta2;
-            for (int i = 0; i < theta.length; i++) {
+            for (int i = from; i < to; i++) {
                 double g = gradient[i];
                 m[i] = m[i] * beta1 + b1 * g;
                 v[i] = v[i] * beta2 + b2 * g * g;
@@ -217,20 +272,15 @@ abstract class UpdateRule implements AutoCloseable {
         }
 
         @Override
-        void step(float[] theta, float[] gradient) {
-            if (mF == null) {
-                mF = new float[theta.length];
-                vF = new float[theta.length];
-            }
-            t++;
-            float stepSize = (float) stepSize();
-            float correction2 = (float) correction2();
+        void update(float[] theta, float[] gradient, int from, int to) {
+            float stepSize = (float) this.stepSize;
+            float correction2 = (float) this.correction2;
             float b1 = (float) (1 - beta1);
             float b2 = (float) (1 - beta2);
             float decay1 = (float) beta1;
             float decay2 = (float) beta2;
             float eps = (float) epsilon;
-            for (int i = 0; i < theta.length; i++) {
+            for (int i = from; i < to; i++) {
                 float g = gradient[i];
                 mF[i] = mF[i] * decay1 + b1 * g;
                 vF[i] = vF[i] * decay2 + b2 * g * g;

@@ -73,6 +73,11 @@ final class WideKernelF32 implements TrainingKernel {
      * segments (1.1-1.6x), of 64 neither gain nor lose, of 32 lose 1.4x. The rows alone decide, never the threads.
      */
     static final int MIN_SEGMENT_ROWS = 64;
+    /**
+     * Parameters from which a kernel that runs row segments also steps on both threads, a half each (the update
+     * rule's loop, 2-4 ns a parameter for Adam, was the largest part of a step left on the caller alone).
+     */
+    private static final int MIN_PARALLEL_STEP = 16_384;
 
     private final Network network;
     private final Activation[] activation;
@@ -226,12 +231,21 @@ final class WideKernelF32 implements TrainingKernel {
             Segment second = segments[1];
             loss = first.loss + second.loss;
             weightTotal = first.weightTotal + second.weightTotal;
+            double mean = loss / weightTotal;
             if (backward) {
+                // each thread adds and divides a half of the parameters (the second half's sums are where the
+                // thread that took the second segment wrote them; the division only when the mean is finite)
                 float[] other = second.gradient;
-                for (int p = 0; p < parameters; p++) {
-                    gradient[p] += other[p];
-                }
+                boolean divide = Double.isFinite(mean);
+                float divisor = (float) weightTotal; // as PyTorch divides float32
+                threads.run(2, (part, worker) -> {
+                    int end = part == 0 ? parameters / 2 : parameters;
+                    for (int p = part == 0 ? 0 : parameters / 2; p < end; p++) {
+                        gradient[p] = divide ? (gradient[p] + other[p]) / divisor : gradient[p] + other[p];
+                    }
+                });
             }
+            return mean;
         }
         double mean = loss / weightTotal;
         if (backward && Double.isFinite(mean)) {
@@ -911,7 +925,14 @@ final class WideKernelF32 implements TrainingKernel {
 
     @Override
     public void step() {
-        rule.step(theta, gradient);
+        if (segments.length == 1 || threads.workers() == 1 || parameters < MIN_PARALLEL_STEP) {
+            rule.step(theta, gradient);
+        } else {
+            // every parameter's update depends on its own values alone: halves on both threads, the same bits
+            rule.begin(theta);
+            threads.run(2, (part, worker) -> rule.update(theta, gradient, part == 0 ? 0 : parameters / 2,
+                    part == 0 ? parameters / 2 : parameters));
+        }
         transpose();
     }
 
