@@ -27,17 +27,16 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 abstract class UpdateRule implements AutoCloseable {
 
-    /** theta and gradient of the same length; one step. */
-    final void step(double[] theta, double[] gradient) {
-        begin(theta);
-        update(theta, gradient, 0, theta.length);
-    }
+    /**
+     * theta and gradient of the same length; one step. Each rule implements it as {@code begin} and one
+     * {@code update} of its own (its class is final, so both calls bind statically): a base-class step calling them
+     * through the base type shared one type profile between the rules, and the first job after a start of a
+     * mini-batch Adam job took 1.5-1.9x a warm one (0.5-1.3x before).
+     */
+    abstract void step(double[] theta, double[] gradient);
 
     /** The same in float. */
-    final void step(float[] theta, float[] gradient) {
-        begin(theta);
-        update(theta, gradient, 0, theta.length);
-    }
+    abstract void step(float[] theta, float[] gradient);
 
     /** Starts a step of these parameters: the state allocated at the first, the step's scalars (on one thread). */
     abstract void begin(double[] theta);
@@ -77,6 +76,18 @@ abstract class UpdateRule implements AutoCloseable {
 
         GradientDescent(double learningRate) {
             this.learningRate = learningRate;
+        }
+
+        @Override
+        void step(double[] theta, double[] gradient) {
+            begin(theta);
+            update(theta, gradient, 0, theta.length);
+        }
+
+        @Override
+        void step(float[] theta, float[] gradient) {
+            begin(theta);
+            update(theta, gradient, 0, theta.length);
         }
 
         @Override
@@ -129,6 +140,18 @@ abstract class UpdateRule implements AutoCloseable {
             this.learningRate = learningRate;
             this.momentum = momentum;
             this.nesterov = nesterov;
+        }
+
+        @Override
+        void step(double[] theta, double[] gradient) {
+            begin(theta);
+            update(theta, gradient, 0, theta.length);
+        }
+
+        @Override
+        void step(float[] theta, float[] gradient) {
+            begin(theta);
+            update(theta, gradient, 0, theta.length);
         }
 
         @Override
@@ -234,6 +257,18 @@ abstract class UpdateRule implements AutoCloseable {
         /** sqrt(1 - beta2^t) of step t. */
         private double correction2() {
             return Math.sqrt(1 - Math.pow(beta2, t));
+        }
+
+        @Override
+        void step(double[] theta, double[] gradient) {
+            begin(theta);
+            update(theta, gradient, 0, theta.length);
+        }
+
+        @Override
+        void step(float[] theta, float[] gradient) {
+            begin(theta);
+            update(theta, gradient, 0, theta.length);
         }
 
         @Override
