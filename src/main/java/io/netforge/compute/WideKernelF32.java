@@ -24,17 +24,20 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link #pack}), so that a product reads the block of a matrix it works on one value after the other: row-major,
  * a tile's rows would be a layer's width apart, and for widths such as 512 all in the same few sets of the cache.
  * So every number is one chain of fused multiply-adds in a fixed order: over the inputs for z, over the units for
- * delta, over the rows of the batch in their order for dW and db. Nothing is summed across lanes or threads, so the
+ * delta, over the rows of the batch in their order for dW and db; a pass of 2 x {@link #MIN_SEGMENT_ROWS} rows or
+ * more is cut into two halves of rows ({@link Segment}), each weight's and bias's sum then one chain per half, the
+ * first half's plus the second's. Nothing is summed across lanes, and the halves depend on the rows alone, so the
  * bits do not depend on the vector width, the thread count or the load; and the rows are taken in chunks whose size
  * does not change a bit of the gradient either (each chunk continues the previous chunk's sums), so chunks are sized
  * for the cache from the shape. Only the loss is summed lane by lane (lane = row mod the vector's lanes), each
- * chunk's sums added to the lanes' totals, and the lanes then added in order: its last bits depend on the chunk
- * size, which the shape alone fixes.
+ * chunk's sums added to the lanes' totals, and the lanes then added in order (and the halves' losses added): its
+ * last bits depend on the chunk size, which the shape alone fixes.
  *
  * <p>The training rows stay where the caller keeps them (ND4J's memory): each chunk of a full-batch pass, and each
- * mini-batch, is copied into a buffer on the heap before its pass, so the heap holds one chunk whatever the data's
- * size. Products with enough work are cut into tiles of the result that the calling thread and
- * {@link ParallelSegments}' helpers claim one at a time; a tile is computed whole by whichever thread claims it.
+ * mini-batch, is copied into a buffer on the heap before its pass, so the heap holds one chunk (two with two halves)
+ * whatever the data's size. Two halves run one per thread, each through its own chunks; a pass of one segment cuts
+ * its products with enough work into tiles of the result that the calling thread and {@link ParallelSegments}'
+ * helpers claim one at a time, a tile computed whole by whichever thread claims it.
  */
 final class WideKernelF32 implements TrainingKernel {
 
