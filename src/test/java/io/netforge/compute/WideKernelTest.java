@@ -130,18 +130,24 @@ class WideKernelTest {
         }
     }
 
-    /** Adam on mini-batches with L2 and early stopping: the same losses as ND4J's path, to 1e-12. */
-    @Test
-    void trainsAsTheNd4jPathDoes() {
+    /**
+     * Adam on mini-batches with L2 and early stopping: the same losses as ND4J's path, to 1e-12. Batches of 32 are
+     * one segment; batches of 256 two (rows split between the threads), and with 17,259 parameters (16,384 or more)
+     * the step's update and the halves' gradient sum run a half per thread too.
+     */
+    @ParameterizedTest(name = "hidden {0}, batches of {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"80/40, 32", "136/64, 256"})
+    void trainsAsTheNd4jPathDoes(String hidden, int batch) {
         Random random = new Random(31);
-        Architecture architecture = architecture(new Shape(60, List.of(80, 40), Objective.SOFTMAX_CROSS_ENTROPY, 3),
+        List<Integer> layers = Arrays.stream(hidden.split("/")).map(Integer::valueOf).toList();
+        Architecture architecture = architecture(new Shape(60, layers, Objective.SOFTMAX_CROSS_ENTROPY, 3),
                 Activation.RELU);
         try (LabelledData data = labelled(random, 900, architecture, Precision.FLOAT64);
                 Network start = network(random, architecture, Precision.FLOAT64)) {
             TrainingSettings settings = TrainingSettings.article(architecture.hiddenLayers(), 0.01, 12, 7,
                     Precision.FLOAT64).withActivations(List.of(Activation.RELU))
                     .withObjective(Objective.SOFTMAX_CROSS_ENTROPY).withOptimizer(new Optimizer.Adam(0.01, 0.9, 0.999, 1e-8))
-                    .withBatchSize(32).withL2(1e-3).withEarlyStopping(new EarlyStopping(0.2, 3, 0));
+                    .withBatchSize(batch).withL2(1e-3).withEarlyStopping(new EarlyStopping(0.2, 3, 0));
             try (TrainingResult wide = Trainer.trainOwned(Kernels.Path.WIDE, start.copy(), data.x(), data.y(),
                     settings, TrainingMonitor.NONE);
                     TrainingResult nd4j = Trainer.trainOwned(Kernels.Path.ND4J, start.copy(), data.x(), data.y(),
